@@ -1,0 +1,65 @@
+# The two promises to a newcomer: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+TRANSLATIONS := learningpack/translations
+
+.PHONY: run test lint format bench install install-test translations extract-messages clean
+
+# A virtualenv with the app (and, for tests, the test tools). uv when present, pip otherwise.
+$(VENV)/.installed-run: pyproject.toml
+	@if command -v uv >/dev/null 2>&1; then \
+	  uv venv -q --allow-existing $(VENV) && uv pip install -q --python $(PY) -e .; \
+	else \
+	  python3 -m venv $(VENV) && $(PY) -m pip install -q --upgrade pip && $(PY) -m pip install -q -e .; \
+	fi
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml
+	@if command -v uv >/dev/null 2>&1; then \
+	  uv venv -q --allow-existing $(VENV) && uv pip install -q --python $(PY) -e '.[test]'; \
+	else \
+	  python3 -m venv $(VENV) && $(PY) -m pip install -q --upgrade pip && $(PY) -m pip install -q -e '.[test]'; \
+	fi
+	@touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run translations
+install-test: $(VENV)/.installed-test translations node_modules/axe-core/axe.min.js
+
+# Compiled message catalogues are build output, not source.
+translations: $(VENV)/.installed-run
+	@$(VENV)/bin/pybabel compile -q -d $(TRANSLATIONS)
+
+extract-messages: $(VENV)/.installed-run
+	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot .
+	$(VENV)/bin/pybabel update -q -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+
+# axe-core for the accessibility scan in the browser tests (npm registry, pinned by the lock file).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: browser accessibility tests will be skipped"; fi
+
+run: install
+	@mkdir -p instance
+	@$(FLASK) db upgrade
+	@$(FLASK) demo seed --if-empty
+	@echo ""
+	@echo "Læringspakken kører på http://$(HOST):$(PORT)/  (Ctrl+C stopper)"
+	@$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-test
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-test
+	@$(VENV)/bin/ruff format .
+	@$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules instance/learningpack.sqlite

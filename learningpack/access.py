@@ -1,0 +1,93 @@
+"""Roles and school scoping, in one place: every view asks here who may see what.
+
+Role × area matrix (DESIGN.md §1, §10):
+
+| area                         | puf             | leader          | teacher         |
+|------------------------------|-----------------|-----------------|-----------------|
+| PUF overview, all schools    | read            | –               | –               |
+| a school's run and modules   | read, override  | own school: all | own school: read|
+| actions and log entries      | read            | own school: all | own school: log |
+| staff and teams              | leaders         | own school      | –               |
+
+Another school's object answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, request
+from flask_login import current_user, login_required
+from sqlalchemy import ColumnElement, Select, false, true
+
+from learningpack.extensions import db
+from learningpack.models import Role, User
+from learningpack.models.audit import record
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+START_PAGES = {
+    Role.PUF: "puf.overview",
+    Role.LEADER: "facilitation.school",
+    Role.TEACHER: "teacher.my_actions_page",
+}
+
+
+def start_page_for(user: User) -> str:
+    """The endpoint a user lands on after login."""
+    return START_PAGES[Role(user.role)]
+
+
+def role_required(*roles: Role) -> Callable[[F], F]:
+    """Let only logged-in users with one of these roles in; others get 403 (and an audit line)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                deny()
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def deny() -> None:
+    """Refuse with 403 and write the denial to the audit log."""
+    user = current_user if current_user.is_authenticated else None
+    record("access_denied", actor=user, path=request.path, method=request.method)
+    db.session.commit()
+    abort(403)
+
+
+def can_see_school(user: User, school_id: int) -> bool:
+    """PUF sees every school; staff see only their own."""
+    return user.role == Role.PUF or user.school_id == school_id
+
+
+def school_filter(user: User, school_id_column: ColumnElement[Any] | Any) -> ColumnElement[bool]:
+    """The WHERE clause that limits a school-owned query to what this user may see."""
+    if user.role == Role.PUF:
+        return true()
+    if user.school_id is None:
+        return false()
+    return school_id_column == user.school_id  # type: ignore[no-any-return]
+
+
+def school_scoped(
+    stmt: Select[Any], school_id_column: Any, user: User | None = None
+) -> Select[Any]:
+    """Scope a SELECT to the current user's school (PUF: all schools)."""
+    return stmt.where(school_filter(user or current_user, school_id_column))
+
+
+def get_scoped_or_404(stmt: Select[Any], school_id_column: Any) -> Any:
+    """One school-owned object by a scoped query, or 404 if it is not there for this user."""
+    obj = db.session.scalar(school_scoped(stmt, school_id_column))
+    if obj is None:
+        abort(404)
+    return obj

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(_l("Skriv din e-mailadresse.")),
+            Email(
+                _l("Skriv en gyldig e-mailadresse, fx navn@aarhus.dk."), check_deliverability=False
+            ),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Adgangskode"),
+        validators=[DataRequired(_l("Skriv din adgangskode.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    next = StringField()
+
+
+class LanguageForm(FlaskForm):
+    """Only the CSRF token; the language comes from the URL."""

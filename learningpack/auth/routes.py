@@ -1,0 +1,134 @@
+"""Login, logout and the language switch."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+from werkzeug.wrappers import Response
+
+from learningpack.access import start_page_for
+from learningpack.auth.forms import LanguageForm, LoginForm
+from learningpack.auth.session_guard import LOGIN_AT_KEY
+from learningpack.extensions import db, limiter
+from learningpack.models import User, normalise_email
+from learningpack.models.audit import record
+
+bp = Blueprint("auth", __name__)
+
+# Checked against when the e-mail is unknown, so a miss takes as long as a wrong password.
+_DUMMY_HASH = "scrypt:32768:8:1$dummysaltdummys$" + "0" * 128
+
+
+def _login_rate() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def _account_key() -> str:
+    return "login-account:" + normalise_email(request.form.get("email", ""))
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code != 302
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after login."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_rate, methods=["POST"])
+@limiter.limit("5 per 15 minutes", key_func=_account_key, methods=["POST"], deduct_when=_failed)
+def login() -> str | Response:
+    """Show the login form and log the user in."""
+    if current_user.is_authenticated:
+        return redirect(url_for(start_page_for(current_user)))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        email = normalise_email(form.email.data or "")
+        user = db.session.scalar(select(User).where(User.email == email))
+        password = form.password.data or ""
+        if user is None:
+            check_password_hash(_DUMMY_HASH, password)
+            ok = False
+        else:
+            ok = user.check_password(password) and user.active
+        if ok and user is not None:
+            target = safe_next(form.next.data)
+            session.clear()  # a fresh session at login
+            login_user(user)
+            session.permanent = True
+            session[LOGIN_AT_KEY] = datetime.now(UTC).timestamp()
+            user.last_login_at = datetime.now(UTC)
+            record("login", actor=user, obj=user, school_id=user.school_id)
+            db.session.commit()
+            return redirect(target or url_for(start_page_for(user)))
+        record(
+            "login_failed",
+            actor=user,
+            school_id=user.school_id if user else None,
+            email=email,
+            reason="inactive" if user is not None and not user.active else "credentials",
+        )
+        db.session.commit()
+        form.password.errors = [_("Forkert e-mail eller adgangskode. Prøv igen.")]
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """Log out and end this user's sessions everywhere."""
+    if current_user.is_authenticated:
+        user = db.session.get(User, current_user.id)
+        if user is not None:
+            user.end_sessions()
+            record("logout", actor=user, obj=user, school_id=user.school_id)
+            db.session.commit()
+        logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("Du er logget ud."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/sprog/<code>")
+def set_language(code: str) -> Response:
+    """Switch the interface language (and remember it for the logged-in user)."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session["lang"] = code
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    back = safe_next(request.form.get("back")) or url_for("main.index")
+    return redirect(back)

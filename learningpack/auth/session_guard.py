@@ -1,0 +1,51 @@
+"""Sessions: who is logged in, and when a session must end (version bump, idle, absolute age)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, logout_user
+from werkzeug.wrappers import Response
+
+from learningpack.extensions import db
+from learningpack.models import User
+
+LOGIN_AT_KEY = "login_at"
+
+
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the id is "user_id:session_version"; a stale version is no user."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def enforce_absolute_lifetime() -> Response | None:
+    """End a session older than SESSION_ABSOLUTE_LIFETIME, however active it was."""
+    if not current_user.is_authenticated:
+        return None
+    started = session.get(LOGIN_AT_KEY)
+    limit = current_app.config["SESSION_ABSOLUTE_LIFETIME"]
+    now = datetime.now(UTC).timestamp()
+    if started is None or now - float(started) > limit.total_seconds():
+        logout_user()
+        session.clear()
+        flash(_l("Du er blevet logget ud, fordi din session var udløbet. Log ind igen."), "info")
+        return redirect(url_for("auth.login", next=request.full_path))
+    return None
+
+
+def init_app(app: Flask, login_manager: LoginManager) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Log ind for at se siden.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.before_request(enforce_absolute_lifetime)

@@ -1,0 +1,111 @@
+"""Command-line tools: ``flask --app app demo seed``, ``content check``, ``users create``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from learningpack.content import check_content, get_library
+from learningpack.extensions import db
+from learningpack.models import Role, School, User
+
+demo_cli = AppGroup("demo", help="Demo data.")
+content_cli = AppGroup("content", help="The learning-package content.")
+users_cli = AppGroup("users", help="User accounts.")
+
+
+@demo_cli.command("seed")
+@click.option(
+    "--schools",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1, 5000),
+    help="How many schools to create.",
+)
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+def demo_seed(schools: int, if_empty: bool) -> None:
+    """Create a demo municipality and print its logins (safe to run twice)."""
+    from learningpack.demo import DEMO_PASSWORD, seed_demo
+
+    if if_empty and db.session.scalar(select(func.count()).select_from(User)):
+        click.echo("Databasen har allerede brugere; demodata springes over.")
+        logins = _existing_demo_logins()
+    else:
+        package = next(iter(get_library().packages.values()))
+        logins = seed_demo(package, schools=schools)
+        db.session.commit()
+    click.echo("")
+    click.echo(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD})")
+    shown = [lg for lg in logins if lg.role != "teacher" or lg.email.startswith("laerer1@")]
+    for login in shown[:12]:
+        click.echo(f"  {login.role:<8} {login.email:<40} {login.school}")
+    if len(shown) > 12:
+        click.echo(f"  … og {len(logins) - 12} flere")
+
+
+def _existing_demo_logins() -> list:
+    from learningpack.demo import Login
+
+    rows = db.session.execute(
+        select(User.role, User.email, School.name)
+        .outerjoin(School, School.id == User.school_id)
+        .where(User.email.like("%demo.dk"))
+        .order_by(User.id)
+        .limit(40)
+    ).all()
+    return [Login(role=str(r.role), email=r.email, school=r.name or "") for r in rows]
+
+
+@content_cli.command("check")
+@click.option(
+    "--path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The content folder (default: the app's CONTENT_DIR).",
+)
+def content_check(path: Path | None) -> None:
+    """Validate the content: prints file:line: problem, exits 1 if anything is wrong."""
+    problems = check_content(path or Path(current_app.config["CONTENT_DIR"]))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    click.echo("Content OK.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--school", "school_name", default=None, help="The school's name (not for puf).")
+@click.password_option()
+def users_create(email: str, name: str, role: str, school_name: str | None, password: str) -> None:
+    """Create a user account."""
+    if len(password) < 12:
+        raise click.BadParameter("at least 12 characters", param_hint="password")
+    school = None
+    if role != Role.PUF.value:
+        if not school_name:
+            raise click.BadParameter(
+                "a school is required for leaders and teachers", param_hint="--school"
+            )
+        school = db.session.scalar(select(School).where(School.name == school_name))
+        if school is None:
+            raise click.BadParameter(f"no school named {school_name!r}", param_hint="--school")
+    user = User(email=email, name=name, role=Role(role), school_id=school.id if school else None)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {user.email} ({role}).")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(content_cli)
+    app.cli.add_command(users_cli)

@@ -1,0 +1,82 @@
+"""Settings read from the environment, with safe defaults for development."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used (e.g. production without a real secret key)."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for plain ``postgres://`` / ``postgresql://`` URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from environment variables."""
+    env = dict(os.environ if environ is None else environ)
+    production = env.get("LEARNINGPACK_ENV", "development").lower() == "production"
+
+    secret_key = env.get("SECRET_KEY", "")
+    if production and (len(secret_key) < 32 or secret_key.startswith("dev")):
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            "(LEARNINGPACK_ENV=production)."
+        )
+    if not secret_key:
+        # Development only: a fresh key per process. Sessions end when the server restarts.
+        secret_key = secrets.token_hex(32)
+
+    default_db = f"sqlite:///{INSTANCE_DIR / 'learningpack.sqlite'}"
+    database_url = normalise_database_url(env.get("DATABASE_URL", default_db))
+
+    config: dict[str, Any] = {
+        "PRODUCTION": production,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "BABEL_DEFAULT_LOCALE": "da",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
+        "LANGUAGES": ("da", "en"),
+        "CONTENT_DIR": env.get("CONTENT_DIR", str(PROJECT_ROOT / "content")),
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Sessions: idle timeout through the permanent lifetime, absolute lifetime checked
+        # against the login time stored in the session.
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=2),
+        "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=12),
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "TESTING": False,
+    }
+    trusted = env.get("TRUSTED_HOSTS")
+    if trusted:
+        config["TRUSTED_HOSTS"] = [h.strip() for h in trusted.split(",") if h.strip()]
+    elif production:
+        raise ConfigError("TRUSTED_HOSTS must list the host names the app answers in production.")
+    return config

@@ -1,0 +1,83 @@
+"""Friendly error pages: a clear message in the user's language, never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from learningpack.extensions import db
+
+MESSAGES = {
+    400: (
+        _l("Forespørgslen kunne ikke behandles"),
+        _l("Noget i forespørgslen var ikke, som det skulle være. Gå tilbage og prøv igen."),
+    ),
+    403: (
+        _l("Du har ikke adgang til siden"),
+        _l(
+            "Din rolle giver ikke adgang til denne side. "
+            "Kontakt din leder, hvis du mener, det er en fejl."
+        ),
+    ),
+    404: (
+        _l("Siden findes ikke"),
+        _l("Vi kunne ikke finde siden. Måske er linket forældet, eller siden er flyttet."),
+    ),
+    405: (
+        _l("Handlingen er ikke tilladt her"),
+        _l("Siden kan ikke bruges på den måde. Gå tilbage og prøv igen."),
+    ),
+    413: (
+        _l("Indholdet er for stort"),
+        _l("Det, du sendte, fylder for meget. Gør teksten kortere, og prøv igen."),
+    ),
+    429: (
+        _l("For mange forsøg"),
+        _l("Der har været for mange forsøg på kort tid. Vent et kvarter, og prøv igen."),
+    ),
+    500: (
+        _l("Der skete en fejl hos os"),
+        _l(
+            "Det er ikke din skyld. Det, du allerede har gemt, er ikke gået tabt. "
+            "Prøv igen om lidt."
+        ),
+    ),
+}
+
+CSRF_MESSAGE = _l(
+    "Formularen var udløbet eller ufuldstændig, så den blev ikke gemt. "
+    "Gå tilbage, genindlæs siden og send den igen."
+)
+
+
+def render_error(code: int, message: str | None = None) -> tuple[str, int]:
+    title, default_message = MESSAGES.get(code, MESSAGES[500])
+    return (
+        render_template(
+            "errors/error.html", code=code, title=title, message=message or default_message
+        ),
+        code,
+    )
+
+
+def handle_http_error(error: HTTPException) -> tuple[str, int]:
+    return render_error(error.code or 500)
+
+
+def handle_csrf_error(error: CSRFError) -> tuple[str, int]:
+    return render_error(400, str(CSRF_MESSAGE))
+
+
+def handle_server_error(error: Exception) -> tuple[str, int]:
+    db.session.rollback()
+    return render_error(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_server_error)
+    app.register_error_handler(500, handle_server_error)

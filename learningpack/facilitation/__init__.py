@@ -1,0 +1,1 @@
+"""The leader's facilitation of the learning package at their school."""

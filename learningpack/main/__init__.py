@@ -1,0 +1,1 @@
+"""Pages for everyone: the front door and the accessibility statement."""

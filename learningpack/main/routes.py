@@ -1,0 +1,31 @@
+"""The front door and pages every visitor may read."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from learningpack.access import start_page_for
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index() -> Response:
+    """Send the user to their role's start page, or to the login."""
+    if current_user.is_authenticated:
+        return redirect(url_for(start_page_for(current_user)))
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/tilgaengelighed")
+def accessibility() -> str:
+    """The accessibility statement (tilgængelighedserklæring)."""
+    return render_template("main/accessibility.html")
+
+
+@bp.get("/healthz")
+def health() -> tuple[str, int, dict[str, str]]:
+    """A liveness probe for the server's supervisor."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}

@@ -1,0 +1,44 @@
+"""The data model (DESIGN.md §4)."""
+
+from learningpack.models.audit import AuditEvent
+from learningpack.models.bank import Resource, ResourceCategory, ResourceStatus
+from learningpack.models.people import Role, School, Team, User, normalise_email, team_member
+from learningpack.models.program import (
+    Action,
+    ActionStatus,
+    Cycle,
+    CycleSession,
+    CycleState,
+    FollowUp,
+    LogEntry,
+    Outcome,
+    Run,
+    SessionKind,
+    action_owner,
+)
+from learningpack.models.types import utcnow
+
+__all__ = [
+    "Action",
+    "ActionStatus",
+    "AuditEvent",
+    "Cycle",
+    "CycleSession",
+    "CycleState",
+    "FollowUp",
+    "LogEntry",
+    "Outcome",
+    "Resource",
+    "ResourceCategory",
+    "ResourceStatus",
+    "Role",
+    "Run",
+    "School",
+    "SessionKind",
+    "Team",
+    "User",
+    "action_owner",
+    "normalise_email",
+    "team_member",
+    "utcnow",
+]

@@ -1,0 +1,129 @@
+"""Schools, the people who use the app, and their teams."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from learningpack.extensions import db
+from learningpack.models.types import UTCDateTime, enum_check, enum_column_type, utcnow
+
+
+class Role(enum.StrEnum):
+    PUF = "puf"
+    LEADER = "leader"
+    TEACHER = "teacher"
+
+
+class School(db.Model):
+    __tablename__ = "school"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    district: Mapped[str] = mapped_column(String(120), index=True, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="school")
+    teams: Mapped[list[Team]] = relationship(back_populates="school", order_by="Team.name")
+
+    def __repr__(self) -> str:
+        return f"<School {self.name!r}>"
+
+
+team_member = Table(
+    "team_member",
+    db.Model.metadata,
+    Column("team_id", Integer, ForeignKey("team.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+    __table_args__ = (
+        enum_check("role", Role, "role"),
+        CheckConstraint("role = 'puf' OR school_id IS NOT NULL", name="school_for_staff"),
+        CheckConstraint("locale IN ('da', 'en')", name="locale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so the unique constraint is case-insensitive.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    role: Mapped[Role] = mapped_column(enum_column_type(Role))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    locale: Mapped[str] = mapped_column(String(5), default="da")
+    # Bumped on logout, deactivation and password change: every older session stops working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    school: Mapped[School | None] = relationship(back_populates="users")
+    teams: Mapped[list[Team]] = relationship(
+        secondary=team_member, back_populates="members", order_by="Team.name"
+    )
+
+    @validates("email")
+    def _normalise_email(self, _key: str, value: str) -> str:
+        return normalise_email(value)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        """Invalidate every session this user has open, everywhere."""
+        self.session_version = (self.session_version or 0) + 1
+
+    # Flask-Login: the session carries id and version, so a bumped version logs the user out.
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return bool(self.active)
+
+    @property
+    def is_puf(self) -> bool:
+        return self.role == Role.PUF
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == Role.LEADER
+
+    @property
+    def is_teacher(self) -> bool:
+        return self.role == Role.TEACHER
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+def normalise_email(value: str) -> str:
+    return value.strip().lower()
+
+
+class Team(db.Model):
+    __tablename__ = "team"
+    __table_args__ = (db.UniqueConstraint("school_id", "name", name="uq_team_school_id_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+    school: Mapped[School] = relationship(back_populates="teams")
+    members: Mapped[list[User]] = relationship(
+        secondary=team_member, back_populates="teams", order_by="User.name"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Team {self.name!r}>"

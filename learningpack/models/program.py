@@ -1,0 +1,206 @@
+"""A school's run of a package: its cycles (one per module) and what is recorded in them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learningpack.extensions import db
+from learningpack.models.people import School, Team, User
+from learningpack.models.types import UTCDateTime, enum_check, enum_column_type, utcnow
+
+
+class CycleState(enum.StrEnum):
+    LOCKED = "locked"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+
+
+class SessionKind(enum.StrEnum):
+    INPUT = "input"  # videnoplæg og drøftelse
+    FOLLOW_UP = "follow_up"  # opsamling
+    OTHER = "other"
+
+
+class ActionStatus(enum.StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class Outcome(enum.StrEnum):
+    KEEP = "keep"
+    ADJUST = "adjust"
+    STOP = "stop"
+
+
+class Run(db.Model):
+    """One school's run (forløb) of a package, e.g. a school year."""
+
+    __tablename__ = "run"
+    __table_args__ = (
+        db.UniqueConstraint(
+            "school_id", "package_slug", "year_label", name="uq_run_school_package_year"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    package_slug: Mapped[str] = mapped_column(String(80))
+    year_label: Mapped[str] = mapped_column(String(40))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    school: Mapped[School] = relationship()
+    started_by: Mapped[User | None] = relationship()
+    cycles: Mapped[list[Cycle]] = relationship(
+        back_populates="run", order_by="Cycle.position", cascade="all, delete-orphan"
+    )
+
+
+class Cycle(db.Model):
+    """One module of the package as one action-learning cycle in a run."""
+
+    __tablename__ = "cycle"
+    __table_args__ = (
+        db.UniqueConstraint("run_id", "position", name="uq_cycle_run_position"),
+        db.UniqueConstraint("run_id", "module_slug", name="uq_cycle_run_module"),
+        enum_check("state", CycleState, "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("run.id", ondelete="CASCADE"), index=True)
+    module_slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    state: Mapped[CycleState] = mapped_column(
+        enum_column_type(CycleState), default=CycleState.LOCKED, index=True
+    )
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Lokal tilpasning: the school's own notes and discussion questions for this module.
+    local_notes: Mapped[str] = mapped_column(Text, default="")
+    local_questions: Mapped[str] = mapped_column(Text, default="")
+    # The module's summary (opsamling).
+    summary_learned: Mapped[str] = mapped_column(Text, default="")
+    summary_keep: Mapped[str] = mapped_column(Text, default="")
+    summary_next: Mapped[str] = mapped_column(Text, default="")
+
+    run: Mapped[Run] = relationship(back_populates="cycles")
+    opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
+    completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
+    sessions: Mapped[list[CycleSession]] = relationship(
+        back_populates="cycle", order_by="CycleSession.held_on", cascade="all, delete-orphan"
+    )
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="cycle", order_by="Action.id", cascade="all, delete-orphan"
+    )
+
+
+class CycleSession(db.Model):
+    """A staff session in a cycle: knowledge input and discussion, or follow-up."""
+
+    __tablename__ = "cycle_session"
+    __table_args__ = (enum_check("kind", SessionKind, "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[SessionKind] = mapped_column(enum_column_type(SessionKind))
+    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    participants: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    decisions: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cycle: Mapped[Cycle] = relationship(back_populates="sessions")
+    facilitator: Mapped[User | None] = relationship()
+
+
+action_owner = Table(
+    "action_owner",
+    db.Model.metadata,
+    Column("action_id", Integer, ForeignKey("action.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_action_owner_user_id", "user_id"),
+)
+
+
+class Action(db.Model):
+    """An agreed action (aktion) that a team or named staff carry out and log."""
+
+    __tablename__ = "action"
+    __table_args__ = (
+        enum_check("status", ActionStatus, "status"),
+        Index("ix_action_cycle_id_status", "cycle_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    what: Mapped[str] = mapped_column(Text, default="")
+    expectation: Mapped[str] = mapped_column(Text, default="")
+    how_notice: Mapped[str] = mapped_column(Text, default="")
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[ActionStatus] = mapped_column(
+        enum_column_type(ActionStatus), default=ActionStatus.PLANNED
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    cycle: Mapped[Cycle] = relationship(back_populates="actions")
+    team: Mapped[Team | None] = relationship()
+    owners: Mapped[list[User]] = relationship(secondary=action_owner, order_by="User.name")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    log_entries: Mapped[list[LogEntry]] = relationship(
+        back_populates="action",
+        order_by="(LogEntry.happened_on.desc(), LogEntry.id.desc())",
+        cascade="all, delete-orphan",
+    )
+    follow_up: Mapped[FollowUp | None] = relationship(
+        back_populates="action", cascade="all, delete-orphan", uselist=False
+    )
+
+
+class LogEntry(db.Model):
+    """What happened when an action was tried, logged by a teacher."""
+
+    __tablename__ = "log_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    happened_on: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    observation: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    action: Mapped[Action] = relationship(back_populates="log_entries")
+    author: Mapped[User | None] = relationship()
+
+
+class FollowUp(db.Model):
+    """The follow-up of one action: keep, adjust or stop, and what was learned."""
+
+    __tablename__ = "follow_up"
+    __table_args__ = (enum_check("outcome", Outcome, "outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), unique=True)
+    outcome: Mapped[Outcome] = mapped_column(enum_column_type(Outcome))
+    learning: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    action: Mapped[Action] = relationship(back_populates="follow_up")
+    recorded_by: Mapped[User | None] = relationship()

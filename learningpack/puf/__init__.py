@@ -1,0 +1,1 @@
+"""PUF: the central office's view of every school."""

@@ -1,0 +1,1 @@
+"""Teachers and pedagogues: the school's open module and their own actions."""

@@ -1,0 +1,56 @@
+"""Jinja filters and globals shared by every template."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
+
+from learningpack.i18n import LANGUAGE_NAMES
+from learningpack.labels import label
+from learningpack.privacy import FREE_TEXT_HINT
+
+
+def datefmt(value: date | datetime | None, fmt: str = "medium") -> str:
+    """A date (or the local date of a timestamp) in the user's language."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value).date()
+    return format_date(value, fmt)
+
+
+def datetimefmt(value: datetime | None, fmt: str = "short") -> str:
+    """A timestamp in Danish time, in the user's language."""
+    if value is None:
+        return ""
+    return format_datetime(value, fmt)
+
+
+def render_user_markdown(text: str | None) -> Any:
+    """User text as Markdown: raw HTML escaped, so it is safe to mark as HTML."""
+    from markupsafe import Markup
+
+    from learningpack.content import render_markdown
+
+    return Markup(render_markdown(text or ""))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["datefmt"] = datefmt
+    app.jinja_env.filters["datetimefmt"] = datetimefmt
+    app.jinja_env.filters["label"] = lambda value, kind: label(kind, value)
+    app.jinja_env.filters["markdown"] = render_user_markdown
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def inject_globals() -> dict[str, Any]:
+        return {
+            "current_locale": str(get_locale() or "da"),
+            "language_names": LANGUAGE_NAMES,
+            "free_text_hint": FREE_TEXT_HINT,
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }

@@ -1,0 +1,137 @@
+"""Browser tests: a live server with the demo data, Playwright on Debian's Chromium, axe-core."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from learningpack import create_app
+from learningpack.config import PROJECT_ROOT
+from learningpack.extensions import db
+
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+AXE_SOURCE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEMO_PASSWORD = "demo-forældre-2026"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _browser_missing() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if not AXE_SOURCE.exists():
+        return "axe-core not installed (npm ci)"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reason = _browser_missing()
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+            if reason and not REQUIRE_BROWSER:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    reason = _browser_missing()
+    if reason:
+        if REQUIRE_BROWSER:
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "locale": "da-DK", "timezone_id": "Europe/Copenhagen"}
+
+
+class LiveServer:
+    def __init__(self, app: Any, tmp: Path) -> None:
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The real app (migrations, CSRF on) with the demo municipality, served on a free port."""
+    tmp = tmp_path_factory.mktemp("live")
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite'}",
+            "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
+            "LOGIN_RATE_LIMIT": "1000 per minute",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        upgrade(directory=str(PROJECT_ROOT / "migrations"))
+        result = app.test_cli_runner().invoke(args=["demo", "seed"])
+        assert result.exit_code == 0, result.output
+        db.session.remove()
+    server = LiveServer(app, tmp)
+    server.start()
+    yield server
+    server.stop()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core (WCAG 2.1 A/AA) on the page; the app's CSP forbids a script tag, so evaluate."""
+    page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_TAGS,
+    )
+    return list(result["violations"])
+
+
+def format_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        targets = ", ".join(str(n["target"]) for n in v["nodes"][:5])
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {targets}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Any) -> None:
+    violations = axe_violations(page)
+    assert not violations, f"axe found problems on {page.url}:\n" + format_violations(violations)
+
+
+def log_in(page: Any, server: LiveServer, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{server.url}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_load_state("domcontentloaded")

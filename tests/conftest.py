@@ -1,0 +1,180 @@
+"""Shared fixtures: the app on SQLite (always) and PostgreSQL (when TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.ctx import _cv_app
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from learningpack import create_app
+from learningpack.config import normalise_database_url
+from learningpack.extensions import db
+
+REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
+PG_ADMIN_URL = normalise_database_url(os.environ.get("TEST_DATABASE_URL", ""))
+BACKENDS = ["sqlite", "postgres"]
+
+
+def postgres_unavailable_reason() -> str | None:
+    """Why PostgreSQL tests cannot run here, or None if they can."""
+    if not PG_ADMIN_URL:
+        return "TEST_DATABASE_URL is not set"
+    if not PG_ADMIN_URL.startswith("postgresql"):
+        return "TEST_DATABASE_URL is not a PostgreSQL URL"
+    try:
+        engine = create_engine(PG_ADMIN_URL)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as error:  # pragma: no cover - depends on the machine
+        return f"PostgreSQL is not reachable: {error.__class__.__name__}"
+    return None
+
+
+_PG_REASON = postgres_unavailable_reason()
+
+
+def need_postgres() -> None:
+    """Skip (on a laptop) or fail (in CI, REQUIRE_POSTGRES=1) when PostgreSQL is missing."""
+    if _PG_REASON is None:
+        return
+    if REQUIRE_POSTGRES:
+        pytest.fail(f"REQUIRE_POSTGRES=1 but {_PG_REASON}")
+    pytest.skip(_PG_REASON)
+
+
+class PostgresDatabases:
+    """Creates throw-away databases on the test server and drops them afterwards."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+        self.created: list[str] = []
+
+    def create(self) -> str:
+        name = f"lp_test_{uuid.uuid4().hex[:12]}"
+        engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        self.created.append(name)
+        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            for name in self.created:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> Iterator[PostgresDatabases]:
+    need_postgres()
+    databases = PostgresDatabases(PG_ADMIN_URL)
+    yield databases
+    databases.drop_all()
+
+
+def make_test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def postgres_url(request: pytest.FixtureRequest) -> str:
+    """One database per test session; tables are emptied between tests."""
+    databases: PostgresDatabases = request.getfixturevalue("pg_databases")
+    url = databases.create()
+    app = create_app(make_test_config(url))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return url
+
+
+def _truncate_all() -> None:
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.remove()
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as they do in production.
+
+    The test's own session is committed before each request (so the request sees the test's
+    data) and expired after it (so the test sees what the request changed).
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        db.session.commit()
+
+        def in_fresh_context() -> Any:
+            _cv_app.set(None)
+            return super(IsolatedClient, self).open(*args, **kwargs)
+
+        response = contextvars.copy_context().run(in_fresh_context)
+        db.session.expire_all()
+        return response
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgres":
+        need_postgres()
+    return str(request.param)
+
+
+@pytest.fixture
+def app(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The app with an empty schema, on each backend."""
+    if backend == "postgres":
+        url = request.getfixturevalue("postgres_url")
+    else:
+        url = f"sqlite:///{tmp_path / 'test.sqlite'}"
+    overrides = getattr(request, "param", None) or {}
+    application = create_app(make_test_config(url, **overrides))
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        if backend == "sqlite":
+            db.create_all()
+        yield application
+        if backend == "postgres":
+            _truncate_all()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def package(app: Flask) -> Any:
+    from learningpack.content import get_library
+
+    return get_library().package("foraeldresamarbejde")
