@@ -91,3 +91,26 @@ def get_scoped_or_404(stmt: Select[Any], school_id_column: Any) -> Any:
     if obj is None:
         abort(404)
     return obj
+
+
+def can_facilitate(user: User, school_id: int) -> bool:
+    """Leaders facilitate their own school's run; nobody else records in it."""
+    return user.role == Role.LEADER and user.school_id == school_id
+
+
+def can_log_on(user: User, action: Any) -> bool:
+    """Who may log on an action: the school's leader, its owners and its team's members."""
+    school_id = action.cycle.run.school_id
+    if user.school_id != school_id or user.role == Role.PUF:
+        return False
+    if user.role == Role.LEADER:
+        return True
+    if any(owner.id == user.id for owner in action.owners):
+        return True
+    return action.team is not None and any(m.id == user.id for m in action.team.members)
+
+
+def require(allowed: bool) -> None:
+    """403 (audited) unless allowed."""
+    if not allowed:
+        deny()

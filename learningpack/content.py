@@ -560,3 +560,23 @@ def get_library() -> Library:
         library = load_library(current_app.config["CONTENT_DIR"])
         current_app.extensions[EXTENSION_KEY] = library
     return library
+
+
+_EXPECT = "Hvad vi forventer at se:"
+_NOTICE = "Sådan opdager vi det:"
+
+
+def split_action_suggestion(text: str) -> dict[str, str]:
+    """Split an action suggestion (``Titel – hvad. Hvad vi forventer at se: … Sådan opdager vi
+    det: …``) into the fields of an action, so a leader can start from it."""
+    head, _, rest = text.partition(" – ")
+    if not rest:
+        head, rest = "", text
+    what, _, after = rest.partition(_EXPECT)
+    expectation, _, notice = after.partition(_NOTICE)
+    return {
+        "title": (head or what).strip().rstrip(".")[:200],
+        "what": what.strip(),
+        "expectation": expectation.strip(),
+        "how_notice": notice.strip(),
+    }

@@ -217,11 +217,27 @@ def start_run(school_id: int, package: Package, year_label: str, actor: User) ->
     )
     if existing is not None:
         raise CycleRefused([_l("Skolen har allerede et forløb i gang med denne pakke.")])
+    label = year_label.strip()
+    same_name = db.session.scalar(
+        select(Run.id).where(
+            Run.school_id == school_id, Run.package_slug == package.slug, Run.year_label == label
+        )
+    )
+    if same_name is not None:
+        raise CycleRefused(
+            [
+                _l(
+                    "Skolen har allerede haft et forløb med navnet »%(label)s«. "
+                    "Vælg et andet navn.",
+                    label=label,
+                )
+            ]
+        )
     now = utcnow()
     run = Run(
         school_id=school_id,
         package_slug=package.slug,
-        year_label=year_label.strip(),
+        year_label=label,
         started_at=now,
         started_by_id=actor.id,
     )
@@ -277,7 +293,11 @@ def complete_cycle(cycle: Cycle, actor: User) -> Cycle | None:
     run = cycle.run
     following = db.session.scalar(
         select(Cycle)
-        .where(Cycle.run_id == run.id, Cycle.position > cycle.position)
+        .where(
+            Cycle.run_id == run.id,
+            Cycle.position > cycle.position,
+            Cycle.state != CycleState.COMPLETED,  # one completed out of order is not "next"
+        )
         .order_by(Cycle.position)
         .limit(1)
     )
@@ -522,6 +542,7 @@ def save_summary(cycle: Cycle, *, learned: str, keep: str, next_steps: str) -> N
 
 def save_local_adaptation(cycle: Cycle, *, notes: str, questions: str) -> None:
     """The school's own notes and discussion questions for a module (lokal tilpasning)."""
+    _require_active(cycle)
     cycle.local_notes, cycle.local_questions = notes.strip(), questions.strip()
     _touch(cycle)
     db.session.flush()

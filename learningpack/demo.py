@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from learningpack.content import Package
+from learningpack.content import Package, split_action_suggestion
 from learningpack.cycle import (
     add_log_entry,
     agree_action,
@@ -185,15 +185,14 @@ class _Seeder:
             decisions="Indskolingen og mellemtrinnet afprøver hver en aktion i seks uger.",
             facilitator=leader,
         )
-        suggestions = module.action_suggestions or ("Første aktion", "Anden aktion")
         for index, team in enumerate(teams):
-            title = _short_title(suggestions[index % len(suggestions)])
+            idea = split_action_suggestion(module.action_suggestions[index])
             action = agree_action(
                 cycle,
-                title=title,
-                what=f"{team.name} afprøver: {title.lower()}.",
-                expectation="Flere forældre deltager aktivt og kender hinanden bedre.",
-                how_notice="Vi tæller fremmøde og noterer forældrenes spørgsmål efter hvert møde.",
+                title=idea["title"],
+                what=idea["what"],
+                expectation=idea["expectation"],
+                how_notice=idea["how_notice"],
                 team=team,
                 owners=[teachers[index * 2]],
                 period_start=start + timedelta(days=7),
@@ -221,11 +220,6 @@ class _Seeder:
                 keep="Vi fastholder dialog i små grupper på forældremøder.",
                 next_steps="Vi deler erfaringerne med udskolingen.",
             )
-
-
-def _short_title(suggestion: str) -> str:
-    title = suggestion.split("–")[0].strip().strip("*").strip()
-    return title[:120] or "Aktion"
 
 
 def seed_demo(package: Package, schools: int = 5, today: date | None = None) -> list[Login]:

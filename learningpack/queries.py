@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from learningpack.extensions import db
-from learningpack.models import Action, Cycle, CycleState, Run, User, team_member
+from learningpack.models import (
+    Action,
+    Cycle,
+    CycleSession,
+    CycleState,
+    LogEntry,
+    Run,
+    Team,
+    User,
+    team_member,
+)
 
 
 def current_run(school_id: int) -> Run | None:
@@ -44,3 +54,60 @@ def my_actions(user: User) -> list[Action]:
             )
         )
     )
+
+
+def school_cycle(school_id: int, module_slug: str) -> Cycle | None:
+    """One module's cycle in the school's newest run, with everything the module page shows."""
+    run_id = (
+        select(Run.id)
+        .where(Run.school_id == school_id)
+        .order_by(Run.started_at.desc(), Run.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return db.session.scalar(
+        select(Cycle)
+        .where(Cycle.run_id == run_id, Cycle.module_slug == module_slug)
+        .options(
+            joinedload(Cycle.run).selectinload(Run.cycles),
+            selectinload(Cycle.sessions).joinedload(CycleSession.facilitator),
+            selectinload(Cycle.actions).joinedload(Action.team),
+            selectinload(Cycle.actions).joinedload(Action.follow_up),
+            selectinload(Cycle.actions).selectinload(Action.owners),
+            selectinload(Cycle.actions)
+            .selectinload(Action.log_entries)
+            .joinedload(LogEntry.author),
+        )
+    )
+
+
+def scoped_action(action_id: int, user: User) -> Action | None:
+    """An action the user's role may see (own school; PUF all), with its cycle and run."""
+    from learningpack.access import school_filter
+
+    return db.session.scalar(
+        select(Action)
+        .join(Cycle, Cycle.id == Action.cycle_id)
+        .join(Run, Run.id == Cycle.run_id)
+        .where(Action.id == action_id, school_filter(user, Run.school_id))
+        .options(
+            joinedload(Action.cycle).joinedload(Cycle.run),
+            joinedload(Action.team).selectinload(Team.members),
+            selectinload(Action.owners),
+            selectinload(Action.log_entries).joinedload(LogEntry.author),
+            joinedload(Action.follow_up),
+        )
+    )
+
+
+def school_staff(school_id: int) -> tuple[list[Team], list[User]]:
+    """The school's teams and active staff, for choosing owners of an action."""
+    from learningpack.text import danish_key
+
+    teams = list(db.session.scalars(select(Team).where(Team.school_id == school_id)))
+    staff = list(
+        db.session.scalars(select(User).where(User.school_id == school_id, User.active.is_(True)))
+    )
+    teams.sort(key=lambda t: danish_key(t.name))
+    staff.sort(key=lambda u: danish_key(u.name))
+    return teams, staff

@@ -1,30 +1,447 @@
-"""The leader's school page: the run and its modules."""
+"""The leader's facilitation of the package at their school (teachers read along)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_login import current_user
+from typing import Any
 
-from learningpack.access import role_required
-from learningpack.content import get_library
-from learningpack.cycle import lock_reason
-from learningpack.models import Role
-from learningpack.queries import current_run
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from learningpack import cycle as rules
+from learningpack.access import can_facilitate, can_log_on, require, role_required
+from learningpack.content import Module, Package, get_library, split_action_suggestion
+from learningpack.extensions import db
+from learningpack.facilitation.forms import (
+    ActionForm,
+    FollowUpForm,
+    LocalAdaptationForm,
+    SessionForm,
+    StartRunForm,
+    SummaryForm,
+    UnlockForm,
+)
+from learningpack.forms import ConfirmForm
+from learningpack.models import Action, Cycle, CycleState, Outcome, Role, School, SessionKind, User
+from learningpack.queries import current_run, school_cycle, school_staff, scoped_action
 
 bp = Blueprint("facilitation", __name__, url_prefix="/skole")
 
+STAFF = (Role.LEADER, Role.TEACHER)
 
-@bp.get("/")
-@role_required(Role.LEADER, Role.TEACHER)
-def school() -> str:
-    """The school's run: every module with its state, and why a locked one is locked."""
-    run = current_run(current_user.school_id)
-    library = get_library()
-    package = library.package(run.package_slug) if run else next(iter(library.packages.values()))
+
+def default_package() -> Package:
+    return next(iter(get_library().packages.values()))
+
+
+def package_of(cycle: Cycle) -> Package:
+    return get_library().package(cycle.run.package_slug)
+
+
+def module_of(cycle: Cycle) -> Module:
+    return package_of(cycle).module(cycle.module_slug)
+
+
+def school_overview(school: School, viewer: User) -> str:
+    """The school's run with every module's state (shared by the school's staff and PUF)."""
+    run = current_run(school.id)
+    package = get_library().package(run.package_slug) if run else default_package()
     rows = []
     if run is not None:
         for cycle in run.cycles:
-            rows.append((cycle, package.module(cycle.module_slug), lock_reason(cycle, package)))
+            rows.append(
+                (cycle, package.module(cycle.module_slug), rules.lock_reason(cycle, package))
+            )
+    form = StartRunForm() if run is None and can_facilitate(viewer, school.id) else None
     return render_template(
-        "facilitation/school.html", run=run, package=package, rows=rows, school=current_user.school
+        "facilitation/school.html",
+        run=run,
+        package=package,
+        rows=rows,
+        school=school,
+        start_form=form,
     )
+
+
+def module_page(
+    school: School,
+    cycle: Cycle,
+    viewer: User,
+    *,
+    status: int = 200,
+    refusal: list[str] | None = None,
+    unlock_form: UnlockForm | None = None,
+) -> Any:
+    """One module: its content, the stepper, sessions, actions and follow-up."""
+    package = package_of(cycle)
+    module = package.module(cycle.module_slug)
+    editable = cycle.state == CycleState.ACTIVE and can_facilitate(viewer, school.id)
+    steps = rules.step_statuses(cycle) if cycle.state == CycleState.ACTIVE else []
+    following = next((c for c in cycle.run.cycles if c.position == cycle.position + 1), None)
+    can_reopen = (
+        cycle.state == CycleState.COMPLETED
+        and can_facilitate(viewer, school.id)
+        and (following is None or not rules.has_records(following))
+    )
+    local_questions = [q.strip() for q in cycle.local_questions.splitlines() if q.strip()]
+    page = render_template(
+        "facilitation/module.html",
+        school=school,
+        package=package,
+        module=module,
+        cycle=cycle,
+        steps=steps,
+        current_step=next((s.step for s in steps if not s.done), None),
+        editable=editable,
+        can_reopen=can_reopen,
+        refusal=refusal or [],
+        lock_reason=rules.lock_reason(cycle, package),
+        local_questions=local_questions,
+        loggable={a.id for a in cycle.actions if can_log_on(viewer, a)},
+        confirm=ConfirmForm(),
+        unlock_form=unlock_form,
+        can_adapt=editable,
+        is_puf=viewer.role == Role.PUF,
+    )
+    return page, status
+
+
+def _my_cycle(slug: str) -> Cycle:
+    cycle = school_cycle(current_user.school_id, slug)
+    if cycle is None:
+        abort(404)
+    return cycle
+
+
+def _leader_cycle(slug: str) -> Cycle:
+    cycle = _my_cycle(slug)
+    require(can_facilitate(current_user, cycle.run.school_id))
+    return cycle
+
+
+def _to_module(cycle: Cycle, anchor: str = "") -> Response:
+    target = url_for("facilitation.module", slug=cycle.module_slug)
+    return redirect(f"{target}#{anchor}" if anchor else target)
+
+
+def _refused(error: rules.CycleRefused) -> None:
+    db.session.rollback()
+    for reason in error.reasons:
+        flash(reason, "error")
+
+
+def _not_open(cycle: Cycle) -> Response | None:
+    """Send the user back to the module when it is not open for recording."""
+    if cycle.state != CycleState.ACTIVE:
+        flash(_("Modulet er ikke åbent, så der kan ikke registreres noget i det."), "error")
+        return _to_module(cycle)
+    return None
+
+
+@bp.get("/")
+@role_required(*STAFF)
+def school() -> str:
+    """The school's run: every module with its state, and why a locked one is locked."""
+    return school_overview(current_user.school, current_user)
+
+
+@bp.post("/start")
+@role_required(Role.LEADER)
+def start() -> Any:
+    """Start the school's run of the package: module 1 opens."""
+    form = StartRunForm()
+    if not form.validate_on_submit():
+        return school_overview_with_form(form)
+    try:
+        rules.start_run(
+            current_user.school_id, default_package(), form.year_label.data or "", current_user
+        )
+    except rules.CycleRefused as error:
+        _refused(error)
+        return redirect(url_for("facilitation.school"))
+    db.session.commit()
+    flash(_("Forløbet er startet. Modul 1 er åbent."), "success")
+    return redirect(url_for("facilitation.module", slug=default_package().first_module.slug))
+
+
+def school_overview_with_form(form: StartRunForm) -> tuple[str, int]:
+    package = default_package()
+    return render_template(
+        "facilitation/school.html",
+        run=None,
+        package=package,
+        rows=[],
+        school=current_user.school,
+        start_form=form,
+    ), 400
+
+
+@bp.get("/modul/<slug>")
+@role_required(*STAFF)
+def module(slug: str) -> Any:
+    """One module of the school's run."""
+    return module_page(current_user.school, _my_cycle(slug), current_user)
+
+
+@bp.route("/modul/<slug>/moede", methods=["GET", "POST"])
+@role_required(Role.LEADER)
+def new_session(slug: str) -> Any:
+    """Record a staff session held in the module."""
+    cycle = _leader_cycle(slug)
+    if (back := _not_open(cycle)) is not None:
+        return back
+    form = SessionForm()
+    if request.method == "GET":
+        form.kind.data = SessionKind.FOLLOW_UP.value if cycle.actions else SessionKind.INPUT.value
+    if form.validate_on_submit():
+        try:
+            rules.record_session(
+                cycle,
+                held_on=form.held_on.data,
+                kind=SessionKind(form.kind.data),
+                participants=form.participants.data or "",
+                notes=form.notes.data or "",
+                decisions=form.decisions.data or "",
+                facilitator=current_user,
+            )
+        except rules.CycleRefused as error:
+            _refused(error)
+        else:
+            db.session.commit()
+            flash(_("Mødet er registreret."), "success")
+            return _to_module(cycle, "moeder")
+    return render_template(
+        "facilitation/session_form.html", form=form, cycle=cycle, module=module_of(cycle)
+    ), 400 if form.errors else 200
+
+
+def _action_form(cycle: Cycle, action: Action | None = None) -> tuple[ActionForm, dict, dict]:
+    teams, staff = school_staff(cycle.run.school_id)
+    form = (
+        ActionForm(obj=action) if action is not None and request.method == "GET" else ActionForm()
+    )
+    form.set_choices(teams, staff)
+    if action is not None and request.method == "GET":
+        form.team_id.data = str(action.team_id or "")
+        form.owner_ids.data = [u.id for u in action.owners]
+    return form, {str(t.id): t for t in teams}, {u.id: u for u in staff}
+
+
+def _action_values(form: ActionForm, teams: dict, staff: dict) -> dict[str, Any]:
+    return {
+        "title": form.title.data or "",
+        "what": form.what.data or "",
+        "expectation": form.expectation.data or "",
+        "how_notice": form.how_notice.data or "",
+        "team": teams.get(form.team_id.data or ""),
+        "owners": [staff[i] for i in form.owner_ids.data or [] if i in staff],
+        "period_start": form.period_start.data,
+        "period_end": form.period_end.data,
+    }
+
+
+@bp.route("/modul/<slug>/aktion", methods=["GET", "POST"])
+@role_required(Role.LEADER)
+def new_action(slug: str) -> Any:
+    """Agree a new action: what, why, how we notice, who, when."""
+    cycle = _leader_cycle(slug)
+    if (back := _not_open(cycle)) is not None:
+        return back
+    form, teams, staff = _action_form(cycle)
+    if request.method == "GET" and request.args.get("forslag", "").isdigit():
+        suggestions = module_of(cycle).action_suggestions
+        index = int(request.args["forslag"])
+        if index < len(suggestions):
+            for name, value in split_action_suggestion(suggestions[index]).items():
+                form[name].data = value
+    if form.validate_on_submit():
+        try:
+            rules.agree_action(cycle, actor=current_user, **_action_values(form, teams, staff))
+        except rules.CycleRefused as error:
+            _refused(error)
+        else:
+            db.session.commit()
+            flash(_("Aktionen er aftalt."), "success")
+            return _to_module(cycle, "aktioner")
+    return render_template(
+        "facilitation/action_form.html",
+        form=form,
+        cycle=cycle,
+        action=None,
+        module=module_of(cycle),
+    ), 400 if form.errors else 200
+
+
+def _leader_action(action_id: int) -> Action:
+    action = scoped_action(action_id, current_user)
+    if action is None:
+        abort(404)
+    require(can_facilitate(current_user, action.cycle.run.school_id))
+    return action
+
+
+@bp.route("/aktion/<int:action_id>/rediger", methods=["GET", "POST"])
+@role_required(Role.LEADER)
+def edit_action(action_id: int) -> Any:
+    """Change an agreed action while its module is open."""
+    action = _leader_action(action_id)
+    if (back := _not_open(action.cycle)) is not None:
+        return back
+    form, teams, staff = _action_form(action.cycle, action)
+    if form.validate_on_submit():
+        try:
+            rules.update_action(action, **_action_values(form, teams, staff))
+        except rules.CycleRefused as error:
+            _refused(error)
+        else:
+            db.session.commit()
+            flash(_("Aktionen er gemt."), "success")
+            return _to_module(action.cycle, f"aktion-{action.id}")
+    return render_template(
+        "facilitation/action_form.html",
+        form=form,
+        cycle=action.cycle,
+        action=action,
+        module=module_of(action.cycle),
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/aktion/<int:action_id>/opsamling", methods=["GET", "POST"])
+@role_required(Role.LEADER)
+def follow_up(action_id: int) -> Any:
+    """Record the follow-up of one action: keep, adjust or stop, and what we learned."""
+    action = _leader_action(action_id)
+    if (back := _not_open(action.cycle)) is not None:
+        return back
+    existing = action.follow_up
+    form = FollowUpForm(obj=existing) if request.method == "GET" and existing else FollowUpForm()
+    if form.validate_on_submit():
+        try:
+            rules.record_follow_up(
+                action,
+                outcome=Outcome(form.outcome.data),
+                learning=form.learning.data or "",
+                actor=current_user,
+            )
+        except rules.CycleRefused as error:
+            _refused(error)
+        else:
+            db.session.commit()
+            flash(_("Opsamlingen på aktionen er gemt."), "success")
+            return _to_module(action.cycle, f"aktion-{action.id}")
+    return render_template(
+        "facilitation/follow_up_form.html",
+        form=form,
+        action=action,
+        cycle=action.cycle,
+        module=module_of(action.cycle),
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/modul/<slug>/opsamling", methods=["GET", "POST"])
+@role_required(Role.LEADER)
+def summary(slug: str) -> Any:
+    """The module's summary: what we learned, what we keep, next steps."""
+    cycle = _leader_cycle(slug)
+    if (back := _not_open(cycle)) is not None:
+        return back
+    form = SummaryForm()
+    if request.method == "GET":
+        form.learned.data = cycle.summary_learned
+        form.keep.data = cycle.summary_keep
+        form.next_steps.data = cycle.summary_next
+    if form.validate_on_submit():
+        try:
+            rules.save_summary(
+                cycle,
+                learned=form.learned.data or "",
+                keep=form.keep.data or "",
+                next_steps=form.next_steps.data or "",
+            )
+        except rules.CycleRefused as error:
+            _refused(error)
+        else:
+            db.session.commit()
+            flash(_("Modulets opsamling er gemt."), "success")
+            return _to_module(cycle, "opsamling")
+    return render_template(
+        "facilitation/summary_form.html", form=form, cycle=cycle, module=module_of(cycle)
+    ), 400 if form.errors else 200
+
+
+@bp.route("/modul/<slug>/tilpasning", methods=["GET", "POST"])
+@role_required(Role.LEADER)
+def adaptation(slug: str) -> Any:
+    """The school's own notes and discussion questions for the module."""
+    cycle = _leader_cycle(slug)
+    if (back := _not_open(cycle)) is not None:
+        return back
+    form = LocalAdaptationForm()
+    if request.method == "GET":
+        form.notes.data = cycle.local_notes
+        form.questions.data = cycle.local_questions
+    if form.validate_on_submit():
+        try:
+            rules.save_local_adaptation(
+                cycle, notes=form.notes.data or "", questions=form.questions.data or ""
+            )
+        except rules.CycleRefused as error:
+            _refused(error)
+        else:
+            db.session.commit()
+            flash(_("Skolens lokale tilpasning er gemt."), "success")
+            return _to_module(cycle, "lokalt")
+    return render_template(
+        "facilitation/adaptation_form.html", form=form, cycle=cycle, module=module_of(cycle)
+    ), 400 if form.errors else 200
+
+
+@bp.post("/modul/<slug>/afslut")
+@role_required(Role.LEADER)
+def complete(slug: str) -> Any:
+    """Complete the module when every condition holds; the next one opens."""
+    cycle = _leader_cycle(slug)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        opened = rules.complete_cycle(cycle, current_user)
+    except rules.CycleRefused as error:
+        db.session.rollback()
+        fresh = _my_cycle(slug)
+        return module_page(
+            current_user.school, fresh, current_user, status=409, refusal=error.reasons
+        )
+    db.session.commit()
+    if opened is None:
+        flash(_("Modulet er afsluttet, og hele forløbet er gennemført. Tillykke!"), "success")
+        return redirect(url_for("facilitation.school"))
+    title = package_of(opened).module(opened.module_slug).title
+    flash(
+        _(
+            "Modulet er afsluttet. Modul %(pos)d »%(title)s« er nu åbent.",
+            pos=opened.position,
+            title=title,
+        ),
+        "success",
+    )
+    return redirect(url_for("facilitation.module", slug=opened.module_slug))
+
+
+@bp.post("/modul/<slug>/genaabn")
+@role_required(Role.LEADER)
+def reopen(slug: str) -> Any:
+    """Reopen a completed module while the next one has nothing recorded."""
+    cycle = _leader_cycle(slug)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        rules.reopen_cycle(cycle, current_user)
+    except rules.CycleRefused as error:
+        _refused(error)
+    else:
+        db.session.commit()
+        flash(_("Modulet er genåbnet."), "success")
+    return _to_module(cycle)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from learningpack.access import role_required
 from learningpack.content import get_library
+from learningpack.cycle import CycleRefused, unlock_out_of_order
 from learningpack.extensions import db
+from learningpack.facilitation.forms import UnlockForm
+from learningpack.facilitation.routes import module_page, school_overview
 from learningpack.models import Action, Cycle, CycleState, Role, Run, School
+from learningpack.queries import school_cycle
 from learningpack.text import danish_key
 
 bp = Blueprint("puf", __name__, url_prefix="/puf")
@@ -50,3 +58,58 @@ def overview() -> str:
         open_by_school=open_by_school,
         action_counts=action_counts,
     )
+
+
+def _school_or_404(school_id: int) -> School:
+    school = db.session.get(School, school_id)
+    if school is None:
+        abort(404)
+    return school
+
+
+@bp.get("/skoler/<int:school_id>")
+@role_required(Role.PUF)
+def school(school_id: int) -> str:
+    """One school's run, read-only."""
+    return school_overview(_school_or_404(school_id), current_user)
+
+
+@bp.get("/skoler/<int:school_id>/modul/<slug>")
+@role_required(Role.PUF)
+def module(school_id: int, slug: str) -> Any:
+    """One module of a school's run, read-only; a locked one can be opened with a reason."""
+    school = _school_or_404(school_id)
+    cycle = school_cycle(school.id, slug)
+    if cycle is None:
+        abort(404)
+    form = UnlockForm() if cycle.state == CycleState.LOCKED else None
+    return module_page(school, cycle, current_user, unlock_form=form)
+
+
+@bp.post("/skoler/<int:school_id>/modul/<slug>/aabn")
+@role_required(Role.PUF)
+def unlock(school_id: int, slug: str) -> Any:
+    """Open a locked module out of order; the reason goes to the audit log."""
+    school = _school_or_404(school_id)
+    cycle = school_cycle(school.id, slug)
+    if cycle is None:
+        abort(404)
+    form = UnlockForm()
+    if not form.validate_on_submit():
+        return module_page(school, cycle, current_user, status=400, unlock_form=form)
+    try:
+        unlock_out_of_order(cycle, current_user, form.reason.data or "")
+    except CycleRefused as error:
+        db.session.rollback()
+        for reason in error.reasons:
+            flash(reason, "error")
+        return redirect(url_for("puf.module", school_id=school.id, slug=slug))
+    db.session.commit()
+    flash(
+        _(
+            "Modulet er åbnet for %(school)s. Begrundelsen er gemt i revisionsloggen.",
+            school=school.name,
+        ),
+        "success",
+    )
+    return redirect(url_for("puf.module", school_id=school.id, slug=slug))

@@ -1,19 +1,105 @@
-"""The teacher's pages: my actions."""
+"""The teacher's pages: my actions, logging what happened, the action's status."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_login import current_user
+from typing import Any
 
-from learningpack.access import role_required
-from learningpack.models import Role
-from learningpack.queries import my_actions
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from learningpack import cycle as rules
+from learningpack.access import can_log_on, require, role_required
+from learningpack.content import get_library
+from learningpack.extensions import db
+from learningpack.models import Action, ActionStatus, CycleState, Role
+from learningpack.queries import current_run, my_actions, scoped_action
+from learningpack.teacher.forms import LogEntryForm, StatusForm
 
 bp = Blueprint("teacher", __name__, url_prefix="/mine-aktioner")
+
+
+def _loggable_action(action_id: int) -> Action:
+    action = scoped_action(action_id, current_user)
+    if action is None:
+        abort(404)
+    require(can_log_on(current_user, action))
+    return action
+
+
+def _back(action: Action) -> Response:
+    return redirect(url_for("teacher.my_actions_page") + f"#aktion-{action.id}")
 
 
 @bp.get("/")
 @role_required(Role.TEACHER, Role.LEADER)
 def my_actions_page() -> str:
     """The actions I own or my team owns, in the school's open modules."""
-    return render_template("teacher/my_actions.html", actions=my_actions(current_user))
+    run = current_run(current_user.school_id)
+    library = get_library()
+    open_modules = []
+    if run is not None:
+        package = library.package(run.package_slug)
+        open_modules = [
+            package.module(c.module_slug) for c in run.cycles if c.state == CycleState.ACTIVE
+        ]
+    return render_template(
+        "teacher/my_actions.html",
+        actions=my_actions(current_user),
+        open_modules=open_modules,
+        status_form=StatusForm(),
+    )
+
+
+@bp.route("/<int:action_id>/log", methods=["GET", "POST"])
+@role_required(Role.TEACHER, Role.LEADER)
+def log_entry(action_id: int) -> Any:
+    """Log what happened when we tried the action (quick, phone-sized)."""
+    action = _loggable_action(action_id)
+    if action.cycle.state != CycleState.ACTIVE:
+        flash(_("Modulet er ikke åbent, så der kan ikke logges på aktionen."), "error")
+        return _back(action)
+    form = LogEntryForm()
+    if form.validate_on_submit():
+        try:
+            rules.add_log_entry(
+                action,
+                author=current_user,
+                happened_on=form.happened_on.data,
+                text=form.text.data or "",
+                observation=form.observation.data or "",
+            )
+        except rules.CycleRefused as error:
+            db.session.rollback()
+            for reason in error.reasons:
+                flash(reason, "error")
+        else:
+            db.session.commit()
+            flash(_("Din logning er gemt. Tak!"), "success")
+            return _back(action)
+    module = get_library().package(action.cycle.run.package_slug).module(action.cycle.module_slug)
+    return render_template("teacher/log_form.html", form=form, action=action, module=module), (
+        400 if form.errors else 200
+    )
+
+
+@bp.post("/<int:action_id>/status")
+@role_required(Role.TEACHER, Role.LEADER)
+def set_status(action_id: int) -> Response:
+    """Mark the action planned, in progress, done or dropped."""
+    action = _loggable_action(action_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        flash(_("Vælg en gyldig status."), "error")
+        return _back(action)
+    try:
+        rules.set_action_status(action, ActionStatus(form.status.data))
+    except rules.CycleRefused as error:
+        db.session.rollback()
+        for reason in error.reasons:
+            flash(reason, "error")
+        return _back(action)
+    db.session.commit()
+    flash(_("Status er opdateret."), "success")
+    return _back(action)

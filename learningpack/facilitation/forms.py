@@ -1,0 +1,135 @@
+"""The leader's forms: start the run, sessions, actions, follow-up, summary, local notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from learningpack.forms import MultiCheckboxField, choices, end_not_before_start, free_text
+from learningpack.labels import OUTCOME, SESSION_KIND
+from learningpack.privacy import NoPersonalData
+
+
+class StartRunForm(FlaskForm):
+    year_label = StringField(
+        _l("Skoleår eller navn på forløbet"),
+        validators=[
+            DataRequired(_l("Skriv fx skoleåret, 2026/27.")),
+            Length(max=40),
+            NoPersonalData(),
+        ],
+        description=_l("Fx 2026/27. Forløbet strækker sig typisk over et skoleår eller mere."),
+    )
+
+
+class SessionForm(FlaskForm):
+    held_on = DateField(
+        _l("Dato for mødet"), validators=[DataRequired(_l("Vælg den dato, mødet blev holdt."))]
+    )
+    kind = RadioField(
+        _l("Slags møde"),
+        choices=choices(SESSION_KIND),
+        default="input",
+        validators=[DataRequired(_l("Vælg, hvilken slags møde det var."))],
+    )
+    participants = free_text(
+        _l("Hvem deltog"),
+        required=_l("Skriv, hvem der deltog, fx »hele personalet, 24 personer«."),
+        rows=2,
+        description=_l("Grupper og antal – fx »indskolingens team, 8 lærere og pædagoger«."),
+    )
+    notes = free_text(
+        _l("Noter fra drøftelsen"),
+        required=_l("Skriv de vigtigste pointer fra drøftelsen."),
+        rows=6,
+    )
+    decisions = free_text(_l("Beslutninger"), rows=3)
+
+
+class ActionForm(FlaskForm):
+    title = StringField(
+        _l("Aktionens titel"),
+        validators=[
+            DataRequired(_l("Giv aktionen en kort titel.")),
+            Length(max=200),
+            NoPersonalData(),
+        ],
+    )
+    what = free_text(_l("Hvad gør vi"), required=_l("Beskriv, hvad I konkret vil gøre."))
+    expectation = free_text(
+        _l("Hvorfor – og hvad forventer vi at se"),
+        required=_l("Skriv, hvorfor I gør det, og hvad I forventer at se."),
+    )
+    how_notice = free_text(
+        _l("Hvordan opdager vi det"),
+        required=_l("Skriv, hvordan I vil lægge mærke til, om det virker."),
+    )
+    team_id = SelectField(_l("Team"), coerce=str, choices=[])
+    owner_ids = MultiCheckboxField(_l("Ansvarlige"), coerce=int, choices=[])
+    period_start = DateField(
+        _l("Periode fra"), validators=[DataRequired(_l("Vælg, hvornår aktionen starter."))]
+    )
+    period_end = DateField(
+        _l("Periode til"), validators=[DataRequired(_l("Vælg, hvornår aktionen slutter."))]
+    )
+
+    def set_choices(self, teams: list[Any], staff: list[Any]) -> None:
+        self.team_id.choices = choices([("", _l("Intet team"))] + [(t.id, t.name) for t in teams])
+        self.owner_ids.choices = choices([(u.id, u.name) for u in staff])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        ok = end_not_before_start(self.period_start, self.period_end) and ok
+        if not self.team_id.data and not self.owner_ids.data:
+            self.owner_ids.errors = [
+                *self.owner_ids.errors,
+                str(_l("Vælg et team eller mindst én ansvarlig.")),
+            ]
+            ok = False
+        return ok
+
+
+class FollowUpForm(FlaskForm):
+    outcome = RadioField(
+        _l("Hvad gør vi med aktionen nu"),
+        choices=choices(OUTCOME),
+        validators=[DataRequired(_l("Vælg fasthold, justér eller stop."))],
+    )
+    learning = free_text(
+        _l("Hvad lærte vi"), required=_l("Skriv, hvad I lærte af aktionen."), rows=5
+    )
+
+
+class SummaryForm(FlaskForm):
+    learned = free_text(
+        _l("Hvad har vi lært"), required=_l("Skriv, hvad I har lært i modulet."), rows=5
+    )
+    keep = free_text(
+        _l("Hvad fastholder vi"),
+        required=_l("Skriv, hvad I vil fastholde i jeres praksis."),
+        rows=4,
+    )
+    next_steps = free_text(_l("Næste skridt"), required=_l("Skriv jeres næste skridt."), rows=4)
+
+
+class LocalAdaptationForm(FlaskForm):
+    notes = free_text(
+        _l("Skolens lokale noter"),
+        rows=6,
+        description=_l("Fx hvordan modulet passer til jeres skole, og hvad I vil lægge vægt på."),
+    )
+    questions = free_text(
+        _l("Skolens egne drøftelsesspørgsmål"),
+        rows=5,
+        description=_l("Ét spørgsmål pr. linje. De vises sammen med modulets spørgsmål."),
+    )
+
+
+class UnlockForm(FlaskForm):
+    reason = free_text(
+        _l("Begrundelse"), required=_l("Skriv, hvorfor modulet åbnes uden for rækkefølgen."), rows=3
+    )

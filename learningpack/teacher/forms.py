@@ -1,0 +1,27 @@
+"""The teacher's quick forms: a log entry and an action's status."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+from wtforms.validators import DataRequired
+
+from learningpack.forms import choices, free_text
+from learningpack.labels import ACTION_STATUS
+
+
+class LogEntryForm(FlaskForm):
+    happened_on = DateField(
+        _l("Hvornår"), default=date.today, validators=[DataRequired(_l("Vælg datoen."))]
+    )
+    text = free_text(
+        _l("Hvad skete der"), required=_l("Skriv kort, hvad I gjorde, og hvad der skete."), rows=4
+    )
+    observation = free_text(_l("Hvad lagde vi mærke til"), rows=3)
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("Status"), choices=choices(ACTION_STATUS), validators=[DataRequired()])

@@ -1,0 +1,126 @@
+"""In a real browser: a leader takes a school through module 1 into module 2, a teacher logs on
+an action from a phone, and PUF opens a module out of order. Every page on the way passes axe."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from tests.browser.conftest import LiveServer, assert_accessible, log_in
+
+SCHOOL = "soendervangskolen"  # the demo school that has not started yet
+LEADER = f"leder@{SCHOOL}.demo.dk"
+TEACHER = f"laerer1@{SCHOOL}.demo.dk"  # member of the team "Indskolingen"
+
+
+def click_and_check(page: Any, name: str, *, role: str = "link") -> None:
+    page.get_by_role(role, name=name).first.click()
+    page.wait_for_load_state("domcontentloaded")
+    assert_accessible(page)
+
+
+def test_leader_takes_module_1_to_completion_and_module_2_opens(
+    page: Any, live_server: LiveServer, browser: Any
+) -> None:
+    today = date.today()
+    log_in(page, live_server, LEADER)
+    assert page.url.endswith("/skole/")
+    assert "ikke startet" in page.content()
+    assert_accessible(page)
+
+    # Start the run: module 1 opens, the others are locked and say why.
+    page.get_by_label("Skoleår eller navn på forløbet").fill("2026/27")
+    page.get_by_role("button", name="Start forløbet").click()
+    assert "/skole/modul/faellesskab" in page.url
+    assert "Forløbet er startet" in page.content()
+    assert_accessible(page)
+    page.get_by_role("link", name="Skolens forløb").first.click()
+    assert page.get_by_text("Åbner, når modul 1").count() == 1
+    page.get_by_role("link", name="Fællesskabsunderstøttende forældresamarbejde").click()
+
+    # 1. A session with knowledge input and discussion.
+    click_and_check(page, "Registrér møde")
+    page.get_by_label("Dato for mødet").fill(today.isoformat())
+    page.get_by_label("Hvem deltog").fill("Hele personalet, 22 lærere og pædagoger")
+    page.get_by_label("Noter fra drøftelsen").fill(
+        "Vi taler mest med forældre om det enkelte barn."
+    )
+    page.get_by_role("button", name="Gem mødet").click()
+    assert "Mødet er registreret" in page.content()
+
+    # 2. An action, started from the module's first suggestion.
+    page.get_by_role("link", name="Brug som aktion").first.click()
+    assert_accessible(page)
+    assert page.get_by_label("Aktionens titel").input_value() != ""
+    page.get_by_label("Team").select_option(label="Indskolingen")
+    page.get_by_label("Periode fra").fill(today.isoformat())
+    page.get_by_label("Periode til").fill((today + timedelta(days=42)).isoformat())
+    page.get_by_role("button", name="Aftal aktionen").click()
+    assert "Aktionen er aftalt" in page.content()
+
+    # Completing now is refused, with the reasons in plain Danish.
+    page.get_by_role("button", name="Afslut modulet").click()
+    assert "Modulet kan ikke afsluttes endnu" in page.content()
+    assert "har ingen logninger endnu" in page.content()
+    assert_accessible(page)
+
+    # 3. A teacher logs on the action from a phone.
+    phone = browser.new_context(viewport={"width": 375, "height": 740}, locale="da-DK")
+    teacher = phone.new_page()
+    log_in(teacher, live_server, TEACHER)
+    assert teacher.url.endswith("/mine-aktioner/")
+    assert_accessible(teacher)
+    assert teacher.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    teacher.get_by_role("link", name="Log").first.click()
+    assert_accessible(teacher)
+    teacher.get_by_label("Hvad skete der").fill("Forældrene talte i små grupper i 20 minutter.")
+    teacher.get_by_label("Hvad lagde vi mærke til").fill("Flere forældre sagde noget end sidst.")
+    teacher.get_by_role("button", name="Gem logning").click()
+    assert "Din logning er gemt" in teacher.content()
+    assert "1 logning" in teacher.content()
+    phone.close()
+
+    # 4. Follow-up on the action and the module's summary.
+    page.reload()
+    click_and_check(page, "Saml op")
+    page.get_by_label("Fasthold").check()
+    page.get_by_label("Hvad lærte vi").fill("Små grupper giver flere stemmer.")
+    page.get_by_role("button", name="Gem opsamlingen").click()
+    assert "Opsamlingen på aktionen er gemt" in page.content()
+    click_and_check(page, "Skriv opsamling")
+    page.get_by_label("Hvad har vi lært").fill(
+        "Forældre vil gerne tale sammen, når rammen er tryg."
+    )
+    page.get_by_label("Hvad fastholder vi").fill("Samtaler i små grupper på hvert forældremøde.")
+    page.get_by_label("Næste skridt").fill("Vi tager erfaringen med ind i modul 2.")
+    page.get_by_role("button", name="Gem opsamlingen").click()
+    assert_accessible(page)
+
+    # Complete: module 2 opens.
+    page.get_by_role("button", name="Afslut modulet").click()
+    assert "/skole/modul/foraeldremoeder" in page.url
+    assert "Modul 2 »Meningsfulde forældremøder« er nu åbent" in page.content()
+    assert_accessible(page)
+    page.get_by_role("link", name="Skolens forløb").first.click()
+    cards = page.locator(".module-card")
+    assert "Afsluttet" in cards.nth(0).inner_text()
+    assert "I gang" in cards.nth(1).inner_text()
+    assert "Låst" in cards.nth(2).inner_text()
+    assert_accessible(page)
+
+
+def test_puf_opens_a_module_out_of_order(page: Any, live_server: LiveServer) -> None:
+    log_in(page, live_server, "puf@demo.dk")
+    page.get_by_role("link", name="Skæring Skole").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Kommunikation og forventningsafstemning").click()
+    assert "Åbner, når modul 3" in page.content()
+    assert_accessible(page)
+    page.get_by_role("button", name="Åbn modulet").click()
+    assert "Skriv, hvorfor modulet åbnes uden for rækkefølgen." in page.content()
+    assert_accessible(page)
+    page.get_by_label("Begrundelse").fill("Skolen arbejder allerede med kommunikation i år.")
+    page.get_by_role("button", name="Åbn modulet").click()
+    assert "Modulet er åbnet for Skæring Skole" in page.content()
+    assert "I gang" in page.locator(".title-row").inner_text()
+    assert_accessible(page)
