@@ -31,7 +31,7 @@ install-test: $(VENV)/.installed-test translations node_modules/axe-core/axe.min
 
 # Compiled message catalogues are build output, not source.
 translations: $(VENV)/.installed-run
-	@$(VENV)/bin/pybabel compile -q -d $(TRANSLATIONS)
+	@$(VENV)/bin/pybabel compile -d $(TRANSLATIONS)
 
 extract-messages: $(VENV)/.installed-run
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot .

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.exc import OperationalError
 
 from learningpack.content import Package
@@ -174,14 +174,25 @@ def unmet_conditions(cycle: Cycle) -> list[str]:
 
 def has_records(cycle: Cycle) -> bool:
     """Whether anything has been recorded in a cycle (sessions, actions, notes, summary)."""
+    texts = (
+        cycle.local_notes,
+        cycle.local_questions,
+        cycle.summary_learned,
+        cycle.summary_keep,
+        cycle.summary_next,
+    )
+    if any(text.strip() for text in texts):
+        return True
+    # One query, whether or not the relationships are loaded.
     return bool(
-        cycle.sessions
-        or cycle.actions
-        or cycle.local_notes.strip()
-        or cycle.local_questions.strip()
-        or cycle.summary_learned.strip()
-        or cycle.summary_keep.strip()
-        or cycle.summary_next.strip()
+        db.session.scalar(
+            select(
+                or_(
+                    exists().where(CycleSession.cycle_id == cycle.id),
+                    exists().where(Action.cycle_id == cycle.id),
+                )
+            )
+        )
     )
 
 

@@ -534,9 +534,12 @@ def run_in_threads(app: Flask, targets: dict[str, Callable[[], str]]) -> dict[st
     return results
 
 
+# Row locks between two real connections: PostgreSQL only (not parametrized over SQLite).
+POSTGRES_ONLY = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+
+
 def prepare_for_race(backend: str, package: Package) -> tuple[World, int, int, int]:
-    if backend != "postgres":
-        pytest.skip("needs two real connections and row locks (PostgreSQL)")
+    assert backend == "postgres"
     w = make_world(package)
     second_leader = make_leader(w.school)
     fulfil(w.cycle(1), w)
@@ -563,6 +566,7 @@ def assert_exactly_one_transition(w: World, results: dict[str, object]) -> str:
     return winners[0]
 
 
+@POSTGRES_ONLY
 def test_concurrent_complete_while_the_row_is_locked_makes_one_transition(
     app: Flask, backend: str, package: Package
 ) -> None:
@@ -606,6 +610,7 @@ def test_concurrent_complete_while_the_row_is_locked_makes_one_transition(
     assert w.cycle(2).opened_by_id == leader_id
 
 
+@POSTGRES_ONLY
 @pytest.mark.parametrize("round_", range(3))
 def test_concurrent_complete_from_a_barrier_makes_one_transition(
     app: Flask, backend: str, package: Package, round_: int

@@ -1,0 +1,106 @@
+"""DESIGN.md §8: every page at most 8 SQL queries, and the count does not grow with the data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, select
+
+from learningpack.demo import seed_demo
+from learningpack.extensions import db
+from learningpack.models import Action, User
+
+BUDGET = 8
+
+
+@contextmanager
+def count_queries() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+
+
+def queries_for(client: FlaskClient, url: str) -> int:
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(statements)
+
+
+def login_as(client: FlaskClient, email: str) -> None:
+    response = client.post("/login", data={"email": email, "password": "demo-forældre-2026"})
+    assert response.status_code == 302
+
+
+PAGES = [
+    ("puf@demo.dk", "/puf/"),
+    ("puf@demo.dk", "/puf/skoler/1"),
+    ("puf@demo.dk", "/puf/skoler/1/modul/foraeldremoeder"),
+    ("leder@ellevangskolen.demo.dk", "/skole/"),
+    ("leder@ellevangskolen.demo.dk", "/skole/modul/faellesskab"),
+    ("leder@ellevangskolen.demo.dk", "/skole/modul/foraeldremoeder"),
+    ("laerer1@ellevangskolen.demo.dk", "/mine-aktioner/"),
+    ("laerer1@ellevangskolen.demo.dk", "/skole/modul/foraeldremoeder"),
+]
+
+
+def grow(package: Any, extra_actions: int) -> None:
+    """More schools and many more actions and log entries in the first school's open module."""
+    from datetime import date
+
+    from learningpack.cycle import add_log_entry, agree_action
+    from learningpack.queries import school_cycle
+
+    seed_demo(package, schools=8)
+    leader = db.session.scalar(select(User).where(User.email == "leder@ellevangskolen.demo.dk"))
+    teacher = db.session.scalar(select(User).where(User.email == "laerer1@ellevangskolen.demo.dk"))
+    assert leader is not None and teacher is not None
+    cycle = school_cycle(leader.school_id, "foraeldremoeder")
+    assert cycle is not None
+    team = teacher.teams[0]
+    for n in range(extra_actions):
+        action = agree_action(
+            cycle,
+            title=f"Ekstra aktion {n}",
+            what="Noget.",
+            expectation="Noget.",
+            how_notice="Noget.",
+            team=team,
+            owners=[teacher, leader],
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 2, 1),
+            actor=leader,
+        )
+        for _ in range(3):
+            add_log_entry(
+                action, author=teacher, happened_on=date(2026, 1, 5), text="Logget.", observation=""
+            )
+    db.session.commit()
+
+
+@pytest.mark.parametrize(("email", "url"), PAGES)
+def test_page_stays_within_the_query_budget_as_data_grows(
+    app: Flask, package: Any, email: str, url: str
+) -> None:
+    seed_demo(package, schools=3)
+    db.session.commit()
+    client = app.test_client()
+    login_as(client, email)
+    small = queries_for(client, url)
+    grow(package, extra_actions=25)
+    assert db.session.scalar(select(db.func.count(Action.id))) > 25
+    large = queries_for(client, url)
+    assert small <= BUDGET, f"{url}: {small} queries"
+    assert large == small, f"{url}: {small} queries on small data, {large} on large"
