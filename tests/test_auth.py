@@ -138,6 +138,7 @@ def test_language_switch_to_english_and_back(client: FlaskClient) -> None:
     page = client.get("/login").get_data(as_text=True)
     assert '<html lang="en">' in page
     assert "Log in" in page
+    assert "Log ind" not in page
     client.post("/sprog/da")
     assert "Log ind" in client.get("/login").get_data(as_text=True)
 
