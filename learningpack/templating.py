@@ -43,6 +43,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetimefmt"] = datetimefmt
     app.jinja_env.filters["label"] = lambda value, kind: label(kind, value)
     app.jinja_env.filters["markdown"] = render_user_markdown
+    # Globals (unlike context variables) are visible inside imported macros too.
+    app.jinja_env.globals["free_text_hint"] = FREE_TEXT_HINT
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -51,6 +53,5 @@ def init_app(app: Flask) -> None:
         return {
             "current_locale": str(get_locale() or "da"),
             "language_names": LANGUAGE_NAMES,
-            "free_text_hint": FREE_TEXT_HINT,
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
