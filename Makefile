@@ -56,6 +56,7 @@ test: install-test
 lint: $(VENV)/.installed-test
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/mypy learningpack
 
 format: $(VENV)/.installed-test
 	@$(VENV)/bin/ruff format .

@@ -12,6 +12,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack, cast
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -37,6 +38,9 @@ from learningpack.models import (
     utcnow,
 )
 from learningpack.models.audit import record
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult
 
 
 class CycleRefused(Exception):
@@ -285,7 +289,7 @@ def complete_cycle(cycle: Cycle, actor: User) -> Cycle | None:
         raise CycleRefused(reasons)
     now = utcnow()
     try:
-        changed = db.session.execute(
+        result = db.session.execute(
             update(Cycle)
             .where(Cycle.id == cycle.id, Cycle.state == CycleState.ACTIVE)
             .values(
@@ -295,7 +299,8 @@ def complete_cycle(cycle: Cycle, actor: User) -> Cycle | None:
                 last_activity_at=now,
             )
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
+        changed = cast("CursorResult[Any]", result).rowcount
     except OperationalError as error:  # SQLite: another writer holds the database
         raise CycleRefused([_l("Modulet blev ændret af en anden lige nu. Prøv igen.")]) from error
     if changed != 1:
@@ -439,63 +444,48 @@ def record_session(
     return session
 
 
-def agree_action(
-    cycle: Cycle,
-    *,
-    title: str,
-    what: str,
-    expectation: str,
-    how_notice: str,
-    team: Team | None,
-    owners: Sequence[User],
-    period_start: date | None,
-    period_end: date | None,
-    actor: User,
-) -> Action:
-    """Agree a new action in the module."""
+class ActionDescription(TypedDict):
+    """What an action is, who carries it out and when."""
+
+    title: str
+    what: str
+    expectation: str
+    how_notice: str
+    team: Team | None
+    owners: Sequence[User]
+    period_start: date | None
+    period_end: date | None
+
+
+def _describe_action(action: Action, cycle: Cycle, description: ActionDescription) -> None:
+    """Check and set what an action is, who carries it out and when."""
+    team, owners = description["team"], description["owners"]
+    period_start, period_end = description["period_start"], description["period_end"]
+    title, what = description["title"], description["what"]
+    expectation, how_notice = description["expectation"], description["how_notice"]
     _require_active(cycle)
     _same_school(cycle, [team], owners)
-    if period_start and period_end and period_end < period_start:
-        raise CycleRefused([_l("Periodens slutdato ligger før startdatoen.")])
-    action = Action(
-        title=title.strip(),
-        what=what.strip(),
-        expectation=expectation.strip(),
-        how_notice=how_notice.strip(),
-        team=team,
-        owners=list(owners),
-        period_start=period_start,
-        period_end=period_end,
-        created_by_id=actor.id,
-    )
-    cycle.actions.append(action)
-    _touch(cycle)
-    db.session.flush()
-    return action
-
-
-def update_action(
-    action: Action,
-    *,
-    title: str,
-    what: str,
-    expectation: str,
-    how_notice: str,
-    team: Team | None,
-    owners: Sequence[User],
-    period_start: date | None,
-    period_end: date | None,
-) -> None:
-    """Change an agreed action's description while its module is open."""
-    _require_active(action.cycle)
-    _same_school(action.cycle, [team], owners)
     if period_start and period_end and period_end < period_start:
         raise CycleRefused([_l("Periodens slutdato ligger før startdatoen.")])
     action.title, action.what = title.strip(), what.strip()
     action.expectation, action.how_notice = expectation.strip(), how_notice.strip()
     action.team, action.owners = team, list(owners)
     action.period_start, action.period_end = period_start, period_end
-    _touch(action.cycle)
+    _touch(cycle)
+
+
+def agree_action(cycle: Cycle, *, actor: User, **description: Unpack[ActionDescription]) -> Action:
+    """Agree a new action in the module."""
+    action = Action(created_by_id=actor.id)
+    _describe_action(action, cycle, description)
+    cycle.actions.append(action)
+    db.session.flush()
+    return action
+
+
+def update_action(action: Action, **description: Unpack[ActionDescription]) -> None:
+    """Change an agreed action's description while its module is open."""
+    _describe_action(action, action.cycle, description)
     db.session.flush()
 
 

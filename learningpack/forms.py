@@ -12,6 +12,50 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from learningpack.privacy import NoPersonalData
 
+# WTForms ships no Danish catalogue: its built-in messages are mapped to our own msgids, which
+# the i18n layer then shows in the user's language. WTForms formats the placeholders itself.
+_WTFORMS_MESSAGES = {
+    "This field is required.": _l("Udfyld feltet."),
+    "Not a valid date value.": _l("Skriv en gyldig dato."),
+    "Not a valid datetime value.": _l("Skriv en gyldig dato og tid."),
+    "Not a valid choice.": _l("Vælg en af mulighederne på listen."),
+    "Invalid Choice: could not coerce.": _l("Vælg en af mulighederne på listen."),
+    "Invalid choice(s): one or more data inputs could not be coerced.": _l(
+        "Vælg blandt mulighederne på listen."
+    ),
+    "'%(value)s' is not a valid choice for this field.": _l(
+        "»%(value)s« er ikke en af mulighederne her."
+    ),
+    "'%(value)s' are not valid choices for this field.": _l(
+        "»%(value)s« er ikke blandt mulighederne her."
+    ),
+    "Field cannot be longer than %(max)d characters.": _l("Højst %(max)d tegn."),
+    "Field must be at least %(min)d characters long.": _l("Mindst %(min)d tegn."),
+    "Field must be between %(min)d and %(max)d characters long.": _l(
+        "Mellem %(min)d og %(max)d tegn."
+    ),
+    "Invalid email address.": _l("Skriv en gyldig e-mailadresse."),
+}
+
+
+class _Messages:
+    """WTForms' translations hook, answering from our own catalogue."""
+
+    def gettext(self, string: str) -> str:
+        message = _WTFORMS_MESSAGES.get(string)
+        return str(message) if message is not None else string
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+class Form(FlaskForm):
+    """The base of every form here: CSRF from Flask-WTF, messages in the user's language."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> _Messages:
+            return _Messages()
+
 
 class MultiCheckboxField(SelectMultipleField):
     """A multiple choice shown as checkboxes (friendlier than a multi-select on a phone)."""
@@ -45,7 +89,7 @@ def choices(pairs: Any) -> list[SelectChoice]:
     return [SelectChoice(str(getattr(value, "value", value)), label) for value, label in items]
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button-only form: just the CSRF token."""
 
 

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
+from learningpack.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     email = EmailField(
         _l("E-mail"),
         validators=[
@@ -26,5 +27,5 @@ class LoginForm(FlaskForm):
     next = StringField()
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     """Only the CSRF token; the language comes from the URL."""

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from learningpack.forms import MultiCheckboxField, choices, end_not_before_start, free_text
+from learningpack.forms import Form, MultiCheckboxField, choices, end_not_before_start, free_text
 from learningpack.labels import OUTCOME, SESSION_KIND
 from learningpack.privacy import NoPersonalData
 
 
-class StartRunForm(FlaskForm):
+class StartRunForm(Form):
     year_label = StringField(
         _l("Skoleår eller navn på forløbet"),
         validators=[
@@ -26,7 +25,7 @@ class StartRunForm(FlaskForm):
     )
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     held_on = DateField(
         _l("Dato for mødet"), validators=[DataRequired(_l("Vælg den dato, mødet blev holdt."))]
     )
@@ -50,7 +49,7 @@ class SessionForm(FlaskForm):
     decisions = free_text(_l("Beslutninger"), rows=3)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     title = StringField(
         _l("Aktionens titel"),
         validators=[
@@ -93,7 +92,7 @@ class ActionForm(FlaskForm):
         return ok
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(Form):
     outcome = RadioField(
         _l("Hvad gør vi med aktionen nu"),
         choices=choices(OUTCOME),
@@ -104,7 +103,7 @@ class FollowUpForm(FlaskForm):
     )
 
 
-class SummaryForm(FlaskForm):
+class SummaryForm(Form):
     learned = free_text(
         _l("Hvad har vi lært"), required=_l("Skriv, hvad I har lært i modulet."), rows=5
     )
@@ -116,7 +115,7 @@ class SummaryForm(FlaskForm):
     next_steps = free_text(_l("Næste skridt"), required=_l("Skriv jeres næste skridt."), rows=4)
 
 
-class LocalAdaptationForm(FlaskForm):
+class LocalAdaptationForm(Form):
     notes = free_text(
         _l("Skolens lokale noter"),
         rows=6,
@@ -129,7 +128,7 @@ class LocalAdaptationForm(FlaskForm):
     )
 
 
-class UnlockForm(FlaskForm):
+class UnlockForm(Form):
     reason = free_text(
         _l("Begrundelse"), required=_l("Skriv, hvorfor modulet åbnes uden for rækkefølgen."), rows=3
     )

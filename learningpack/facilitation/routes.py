@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from learningpack import cycle as rules
@@ -131,6 +133,24 @@ def _refused(error: rules.CycleRefused) -> None:
         flash(reason, "error")
 
 
+def _apply(change: Callable[[], object], done: str, target: Response) -> Response | None:
+    """Run a rule; on success commit, confirm and go on; on refusal say why and stay."""
+    try:
+        change()
+    except rules.CycleRefused as error:
+        _refused(error)
+        return None
+    db.session.commit()
+    flash(done, "success")
+    return target
+
+
+def _form_page(template: str, form: FlaskForm, cycle: Cycle, **context: Any) -> tuple[str, int]:
+    """A form page; 400 when it comes back with errors (the user's input is kept)."""
+    page = render_template(template, form=form, cycle=cycle, module=module_of(cycle), **context)
+    return page, 400 if form.errors else 200
+
+
 def _not_open(cycle: Cycle) -> Response | None:
     """Send the user back to the module when it is not open for recording."""
     if cycle.state != CycleState.ACTIVE:
@@ -195,8 +215,8 @@ def new_session(slug: str) -> Any:
     if request.method == "GET":
         form.kind.data = SessionKind.FOLLOW_UP.value if cycle.actions else SessionKind.INPUT.value
     if form.validate_on_submit():
-        try:
-            rules.record_session(
+        done = _apply(
+            lambda: rules.record_session(
                 cycle,
                 held_on=form.held_on.data,
                 kind=SessionKind(form.kind.data),
@@ -204,16 +224,13 @@ def new_session(slug: str) -> Any:
                 notes=form.notes.data or "",
                 decisions=form.decisions.data or "",
                 facilitator=current_user,
-            )
-        except rules.CycleRefused as error:
-            _refused(error)
-        else:
-            db.session.commit()
-            flash(_("Mødet er registreret."), "success")
-            return _to_module(cycle, "moeder")
-    return render_template(
-        "facilitation/session_form.html", form=form, cycle=cycle, module=module_of(cycle)
-    ), 400 if form.errors else 200
+            ),
+            _("Mødet er registreret."),
+            _to_module(cycle, "moeder"),
+        )
+        if done:
+            return done
+    return _form_page("facilitation/session_form.html", form, cycle)
 
 
 def _action_form(cycle: Cycle, action: Action | None = None) -> tuple[ActionForm, dict, dict]:
@@ -256,21 +273,16 @@ def new_action(slug: str) -> Any:
             for name, value in split_action_suggestion(suggestions[index]).items():
                 form[name].data = value
     if form.validate_on_submit():
-        try:
-            rules.agree_action(cycle, actor=current_user, **_action_values(form, teams, staff))
-        except rules.CycleRefused as error:
-            _refused(error)
-        else:
-            db.session.commit()
-            flash(_("Aktionen er aftalt."), "success")
-            return _to_module(cycle, "aktioner")
-    return render_template(
-        "facilitation/action_form.html",
-        form=form,
-        cycle=cycle,
-        action=None,
-        module=module_of(cycle),
-    ), 400 if form.errors else 200
+        done = _apply(
+            lambda: rules.agree_action(
+                cycle, actor=current_user, **_action_values(form, teams, staff)
+            ),
+            _("Aktionen er aftalt."),
+            _to_module(cycle, "aktioner"),
+        )
+        if done:
+            return done
+    return _form_page("facilitation/action_form.html", form, cycle, action=None)
 
 
 def _leader_action(action_id: int) -> Action:
@@ -290,21 +302,14 @@ def edit_action(action_id: int) -> Any:
         return back
     form, teams, staff = _action_form(action.cycle, action)
     if form.validate_on_submit():
-        try:
-            rules.update_action(action, **_action_values(form, teams, staff))
-        except rules.CycleRefused as error:
-            _refused(error)
-        else:
-            db.session.commit()
-            flash(_("Aktionen er gemt."), "success")
-            return _to_module(action.cycle, f"aktion-{action.id}")
-    return render_template(
-        "facilitation/action_form.html",
-        form=form,
-        cycle=action.cycle,
-        action=action,
-        module=module_of(action.cycle),
-    ), (400 if form.errors else 200)
+        done = _apply(
+            lambda: rules.update_action(action, **_action_values(form, teams, staff)),
+            _("Aktionen er gemt."),
+            _to_module(action.cycle, f"aktion-{action.id}"),
+        )
+        if done:
+            return done
+    return _form_page("facilitation/action_form.html", form, action.cycle, action=action)
 
 
 @bp.route("/aktion/<int:action_id>/opsamling", methods=["GET", "POST"])
@@ -317,26 +322,19 @@ def follow_up(action_id: int) -> Any:
     existing = action.follow_up
     form = FollowUpForm(obj=existing) if request.method == "GET" and existing else FollowUpForm()
     if form.validate_on_submit():
-        try:
-            rules.record_follow_up(
+        done = _apply(
+            lambda: rules.record_follow_up(
                 action,
                 outcome=Outcome(form.outcome.data),
                 learning=form.learning.data or "",
                 actor=current_user,
-            )
-        except rules.CycleRefused as error:
-            _refused(error)
-        else:
-            db.session.commit()
-            flash(_("Opsamlingen på aktionen er gemt."), "success")
-            return _to_module(action.cycle, f"aktion-{action.id}")
-    return render_template(
-        "facilitation/follow_up_form.html",
-        form=form,
-        action=action,
-        cycle=action.cycle,
-        module=module_of(action.cycle),
-    ), (400 if form.errors else 200)
+            ),
+            _("Opsamlingen på aktionen er gemt."),
+            _to_module(action.cycle, f"aktion-{action.id}"),
+        )
+        if done:
+            return done
+    return _form_page("facilitation/follow_up_form.html", form, action.cycle, action=action)
 
 
 @bp.route("/modul/<slug>/opsamling", methods=["GET", "POST"])
@@ -352,22 +350,19 @@ def summary(slug: str) -> Any:
         form.keep.data = cycle.summary_keep
         form.next_steps.data = cycle.summary_next
     if form.validate_on_submit():
-        try:
-            rules.save_summary(
+        done = _apply(
+            lambda: rules.save_summary(
                 cycle,
                 learned=form.learned.data or "",
                 keep=form.keep.data or "",
                 next_steps=form.next_steps.data or "",
-            )
-        except rules.CycleRefused as error:
-            _refused(error)
-        else:
-            db.session.commit()
-            flash(_("Modulets opsamling er gemt."), "success")
-            return _to_module(cycle, "opsamling")
-    return render_template(
-        "facilitation/summary_form.html", form=form, cycle=cycle, module=module_of(cycle)
-    ), 400 if form.errors else 200
+            ),
+            _("Modulets opsamling er gemt."),
+            _to_module(cycle, "opsamling"),
+        )
+        if done:
+            return done
+    return _form_page("facilitation/summary_form.html", form, cycle)
 
 
 @bp.route("/modul/<slug>/tilpasning", methods=["GET", "POST"])
@@ -382,19 +377,16 @@ def adaptation(slug: str) -> Any:
         form.notes.data = cycle.local_notes
         form.questions.data = cycle.local_questions
     if form.validate_on_submit():
-        try:
-            rules.save_local_adaptation(
+        done = _apply(
+            lambda: rules.save_local_adaptation(
                 cycle, notes=form.notes.data or "", questions=form.questions.data or ""
-            )
-        except rules.CycleRefused as error:
-            _refused(error)
-        else:
-            db.session.commit()
-            flash(_("Skolens lokale tilpasning er gemt."), "success")
-            return _to_module(cycle, "lokalt")
-    return render_template(
-        "facilitation/adaptation_form.html", form=form, cycle=cycle, module=module_of(cycle)
-    ), 400 if form.errors else 200
+            ),
+            _("Skolens lokale tilpasning er gemt."),
+            _to_module(cycle, "lokalt"),
+        )
+        if done:
+            return done
+    return _form_page("facilitation/adaptation_form.html", form, cycle)
 
 
 @bp.post("/modul/<slug>/afslut")

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learningpack.extensions import db
+from learningpack.extensions import Model
 from learningpack.models.people import School, User
 from learningpack.models.types import UTCDateTime, enum_check, enum_column_type, utcnow
 
@@ -25,7 +25,7 @@ class ResourceStatus(enum.StrEnum):
     PUBLISHED = "published"
 
 
-class Resource(db.Model):
+class Resource(Model):
     __tablename__ = "resource"
     __table_args__ = (
         enum_check("category", ResourceCategory, "category"),

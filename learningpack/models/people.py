@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, St
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from learningpack.extensions import db
+from learningpack.extensions import Model, db
 from learningpack.models.types import UTCDateTime, enum_check, enum_column_type, utcnow
 
 
@@ -20,7 +20,7 @@ class Role(enum.StrEnum):
     TEACHER = "teacher"
 
 
-class School(db.Model):
+class School(Model):
     __tablename__ = "school"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,13 +37,13 @@ class School(db.Model):
 
 team_member = Table(
     "team_member",
-    db.Model.metadata,
+    Model.metadata,
     Column("team_id", Integer, ForeignKey("team.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user"
     __table_args__ = (
         enum_check("role", Role, "role"),
@@ -112,7 +112,7 @@ def normalise_email(value: str) -> str:
     return value.strip().lower()
 
 
-class Team(db.Model):
+class Team(Model):
     __tablename__ = "team"
     __table_args__ = (db.UniqueConstraint("school_id", "name", name="uq_team_school_id_name"),)
 

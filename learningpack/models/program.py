@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learningpack.extensions import db
+from learningpack.extensions import Model, db
 from learningpack.models.people import School, Team, User
 from learningpack.models.types import UTCDateTime, enum_check, enum_column_type, utcnow
 
@@ -38,7 +38,7 @@ class Outcome(enum.StrEnum):
     STOP = "stop"
 
 
-class Run(db.Model):
+class Run(Model):
     """One school's run (forløb) of a package, e.g. a school year."""
 
     __tablename__ = "run"
@@ -63,7 +63,7 @@ class Run(db.Model):
     )
 
 
-class Cycle(db.Model):
+class Cycle(Model):
     """One module of the package as one action-learning cycle in a run."""
 
     __tablename__ = "cycle"
@@ -104,7 +104,7 @@ class Cycle(db.Model):
     )
 
 
-class CycleSession(db.Model):
+class CycleSession(Model):
     """A staff session in a cycle: knowledge input and discussion, or follow-up."""
 
     __tablename__ = "cycle_session"
@@ -126,14 +126,14 @@ class CycleSession(db.Model):
 
 action_owner = Table(
     "action_owner",
-    db.Model.metadata,
+    Model.metadata,
     Column("action_id", Integer, ForeignKey("action.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_action_owner_user_id", "user_id"),
 )
 
 
-class Action(db.Model):
+class Action(Model):
     """An agreed action (aktion) that a team or named staff carry out and log."""
 
     __tablename__ = "action"
@@ -172,7 +172,7 @@ class Action(db.Model):
     )
 
 
-class LogEntry(db.Model):
+class LogEntry(Model):
     """What happened when an action was tried, logged by a teacher."""
 
     __tablename__ = "log_entry"
@@ -189,7 +189,7 @@ class LogEntry(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class FollowUp(db.Model):
+class FollowUp(Model):
     """The follow-up of one action: keep, adjust or stop, and what was learned."""
 
     __tablename__ = "follow_up"

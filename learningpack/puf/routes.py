@@ -67,6 +67,14 @@ def _school_or_404(school_id: int) -> School:
     return school
 
 
+def _school_cycle_or_404(school_id: int, slug: str) -> tuple[School, Cycle]:
+    school = _school_or_404(school_id)
+    cycle = school_cycle(school.id, slug)
+    if cycle is None:
+        abort(404)
+    return school, cycle
+
+
 @bp.get("/skoler/<int:school_id>")
 @role_required(Role.PUF)
 def school(school_id: int) -> str:
@@ -78,10 +86,7 @@ def school(school_id: int) -> str:
 @role_required(Role.PUF)
 def module(school_id: int, slug: str) -> Any:
     """One module of a school's run, read-only; a locked one can be opened with a reason."""
-    school = _school_or_404(school_id)
-    cycle = school_cycle(school.id, slug)
-    if cycle is None:
-        abort(404)
+    school, cycle = _school_cycle_or_404(school_id, slug)
     form = UnlockForm() if cycle.state == CycleState.LOCKED else None
     return module_page(school, cycle, current_user, unlock_form=form)
 
@@ -90,10 +95,7 @@ def module(school_id: int, slug: str) -> Any:
 @role_required(Role.PUF)
 def unlock(school_id: int, slug: str) -> Any:
     """Open a locked module out of order; the reason goes to the audit log."""
-    school = _school_or_404(school_id)
-    cycle = school_cycle(school.id, slug)
-    if cycle is None:
-        abort(404)
+    school, cycle = _school_cycle_or_404(school_id, slug)
     form = UnlockForm()
     if not form.validate_on_submit():
         return module_page(school, cycle, current_user, status=400, unlock_form=form)

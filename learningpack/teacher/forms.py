@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired
 
-from learningpack.forms import choices, free_text
+from learningpack.forms import Form, choices, free_text
 from learningpack.labels import ACTION_STATUS
 
 
-class LogEntryForm(FlaskForm):
+class LogEntryForm(Form):
     happened_on = DateField(
         _l("Hvornår"), default=date.today, validators=[DataRequired(_l("Vælg datoen."))]
     )
@@ -23,5 +22,5 @@ class LogEntryForm(FlaskForm):
     observation = free_text(_l("Hvad lagde vi mærke til"), rows=3)
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField(_l("Status"), choices=choices(ACTION_STATUS), validators=[DataRequired()])
