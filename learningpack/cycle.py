@@ -521,12 +521,13 @@ def set_action_status(action: Action, status: ActionStatus) -> None:
 def record_follow_up(action: Action, *, outcome: Outcome, learning: str, actor: User) -> FollowUp:
     """Record (or revise) the follow-up of one action."""
     _require_active(action.cycle)
+    recorded_by_id = actor.id
     follow_up = action.follow_up or FollowUp(action=action)
+    db.session.add(follow_up)
     follow_up.outcome = outcome
     follow_up.learning = learning.strip()
-    follow_up.recorded_by_id = actor.id
+    follow_up.recorded_by_id = recorded_by_id
     follow_up.recorded_at = utcnow()
-    db.session.add(follow_up)
     _touch(action.cycle)
     db.session.flush()
     return follow_up

@@ -23,11 +23,12 @@ _WTFORMS_MESSAGES = {
     "Invalid choice(s): one or more data inputs could not be coerced.": _l(
         "Vælg blandt mulighederne på listen."
     ),
+    # The value is an internal id: say what happened instead of showing it.
     "'%(value)s' is not a valid choice for this field.": _l(
-        "»%(value)s« er ikke en af mulighederne her."
+        "En af de valgte findes ikke længere på listen. Vælg igen."
     ),
     "'%(value)s' are not valid choices for this field.": _l(
-        "»%(value)s« er ikke blandt mulighederne her."
+        "Nogle af de valgte findes ikke længere på listen. Vælg igen."
     ),
     "Field cannot be longer than %(max)d characters.": _l("Højst %(max)d tegn."),
     "Field must be at least %(min)d characters long.": _l("Mindst %(min)d tegn."),

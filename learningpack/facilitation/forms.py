@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from learningpack.forms import Form, MultiCheckboxField, choices, end_not_before_start, free_text
 from learningpack.labels import OUTCOME, SESSION_KIND
@@ -27,7 +27,7 @@ class StartRunForm(Form):
 
 class SessionForm(Form):
     held_on = DateField(
-        _l("Dato for mødet"), validators=[DataRequired(_l("Vælg den dato, mødet blev holdt."))]
+        _l("Dato for mødet"), validators=[InputRequired(_l("Vælg den dato, mødet blev holdt."))]
     )
     kind = RadioField(
         _l("Slags møde"),
@@ -70,10 +70,10 @@ class ActionForm(Form):
     team_id = SelectField(_l("Team"), coerce=str, choices=[])
     owner_ids = MultiCheckboxField(_l("Ansvarlige"), coerce=int, choices=[])
     period_start = DateField(
-        _l("Periode fra"), validators=[DataRequired(_l("Vælg, hvornår aktionen starter."))]
+        _l("Periode fra"), validators=[InputRequired(_l("Vælg, hvornår aktionen starter."))]
     )
     period_end = DateField(
-        _l("Periode til"), validators=[DataRequired(_l("Vælg, hvornår aktionen slutter."))]
+        _l("Periode til"), validators=[InputRequired(_l("Vælg, hvornår aktionen slutter."))]
     )
 
     def set_choices(self, teams: list[Any], staff: list[Any]) -> None:

@@ -45,7 +45,9 @@ def module_of(cycle: Cycle) -> Module:
     return package_of(cycle).module(cycle.module_slug)
 
 
-def school_overview(school: School, viewer: User) -> str:
+def school_overview(
+    school: School, viewer: User, start_form: StartRunForm | None = None
+) -> tuple[str, int]:
     """The school's run with every module's state (shared by the school's staff and PUF)."""
     run = current_run(school.id)
     package = get_library().package(run.package_slug) if run else default_package()
@@ -55,8 +57,9 @@ def school_overview(school: School, viewer: User) -> str:
             rows.append(
                 (cycle, package.module(cycle.module_slug), rules.lock_reason(cycle, package))
             )
-    form = StartRunForm() if run is None and can_facilitate(viewer, school.id) else None
-    return render_template(
+    may_start = (run is None or run.completed_at is not None) and can_facilitate(viewer, school.id)
+    form = (start_form or StartRunForm()) if may_start else None
+    page = render_template(
         "facilitation/school.html",
         run=run,
         package=package,
@@ -64,6 +67,7 @@ def school_overview(school: School, viewer: User) -> str:
         school=school,
         start_form=form,
     )
+    return page, 400 if form is not None and form.errors else 200
 
 
 def module_page(
@@ -161,7 +165,7 @@ def _not_open(cycle: Cycle) -> Response | None:
 
 @bp.get("/")
 @role_required(*STAFF)
-def school() -> str:
+def school() -> tuple[str, int]:
     """The school's run: every module with its state, and why a locked one is locked."""
     return school_overview(current_user.school, current_user)
 
@@ -170,9 +174,13 @@ def school() -> str:
 @role_required(Role.LEADER)
 def start() -> Any:
     """Start the school's run of the package: module 1 opens."""
+    running = current_run(current_user.school_id)
+    if running is not None and running.completed_at is None:  # e.g. a stale second tab
+        flash(_("Skolen har allerede et forløb i gang med denne pakke."), "info")
+        return redirect(url_for("facilitation.school"))
     form = StartRunForm()
     if not form.validate_on_submit():
-        return school_overview_with_form(form)
+        return school_overview(current_user.school, current_user, form)
     try:
         rules.start_run(
             current_user.school_id, default_package(), form.year_label.data or "", current_user
@@ -183,18 +191,6 @@ def start() -> Any:
     db.session.commit()
     flash(_("Forløbet er startet. Modul 1 er åbent."), "success")
     return redirect(url_for("facilitation.module", slug=default_package().first_module.slug))
-
-
-def school_overview_with_form(form: StartRunForm) -> tuple[str, int]:
-    package = default_package()
-    return render_template(
-        "facilitation/school.html",
-        run=None,
-        package=package,
-        rows=[],
-        school=current_user.school,
-        start_form=form,
-    ), 400
 
 
 @bp.get("/modul/<slug>")

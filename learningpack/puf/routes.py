@@ -77,7 +77,7 @@ def _school_cycle_or_404(school_id: int, slug: str) -> tuple[School, Cycle]:
 
 @bp.get("/skoler/<int:school_id>")
 @role_required(Role.PUF)
-def school(school_id: int) -> str:
+def school(school_id: int) -> tuple[str, int]:
     """One school's run, read-only."""
     return school_overview(_school_or_404(school_id), current_user)
 

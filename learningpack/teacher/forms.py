@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, InputRequired
 
 from learningpack.forms import Form, choices, free_text
 from learningpack.labels import ACTION_STATUS
@@ -14,7 +14,7 @@ from learningpack.labels import ACTION_STATUS
 
 class LogEntryForm(Form):
     happened_on = DateField(
-        _l("Hvornår"), default=date.today, validators=[DataRequired(_l("Vælg datoen."))]
+        _l("Hvornår"), default=date.today, validators=[InputRequired(_l("Vælg datoen."))]
     )
     text = free_text(
         _l("Hvad skete der"), required=_l("Skriv kort, hvad I gjorde, og hvad der skete."), rows=4
