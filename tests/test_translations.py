@@ -112,3 +112,17 @@ def test_catalogue_covers_every_source_string(catalog: Catalog) -> None:
     assert not missing, f"UI strings missing from the English catalogue. {HINT}.\n" + "\n".join(
         missing
     )
+
+
+def test_extraction_reads_every_file_with_ui_strings() -> None:
+    """Babel skips folders whose names start with "_" or "."; no UI string may hide there."""
+    read = {loc.rsplit(":", 1)[0] for loc in extracted_from_source().values()}
+    with_strings = {
+        str(path.relative_to(ROOT))
+        for pattern in ("templates/**/*.html", "learningpack/**/*.py")
+        for path in ROOT.glob(pattern)
+        if re.search(r"\b(_|_l|gettext|ngettext|lazy_gettext)\(\s*[\"']", path.read_text("utf-8"))
+    }
+    assert with_strings, "found no files with UI strings at all"
+    unread = sorted(with_strings - read)
+    assert not unread, "files with UI strings that extraction does not read: " + ", ".join(unread)
