@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from flask import abort, request
 from flask_login import current_user, login_required
-from sqlalchemy import ColumnElement, Select, false, true
+from sqlalchemy import ColumnElement, false, true
 
 from learningpack.extensions import db
 from learningpack.models import Role, User
@@ -64,11 +64,6 @@ def deny() -> None:
     abort(403)
 
 
-def can_see_school(user: User, school_id: int) -> bool:
-    """PUF sees every school; staff see only their own."""
-    return user.role == Role.PUF or user.school_id == school_id
-
-
 def school_filter(user: User, school_id_column: ColumnElement[Any] | Any) -> ColumnElement[bool]:
     """The WHERE clause that limits a school-owned query to what this user may see."""
     if user.role == Role.PUF:
@@ -76,21 +71,6 @@ def school_filter(user: User, school_id_column: ColumnElement[Any] | Any) -> Col
     if user.school_id is None:
         return false()
     return school_id_column == user.school_id  # type: ignore[no-any-return]
-
-
-def school_scoped(
-    stmt: Select[Any], school_id_column: Any, user: User | None = None
-) -> Select[Any]:
-    """Scope a SELECT to the current user's school (PUF: all schools)."""
-    return stmt.where(school_filter(user or current_user, school_id_column))
-
-
-def get_scoped_or_404(stmt: Select[Any], school_id_column: Any) -> Any:
-    """One school-owned object by a scoped query, or 404 if it is not there for this user."""
-    obj = db.session.scalar(school_scoped(stmt, school_id_column))
-    if obj is None:
-        abort(404)
-    return obj
 
 
 def can_facilitate(user: User, school_id: int) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack, cast
 
 from flask_babel import LazyString
@@ -548,10 +548,3 @@ def save_local_adaptation(cycle: Cycle, *, notes: str, questions: str) -> None:
     cycle.local_notes, cycle.local_questions = notes.strip(), questions.strip()
     _touch(cycle)
     db.session.flush()
-
-
-def days_in_state(cycle: Cycle, now: datetime | None = None) -> int | None:
-    """How many days an active cycle has been open."""
-    if cycle.opened_at is None:
-        return None
-    return ((now or utcnow()) - cycle.opened_at).days
