@@ -87,7 +87,8 @@ def can_log_on(user: User, action: Any) -> bool:
         return True
     if any(owner.id == user.id for owner in action.owners):
         return True
-    return action.team is not None and any(m.id == user.id for m in action.team.members)
+    # The user's own teams: one load per request, however many actions are checked.
+    return action.team_id is not None and action.team_id in {t.id for t in user.teams}
 
 
 def require(allowed: bool) -> None:

@@ -340,20 +340,34 @@ def complete_cycle(cycle: Cycle, actor: User) -> Cycle | None:
     return opened
 
 
-def reopen_cycle(cycle: Cycle, actor: User) -> None:
-    """Reopen a completed cycle, allowed only while the next one has nothing recorded."""
+def reopen_refusals(cycle: Cycle) -> list[str]:
+    """Why a cycle cannot be reopened now; empty when it can."""
     if cycle.state != CycleState.COMPLETED:
-        raise CycleRefused([_l("Kun et afsluttet modul kan genåbnes.")])
+        return [str(_l("Kun et afsluttet modul kan genåbnes."))]
     following = next((c for c in cycle.run.cycles if c.position == cycle.position + 1), None)
     if following is not None and has_records(following):
-        raise CycleRefused(
-            [
+        return [
+            str(
                 _l(
                     "Modulet kan ikke genåbnes, fordi der allerede er registreret noget "
                     "i næste modul."
                 )
-            ]
-        )
+            )
+        ]
+    return []
+
+
+def may_start_run(current: Run | None) -> bool:
+    """A school may start a run when it has none, or its newest one is completed."""
+    return current is None or current.completed_at is not None
+
+
+def reopen_cycle(cycle: Cycle, actor: User) -> None:
+    """Reopen a completed cycle, allowed only while the next one has nothing recorded."""
+    reasons = reopen_refusals(cycle)
+    if reasons:
+        raise CycleRefused(reasons)
+    following = next((c for c in cycle.run.cycles if c.position == cycle.position + 1), None)
     if following is not None and following.state == CycleState.ACTIVE:
         following.state = CycleState.LOCKED
         following.opened_at = None

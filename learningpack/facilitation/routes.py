@@ -57,7 +57,7 @@ def school_overview(
             rows.append(
                 (cycle, package.module(cycle.module_slug), rules.lock_reason(cycle, package))
             )
-    may_start = (run is None or run.completed_at is not None) and can_facilitate(viewer, school.id)
+    may_start = rules.may_start_run(run) and can_facilitate(viewer, school.id)
     form = (start_form or StartRunForm()) if may_start else None
     page = render_template(
         "facilitation/school.html",
@@ -84,11 +84,10 @@ def module_page(
     module = package.module(cycle.module_slug)
     editable = cycle.state == CycleState.ACTIVE and can_facilitate(viewer, school.id)
     steps = rules.step_statuses(cycle) if cycle.state == CycleState.ACTIVE else []
-    following = next((c for c in cycle.run.cycles if c.position == cycle.position + 1), None)
     can_reopen = (
         cycle.state == CycleState.COMPLETED
         and can_facilitate(viewer, school.id)
-        and (following is None or not rules.has_records(following))
+        and not rules.reopen_refusals(cycle)
     )
     local_questions = [q.strip() for q in cycle.local_questions.splitlines() if q.strip()]
     page = render_template(
@@ -175,7 +174,7 @@ def school() -> tuple[str, int]:
 def start() -> Any:
     """Start the school's run of the package: module 1 opens."""
     running = current_run(current_user.school_id)
-    if running is not None and running.completed_at is None:  # e.g. a stale second tab
+    if not rules.may_start_run(running):  # e.g. a stale second tab
         flash(_("Skolen har allerede et forløb i gang med denne pakke."), "info")
         return redirect(url_for("facilitation.school"))
     form = StartRunForm()
