@@ -1,4 +1,5 @@
-"""Command-line tools: ``flask --app app demo seed``, ``content check``, ``users create``."""
+"""Command-line tools: ``flask --app app demo seed``, ``content check``, ``users create``,
+``progress rebuild``."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from learningpack.models import Role, School, User
 demo_cli = AppGroup("demo", help="Demo data.")
 content_cli = AppGroup("content", help="The learning-package content.")
 users_cli = AppGroup("users", help="User accounts.")
+progress_cli = AppGroup("progress", help="The progress columns the overview reads.")
 
 
 @demo_cli.command("seed")
@@ -105,7 +107,18 @@ def users_create(email: str, name: str, role: str, school_name: str | None, pass
     click.echo(f"Created {user.email} ({role}).")
 
 
+@progress_cli.command("rebuild")
+def progress_rebuild() -> None:
+    """Recompute every cycle's phase and counts from what is recorded (a repair)."""
+    from learningpack.progress import rebuild
+
+    changed = rebuild()
+    db.session.commit()
+    click.echo(f"Recomputed the progress of {changed} modules.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(progress_cli)

@@ -19,6 +19,16 @@ class CycleState(enum.StrEnum):
     COMPLETED = "completed"
 
 
+class CyclePhase(enum.StrEnum):
+    """Where an open cycle stands: the first step of the stepper not yet done, or ready."""
+
+    INPUT = "input"  # videnoplæg og drøftelse
+    ACTIONS = "actions"  # aktioner aftalt
+    TRYING = "trying"  # afprøvning
+    FOLLOW_UP = "follow_up"  # opsamling
+    READY = "ready"  # klar til at blive afsluttet
+
+
 class SessionKind(enum.StrEnum):
     INPUT = "input"  # videnoplæg og drøftelse
     FOLLOW_UP = "follow_up"  # opsamling
@@ -71,6 +81,7 @@ class Cycle(Model):
         db.UniqueConstraint("run_id", "position", name="uq_cycle_run_position"),
         db.UniqueConstraint("run_id", "module_slug", name="uq_cycle_run_module"),
         enum_check("state", CycleState, "state"),
+        enum_check("phase", CyclePhase, "phase"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +103,16 @@ class Cycle(Model):
     summary_learned: Mapped[str] = mapped_column(Text, default="")
     summary_keep: Mapped[str] = mapped_column(Text, default="")
     summary_next: Mapped[str] = mapped_column(Text, default="")
+    # Progress, kept up to date on every write by cycle.py (and rebuilt in bulk by
+    # progress.rebuild), so views across all schools read cycle rows, not every action.
+    phase: Mapped[CyclePhase] = mapped_column(
+        enum_column_type(CyclePhase), default=CyclePhase.INPUT, server_default=CyclePhase.INPUT
+    )
+    session_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    action_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    done_action_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    log_entry_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    follow_up_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     run: Mapped[Run] = relationship(back_populates="cycles")
     opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
