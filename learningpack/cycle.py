@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack, cast
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from learningpack.content import Package
 from learningpack.extensions import db
@@ -185,6 +186,28 @@ def unmet_conditions(cycle: Cycle) -> list[str]:
     return [reason for status in step_statuses(cycle) for reason in status.missing]
 
 
+def _nothing_recorded() -> ColumnElement[bool]:
+    """SQL: a cycle row with nothing recorded in it, read from the row's own progress columns.
+
+    A condition on the row itself is re-checked by PostgreSQL against the newest row version
+    when a concurrent writer got there first, so it is safe inside a conditional UPDATE.
+    """
+    return and_(
+        Cycle.session_count == 0,
+        Cycle.action_count == 0,
+        *(column == "" for column in _RECORDED_TEXTS),
+    )
+
+
+_RECORDED_TEXTS = (
+    Cycle.local_notes,
+    Cycle.local_questions,
+    Cycle.summary_learned,
+    Cycle.summary_keep,
+    Cycle.summary_next,
+)
+
+
 def has_records(cycle: Cycle) -> bool:
     """Whether anything has been recorded in a cycle (sessions, actions, notes, summary)."""
     texts = (
@@ -194,19 +217,7 @@ def has_records(cycle: Cycle) -> bool:
         cycle.summary_keep,
         cycle.summary_next,
     )
-    if any(text.strip() for text in texts):
-        return True
-    # One query, whether or not the relationships are loaded.
-    return bool(
-        db.session.scalar(
-            select(
-                or_(
-                    exists().where(CycleSession.cycle_id == cycle.id),
-                    exists().where(Action.cycle_id == cycle.id),
-                )
-            )
-        )
-    )
+    return bool(cycle.session_count or cycle.action_count or any(t.strip() for t in texts))
 
 
 def lock_reason(cycle: Cycle, package: Package) -> str | None:
@@ -298,7 +309,7 @@ def complete_cycle(cycle: Cycle, actor: User) -> Cycle | None:
         raise CycleRefused(reasons)
     now = utcnow()
     try:
-        result = db.session.execute(
+        changed = _rowcount(
             update(Cycle)
             .where(Cycle.id == cycle.id, Cycle.state == CycleState.ACTIVE)
             .values(
@@ -307,9 +318,7 @@ def complete_cycle(cycle: Cycle, actor: User) -> Cycle | None:
                 completed_by_id=actor.id,
                 last_activity_at=now,
             )
-            .execution_options(synchronize_session=False)
         )
-        changed = cast("CursorResult[Any]", result).rowcount
     except OperationalError as error:  # SQLite: another writer holds the database
         raise CycleRefused([_l("Modulet blev ændret af en anden lige nu. Prøv igen.")]) from error
     if changed != 1:
@@ -372,19 +381,46 @@ def may_start_run(current: Run | None) -> bool:
 
 
 def reopen_cycle(cycle: Cycle, actor: User) -> None:
-    """Reopen a completed cycle, allowed only while the next one has nothing recorded."""
+    """Reopen a completed cycle, allowed only while the next one has nothing recorded.
+
+    The next module is locked again only when it was opened by this cycle's completion (same
+    moment); one that PUF opened out of order stays open. Both changes are conditional UPDATEs,
+    so a concurrent recording in the next module or a second reopen makes this one refuse.
+    """
     reasons = reopen_refusals(cycle)
     if reasons:
         raise CycleRefused(reasons)
     following = next((c for c in cycle.run.cycles if c.position == cycle.position + 1), None)
-    if following is not None and following.state == CycleState.ACTIVE:
-        following.state = CycleState.LOCKED
-        following.opened_at = None
-        following.opened_by_id = None
-    cycle.state = CycleState.ACTIVE
-    cycle.completed_at = None
-    cycle.completed_by_id = None
-    cycle.last_activity_at = utcnow()
+    try:
+        reopened = _rowcount(
+            update(Cycle)
+            .where(Cycle.id == cycle.id, Cycle.state == CycleState.COMPLETED)
+            .values(
+                state=CycleState.ACTIVE,
+                completed_at=None,
+                completed_by_id=None,
+                last_activity_at=utcnow(),
+            )
+        )
+        if reopened != 1:
+            raise CycleRefused([_l("Modulet er allerede genåbnet.")])
+        if (
+            following is not None
+            and following.state == CycleState.ACTIVE
+            and following.opened_at == cycle.completed_at
+        ):
+            relocked = _rowcount(
+                update(Cycle)
+                .where(Cycle.id == following.id, Cycle.state == CycleState.ACTIVE)
+                .where(_nothing_recorded())
+                .values(state=CycleState.LOCKED, opened_at=None, opened_by_id=None)
+            )
+            if relocked != 1:  # the caller rolls back, so the reopening above is undone too
+                raise CycleRefused(
+                    [_l("Nu er der registreret noget i næste modul, så modulet kan ikke genåbnes.")]
+                )
+    except OperationalError as error:  # SQLite: another writer holds the database
+        raise CycleRefused([_l("Modulet blev ændret af en anden lige nu. Prøv igen.")]) from error
     cycle.run.completed_at = None
     record(
         "cycle_reopened",
@@ -394,6 +430,14 @@ def reopen_cycle(cycle: Cycle, actor: User) -> None:
         module=cycle.module_slug,
     )
     db.session.flush()
+    db.session.expire(cycle)
+    if following is not None:
+        db.session.expire(following)
+
+
+def _rowcount(statement: Any) -> int:
+    result = db.session.execute(statement.execution_options(synchronize_session=False))
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def unlock_out_of_order(cycle: Cycle, actor: User, reason: str) -> None:

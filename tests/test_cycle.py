@@ -695,6 +695,60 @@ def test_reopen_is_refused_once_the_next_has_something_recorded(
     assert events("cycle_reopened") == []
 
 
+def test_reopen_leaves_a_next_module_open_that_puf_opened_out_of_order(world: World) -> None:
+    unlock_out_of_order(world.cycle(2), world.puf, "Skolen vil gerne i gang med forældremøder.")
+    fulfil_and_complete(world.cycle(1), world)
+    reopen_cycle(world.cycle(1), world.leader)
+    db.session.commit()
+    assert states(world) == [A, A, L, L, L]
+    assert world.cycle(2).opened_by_id == world.puf.id
+
+
+def test_reopen_refuses_when_the_next_got_a_record_after_the_check(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check and the change are apart in time; the conditional UPDATE closes the gap."""
+    fulfil_and_complete(world.cycle(1), world)
+    add_session(world.cycle(2))
+    db.session.commit()
+    monkeypatch.setattr("learningpack.cycle.reopen_refusals", lambda cycle: [])
+    reasons = refusal(lambda: reopen_cycle(world.cycle(1), world.leader))
+    assert reasons == ["Nu er der registreret noget i næste modul, så modulet kan ikke genåbnes."]
+    db.session.rollback()
+    assert states(world) == [C, A, L, L, L]
+    assert events("cycle_reopened") == []
+
+
+@POSTGRES_ONLY
+def test_concurrent_reopen_makes_one_transition(
+    app: Flask, backend: str, package: Package
+) -> None:
+    w, cycle_id, leader_id, other_id = prepare_for_race(backend, package)
+    complete_cycle(w.cycle(1), w.leader)
+    db.session.commit()
+    barrier = threading.Barrier(2)
+
+    def attempt(actor_id: int) -> Callable[[], str]:
+        def target() -> str:
+            cycle, actor = db.session.get_one(Cycle, cycle_id), db.session.get_one(User, actor_id)
+            assert cycle.state == CycleState.COMPLETED
+            barrier.wait(timeout=10)
+            reopen_cycle(cycle, actor)
+            db.session.commit()
+            return "reopened"
+
+        return target
+
+    results = run_in_threads(app, {"A": attempt(leader_id), "B": attempt(other_id)})
+    assert sorted(str(r) for r in results.values()) == [
+        "Modulet er allerede genåbnet.",
+        "reopened",
+    ], results
+    db.session.expire_all()
+    assert states(w) == [A, L, L, L, L]
+    assert len(events("cycle_reopened")) == 1
+
+
 @pytest.mark.parametrize("position", [1, 2])
 def test_reopen_is_refused_for_a_cycle_that_is_not_completed(world: World, position: int) -> None:
     reasons = refusal(lambda: reopen_cycle(world.cycle(position), world.leader))

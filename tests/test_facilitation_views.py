@@ -514,7 +514,7 @@ def test_complete_opens_the_next_module(leader_client: FlaskClient, world: World
     assert world.cycle(2).state == CycleState.ACTIVE
     page = page_of(leader_client.get(module_url(world, 2)))
     title = world.package.module_at(2).title
-    assert f"Modulet er afsluttet. Modul 2 »{title}« er nu åbent." in page
+    assert f"Modulet er afsluttet. Næste modul er modul 2 »{title}«." in page
     assert RECORD_BUTTON in page
     assert count(AuditEvent, AuditEvent.verb == "cycle_completed") == 1
     # Module 1 stays readable, without recording buttons.

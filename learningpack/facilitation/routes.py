@@ -407,7 +407,7 @@ def complete(slug: str) -> Any:
     title = package_of(opened).module(opened.module_slug).title
     flash(
         _(
-            "Modulet er afsluttet. Modul %(pos)d »%(title)s« er nu åbent.",
+            "Modulet er afsluttet. Næste modul er modul %(pos)d »%(title)s«.",
             pos=opened.position,
             title=title,
         ),
