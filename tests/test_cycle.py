@@ -720,9 +720,7 @@ def test_reopen_refuses_when_the_next_got_a_record_after_the_check(
 
 
 @POSTGRES_ONLY
-def test_concurrent_reopen_makes_one_transition(
-    app: Flask, backend: str, package: Package
-) -> None:
+def test_concurrent_reopen_makes_one_transition(app: Flask, backend: str, package: Package) -> None:
     w, cycle_id, leader_id, other_id = prepare_for_race(backend, package)
     complete_cycle(w.cycle(1), w.leader)
     db.session.commit()
