@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Request, request
+from flask import Response as FlaskResponse
 from flask.sessions import SecureCookieSessionInterface
-from werkzeug.wrappers import Response
 
 API_PREFIX = "/api/"
 
@@ -18,7 +18,7 @@ def is_api_request(req: Request | None = None) -> bool:
 class NoApiSessionInterface(SecureCookieSessionInterface):
     """The cookie session, except that API responses never set a cookie (tokens only)."""
 
-    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+    def save_session(self, app: Flask, session: Any, response: FlaskResponse) -> None:
         if is_api_request():
             return None
         return super().save_session(app, session, response)

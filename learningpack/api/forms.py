@@ -7,7 +7,7 @@ from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length
 
 from learningpack.api.tokens import LIFETIMES_DAYS
-from learningpack.forms import Form
+from learningpack.forms import Form, choices
 from learningpack.privacy import NoPersonalData
 
 LIFETIME_LABELS = {
@@ -29,7 +29,7 @@ class NewTokenForm(Form):
     )
     lifetime = RadioField(
         _l("Gyldig i"),
-        choices=[(str(days), LIFETIME_LABELS[days]) for days in LIFETIMES_DAYS],
+        choices=choices([(str(days), LIFETIME_LABELS[days]) for days in LIFETIMES_DAYS]),
         default="365",
         validators=[DataRequired(_l("Vælg, hvor længe nøglen skal virke."))],
     )

@@ -70,7 +70,7 @@ MODULE_COUNTS = {
     "position": {"type": "integer", "minimum": 0},
     "title": {"type": "string"},
     "locked": COUNT,
-    "active": _object({phase: COUNT for phase in PHASES}),
+    "active": _object(dict.fromkeys(PHASES, COUNT)),
     "completed": COUNT,
     "actions_agreed": COUNT,
     "actions_done": COUNT,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import func, select
 
 from learningpack.content import get_library
 from learningpack.extensions import db
@@ -58,16 +58,16 @@ def paginate(rows: Sequence[Any], page: int, per_page: int) -> Page:
     return Page(list(rows[start : start + per_page]), len(rows), page, per_page)
 
 
-def schools(district: str | None) -> list[Row[Any]]:
+def schools(district: str | None) -> list[Any]:
     """Every school (id, name, district), in one district when given, in Danish order."""
     query = select(School.id, School.name, School.district)
     if district is not None:
         query = query.where(School.district == district)
-    rows = db.session.execute(query).all()
+    rows: list[Any] = list(db.session.execute(query).all())
     return sorted(rows, key=lambda r: (danish_key(r.name), r.id))
 
 
-def _cycle_columns() -> Select[Any]:
+def _cycle_columns() -> Any:
     return (
         select(
             School.id.label("school_id"),
@@ -94,13 +94,13 @@ def _cycle_columns() -> Select[Any]:
     )
 
 
-def school_progress(school_id: int) -> list[Row[Any]]:
+def school_progress(school_id: int) -> list[Any]:
     """One school's modules in its newest run, in the package's order."""
     query = _cycle_columns().where(School.id == school_id).order_by(Cycle.position)
     return list(db.session.execute(query).all())
 
 
-def progress_rows(district: str | None, module: str | None, state: str | None) -> list[Row[Any]]:
+def progress_rows(district: str | None, module: str | None, state: str | None) -> list[Any]:
     """School × module rows of every school's newest run, filtered, in Danish school order."""
     query = _cycle_columns()
     if district is not None:
@@ -109,7 +109,7 @@ def progress_rows(district: str | None, module: str | None, state: str | None) -
         query = query.where(Cycle.module_slug == module)
     if state is not None:
         query = query.where(Cycle.state == state)
-    rows = db.session.execute(query).all()
+    rows: list[Any] = list(db.session.execute(query).all())
     return sorted(rows, key=lambda r: (danish_key(r.school_name), r.school_id, r.position))
 
 
@@ -167,11 +167,11 @@ def summary(district: str | None) -> dict[str, Any]:
 
     modules: dict[str, dict[str, Any]] = {}
     districts: dict[str, dict[str, Any]] = {}
-    for row in db.session.execute(school_counts):
-        districts[row.district] = {
-            "district": row.district,
-            "schools": row.schools,
-            "schools_started": row.started,
+    for count in db.session.execute(school_counts):
+        districts[count.district] = {
+            "district": count.district,
+            "schools": count.schools,
+            "schools_started": count.started,
             "actions_agreed": 0,
             "actions_done": 0,
             "modules": {},
