@@ -203,9 +203,13 @@ def _get(summary: str, ok: str, *, params: tuple[str, ...] = (), codes: tuple[in
     }
 
 
-def openapi_document() -> dict[str, Any]:
-    """The description as a fresh dict (callers may change their copy)."""
-    return copy.deepcopy(_document())
+def openapi_document(module_slugs: list[str] | None = None) -> dict[str, Any]:
+    """The description as a fresh dict; with the content's module slugs as the module filter's
+    allowed values when given (the app serves it so)."""
+    document = copy.deepcopy(_document())
+    if module_slugs is not None:
+        document["components"]["parameters"]["module"]["schema"]["enum"] = module_slugs
+    return document
 
 
 def _document() -> dict[str, Any]:

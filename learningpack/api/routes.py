@@ -218,7 +218,7 @@ def _page_body(page: q.Page, items: list[dict[str, Any]]) -> dict[str, Any]:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 description of this API (no token needed)."""
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(sorted(q.module_slugs())))
 
 
 @bp.get("/schools")
