@@ -92,10 +92,12 @@ def test_authenticate_accepts_a_good_token_and_notes_when_it_was_used(puf: User)
     assert first is not None and utcnow() - first < timedelta(seconds=10)
     # Within the resolution, not written again; after it, written.
     assert authenticate(secret, now=first + LAST_USED_RESOLUTION / 2) == puf
+    db.session.commit()
     db.session.refresh(token)
     assert token.last_used_at == first
     later = first + LAST_USED_RESOLUTION * 2
     assert authenticate(secret, now=later) == puf
+    db.session.commit()
     db.session.refresh(token)
     assert token.last_used_at == later
 
@@ -174,6 +176,7 @@ def test_api_refuses_revoked_expired_and_deactivated(client: FlaskClient, puf: U
     secret = new_secret(puf)
     assert client.get(SCHOOLS, headers=bearer(secret)).status_code == 200
     token = db.session.scalars(select(ApiToken)).one()
+    assert token.last_used_at is not None  # the request noted its use
     token.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     assert_401(client.get(SCHOOLS, headers=bearer(secret)))

@@ -101,7 +101,8 @@ def authenticate(secret: str, now: datetime | None = None) -> User | None:
     """The PUF user a bearer token stands for, or None when it cannot be used.
 
     Refused: unknown, revoked or expired tokens, and tokens of deactivated or non-PUF users.
-    One query to find the token and its owner; at most one more to note when it was used.
+    One query to find the token and its owner; at most one more to note when it was used
+    (the caller commits).
     """
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
@@ -123,5 +124,4 @@ def authenticate(secret: str, now: datetime | None = None) -> User | None:
             .values(last_used_at=now)
             .execution_options(synchronize_session=False)
         )
-        db.session.commit()
     return user
