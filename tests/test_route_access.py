@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from learningpack import cycle as rules
+from learningpack.api.tokens import create_token
 from learningpack.content import Package
 from learningpack.models import Action, SessionKind, Team, User
-from learningpack.api.tokens import create_token
 from tests.factories import TeamFactory, login, make_puf, make_teacher
 from tests.test_facilitation_views import START, World, agree, make_world, page_of
 
