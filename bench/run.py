@@ -204,6 +204,19 @@ def pages(url: str, repeat: int) -> dict[str, Any]:
     found["drilldown"] = measure(client, engine, f"/puf/skoler/{heaviest}", repeat)
     found["drilldown_school"] = heaviest
     found["scans"] = action_scans(engine, found["overview"][2])
+    # The JSON API with a PUF token (no session).
+    from learningpack.api.tokens import create_token
+    from learningpack.models import User
+
+    with app.app_context():
+        puf = db.session.scalar(select(User).where(User.email == "puf@demo.dk"))
+        assert puf is not None
+        secret = create_token(puf, "bench", 30).secret
+        db.session.commit()
+    api = app.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    found["api_progress"] = measure(api, engine, "/api/v1/progress?per_page=100&page=3", repeat)
+    found["api_summary"] = measure(api, engine, "/api/v1/summary", repeat)
     return found
 
 
@@ -347,6 +360,11 @@ def main() -> None:
             say(f"{name}_queries", queries)
             say(f"{name}_median_ms", f"{median:.1f}")
         say("drilldown_school_id", found["drilldown_school"])
+        for name in ("api_progress", "api_summary"):
+            queries, median, _statements = found[name]
+            worst_queries = max(worst_queries, queries)
+            say(f"{name}_queries", queries)
+            say(f"{name}_median_ms", f"{median:.1f}")
         table_scans, index_scans = found["scans"]
         say("overview_full_scan_of_action_table", "yes" if table_scans else "no")
         say("overview_full_index_scan_of_action", "yes" if index_scans else "no")

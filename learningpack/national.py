@@ -347,26 +347,30 @@ def _run(
             "opened_at": None, "completed_at": None, "last_activity_at": None,
             "state": CycleState.LOCKED.value,
         }  # fmt: skip
+        # The cycle row goes in before its sessions and actions: a chunk may be flushed
+        # between any two rows, and children need their parent in the database.
+        work: tuple[CyclePhase, date, date] | None = None
         if position <= completed:
             end = begin + timedelta(days=spans[position - 1])
-            _cycle_work(rows, ids, rng, result, ideas[position - 1], cycle_id,
-                        per_cycle[position - 1], CyclePhase.READY, begin, end, leader_id,
-                        team_ids, members)  # fmt: skip
             base.update(state=CycleState.COMPLETED.value, opened_at=_at(begin, 8),
                         opened_by_id=leader_id, completed_at=_at(end, 15),
                         completed_by_id=leader_id, last_activity_at=_at(end, 15),
                         **_summary())  # fmt: skip
+            work = (CyclePhase.READY, begin, end)
             begin = end
         elif position == completed + 1 and plan.phase is not None:
             last = today - timedelta(days=plan.idle_days)
-            _cycle_work(rows, ids, rng, result, ideas[position - 1], cycle_id,
-                        per_cycle[position - 1], plan.phase, open_since, last, leader_id,
-                        team_ids, members)  # fmt: skip
             base.update(state=CycleState.ACTIVE.value, opened_at=_at(open_since, 8),
                         opened_by_id=leader_id, last_activity_at=_at(last, 14))  # fmt: skip
             if plan.phase == CyclePhase.READY:
                 base.update(_summary())
+            work = (plan.phase, open_since, last)
         rows.add(Cycle.__table__, base)
+        if work is not None:
+            phase, first, last_day = work
+            _cycle_work(rows, ids, rng, result, ideas[position - 1], cycle_id,
+                        per_cycle[position - 1], phase, first, last_day, leader_id,
+                        team_ids, members)  # fmt: skip
 
 
 def _summary() -> dict[str, str]:

@@ -138,6 +138,20 @@ def test_spread_of_progress_is_realistic(app: Flask) -> None:
     assert all(r.last_activity_at is not None for r in rows if r.state != CycleState.LOCKED)
 
 
+def test_rows_flushed_in_small_chunks_keep_every_reference(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk may be flushed between any two rows: parents must already be in (PostgreSQL
+    checks the foreign keys at once)."""
+    monkeypatch.setattr("learningpack.national.CHUNK", 7)
+    seed(app, schools=6, actions=15)
+    orphans = db.session.scalar(
+        select(func.count(CycleSession.id)).where(~CycleSession.cycle_id.in_(select(Cycle.id)))
+    )
+    assert orphans == 0
+    assert len(national_schools()) == 6
+
+
 def test_second_run_is_refused_and_changes_nothing(app: Flask) -> None:
     seed(app)
     first = counts()
