@@ -176,12 +176,27 @@ class _Rows:
             self.flush()
 
     def flush(self) -> None:
+        copy = db.engine.dialect.name == "postgresql"
         for table in self.ORDER:
             rows = self.pending[table]
             if rows:
-                db.session.execute(insert(table), rows)
+                if copy:
+                    _copy_rows(table, rows)
+                else:
+                    db.session.execute(insert(table), rows)
                 rows.clear()
         self.size = 0
+
+
+def _copy_rows(table: Any, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL's COPY: several times faster than INSERT for a bulk load. Every value here is
+    a plain int, str, bool, date or aware datetime, which psycopg adapts as INSERT would."""
+    columns = list(rows[0])
+    names = ", ".join(f'"{c}"' for c in columns)
+    cursor = db.session.connection().connection.cursor()
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:  # type: ignore[attr-defined]
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
 
 
 def _choice(rng: random.Random, weights: dict[Any, Any]) -> Any:
@@ -310,6 +325,9 @@ def seed_national(
                 )
             )
     rebuild()
+    if db.engine.dialect.name == "postgresql":
+        # What autovacuum would do soon after a bulk load: give the planner real statistics.
+        db.session.execute(text("ANALYZE"))
     result.seconds = time.perf_counter() - started_clock
     return result
 
