@@ -324,10 +324,14 @@ def seed_national(
                     f'(SELECT max(id) FROM "{table}"))'
                 )
             )
-    rebuild()
-    if db.engine.dialect.name == "postgresql":
-        # What autovacuum would do soon after a bulk load: give the planner real statistics.
+    postgres = db.engine.dialect.name == "postgresql"
+    if postgres:
+        # What autovacuum would do soon after a bulk load: give the planner real statistics
+        # (without them the rebuild's correlated subqueries get slow plans).
         db.session.execute(text("ANALYZE"))
+    rebuild()
+    if postgres:
+        db.session.execute(text("ANALYZE cycle"))
     result.seconds = time.perf_counter() - started_clock
     return result
 
