@@ -100,17 +100,40 @@ def school_progress(school_id: int) -> list[Any]:
     return list(db.session.execute(query).all())
 
 
-def progress_rows(district: str | None, module: str | None, state: str | None) -> list[Any]:
-    """School × module rows of every school's newest run, filtered, in Danish school order."""
-    query = _cycle_columns()
+def progress_page(
+    district: str | None, module: str | None, state: str | None, page: int, per_page: int
+) -> Page:
+    """One page of school × module rows of every school's newest run, filtered, in Danish
+    school order. Two queries: the matching rows' keys (to sort and count), then the page."""
+    keys = (
+        select(Cycle.id, School.id.label("school_id"), School.name, Cycle.position)
+        .join(Run, Run.id == Cycle.run_id)
+        .join(School, School.id == Run.school_id)
+        .where(Run.id.in_(_newest_runs()))
+    )
     if district is not None:
-        query = query.where(School.district == district)
+        keys = keys.where(School.district == district)
     if module is not None:
-        query = query.where(Cycle.module_slug == module)
+        keys = keys.where(Cycle.module_slug == module)
     if state is not None:
-        query = query.where(Cycle.state == state)
-    rows: list[Any] = list(db.session.execute(query).all())
-    return sorted(rows, key=lambda r: (danish_key(r.school_name), r.school_id, r.position))
+        keys = keys.where(Cycle.state == state)
+    rows_found = db.session.execute(keys).all()
+    # One sort key per school, not per row: five rows share each name.
+    name_keys = {r.school_id: danish_key(r.name) for r in rows_found}
+    ordered: list[Any] = sorted(
+        rows_found, key=lambda r: (name_keys[r.school_id], r.school_id, r.position)
+    )
+    found = paginate(ordered, page, per_page)
+    wanted = [row.id for row in found.items]
+    rows = {}
+    if wanted:
+        rows = {
+            row.cycle_id: row
+            for row in db.session.execute(
+                _cycle_columns().add_columns(Cycle.id.label("cycle_id")).where(Cycle.id.in_(wanted))
+            )
+        }
+    return Page([rows[cycle_id] for cycle_id in wanted], found.total, page, per_page)
 
 
 def days_in_module(row: Any, now: datetime) -> int | None:

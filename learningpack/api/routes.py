@@ -261,7 +261,7 @@ def progress() -> Response:
     module = _choice_arg("module", q.module_slugs())
     state = _choice_arg("state", q.STATES)
     page_number, per_page = _page_args()
-    page = q.paginate(q.progress_rows(district, module, state), page_number, per_page)
+    page = q.progress_page(district, module, state, page_number, per_page)
     titles = q.module_titles()
     now = utcnow()
     items = [
