@@ -62,5 +62,10 @@ format: $(VENV)/.installed-test
 	@$(VENV)/bin/ruff format .
 	@$(VENV)/bin/ruff check --fix .
 
+# The national data set and the numbers DESIGN.md §8 budgets (not part of make test or CI).
+# SQLite by default; BENCH_DATABASE_URL=postgresql://… benchmarks PostgreSQL in its own database.
+bench: install
+	@$(PY) bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules instance/learningpack.sqlite

@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from learningpack import api
     from learningpack.auth.routes import bp as auth_bp
     from learningpack.facilitation.routes import bp as facilitation_bp
     from learningpack.main.routes import bp as main_bp
@@ -57,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, main_bp, facilitation_bp, teacher_bp, puf_bp):
         app.register_blueprint(blueprint)
+    api.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

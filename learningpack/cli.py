@@ -30,10 +30,20 @@ progress_cli = AppGroup("progress", help="The progress columns the overview read
     help="How many schools to create.",
 )
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
-def demo_seed(schools: int, if_empty: bool) -> None:
+@click.option(
+    "--actions-per-school",
+    type=click.IntRange(1, 2000),
+    default=None,
+    help="National scale: the small demo plus --schools schools loaded in bulk, with about "
+    "this many actions per school on average (e.g. --schools 1100 --actions-per-school 225).",
+)
+def demo_seed(schools: int, if_empty: bool, actions_per_school: int | None) -> None:
     """Create a demo municipality and print its logins (safe to run twice)."""
     from learningpack.demo import DEMO_PASSWORD, seed_demo
 
+    if actions_per_school is not None:
+        _seed_national(schools, actions_per_school)
+        return
     if if_empty and db.session.scalar(select(func.count()).select_from(User)):
         click.echo("Databasen har allerede brugere; demodata springes over.")
         logins = _existing_demo_logins()
@@ -48,6 +58,40 @@ def demo_seed(schools: int, if_empty: bool) -> None:
         click.echo(f"  {login.role:<8} {login.email:<40} {login.school}")
     if len(shown) > 12:
         click.echo(f"  … og {len(logins) - 12} flere")
+
+
+def _seed_national(schools: int, actions_per_school: int) -> None:
+    from learningpack.demo import DEMO_PASSWORD, seed_demo
+    from learningpack.national import AlreadySeeded, max_schools, seed_national
+
+    if schools > max_schools():
+        raise click.BadParameter(
+            f"at most {max_schools()} at national scale", param_hint="--schools"
+        )
+    package = next(iter(get_library().packages.values()))
+    logins = seed_demo(package)
+    db.session.commit()
+    try:
+        result = seed_national(package, schools, actions_per_school)
+    except AlreadySeeded as error:
+        db.session.rollback()
+        click.echo(
+            f"De nationale demodata findes allerede ({error.schools} skoler); intet er ændret. "
+            "Brug en tom database for at bygge dem igen."
+        )
+        return
+    db.session.commit()
+    click.echo(
+        f"Nationale demodata: {result.schools} skoler, {result.users} brugere, "
+        f"{result.actions} aktioner, {result.log_entries} logninger, "
+        f"{result.follow_ups} opsamlinger, {result.sessions} møder "
+        f"på {result.seconds:.1f} s."
+    )
+    click.echo("")
+    click.echo(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD})")
+    shown = [(lg.role, lg.email, lg.school) for lg in logins if lg.role != "teacher"][:4]
+    for role, email, school in [*shown, *result.logins]:
+        click.echo(f"  {role:<8} {email:<48} {school}")
 
 
 def _existing_demo_logins() -> list:

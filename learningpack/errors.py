@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -62,7 +63,9 @@ def render_error(code: int, message: str | None = None) -> tuple[str, int]:
     )
 
 
-def handle_http_error(error: HTTPException) -> tuple[str, int]:
+def handle_http_error(error: HTTPException) -> ResponseReturnValue:
+    if is_api_request():
+        return http_error_response(error)
     return render_error(error.code or 500)
 
 
@@ -70,9 +73,29 @@ def handle_csrf_error(error: CSRFError) -> tuple[str, int]:
     return render_error(400, str(CSRF_MESSAGE))
 
 
-def handle_server_error(error: Exception) -> tuple[str, int]:
+def handle_server_error(error: Exception) -> ResponseReturnValue:
     db.session.rollback()
+    if is_api_request():
+        return error_response(500)
     return render_error(500)
+
+
+def is_api_request() -> bool:
+    from learningpack.api import is_api_request as on_api_path
+
+    return on_api_path()
+
+
+def error_response(status: int) -> ResponseReturnValue:
+    from learningpack.api.routes import error_response as json_error
+
+    return json_error(status)
+
+
+def http_error_response(error: HTTPException) -> ResponseReturnValue:
+    from learningpack.api.routes import http_error_response as json_http_error
+
+    return json_http_error(error)
 
 
 def init_app(app: Flask) -> None:

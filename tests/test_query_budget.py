@@ -48,6 +48,7 @@ PAGES = [
     ("puf@demo.dk", "/puf/"),
     ("puf@demo.dk", "/puf/skoler/1"),
     ("puf@demo.dk", "/puf/skoler/1/modul/foraeldremoeder"),
+    ("puf@demo.dk", "/puf/api-noegler/"),
     ("leder@ellevangskolen.demo.dk", "/skole/"),
     ("leder@ellevangskolen.demo.dk", "/skole/modul/faellesskab"),
     ("leder@ellevangskolen.demo.dk", "/skole/modul/foraeldremoeder"),

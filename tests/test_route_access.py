@@ -15,14 +15,24 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from learningpack import cycle as rules
+from learningpack.api.tokens import create_token
 from learningpack.content import Package
 from learningpack.models import Action, SessionKind, Team, User
-from tests.factories import TeamFactory, login, make_teacher
+from tests.factories import TeamFactory, login, make_puf, make_teacher
 from tests.test_facilitation_views import START, World, agree, make_world, page_of
 
 LOGIN = "login"  # a redirect to the login page
 NOT_ON = "not on it"  # 403: the role may use the route, but this user is not on the action
-PUBLIC = {"/login", "/", "/tilgaengelighed", "/healthz", "/sprog/<code>"}
+PUBLIC = {
+    "/login",
+    "/",
+    "/tilgaengelighed",
+    "/healthz",
+    "/sprog/<code>",
+    "/api/v1/openapi.json",
+}
+# The JSON API takes a bearer token only: no token (and a session cookie is no token) is 401.
+API = "/api/"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 ROLES = ("anon", "leader", "teacher", "teacher2", "puf")
 
@@ -69,6 +79,14 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("puf.school", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.module", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.unlock", "POST"): row(LOGIN, 403, 403, 403, 400),  # no reason given
+    ("api_tokens.tokens", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("api_tokens.create", "POST"): row(LOGIN, 403, 403, 403, 400),  # no name given
+    ("api_tokens.revoke", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("api.openapi", "GET"): row(200, 200, 200, 200, 200),
+    ("api.schools", "GET"): row(401, 401, 401, 401, 401),
+    ("api.school", "GET"): row(401, 401, 401, 401, 401),
+    ("api.progress", "GET"): row(401, 401, 401, 401, 401),
+    ("api.summary", "GET"): row(401, 401, 401, 401, 401),
 }
 
 # A very late request: it ends the session.
@@ -83,6 +101,7 @@ class Ids:
     action_id: int
     school_id: int
     code: str = "da"
+    token_id: int = 0
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:
@@ -159,6 +178,11 @@ def world(package: Package) -> World:
         facilitator=world.other_leader,
     )
     world.other_teacher2 = other_teacher2  # type: ignore[attr-defined]
+    # The PUF user's own API token, and another PUF user's.
+    world.token_ids = [  # type: ignore[attr-defined]
+        create_token(world.puf, "Egen nøgle", 30).token.id,
+        create_token(make_puf(name="Anden PUF"), "Andens nøgle", 30).token.id,
+    ]
     return world
 
 
@@ -176,7 +200,12 @@ def user_for(world: World, role: str) -> User | None:
 
 
 def own_ids(world: World) -> Ids:
-    return Ids(slug=world.slug(1), action_id=world.actions["ours"].id, school_id=world.school.id)
+    return Ids(
+        slug=world.slug(1),
+        action_id=world.actions["ours"].id,
+        school_id=world.school.id,
+        token_id=world.token_ids[0],  # type: ignore[attr-defined]
+    )
 
 
 def variants(world: World, rule: Rule) -> dict[str, Ids]:
@@ -189,6 +218,11 @@ def variants(world: World, rule: Rule) -> dict[str, Ids]:
     if "school_id" in rule.arguments:
         found["other"] = Ids(own.slug, own.action_id, world.other_school.id)
         found["missing"] = Ids(own.slug, own.action_id, 10**6)
+    if "token_id" in rule.arguments:
+        # Another PUF user's token is as good as missing.
+        other_token = world.token_ids[1]  # type: ignore[attr-defined]
+        found["other"] = Ids(own.slug, own.action_id, own.school_id, token_id=other_token)
+        found["missing"] = Ids(own.slug, own.action_id, own.school_id, token_id=10**6)
     return found
 
 
@@ -199,7 +233,11 @@ def expected(role: str, endpoint: str, method: str, rule: Rule, variant: str) ->
     if "action_id" in rule.arguments:
         # Another school's action, or none: 404 for anyone the route lets in at all.
         return own if own in (LOGIN, 403) else 404
+    if own == 401:
+        return 401  # the API answers no session at all, whatever the id
     if variant == "missing" and role == "puf":
+        return 404
+    if "token_id" in rule.arguments and variant == "other" and role == "puf":
         return 404
     return own  # PUF sees every school; the others are refused by role, whatever the id
 
@@ -229,6 +267,9 @@ def test_anonymous_is_sent_to_login_except_on_public_pages(
             if rule.rule in PUBLIC:
                 if result not in (200, 302, LOGIN):
                     wrong.append(f"{method} {url} (public): {result}")
+            elif rule.rule.startswith(API):
+                if result != 401:
+                    wrong.append(f"{method} {url} ({variant}): {result}, expected 401")
             elif result != LOGIN:
                 wrong.append(f"{method} {url} ({variant}): {result}, expected a redirect to login")
     assert not wrong, "\n".join(wrong)

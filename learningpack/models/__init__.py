@@ -1,5 +1,6 @@
 """The data model (DESIGN.md §4)."""
 
+from learningpack.models.api import ApiToken
 from learningpack.models.audit import AuditEvent
 from learningpack.models.bank import Resource, ResourceCategory, ResourceStatus
 from learningpack.models.people import Role, School, Team, User, normalise_email, team_member
@@ -22,6 +23,7 @@ from learningpack.models.types import utcnow
 __all__ = [
     "Action",
     "ActionStatus",
+    "ApiToken",
     "AuditEvent",
     "Cycle",
     "CyclePhase",

@@ -1,0 +1,402 @@
+"""`make bench`: the national data set, then the numbers DESIGN.md §8 budgets, one `name: value`
+a line.
+
+Seeds a fresh database (SQLite in a temporary folder; PostgreSQL when BENCH_DATABASE_URL names a
+server where we may create databases: a database of our own is created and dropped), then:
+- the SQL queries and median server time (in-process, Flask test client, logged in as PUF) of the
+  overview, the learnings digest and the heaviest school's drill-down;
+- the query plan of the overview's statements: does any scan the whole action table?
+- requests per second and p99 latency of a teacher's "my actions" page (about 20 actions) and of a
+  bare Flask "hello", both under gunicorn with 2 sync workers, loaded by wrk (16 connections).
+
+Not part of `make test` or CI: it takes a minute or two and its numbers depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+VENV_BIN = Path(sys.executable).parent
+SECRET = "bench-secret-key-0123456789abcdef-not-for-production"
+PASSWORD = "demo-forældre-2026"
+BUDGET_QUERIES = 8
+BUDGET_OVERVIEW_MS = 100.0
+BUDGET_RATIO_PERCENT = 12.0
+BUDGET_P99_MS = 100.0
+
+
+def say(name: str, value: Any) -> None:
+    print(f"{name}: {value}", flush=True)
+
+
+def note(message: str) -> None:
+    print(f"# {message}", file=sys.stderr, flush=True)
+
+
+# --- the database -----------------------------------------------------------------------------
+
+
+@contextmanager
+def fresh_database(keep: bool) -> Iterator[str]:
+    """A new, empty database URL; removed afterwards (unless keep)."""
+    admin = os.environ.get("BENCH_DATABASE_URL")
+    if not admin:
+        folder = Path(tempfile.mkdtemp(prefix="lp-bench-"))
+        try:
+            yield f"sqlite:///{folder / 'bench.sqlite'}"
+        finally:
+            if keep:
+                note(f"kept {folder / 'bench.sqlite'}")
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from learningpack.config import normalise_database_url
+
+    admin = normalise_database_url(admin)
+    name = f"lp_bench_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
+    finally:
+        if keep:
+            note(f"kept database {name}")
+        else:
+            with engine.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+def flask_cli(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [str(VENV_BIN / "flask"), "--app", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        sys.exit(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+# --- in-process page timings ------------------------------------------------------------------
+
+
+@contextmanager
+def captured_statements(engine: Any) -> Iterator[list[tuple[str, Any]]]:
+    from sqlalchemy import event
+
+    statements: list[tuple[str, Any]] = []
+
+    def before(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def measure(client: Any, engine: Any, url: str, repeat: int) -> tuple[int, float, list[Any]]:
+    """(queries, median ms, the statements) of GET url, after two warm-up requests."""
+    for _ in range(2):
+        response = client.get(url)
+        if response.status_code != 200:
+            sys.exit(f"GET {url} answered {response.status_code}")
+    with captured_statements(engine) as statements:
+        client.get(url)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    return len(statements), statistics.median(times), statements
+
+
+ACTION_SCAN_SQLITE = re.compile(
+    r"\bSCAN (?:action|action_\d+)\b(?P<index> USING (?:COVERING )?INDEX)?"
+)
+ACTION_SCAN_PG = re.compile(r"Seq Scan on action\b")
+
+
+def action_scans(engine: Any, statements: list[tuple[str, Any]]) -> tuple[list[str], list[str]]:
+    """(full table scans of action, full index scans of action) in the statements' plans."""
+    table_scans: list[str] = []
+    index_scans: list[str] = []
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        for statement, parameters in statements:
+            if not statement.lstrip().upper().startswith("SELECT"):
+                continue
+            prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
+            rows = conn.exec_driver_sql(prefix + statement, parameters).all()
+            plan = "\n".join(str(row[-1]) for row in rows)
+            first_line = " ".join(statement.split())[:80]
+            if sqlite:
+                for match in ACTION_SCAN_SQLITE.finditer(plan):
+                    (index_scans if match.group("index") else table_scans).append(first_line)
+            elif ACTION_SCAN_PG.search(plan):
+                table_scans.append(first_line)
+    return table_scans, index_scans
+
+
+def pages(url: str, repeat: int) -> dict[str, Any]:
+    from sqlalchemy import func, select
+
+    from learningpack import create_app
+    from learningpack.extensions import db
+    from learningpack.models import Action, Cycle, Run, School
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": SECRET,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    found: dict[str, Any] = {}
+    with app.app_context():
+        engine = db.engine
+        found["schools"] = db.session.scalar(select(func.count(School.id)))
+        found["actions"] = db.session.scalar(select(func.count(Action.id)))
+        heaviest = db.session.scalar(
+            select(Run.school_id)
+            .join(Cycle, Cycle.run_id == Run.id)
+            .group_by(Run.school_id)
+            .order_by(func.sum(Cycle.action_count).desc(), Run.school_id)
+            .limit(1)
+        )
+        db.session.remove()
+    client = app.test_client()
+    response = client.post("/login", data={"email": "puf@demo.dk", "password": PASSWORD})
+    if response.status_code != 302:
+        sys.exit("could not log in as puf@demo.dk")
+    # Each request in its own app context (as under gunicorn): nothing cached between them.
+    found["overview"] = measure(client, engine, "/puf/", repeat)
+    if "puf.digest" in app.view_functions:
+        found["digest"] = measure(client, engine, "/puf/laering", repeat)
+    found["drilldown"] = measure(client, engine, f"/puf/skoler/{heaviest}", repeat)
+    found["drilldown_school"] = heaviest
+    found["scans"] = action_scans(engine, found["overview"][2])
+    # The JSON API with a PUF token (no session).
+    from learningpack.api.tokens import create_token
+    from learningpack.models import User
+
+    with app.app_context():
+        puf = db.session.scalar(select(User).where(User.email == "puf@demo.dk"))
+        assert puf is not None
+        secret = create_token(puf, "bench", 30).secret
+        db.session.commit()
+    api = app.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    found["api_progress"] = measure(api, engine, "/api/v1/progress?per_page=100&page=3", repeat)
+    found["api_summary"] = measure(api, engine, "/api/v1/summary", repeat)
+    return found
+
+
+# --- throughput under gunicorn and wrk --------------------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(target: str, env: dict[str, str], *extra: str) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", *extra, target],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1).read()
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def teacher_with_about(url: str, wanted: int) -> tuple[str, int]:
+    """The national teacher whose "my actions" page lists closest to ``wanted`` actions."""
+    from sqlalchemy import create_engine, func, select
+
+    from learningpack.models import Action, Cycle, CycleState, User, team_member
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(User.email, func.count(func.distinct(Action.id)).label("n"))
+            .join(team_member, team_member.c.user_id == User.id)
+            .join(Action, Action.team_id == team_member.c.team_id)
+            .join(Cycle, Cycle.id == Action.cycle_id)
+            .where(Cycle.state == CycleState.ACTIVE, User.role == "teacher")
+            .group_by(User.email)
+        ).all()
+    engine.dispose()
+    email, count = min(rows, key=lambda r: (abs(r.n - wanted), r.email))
+    return email, count
+
+
+def session_cookie(base: str, email: str) -> str:
+    """Log in through the real login form (CSRF and all); the session cookie as a header value."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    if token is None:
+        sys.exit("no CSRF token on the login page")
+    data = urllib.parse.urlencode(
+        {"csrf_token": token.group(1), "email": email, "password": PASSWORD}
+    ).encode()
+    opener.open(base + "/login", data=data).read()
+    check = opener.open(base + "/mine-aktioner/")
+    if check.status != 200 or "/login" in check.url:
+        sys.exit(f"could not open /mine-aktioner/ as {email}")
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def wrk(url: str, seconds: int, cookie: str | None = None) -> tuple[float, float]:
+    """(requests per second, p99 latency in ms) at 16 connections."""
+    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    if "Non-2xx or 3xx responses" in output:
+        sys.exit(f"wrk saw error responses from {url}:\n{output}")
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p99 = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+    if rps is None or p99 is None:
+        sys.exit(f"could not read wrk's output:\n{output}")
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    return float(rps.group(1)), float(p99.group(1)) * scale
+
+
+def ensure_wrk() -> bool:
+    if shutil.which("wrk"):
+        return True
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        note("installing wrk with apt-get")
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], capture_output=True, check=False)
+    return shutil.which("wrk") is not None
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def yes(condition: bool) -> str:
+    return "yes" if condition else "NO"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--schools", type=int, default=1100)
+    parser.add_argument("--actions-per-school", type=int, default=225)
+    parser.add_argument("--repeat", type=int, default=9, help="timed requests per page")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk's duration per target")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+
+    with fresh_database(args.keep) as url:
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET}
+        env.pop("LEARNINGPACK_ENV", None)
+        os.environ.update({"DATABASE_URL": url, "SECRET_KEY": SECRET})
+        say("database", url.split(":", 1)[0])
+        flask_cli(env, "db", "upgrade")
+        started = time.perf_counter()
+        flask_cli(env, "demo", "seed", "--schools", str(args.schools),
+                  "--actions-per-school", str(args.actions_per_school))  # fmt: skip
+        say("seed_seconds", f"{time.perf_counter() - started:.1f}")
+
+        found = pages(url, args.repeat)
+        say("schools", found["schools"])
+        say("actions", found["actions"])
+        worst_queries = 0
+        for name in ("overview", "digest", "drilldown"):
+            if name not in found:
+                say(name, "not available")
+                continue
+            queries, median, _statements = found[name]
+            worst_queries = max(worst_queries, queries)
+            say(f"{name}_queries", queries)
+            say(f"{name}_median_ms", f"{median:.1f}")
+        say("drilldown_school_id", found["drilldown_school"])
+        for name in ("api_progress", "api_summary"):
+            queries, median, _statements = found[name]
+            worst_queries = max(worst_queries, queries)
+            say(f"{name}_queries", queries)
+            say(f"{name}_median_ms", f"{median:.1f}")
+        table_scans, index_scans = found["scans"]
+        say("overview_full_scan_of_action_table", "yes" if table_scans else "no")
+        say("overview_full_index_scan_of_action", "yes" if index_scans else "no")
+        for statement in table_scans + index_scans:
+            note(f"scans action: {statement}")
+
+        if ensure_wrk():
+            email, listed = teacher_with_about(url, 20)
+            say("my_actions_teacher_actions", listed)
+            hello_app = gunicorn("hello:app", env, "--pythonpath", "bench")
+            with gunicorn("app:app", env) as base, hello_app as hello:
+                cookie = session_cookie(base, email)
+                hello_rps, hello_p99 = wrk(hello + "/", args.seconds)
+                mine_rps, mine_p99 = wrk(base + "/mine-aktioner/", args.seconds, cookie)
+            ratio = 100.0 * mine_rps / hello_rps
+            say("hello_rps", f"{hello_rps:.0f}")
+            say("hello_p99_ms", f"{hello_p99:.1f}")
+            say("my_actions_rps", f"{mine_rps:.0f}")
+            say("my_actions_p99_ms", f"{mine_p99:.1f}")
+            say("my_actions_vs_hello_percent", f"{ratio:.1f}")
+        else:
+            say("my_actions_rps", "not measured (wrk is missing: apt-get install wrk)")
+            ratio, mine_p99 = None, None
+
+        overview_ms = found["overview"][1]
+        say("budget_queries_at_most_8", yes(worst_queries <= BUDGET_QUERIES))
+        say("budget_overview_under_100ms", yes(overview_ms < BUDGET_OVERVIEW_MS))
+        say("budget_no_action_table_scan", yes(not table_scans))
+        if ratio is not None and mine_p99 is not None:
+            say("budget_my_actions_at_least_12_percent", yes(ratio >= BUDGET_RATIO_PERCENT))
+            say("budget_my_actions_p99_under_100ms", yes(mine_p99 < BUDGET_P99_MS))
+
+
+if __name__ == "__main__":
+    main()

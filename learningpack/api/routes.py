@@ -1,0 +1,283 @@
+"""The read-only JSON API for the municipality's reporting tools: ``/api/v1/…``.
+
+Every endpoint but the OpenAPI description needs ``Authorization: Bearer <token>`` with a PUF
+user's token; session cookies are neither read for access nor set. Errors are JSON too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from learningpack.api import progress_queries as q
+from learningpack.api.openapi import openapi_document
+from learningpack.api.tokens import authenticate
+from learningpack.extensions import db, limiter
+from learningpack.models import CycleState, School, utcnow
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+MAX_PER_PAGE = 500
+DEFAULT_PER_PAGE = 100
+ERROR_NAMES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "too_many_requests",
+    500: "server_error",
+}
+
+
+class BadParameter(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _rate_limit() -> str:
+    return str(current_app.config.get("API_RATE_LIMIT", "600 per minute"))
+
+
+def _rate_key() -> str:
+    """Limit per token (its hash prefix would do; the header's tail is as good) or address."""
+    header = request.headers.get("Authorization", "")
+    return header[-16:] if header else (request.remote_addr or "-")
+
+
+limiter.limit(_rate_limit, key_func=_rate_key)(bp)
+
+
+def error_response(status: int, message: str | None = None, headers: Any = None) -> Response:
+    """A JSON error: {"status", "error", "message"}."""
+    from learningpack.errors import MESSAGES
+
+    if message is None:
+        title = MESSAGES.get(status, MESSAGES[500])[0]
+        message = str(title)
+    response = jsonify(
+        {"status": status, "error": ERROR_NAMES.get(status, "error"), "message": message}
+    )
+    response.status_code = status
+    if headers:
+        for name, value in headers:
+            if name.lower() != "content-type":
+                response.headers[name] = value
+    return response
+
+
+def http_error_response(error: HTTPException) -> Response:
+    """An HTTP error (404, 405, 429, …) on an API path, as JSON with its headers (Allow …)."""
+    code = error.code or 500
+    return error_response(code, headers=error.get_headers() if code != 500 else None)
+
+
+def unauthorized(message: str) -> Response:
+    response = error_response(401, message)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="learningpack"'
+    return response
+
+
+@bp.before_request
+def require_token() -> Response | None:
+    """Let a request in only with a usable PUF token in the Authorization header."""
+    if request.endpoint == "api.openapi":
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, secret = header.partition(" ")
+    if not header:
+        return unauthorized(_("Kræver en API-nøgle i headeren Authorization: Bearer <nøgle>."))
+    if scheme.lower() != "bearer" or not secret.strip():
+        return unauthorized(_("Headeren Authorization skal have formen Bearer <nøgle>."))
+    user = authenticate(secret.strip())
+    if user is None:
+        db.session.rollback()
+        return unauthorized(_("API-nøglen er ugyldig, udløbet eller tilbagekaldt."))
+    db.session.commit()
+    g.api_user = user
+    return None
+
+
+@bp.after_request
+def no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(BadParameter)
+def bad_parameter(error: BadParameter) -> Response:
+    return error_response(400, error.message)
+
+
+# --- query parameters ------------------------------------------------------------------------
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.strip().isdigit():
+        raise BadParameter(_("Parameteren %(name)s skal være et helt tal.", name=name))
+    value = int(raw)
+    if not low <= value <= high:
+        raise BadParameter(
+            _(
+                "Parameteren %(name)s skal ligge mellem %(low)d og %(high)d.",
+                name=name,
+                low=low,
+                high=high,
+            )
+        )
+    return value
+
+
+def _choice_arg(name: str, allowed: Iterable[str]) -> str | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    options = sorted(allowed)
+    if raw not in options:
+        raise BadParameter(
+            _(
+                "Parameteren %(name)s skal være en af: %(options)s.",
+                name=name,
+                options=", ".join(options),
+            )
+        )
+    return raw
+
+
+def _district_arg() -> str | None:
+    raw = request.args.get("district")
+    if raw is None:
+        return None
+    if not raw.strip() or len(raw) > 120:
+        raise BadParameter(_("Parameteren district skal være et områdenavn på højst 120 tegn."))
+    return raw
+
+
+def _page_args() -> tuple[int, int]:
+    return (
+        _int_arg("page", 1, 1, 100_000),
+        _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+    )
+
+
+# --- representation --------------------------------------------------------------------------
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _progress(
+    row: Any, titles: dict[tuple[str, str], tuple[int, str]], now: datetime
+) -> dict[str, Any]:
+    _position, title = titles.get(
+        (row.package_slug, row.module_slug), (row.position, row.module_slug)
+    )
+    return {
+        "module": row.module_slug,
+        "position": row.position,
+        "title": title,
+        "state": str(row.state),
+        "phase": str(row.phase) if row.state == CycleState.ACTIVE else None,
+        "session_count": row.session_count,
+        "action_count": row.action_count,
+        "done_action_count": row.done_action_count,
+        "log_entry_count": row.log_entry_count,
+        "follow_up_count": row.follow_up_count,
+        "opened_at": _time(row.opened_at),
+        "completed_at": _time(row.completed_at),
+        "last_activity_at": _time(row.last_activity_at),
+        "days_in_module": q.days_in_module(row, now),
+    }
+
+
+def _page_body(page: q.Page, items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "items": items,
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+        "pages": page.pages,
+    }
+
+
+# --- endpoints -------------------------------------------------------------------------------
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 description of this API (no token needed)."""
+    return jsonify(openapi_document(sorted(q.module_slugs())))
+
+
+@bp.get("/schools")
+def schools() -> Response:
+    """Every school, in Danish alphabetical order; optionally one district."""
+    district = _district_arg()
+    page_number, per_page = _page_args()
+    page = q.paginate(q.schools(district), page_number, per_page)
+    items = [{"id": r.id, "name": r.name, "district": r.district} for r in page.items]
+    return jsonify(_page_body(page, items))
+
+
+@bp.get("/schools/<int:school_id>")
+def school(school_id: int) -> Response:
+    """One school with its progress in each module of its newest run."""
+    found = db.session.get(School, school_id)
+    if found is None:
+        return error_response(404, _("Skolen findes ikke."))
+    rows = q.school_progress(found.id)
+    titles = q.module_titles()
+    now = utcnow()
+    run = None
+    if rows:
+        run = {"package": rows[0].package_slug, "year_label": rows[0].year_label}
+    return jsonify(
+        {
+            "id": found.id,
+            "name": found.name,
+            "district": found.district,
+            "run": run,
+            "modules": [_progress(row, titles, now) for row in rows],
+        }
+    )
+
+
+@bp.get("/progress")
+def progress() -> Response:
+    """Every school × module of the schools' newest runs, filtered and paginated."""
+    district = _district_arg()
+    module = _choice_arg("module", q.module_slugs())
+    state = _choice_arg("state", q.STATES)
+    page_number, per_page = _page_args()
+    page = q.progress_page(district, module, state, page_number, per_page)
+    titles = q.module_titles()
+    now = utcnow()
+    items = [
+        {
+            "school_id": row.school_id,
+            "school_name": row.school_name,
+            "district": row.district,
+            "year_label": row.year_label,
+            **_progress(row, titles, now),
+        }
+        for row in page.items
+    ]
+    return jsonify(_page_body(page, items))
+
+
+@bp.get("/summary")
+def summary() -> Response:
+    """Counts per module (locked, active by phase, completed, actions) and per district."""
+    return jsonify(q.summary(_district_arg()))
