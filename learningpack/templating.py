@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
+from babel.dates import format_date as babel_format_date
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
+from flask_babel import format_datetime, get_locale, to_user_timezone
 
 from learningpack.i18n import LANGUAGE_NAMES
 from learningpack.labels import label
@@ -19,7 +21,14 @@ def datefmt(value: date | datetime | None, fmt: str = "medium") -> str:
         return ""
     if isinstance(value, datetime):
         value = to_user_timezone(value).date()
-    return format_date(value, fmt)
+    return _format_date(value, fmt, str(get_locale() or "da"))
+
+
+@lru_cache(maxsize=4096)
+def _format_date(value: date, fmt: str, locale: str) -> str:
+    """Formatting a date with Babel is slow next to the rest of a page, and pages list the same
+    few dates many times (an action's period, log dates), so the results are kept."""
+    return babel_format_date(value, fmt, locale=locale)
 
 
 def datetimefmt(value: datetime | None, fmt: str = "short") -> str:

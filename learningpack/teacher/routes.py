@@ -13,6 +13,7 @@ from learningpack import cycle as rules
 from learningpack.access import can_log_on, require, role_required
 from learningpack.content import get_library
 from learningpack.extensions import db
+from learningpack.labels import ACTION_STATUS
 from learningpack.models import Action, ActionStatus, CycleState, Role
 from learningpack.queries import current_run, my_actions, scoped_action
 from learningpack.teacher.forms import LogEntryForm, StatusForm
@@ -46,9 +47,9 @@ def my_actions_page() -> str:
         ]
     return render_template(
         "teacher/my_actions.html",
-        actions=my_actions(current_user),
+        cards=my_actions(current_user),
         open_modules=open_modules,
-        status_form=StatusForm(),
+        status_choices=[(status.value, str(name)) for status, name in ACTION_STATUS.items()],
     )
 
 
