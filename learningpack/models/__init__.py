@@ -1,5 +1,6 @@
 """The data model (DESIGN.md §4)."""
 
+from learningpack.models.accounts import AccountToken, RecoveryCode, TokenKind
 from learningpack.models.audit import AuditEvent
 from learningpack.models.bank import Resource, ResourceCategory, ResourceStatus
 from learningpack.models.people import Role, School, Team, User, normalise_email, team_member
@@ -19,6 +20,7 @@ from learningpack.models.program import (
 from learningpack.models.types import utcnow
 
 __all__ = [
+    "AccountToken",
     "Action",
     "ActionStatus",
     "AuditEvent",
@@ -28,6 +30,7 @@ __all__ = [
     "FollowUp",
     "LogEntry",
     "Outcome",
+    "RecoveryCode",
     "Resource",
     "ResourceCategory",
     "ResourceStatus",
@@ -36,6 +39,7 @@ __all__ = [
     "School",
     "SessionKind",
     "Team",
+    "TokenKind",
     "User",
     "action_owner",
     "normalise_email",
