@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from learningpack.forms import Form
+from learningpack.forms import Form, choices
 from learningpack.passwords import MIN_LENGTH, PasswordPolicy
 
 NEW_PASSWORD_HINT = _l(
@@ -64,7 +64,7 @@ class AcceptInvitationForm(Form):
 class PreferencesForm(Form):
     locale = RadioField(
         _l("Sprog"),
-        choices=[("da", "Dansk"), ("en", "English")],
+        choices=choices([("da", "Dansk"), ("en", "English")]),
         validators=[DataRequired(_l("Vælg et sprog."))],
     )
 

@@ -7,10 +7,10 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from learningpack.forms import Form, MultiCheckboxField
+from learningpack.forms import Form, MultiCheckboxField, choices
 from learningpack.models import Role
 
-ROLE_CHOICES = [(Role.TEACHER.value, _l("Lærer / pædagog")), (Role.LEADER.value, _l("Leder"))]
+ROLE_CHOICES = choices([(Role.TEACHER, _l("Lærer / pædagog")), (Role.LEADER, _l("Leder"))])
 
 
 class InviteForm(Form):

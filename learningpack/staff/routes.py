@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -232,7 +233,7 @@ def _team_form(team: Team | None) -> TeamForm:
     )
     if team is not None:
         people += [m for m in team.members if m not in people]
-    form.members.choices = [(u.id, u.name) for u in people]
+    form.members.choices = [SelectChoice(str(u.id), u.name) for u in people]
     return form
 
 
