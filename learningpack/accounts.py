@@ -168,7 +168,8 @@ def set_active(user: User, active: bool, actor: User) -> None:
         raise AccountRefused(_l("Du kan ikke deaktivere din egen konto."))
     if user.anonymised_at is not None:
         raise AccountRefused(_l("Kontoen er anonymiseret og kan ikke genaktiveres."))
-    if not active and user.role == Role.LEADER and _last_active_leader(user):
+    # A school must not lock itself out; PUF (who can invite a new leader) may.
+    if not active and actor.role != Role.PUF and _last_active_leader(user):
         raise AccountRefused(_l("Skolen skal have mindst én aktiv leder."))
     if user.active == active:
         return
@@ -195,7 +196,7 @@ def _last_active_leader(user: User) -> bool:
             User.id != user.id,
         )
     )
-    return user.active and not others
+    return user.role == Role.LEADER and user.active and not others
 
 
 def change_role(user: User, role: Role, actor: User) -> None:
@@ -228,7 +229,7 @@ def anonymise(user: User, actor: User) -> None:
         raise AccountRefused(_l("Du kan ikke anonymisere din egen konto."))
     if user.anonymised_at is not None:
         return
-    if user.role == Role.LEADER and _last_active_leader(user):
+    if actor.role != Role.PUF and _last_active_leader(user):
         raise AccountRefused(_l("Skolen skal have mindst én aktiv leder."))
     user.name = f"Tidligere medarbejder #{user.id}"
     # The .invalid top-level domain is reserved: this address can never receive mail.
