@@ -6,7 +6,7 @@ The routes come from ``app.url_map``, so a route added later without an entry in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -22,7 +22,17 @@ from tests.test_facilitation_views import START, World, agree, make_world, page_
 
 LOGIN = "login"  # a redirect to the login page
 NOT_ON = "not on it"  # 403: the role may use the route, but this user is not on the action
-PUBLIC = {"/login", "/", "/tilgaengelighed", "/healthz", "/sprog/<code>"}
+PUBLIC = {
+    "/login",
+    "/",
+    "/tilgaengelighed",
+    "/healthz",
+    "/sprog/<code>",
+    "/login/kode",
+    "/glemt-adgangskode",
+    "/nulstil/<token>",
+    "/invitation/<token>",
+}
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 ROLES = ("anon", "leader", "teacher", "teacher2", "puf")
 
@@ -69,6 +79,54 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("puf.school", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.module", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.unlock", "POST"): row(LOGIN, 403, 403, 403, 400),  # no reason given
+    # The own account: everyone logged in. Empty POSTs re-render with errors.
+    ("account.account", "GET"): row(LOGIN, 200, 200, 200, 200),
+    ("account.change_password", "POST"): row(LOGIN, 400, 400, 400, 400),
+    ("account.preferences", "POST"): row(LOGIN, 400, 400, 400, 400),
+    ("account.totp_setup", "GET"): row(LOGIN, 200, 200, 200, 200),
+    ("account.totp_setup", "POST"): row(LOGIN, 400, 400, 400, 400),
+    # Shown once, right after setup; otherwise back to the account page.
+    ("account.recovery_codes", "GET"): row(LOGIN, 302, 302, 302, 302),
+    ("account.totp_disable", "POST"): row(LOGIN, 400, 400, 400, 400),
+    # Public: the code step needs a password step first; links with an unknown token are gone.
+    ("account.login_code", "GET"): row(LOGIN, 302, 302, 302, 302),
+    ("account.login_code", "POST"): row(LOGIN, 302, 302, 302, 302),
+    ("account.forgot_password", "GET"): row(200, 200, 200, 200, 200),
+    ("account.forgot_password", "POST"): row(400, 400, 400, 400, 400),
+    ("account.reset_password", "GET"): row(410, 410, 410, 410, 410),
+    ("account.reset_password", "POST"): row(410, 410, 410, 410, 410),
+    ("account.accept_invitation", "GET"): row(410, 410, 410, 410, 410),
+    ("account.accept_invitation", "POST"): row(410, 410, 410, 410, 410),
+    # PUF's administration of schools and accounts (any school, any user).
+    ("admin.schools_page", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.new_school", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.new_school", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("admin.school", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.school", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("admin.deactivate_school", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("admin.reactivate_school", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("admin.import_schools", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.import_schools", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("admin.invite_leader", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.invite_leader", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("admin.deactivate_user", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("admin.reactivate_user", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("admin.anonymise_user", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.anonymise_user", "POST"): row(LOGIN, 403, 403, 403, 302),
+    # The leader's staff and teams, own school only.
+    ("staff.staff", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("staff.invite", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("staff.invite", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("staff.reinvite", "POST"): row(LOGIN, 302, 403, 403, 403),  # already accepted: a flash
+    ("staff.deactivate", "POST"): row(LOGIN, 302, 403, 403, 403),
+    ("staff.reactivate", "POST"): row(LOGIN, 302, 403, 403, 403),
+    ("staff.change_role", "POST"): row(LOGIN, 302, 403, 403, 403),  # no role: a flash
+    ("staff.anonymise", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("staff.anonymise", "POST"): row(LOGIN, 302, 403, 403, 403),
+    ("staff.new_team", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("staff.new_team", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("staff.edit_team", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("staff.edit_team", "POST"): row(LOGIN, 400, 403, 403, 403),
 }
 
 # A very late request: it ends the session.
@@ -83,6 +141,9 @@ class Ids:
     action_id: int
     school_id: int
     code: str = "da"
+    user_id: int = 0
+    team_id: int = 0
+    token: str = "kein-gueltiger-link"
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:
@@ -159,6 +220,11 @@ def world(package: Package) -> World:
         facilitator=world.other_leader,
     )
     world.other_teacher2 = other_teacher2  # type: ignore[attr-defined]
+    # Staff the account pages may deactivate and anonymise, one at each school.
+    world.spare = make_teacher(world.school, name="Karl Kildereserve")  # type: ignore[attr-defined]
+    world.other_spare = make_teacher(  # type: ignore[attr-defined]
+        world.other_school, name="Frida Fjordreserve"
+    )
     return world
 
 
@@ -167,8 +233,14 @@ OURS = (
     "Kildeskolens forældreråd",
     "Kildeskolens mødenoter",
     "Kildeskolens logning",
+    "Karl Kildereserve",
 )
-THEIRS = ("Fjordskolens forældrekaffe", "Fjordskolens SFO-aktion", "Fjordskolens mødenoter")
+THEIRS = (
+    "Fjordskolens forældrekaffe",
+    "Fjordskolens SFO-aktion",
+    "Fjordskolens mødenoter",
+    "Frida Fjordreserve",
+)
 
 
 def user_for(world: World, role: str) -> User | None:
@@ -176,7 +248,13 @@ def user_for(world: World, role: str) -> User | None:
 
 
 def own_ids(world: World) -> Ids:
-    return Ids(slug=world.slug(1), action_id=world.actions["ours"].id, school_id=world.school.id)
+    return Ids(
+        slug=world.slug(1),
+        action_id=world.actions["ours"].id,
+        school_id=world.school.id,
+        user_id=world.spare.id,  # type: ignore[attr-defined]
+        team_id=world.team.id,
+    )
 
 
 def variants(world: World, rule: Rule) -> dict[str, Ids]:
@@ -187,8 +265,14 @@ def variants(world: World, rule: Rule) -> dict[str, Ids]:
         found["other"] = Ids(own.slug, world.actions["theirs"].id, own.school_id)
         found["missing"] = Ids(own.slug, 10**6, own.school_id)
     if "school_id" in rule.arguments:
-        found["other"] = Ids(own.slug, own.action_id, world.other_school.id)
-        found["missing"] = Ids(own.slug, own.action_id, 10**6)
+        found["other"] = replace(own, school_id=world.other_school.id)
+        found["missing"] = replace(own, school_id=10**6)
+    if "user_id" in rule.arguments:
+        found["other"] = replace(own, user_id=world.other_spare.id)  # type: ignore[attr-defined]
+        found["missing"] = replace(own, user_id=10**6)
+    if "team_id" in rule.arguments:
+        found["other"] = replace(own, team_id=world.other_team.id)
+        found["missing"] = replace(own, team_id=10**6)
     return found
 
 
@@ -199,6 +283,14 @@ def expected(role: str, endpoint: str, method: str, rule: Rule, variant: str) ->
     if "action_id" in rule.arguments:
         # Another school's action, or none: 404 for anyone the route lets in at all.
         return own if own in (LOGIN, 403) else 404
+    if "user_id" in rule.arguments or "team_id" in rule.arguments:
+        # A leader's staff pages answer 404 for another school's user or team; PUF's
+        # administration reaches any user, but not a missing one.
+        if own in (LOGIN, 403):
+            return own
+        if role == "puf":
+            return 404 if variant == "missing" else own
+        return 404
     if variant == "missing" and role == "puf":
         return 404
     return own  # PUF sees every school; the others are refused by role, whatever the id
@@ -227,7 +319,8 @@ def test_anonymous_is_sent_to_login_except_on_public_pages(
             url = build(app, rule, method, ids)
             result = outcome(client.open(url, method=method))
             if rule.rule in PUBLIC:
-                if result not in (200, 302, LOGIN):
+                # 400: an empty form; 410: a link with an unknown token.
+                if result not in (200, 302, 400, 410, LOGIN):
                     wrong.append(f"{method} {url} (public): {result}")
             elif result != LOGIN:
                 wrong.append(f"{method} {url} ({variant}): {result}, expected a redirect to login")
@@ -279,9 +372,18 @@ def test_no_school_sees_the_other_schools_data(
     for rule, method in routes(app):
         if method != "GET":
             continue
+        spares = (world.spare, world.other_spare)  # type: ignore[attr-defined]
+        my_spare, their_spare = spares[::-1] if ours else spares
+        their_team = world.team if ours else world.other_team
         for ids in (
-            Ids(world.slug(1), mine.id, user.school_id),
-            Ids(world.slug(1), their_action.id, their_school.id),
+            Ids(world.slug(1), mine.id, user.school_id, user_id=my_spare.id, team_id=my_team.id),
+            Ids(
+                world.slug(1),
+                their_action.id,
+                their_school.id,
+                user_id=their_spare.id,
+                team_id=their_team.id,
+            ),
         ):
             url = build(app, rule, method, ids)
             response = client.get(url, follow_redirects=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -85,7 +85,8 @@ def new_school() -> Response | tuple[str, int]:
 def school(school_id: int) -> Response | tuple[str, int]:
     """One school: name and district, active or not, its accounts."""
     school = _school_or_404(school_id)
-    form = SchoolForm(data={"name": school.name, "district": school.district})
+    initial = {"name": school.name, "district": school.district}
+    form = SchoolForm(data=initial if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
             schools.update_school(

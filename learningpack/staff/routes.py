@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -220,7 +220,9 @@ def anonymise(user_id: int) -> Any:
 
 
 def _team_form(team: Team | None) -> TeamForm:
-    data = {"name": team.name, "members": [m.id for m in team.members]} if team else None
+    data = None
+    if team is not None and request.method == "GET":
+        data = {"name": team.name, "members": [m.id for m in team.members]}
     form = TeamForm(data=data)
     people = sorted(
         db.session.scalars(
