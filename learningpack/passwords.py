@@ -7,9 +7,9 @@ symbols; not built on the user's own e-mail, name or the app's name.
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -35,7 +35,7 @@ def _letters(value: str) -> str:
 
 
 def _is_repetition(core: str, words: frozenset[str]) -> bool:
-    """"sommersommer" is the word "sommer" twice."""
+    """ "sommersommer" is the word "sommer" twice."""
     for size in range(1, len(core) // 2 + 1):
         if len(core) % size == 0 and core[:size] * (len(core) // size) == core:
             return core[:size] in words or size <= 2

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import re
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from flask import Flask
@@ -43,7 +43,10 @@ NEW = "blå cykel under æbletræet"
 )
 def test_policy_refuses(app: Flask, password: str, problem: str) -> None:
     with app.test_request_context():
-        problems = [str(p) for p in password_problems(password, email="hanne.jensen@skole.dk", name="Hanne Jensen")]
+        problems = [
+            str(p)
+            for p in password_problems(password, email="hanne.jensen@skole.dk", name="Hanne Jensen")
+        ]
     assert any(problem in p for p in problems), problems
 
 
@@ -100,7 +103,9 @@ def test_tokens_are_random_and_stored_only_as_a_hash(app: Flask) -> None:
     assert raw not in str([a.detail for a in audit])
 
 
-def _invite(client: FlaskClient, leader: User, email: str = "ny@skole.dk", role: str = "teacher") -> str:
+def _invite(
+    client: FlaskClient, leader: User, email: str = "ny@skole.dk", role: str = "teacher"
+) -> str:
     login(client, leader)
     response = client.post(
         "/skole/personale/inviter", data={"email": email, "name": "Nina Ny", "role": role}
@@ -152,12 +157,18 @@ def test_invitation_refuses_a_weak_password_and_keeps_the_name(client: FlaskClie
     raw = _invite(client, make_leader(SchoolFactory()))
     response = client.post(
         f"/invitation/{raw}",
-        data={"name": "Nina Nielsen", "password": "nina-nielsen-2026", "confirm": "nina-nielsen-2026"},
+        data={
+            "name": "Nina Nielsen",
+            "password": "nina-nielsen-2026",
+            "confirm": "nina-nielsen-2026",
+        },
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "dit navn eller din e-mail" in page and 'value="Nina Nielsen"' in page
-    mismatch = client.post(f"/invitation/{raw}", data={"name": "N", "password": NEW, "confirm": NEW + "x"})
+    mismatch = client.post(
+        f"/invitation/{raw}", data={"name": "N", "password": NEW, "confirm": NEW + "x"}
+    )
     assert "ikke ens" in mismatch.get_data(as_text=True)
 
 
@@ -183,7 +194,7 @@ def test_invitation_refuses_an_existing_account(client: FlaskClient) -> None:
 
 
 class FakeSMTP:
-    sent: list[Any] = []
+    sent: ClassVar[list[Any]] = []
 
     def __init__(self, host: str, port: int, timeout: float) -> None:
         self.host = host
@@ -215,7 +226,9 @@ def smtp(app: Flask, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 def test_with_smtp_the_invitation_is_mailed_not_shown(client: FlaskClient, smtp: list[Any]) -> None:
     leader = make_leader(SchoolFactory())
     login(client, leader)
-    client.post("/skole/personale/inviter", data={"email": "ny@skole.dk", "name": "Nina", "role": "teacher"})
+    client.post(
+        "/skole/personale/inviter", data={"email": "ny@skole.dk", "name": "Nina", "role": "teacher"}
+    )
     page = client.get("/skole/personale").get_data(as_text=True)
     assert "/invitation/" not in page and "sendt til ny@skole.dk" in page
     assert len(smtp) == 1
@@ -279,7 +292,9 @@ def test_reset_link_expires(client: FlaskClient, caplog: pytest.LogCaptureFixtur
     assert client.get(f"/nulstil/{raw}").status_code == 410
 
 
-def test_no_reset_for_a_deactivated_account(client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+def test_no_reset_for_a_deactivated_account(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
     user = make_teacher(SchoolFactory(), active=False)
     with caplog.at_level(logging.WARNING):
         response = _forgot(client, user.email)

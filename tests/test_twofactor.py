@@ -130,7 +130,10 @@ def test_totp_can_be_turned_off_with_the_password(client: FlaskClient) -> None:
     client.post("/login/kode", data={"code": code_at()})
     wrong = client.post("/konto/totrin/slaa-fra", data={"current_password": "forkert"})
     assert wrong.status_code == 400
-    assert client.post("/konto/totrin/slaa-fra", data={"current_password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/konto/totrin/slaa-fra", data={"current_password": PASSWORD}).status_code
+        == 302
+    )
     db.session.refresh(user)
     assert user.totp_secret is None
     assert db.session.scalar(select(RecoveryCode)) is None
@@ -148,15 +151,22 @@ def test_puf_without_totp_must_set_it_up_first(client: FlaskClient) -> None:
     client.post("/konto/totrin", data={"code": pyotp.TOTP(secret).now()})
     assert client.get("/puf/").status_code == 200
     # Required: PUF cannot turn it off.
-    assert client.post("/konto/totrin/slaa-fra", data={"current_password": PASSWORD}).status_code == 403
+    assert (
+        client.post("/konto/totrin/slaa-fra", data={"current_password": PASSWORD}).status_code
+        == 403
+    )
 
 
 def test_puf_totp_is_required_in_production() -> None:
     from learningpack.config import load_config
 
     config = load_config(
-        {"LEARNINGPACK_ENV": "production", "SECRET_KEY": "x" * 40, "TRUSTED_HOSTS": "a.dk",
-         "REQUIRE_PUF_TOTP": "0"}
+        {
+            "LEARNINGPACK_ENV": "production",
+            "SECRET_KEY": "x" * 40,
+            "TRUSTED_HOSTS": "a.dk",
+            "REQUIRE_PUF_TOTP": "0",
+        }
     )
     assert config["REQUIRE_PUF_TOTP"] is True
     assert load_config({})["REQUIRE_PUF_TOTP"] is False

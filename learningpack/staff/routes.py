@@ -8,9 +8,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import SelectChoice
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from learningpack import accounts
 from learningpack.access import role_required
