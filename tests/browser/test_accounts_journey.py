@@ -1,4 +1,4 @@
-"""In a real browser: a leader invites a teacher, who accepts and logs in; account pages pass axe."""
+"""In a real browser: a leader invites a teacher, who accepts and logs in; pages pass axe."""
 
 from __future__ import annotations
 
