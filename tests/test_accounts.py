@@ -362,6 +362,15 @@ def test_change_password_needs_the_current_one(client: FlaskClient) -> None:
     assert "mindst 12 tegn" in weak.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("app", [{"RATELIMIT_ENABLED": True}], indirect=True)
+def test_guessing_the_current_password_is_throttled(client: FlaskClient) -> None:
+    user = make_teacher(SchoolFactory())
+    login(client, user)
+    data = {"current_password": "gæt", "password": NEW, "confirm": NEW}
+    statuses = [client.post("/konto/adgangskode", data=data).status_code for _ in range(6)]
+    assert statuses[:5] == [400] * 5 and statuses[5] == 429
+
+
 def test_language_preference_is_saved(client: FlaskClient) -> None:
     user = make_teacher(SchoolFactory())
     login(client, user)

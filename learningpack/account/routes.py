@@ -102,7 +102,20 @@ def account() -> tuple[str, int]:
     return _account_page()
 
 
+def _own_account_key() -> str:
+    return f"own-password:{getattr(current_user, 'id', 'anonymous')}"
+
+
+def _refused(response: Response) -> bool:
+    return response.status_code != 302
+
+
+# Guessing the current password from a borrowed session is throttled like a login.
+_password_guard = limiter.limit("5 per 15 minutes", key_func=_own_account_key, deduct_when=_refused)
+
+
 @bp.post("/konto/adgangskode")
+@_password_guard
 @login_required
 def change_password() -> Response | tuple[str, int]:
     """Change one's own password; other sessions end, this one stays logged in."""
@@ -180,6 +193,7 @@ def recovery_codes() -> Response | str:
 
 
 @bp.post("/konto/totrin/slaa-fra")
+@_password_guard
 @login_required
 def totp_disable() -> Response | tuple[str, int]:
     """Turn off two-factor (not for PUF where it is required); needs the password."""
@@ -223,19 +237,13 @@ def _pending_key() -> str:
     return "login-account:" + (user.email if user else "none")
 
 
-def _code_failed(response: Response) -> bool:
-    return response.status_code != 302
-
-
 def _login_rate() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
 @bp.route("/login/kode", methods=["GET", "POST"])
 @limiter.limit(_login_rate, methods=["POST"])
-@limiter.limit(
-    "5 per 15 minutes", key_func=_pending_key, methods=["POST"], deduct_when=_code_failed
-)
+@limiter.limit("5 per 15 minutes", key_func=_pending_key, methods=["POST"], deduct_when=_refused)
 def login_code() -> Response | tuple[str, int]:
     """The second login step: a TOTP code or a recovery code."""
     if current_user.is_authenticated:
