@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
@@ -105,8 +106,6 @@ def invite(
         )
         db.session.add(user)
         db.session.flush()
-    from flask import current_app
-
     raw = issue_token(user, TokenKind.INVITE, current_app.config["INVITE_VALID_FOR"], actor)
     record(
         "user_invited",
@@ -133,8 +132,6 @@ def accept_invitation(token: AccountToken, *, name: str, password: str) -> User:
 
 def request_reset(email: str) -> tuple[User, str] | None:
     """A reset token for an account that may log in, or None (the caller says the same)."""
-    from flask import current_app
-
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.may_log_in or not user.password_hash:
         return None

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from datetime import UTC, datetime
 
 import pyotp
 import segno
@@ -98,9 +99,7 @@ def use_recovery_code(user: User, code: str) -> bool:
     )
     if found is None:
         return False
-    from learningpack.accounts import now
-
-    found.used_at = now()
+    found.used_at = datetime.now(UTC)
     record("recovery_code_used", actor=user, obj=user, school_id=user.school_id)
     return True
 

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
 from learningpack import accounts, twofactor
+from learningpack.account.delivery import link_for, mail_link
 from learningpack.account.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -35,7 +36,7 @@ from learningpack.account.forms import (
 from learningpack.auth.routes import complete_login
 from learningpack.auth.session_guard import PENDING_AT_KEY, PENDING_NEXT_KEY, PENDING_USER_KEY
 from learningpack.extensions import db, limiter
-from learningpack.mail import mail_configured, send_mail
+from learningpack.mail import mail_configured
 from learningpack.models import Role, TokenKind, User
 from learningpack.models.audit import record
 from learningpack.models.people import normalise_email
@@ -268,47 +269,6 @@ def login_code() -> Response | tuple[str, int]:
 # --- forgotten password and reset links ------------------------------------------------------
 
 
-def _link(endpoint: str, raw: str) -> str:
-    return url_for(endpoint, token=raw, _external=True)
-
-
-def _mail_link(user: User, kind: TokenKind, link: str) -> None:
-    with force_locale(user.locale or "da"):
-        if kind == TokenKind.INVITE:
-            subject = _("Invitation til Læringspakken")
-            body = _(
-                "Hej %(name)s\n\nDu er inviteret til Læringspakken om styrket "
-                "forældresamarbejde. Åbn linket, og vælg din adgangskode:\n\n%(link)s\n\n"
-                "Linket virker én gang og udløber om %(days)d dage.\n",
-                name=user.name,
-                link=link,
-                days=current_app.config["INVITE_VALID_FOR"].days,
-            )
-        else:
-            subject = _("Nulstil din adgangskode til Læringspakken")
-            body = _(
-                "Hej %(name)s\n\nNogen (forhåbentlig dig) har bedt om at nulstille din "
-                "adgangskode. Åbn linket for at vælge en ny:\n\n%(link)s\n\nLinket virker én "
-                "gang og udløber om en time. Har du ikke bedt om det, kan du se bort fra denne "
-                "e-mail.\n",
-                name=user.name,
-                link=link,
-            )
-    send_mail(user.email, subject, body)
-
-
-def deliver_invitation(user: User, raw: str) -> str | None:
-    """Mail the invitation when SMTP is set up; otherwise return the link for the inviter."""
-    link = _link("account.accept_invitation", raw)
-    if mail_configured():
-        try:
-            _mail_link(user, TokenKind.INVITE, link)
-            return None
-        except OSError:
-            current_app.logger.exception("Invitation e-mail to user %s failed", user.id)
-    return link
-
-
 def _forgot_key() -> str:
     return "reset-account:" + normalise_email(request.form.get("email", ""))
 
@@ -324,11 +284,11 @@ def forgot_password() -> Response | tuple[str, int]:
         db.session.commit()
         if found is not None:
             user, raw = found
-            link = _link("account.reset_password", raw)
+            link = link_for("account.reset_password", raw)
             sent = False
             if mail_configured():
                 try:
-                    _mail_link(user, TokenKind.RESET, link)
+                    mail_link(user, TokenKind.RESET, link)
                     sent = True
                 except OSError:
                     current_app.logger.exception("Reset e-mail to user %s failed", user.id)

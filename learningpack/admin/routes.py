@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from learningpack import accounts, schools
 from learningpack.access import role_required
+from learningpack.account.delivery import deliver_invitation
 from learningpack.extensions import db
 from learningpack.forms import ConfirmForm
 from learningpack.models import Role, School, User
@@ -169,8 +170,6 @@ def import_schools() -> Response | tuple[str, int]:
 @role_required(Role.PUF)
 def invite_leader(school_id: int) -> Response | tuple[str, int]:
     """Invite a leader for a school."""
-    from learningpack.account.routes import deliver_invitation
-
     school = _school_or_404(school_id)
     form = InviteForm()
     if form.validate_on_submit():

@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 
 from learningpack import accounts
 from learningpack.access import role_required
+from learningpack.account.delivery import deliver_invitation
 from learningpack.extensions import db
 from learningpack.forms import ConfirmForm
 from learningpack.models import Role, Team, User
@@ -98,8 +99,6 @@ def staff() -> str:
 @role_required(Role.LEADER)
 def invite() -> Response | tuple[str, int]:
     """Invite a teacher or a leader to the own school."""
-    from learningpack.account.routes import deliver_invitation
-
     form = StaffInviteForm()
     if form.validate_on_submit():
         try:
@@ -129,8 +128,6 @@ def invite() -> Response | tuple[str, int]:
 @role_required(Role.LEADER)
 def reinvite(user_id: int) -> Response:
     """A new invitation link for someone who has not accepted yet (the old link stops)."""
-    from learningpack.account.routes import deliver_invitation
-
     user = staff_member_or_404(user_id)
     if not accounts.is_pending(user):
         flash(_("%(name)s har allerede taget imod invitationen.", name=user.name), "error")
