@@ -268,3 +268,23 @@ def test_invite_staff_with_role(client: FlaskClient) -> None:
         "/skole/personale/inviter", data={"email": "x@skole.dk", "name": "X", "role": "puf"}
     )
     assert bad.status_code == 400
+
+
+def test_anonymised_author_keeps_their_log_entries_under_the_placeholder(
+    client: FlaskClient, package: Any
+) -> None:
+    from learningpack import cycle as rules
+    from tests.test_facilitation_views import START, agree, make_world
+
+    world = make_world(package)
+    action = agree(world.cycle(1), world.leader, "Fredagsbrev", team=world.team)
+    rules.add_log_entry(
+        action, author=world.teacher, happened_on=START, text="Sendt til alle", observation=""
+    )
+    old_name = world.teacher.name
+    login(client, world.leader)
+    client.post(f"/skole/personale/{world.teacher.id}/anonymiser")
+    page = client.get(f"/skole/modul/{world.slug(1)}").get_data(as_text=True)
+    assert "Sendt til alle" in page
+    assert f"Tidligere medarbejder #{world.teacher.id}" in page
+    assert old_name not in page
