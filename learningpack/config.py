@@ -86,6 +86,8 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         # Two-factor sign-in for PUF: always in production; in development and the demo it is
         # on only when REQUIRE_PUF_TOTP is set, so `make run` lets a newcomer in as PUF.
         "REQUIRE_PUF_TOTP": production or _bool(env.get("REQUIRE_PUF_TOTP"), default=False),
+        # The key the TOTP secrets are encrypted with (default: derived from SECRET_KEY).
+        "TOTP_ENCRYPTION_KEY": env.get("TOTP_ENCRYPTION_KEY", ""),
     }
     trusted = env.get("TRUSTED_HOSTS")
     if trusted:

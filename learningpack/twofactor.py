@@ -1,8 +1,7 @@
 """TOTP two-factor sign-in (RFC 6238) and single-use recovery codes.
 
 One step (30 s) of clock drift either way is accepted; a code, once accepted, cannot be used
-again (the last accepted time step is stored). The secret is stored in the database as it is;
-encrypting it at rest is left for later.
+again (the last accepted time step is stored). The secret is stored encrypted (``secretbox``).
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import segno
 from markupsafe import Markup
 from sqlalchemy import delete, select
 
+from learningpack import secretbox
 from learningpack.extensions import db
 from learningpack.models import RecoveryCode, User
 from learningpack.models.audit import record
@@ -61,9 +61,10 @@ def code_matches(secret: str, code: str, last_step: int | None, at: float | None
 
 def verify_code(user: User, code: str) -> bool:
     """Accept the user's TOTP code once; a reused or wrong code is refused."""
-    if not user.totp_secret:
+    secret = secretbox.decrypt(user.totp_secret) if user.totp_secret else None
+    if not secret:
         return False
-    step = code_matches(user.totp_secret, code, user.totp_last_step)
+    step = code_matches(secret, code, user.totp_last_step)
     if not step:
         return False
     user.totp_last_step = step
@@ -109,7 +110,7 @@ def enable(user: User, secret: str, code: str) -> list[str] | None:
     step = code_matches(secret, code, None)
     if not step:
         return None
-    user.totp_secret = secret
+    user.totp_secret = secretbox.encrypt(secret)
     user.totp_last_step = step
     record("totp_enabled", actor=user, obj=user, school_id=user.school_id)
     return new_recovery_codes(user)

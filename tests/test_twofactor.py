@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from learningpack import twofactor
+from learningpack import secretbox, twofactor
 from learningpack.extensions import db
 from learningpack.models import RecoveryCode, User
 from tests.factories import PASSWORD, SchoolFactory, login, make_leader, make_puf, make_teacher
@@ -24,7 +24,7 @@ def code_at(offset_steps: int = 0) -> str:
 
 
 def with_totp(user: User) -> list[str]:
-    user.totp_secret = SECRET
+    user.totp_secret = secretbox.encrypt(SECRET)
     codes = twofactor.new_recovery_codes(user)
     db.session.commit()
     return codes
@@ -50,7 +50,19 @@ def test_setup_shows_secret_and_qr_and_needs_a_code(client: FlaskClient) -> None
     stored = [r.code_hash for r in db.session.scalars(select(RecoveryCode))]
     assert len(stored) == 10 and not set(codes) & set(stored)
     db.session.refresh(user)
-    assert user.totp_secret == secret
+    assert user.totp_secret and secret not in user.totp_secret, "stored encrypted"
+    assert secretbox.decrypt(user.totp_secret) == secret
+
+
+def test_a_changed_key_refuses_codes_but_recovery_codes_still_work(
+    app: Flask, client: FlaskClient
+) -> None:
+    user = make_teacher(SchoolFactory())
+    codes = with_totp(user)
+    app.config["TOTP_ENCRYPTION_KEY"] = "a-new-key-after-rotation-0123456789"
+    _password_step(client, user)
+    assert client.post("/login/kode", data={"code": code_at()}).status_code == 400
+    assert client.post("/login/kode", data={"code": codes[0]}).status_code == 302
 
 
 def _password_step(client: FlaskClient, user: User, next_: str = "") -> None:

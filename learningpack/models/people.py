@@ -67,9 +67,9 @@ class User(UserMixin, Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Two-factor: the TOTP secret (base32) once confirmed, and the last time step accepted,
-    # so the same code cannot be used twice.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Two-factor: the TOTP secret once confirmed (encrypted, see secretbox), and the last time
+    # step accepted, so the same code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

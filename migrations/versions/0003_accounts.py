@@ -51,7 +51,7 @@ def upgrade():
         batch_op.add_column(sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False))
 
     with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_secret', sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True))
 
