@@ -36,6 +36,8 @@ def test_setup_shows_secret_and_qr_and_needs_a_code(client: FlaskClient) -> None
     page = client.get("/konto/totrin").get_data(as_text=True)
     secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)  # type: ignore[union-attr]
     assert "<svg" in page and "http" not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    with client.session_transaction() as session:
+        assert secret not in str(dict(session)), "the pending secret is not readable in the cookie"
     wrong = client.post("/konto/totrin", data={"code": "000000"})
     assert wrong.status_code == 400 and "Koden passer ikke" in wrong.get_data(as_text=True)
     db.session.refresh(user)

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
-from learningpack import accounts, twofactor
+from learningpack import accounts, secretbox, twofactor
 from learningpack.account.delivery import link_for, mail_link
 from learningpack.account.forms import (
     AcceptInvitationForm,
@@ -160,10 +160,12 @@ def totp_setup() -> Response | tuple[str, int]:
     assert user is not None
     if user.has_totp:
         return redirect(url_for("account.account"))
-    secret = session.get(SETUP_SECRET_KEY)
+    # Kept encrypted in the (signed, not encrypted) session cookie until confirmed.
+    stored = session.get(SETUP_SECRET_KEY)
+    secret = secretbox.decrypt(stored) if stored else None
     if not secret:
         secret = twofactor.new_secret()
-        session[SETUP_SECRET_KEY] = secret
+        session[SETUP_SECRET_KEY] = secretbox.encrypt(secret)
     form = TotpSetupForm()
     if form.validate_on_submit():
         codes = twofactor.enable(user, secret, form.code.data or "")
