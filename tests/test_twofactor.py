@@ -137,6 +137,18 @@ def test_wrong_codes_are_throttled_per_account(client: FlaskClient) -> None:
     assert statuses[:5] == [400] * 5 and statuses[5] == 429
 
 
+@pytest.mark.parametrize("app", [{"RATELIMIT_ENABLED": True}], indirect=True)
+def test_wrong_passwords_and_wrong_codes_count_together(client: FlaskClient) -> None:
+    user = make_teacher(SchoolFactory())
+    with_totp(user)
+    for _ in range(3):
+        client.post("/login", data={"email": user.email, "password": "forkert"})
+    _password_step(client, user)
+    for _ in range(2):
+        assert client.post("/login/kode", data={"code": "000000"}).status_code == 400
+    assert client.post("/login/kode", data={"code": code_at()}).status_code == 429
+
+
 def test_totp_can_be_turned_off_with_the_password(client: FlaskClient) -> None:
     user = make_teacher(SchoolFactory())
     with_totp(user)

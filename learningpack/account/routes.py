@@ -33,7 +33,7 @@ from learningpack.account.forms import (
     TotpDisableForm,
     TotpSetupForm,
 )
-from learningpack.auth.routes import complete_login
+from learningpack.auth.routes import ACCOUNT_FAILURE_LIMIT, ACCOUNT_SCOPE, complete_login
 from learningpack.auth.session_guard import PENDING_AT_KEY, PENDING_NEXT_KEY, PENDING_USER_KEY
 from learningpack.extensions import db, limiter
 from learningpack.mail import mail_configured
@@ -236,7 +236,7 @@ def _pending_user() -> User | None:
 
 def _pending_key() -> str:
     user = _pending_user()
-    # The same bucket as the password step's per-account throttle.
+    # The same per-account bucket (shared scope) as the password step.
     return "login-account:" + (user.email if user else "none")
 
 
@@ -246,7 +246,13 @@ def _login_rate() -> str:
 
 @bp.route("/login/kode", methods=["GET", "POST"])
 @limiter.limit(_login_rate, methods=["POST"])
-@limiter.limit("5 per 15 minutes", key_func=_pending_key, methods=["POST"], deduct_when=_refused)
+@limiter.shared_limit(
+    ACCOUNT_FAILURE_LIMIT,
+    ACCOUNT_SCOPE,
+    key_func=_pending_key,
+    methods=["POST"],
+    deduct_when=_refused,
+)
 def login_code() -> Response | tuple[str, int]:
     """The second login step: a TOTP code or a recovery code."""
     if current_user.is_authenticated:

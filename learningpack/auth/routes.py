@@ -40,6 +40,11 @@ bp = Blueprint("auth", __name__)
 _DUMMY_HASH = "scrypt:32768:8:1$dummysaltdummys$" + "0" * 128
 
 
+# Failed passwords and failed two-factor codes count together, per account.
+ACCOUNT_FAILURE_LIMIT = "5 per 15 minutes"
+ACCOUNT_SCOPE = "login-account"
+
+
 def _login_rate() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
@@ -66,7 +71,13 @@ def safe_next(target: str | None) -> str | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate, methods=["POST"])
-@limiter.limit("5 per 15 minutes", key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@limiter.shared_limit(
+    ACCOUNT_FAILURE_LIMIT,
+    ACCOUNT_SCOPE,
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
 def login() -> str | Response:
     """Show the login form and log the user in."""
     if current_user.is_authenticated:
