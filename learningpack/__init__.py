@@ -50,13 +50,25 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from learningpack import api
+    from learningpack.account.routes import bp as account_bp
+    from learningpack.admin.routes import bp as admin_bp
     from learningpack.auth.routes import bp as auth_bp
     from learningpack.facilitation.routes import bp as facilitation_bp
     from learningpack.main.routes import bp as main_bp
     from learningpack.puf.routes import bp as puf_bp
+    from learningpack.staff.routes import bp as staff_bp
     from learningpack.teacher.routes import bp as teacher_bp
 
-    for blueprint in (auth_bp, main_bp, facilitation_bp, teacher_bp, puf_bp):
+    for blueprint in (
+        auth_bp,
+        main_bp,
+        facilitation_bp,
+        teacher_bp,
+        puf_bp,
+        account_bp,
+        admin_bp,
+        staff_bp,
+    ):
         app.register_blueprint(blueprint)
     api.init_app(app)
 

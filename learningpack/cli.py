@@ -133,8 +133,11 @@ def content_check(path: Path | None) -> None:
 @click.password_option()
 def users_create(email: str, name: str, role: str, school_name: str | None, password: str) -> None:
     """Create a user account."""
-    if len(password) < 12:
-        raise click.BadParameter("at least 12 characters", param_hint="password")
+    from learningpack.passwords import password_problems
+
+    problems = password_problems(password, email=email, name=name)
+    if problems:
+        raise click.BadParameter(" ".join(str(p) for p in problems), param_hint="password")
     school = None
     if role != Role.PUF.value:
         if not school_name:

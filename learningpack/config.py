@@ -73,6 +73,21 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "TESTING": False,
+        # E-mail for invitations and password resets; without MAIL_SERVER, links are shown to
+        # the inviter or written to the log for the operator.
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), default=True),
+        "MAIL_FROM": env.get("MAIL_FROM", "laeringspakken@localhost"),
+        "INVITE_VALID_FOR": timedelta(days=7),
+        "RESET_VALID_FOR": timedelta(hours=1),
+        # Two-factor sign-in for PUF: always in production; in development and the demo it is
+        # on only when REQUIRE_PUF_TOTP is set, so `make run` lets a newcomer in as PUF.
+        "REQUIRE_PUF_TOTP": production or _bool(env.get("REQUIRE_PUF_TOTP"), default=False),
+        # The key the TOTP secrets are encrypted with (default: derived from SECRET_KEY).
+        "TOTP_ENCRYPTION_KEY": env.get("TOTP_ENCRYPTION_KEY", ""),
     }
     trusted = env.get("TRUSTED_HOSTS")
     if trusted:

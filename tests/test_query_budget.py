@@ -54,6 +54,17 @@ PAGES = [
     ("leder@ellevangskolen.demo.dk", "/skole/modul/foraeldremoeder"),
     ("laerer1@ellevangskolen.demo.dk", "/mine-aktioner/"),
     ("laerer1@ellevangskolen.demo.dk", "/skole/modul/foraeldremoeder"),
+    ("laerer1@ellevangskolen.demo.dk", "/konto"),
+    ("laerer1@ellevangskolen.demo.dk", "/konto/totrin"),
+    ("puf@demo.dk", "/konto"),
+    ("puf@demo.dk", "/administration/skoler"),
+    ("puf@demo.dk", "/administration/skoler/1"),
+    ("puf@demo.dk", "/administration/skoler/import"),
+    ("puf@demo.dk", "/administration/skoler/1/inviter-leder"),
+    ("leder@ellevangskolen.demo.dk", "/skole/personale"),
+    ("leder@ellevangskolen.demo.dk", "/skole/personale/inviter"),
+    ("leder@ellevangskolen.demo.dk", "/skole/teams/1"),
+    ("leder@ellevangskolen.demo.dk", "/skole/teams/nyt"),
 ]
 
 

@@ -6,7 +6,7 @@ The routes come from ``app.url_map``, so a route added later without an entry in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -33,6 +33,11 @@ PUBLIC = {
 }
 # The JSON API takes a bearer token only: no token (and a session cookie is no token) is 401.
 API = "/api/"
+    "/login/kode",
+    "/glemt-adgangskode",
+    "/nulstil/<token>",
+    "/invitation/<token>",
+}
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 ROLES = ("anon", "leader", "teacher", "teacher2", "puf")
 
@@ -87,6 +92,54 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("api.school", "GET"): row(401, 401, 401, 401, 401),
     ("api.progress", "GET"): row(401, 401, 401, 401, 401),
     ("api.summary", "GET"): row(401, 401, 401, 401, 401),
+    # The own account: everyone logged in. Empty POSTs re-render with errors.
+    ("account.account", "GET"): row(LOGIN, 200, 200, 200, 200),
+    ("account.change_password", "POST"): row(LOGIN, 400, 400, 400, 400),
+    ("account.preferences", "POST"): row(LOGIN, 400, 400, 400, 400),
+    ("account.totp_setup", "GET"): row(LOGIN, 200, 200, 200, 200),
+    ("account.totp_setup", "POST"): row(LOGIN, 400, 400, 400, 400),
+    # Shown once, right after setup; otherwise back to the account page.
+    ("account.recovery_codes", "GET"): row(LOGIN, 302, 302, 302, 302),
+    ("account.totp_disable", "POST"): row(LOGIN, 400, 400, 400, 400),
+    # Public: the code step needs a password step first; links with an unknown token are gone.
+    ("account.login_code", "GET"): row(LOGIN, 302, 302, 302, 302),
+    ("account.login_code", "POST"): row(LOGIN, 302, 302, 302, 302),
+    ("account.forgot_password", "GET"): row(200, 200, 200, 200, 200),
+    ("account.forgot_password", "POST"): row(400, 400, 400, 400, 400),
+    ("account.reset_password", "GET"): row(410, 410, 410, 410, 410),
+    ("account.reset_password", "POST"): row(410, 410, 410, 410, 410),
+    ("account.accept_invitation", "GET"): row(410, 410, 410, 410, 410),
+    ("account.accept_invitation", "POST"): row(410, 410, 410, 410, 410),
+    # PUF's administration of schools and accounts (any school, any user).
+    ("admin.schools_page", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.new_school", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.new_school", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("admin.school", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.school", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("admin.deactivate_school", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("admin.reactivate_school", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("admin.import_schools", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.import_schools", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("admin.invite_leader", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.invite_leader", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("admin.deactivate_user", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("admin.reactivate_user", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("admin.anonymise_user", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.anonymise_user", "POST"): row(LOGIN, 403, 403, 403, 302),
+    # The leader's staff and teams, own school only.
+    ("staff.staff", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("staff.invite", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("staff.invite", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("staff.reinvite", "POST"): row(LOGIN, 302, 403, 403, 403),  # already accepted: a flash
+    ("staff.deactivate", "POST"): row(LOGIN, 302, 403, 403, 403),
+    ("staff.reactivate", "POST"): row(LOGIN, 302, 403, 403, 403),
+    ("staff.change_role", "POST"): row(LOGIN, 302, 403, 403, 403),  # no role: a flash
+    ("staff.anonymise", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("staff.anonymise", "POST"): row(LOGIN, 302, 403, 403, 403),
+    ("staff.new_team", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("staff.new_team", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("staff.edit_team", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("staff.edit_team", "POST"): row(LOGIN, 400, 403, 403, 403),
 }
 
 # A very late request: it ends the session.
@@ -102,6 +155,9 @@ class Ids:
     school_id: int
     code: str = "da"
     token_id: int = 0
+    user_id: int = 0
+    team_id: int = 0
+    token: str = "kein-gueltiger-link"
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:
@@ -183,6 +239,11 @@ def world(package: Package) -> World:
         create_token(world.puf, "Egen nøgle", 30).token.id,
         create_token(make_puf(name="Anden PUF"), "Andens nøgle", 30).token.id,
     ]
+    # Staff the account pages may deactivate and anonymise, one at each school.
+    world.spare = make_teacher(world.school, name="Karl Kildereserve")  # type: ignore[attr-defined]
+    world.other_spare = make_teacher(  # type: ignore[attr-defined]
+        world.other_school, name="Frida Fjordreserve"
+    )
     return world
 
 
@@ -191,8 +252,14 @@ OURS = (
     "Kildeskolens forældreråd",
     "Kildeskolens mødenoter",
     "Kildeskolens logning",
+    "Karl Kildereserve",
 )
-THEIRS = ("Fjordskolens forældrekaffe", "Fjordskolens SFO-aktion", "Fjordskolens mødenoter")
+THEIRS = (
+    "Fjordskolens forældrekaffe",
+    "Fjordskolens SFO-aktion",
+    "Fjordskolens mødenoter",
+    "Frida Fjordreserve",
+)
 
 
 def user_for(world: World, role: str) -> User | None:
@@ -205,6 +272,8 @@ def own_ids(world: World) -> Ids:
         action_id=world.actions["ours"].id,
         school_id=world.school.id,
         token_id=world.token_ids[0],  # type: ignore[attr-defined]
+        user_id=world.spare.id,  # type: ignore[attr-defined]
+        team_id=world.team.id,
     )
 
 
@@ -213,16 +282,22 @@ def variants(world: World, rule: Rule) -> dict[str, Ids]:
     own = own_ids(world)
     found = {"own": own}
     if "action_id" in rule.arguments:
-        found["other"] = Ids(own.slug, world.actions["theirs"].id, own.school_id)
-        found["missing"] = Ids(own.slug, 10**6, own.school_id)
+        found["other"] = replace(own, action_id=world.actions["theirs"].id)
+        found["missing"] = replace(own, action_id=10**6)
     if "school_id" in rule.arguments:
-        found["other"] = Ids(own.slug, own.action_id, world.other_school.id)
-        found["missing"] = Ids(own.slug, own.action_id, 10**6)
+        found["other"] = replace(own, school_id=world.other_school.id)
+        found["missing"] = replace(own, school_id=10**6)
     if "token_id" in rule.arguments:
         # Another PUF user's token is as good as missing.
         other_token = world.token_ids[1]  # type: ignore[attr-defined]
-        found["other"] = Ids(own.slug, own.action_id, own.school_id, token_id=other_token)
-        found["missing"] = Ids(own.slug, own.action_id, own.school_id, token_id=10**6)
+        found["other"] = replace(own, token_id=other_token)
+        found["missing"] = replace(own, token_id=10**6)
+    if "user_id" in rule.arguments:
+        found["other"] = replace(own, user_id=world.other_spare.id)  # type: ignore[attr-defined]
+        found["missing"] = replace(own, user_id=10**6)
+    if "team_id" in rule.arguments:
+        found["other"] = replace(own, team_id=world.other_team.id)
+        found["missing"] = replace(own, team_id=10**6)
     return found
 
 
@@ -235,6 +310,14 @@ def expected(role: str, endpoint: str, method: str, rule: Rule, variant: str) ->
         return own if own in (LOGIN, 403) else 404
     if own == 401:
         return 401  # the API answers no session at all, whatever the id
+    if "user_id" in rule.arguments or "team_id" in rule.arguments:
+        # A leader's staff pages answer 404 for another school's user or team; PUF's
+        # administration reaches any user, but not a missing one.
+        if own in (LOGIN, 403):
+            return own
+        if role == "puf":
+            return 404 if variant == "missing" else own
+        return 404
     if variant == "missing" and role == "puf":
         return 404
     if "token_id" in rule.arguments and variant == "other" and role == "puf":
@@ -265,7 +348,8 @@ def test_anonymous_is_sent_to_login_except_on_public_pages(
             url = build(app, rule, method, ids)
             result = outcome(client.open(url, method=method))
             if rule.rule in PUBLIC:
-                if result not in (200, 302, LOGIN):
+                # 400: an empty form; 410: a link with an unknown token.
+                if result not in (200, 302, 400, 410, LOGIN):
                     wrong.append(f"{method} {url} (public): {result}")
             elif rule.rule.startswith(API):
                 if result != 401:
@@ -320,9 +404,18 @@ def test_no_school_sees_the_other_schools_data(
     for rule, method in routes(app):
         if method != "GET":
             continue
+        spares = (world.spare, world.other_spare)  # type: ignore[attr-defined]
+        my_spare, their_spare = spares[::-1] if ours else spares
+        their_team = world.team if ours else world.other_team
         for ids in (
-            Ids(world.slug(1), mine.id, user.school_id),
-            Ids(world.slug(1), their_action.id, their_school.id),
+            Ids(world.slug(1), mine.id, user.school_id, user_id=my_spare.id, team_id=my_team.id),
+            Ids(
+                world.slug(1),
+                their_action.id,
+                their_school.id,
+                user_id=their_spare.id,
+                team_id=their_team.id,
+            ),
         ):
             url = build(app, rule, method, ids)
             response = client.get(url, follow_redirects=True)

@@ -24,7 +24,12 @@ from werkzeug.wrappers import Response
 
 from learningpack.access import start_page_for
 from learningpack.auth.forms import LanguageForm, LoginForm
-from learningpack.auth.session_guard import LOGIN_AT_KEY
+from learningpack.auth.session_guard import (
+    LOGIN_AT_KEY,
+    PENDING_AT_KEY,
+    PENDING_NEXT_KEY,
+    PENDING_USER_KEY,
+)
 from learningpack.extensions import db, limiter
 from learningpack.models import User, normalise_email
 from learningpack.models.audit import record
@@ -33,6 +38,11 @@ bp = Blueprint("auth", __name__)
 
 # Checked against when the e-mail is unknown, so a miss takes as long as a wrong password.
 _DUMMY_HASH = "scrypt:32768:8:1$dummysaltdummys$" + "0" * 128
+
+
+# Failed passwords and failed two-factor codes count together, per account.
+ACCOUNT_FAILURE_LIMIT = "5 per 15 minutes"
+ACCOUNT_SCOPE = "login-account"
 
 
 def _login_rate() -> str:
@@ -61,7 +71,13 @@ def safe_next(target: str | None) -> str | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate, methods=["POST"])
-@limiter.limit("5 per 15 minutes", key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@limiter.shared_limit(
+    ACCOUNT_FAILURE_LIMIT,
+    ACCOUNT_SCOPE,
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
 def login() -> str | Response:
     """Show the login form and log the user in."""
     if current_user.is_authenticated:
@@ -77,27 +93,49 @@ def login() -> str | Response:
             check_password_hash(_DUMMY_HASH, password)
             ok = False
         else:
-            ok = user.check_password(password) and user.active
+            ok = user.check_password(password) and user.may_log_in
         if ok and user is not None:
             target = safe_next(form.next.data)
-            session.clear()  # a fresh session at login
-            login_user(user)
-            session.permanent = True
-            session[LOGIN_AT_KEY] = datetime.now(UTC).timestamp()
-            user.last_login_at = datetime.now(UTC)
-            record("login", actor=user, obj=user, school_id=user.school_id)
-            db.session.commit()
-            return redirect(target or url_for(start_page_for(user)))
+            if user.has_totp:
+                return start_second_step(user, target)
+            return complete_login(user, target)
         record(
             "login_failed",
             actor=user,
             school_id=user.school_id if user else None,
             email=email,
-            reason="inactive" if user is not None and not user.active else "credentials",
+            reason="inactive" if user is not None and not user.may_log_in else "credentials",
         )
         db.session.commit()
         form.password.errors = [_("Forkert e-mail eller adgangskode. Prøv igen.")]
     return render_template("auth/login.html", form=form)
+
+
+def complete_login(user: User, target: str | None) -> Response:
+    """Log the user in on a fresh session and send them on."""
+    lang = session.get("lang")
+    session.clear()  # a fresh session at login
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    session.permanent = True
+    session[LOGIN_AT_KEY] = datetime.now(UTC).timestamp()
+    user.last_login_at = datetime.now(UTC)
+    record("login", actor=user, obj=user, school_id=user.school_id)
+    db.session.commit()
+    return redirect(target or url_for(start_page_for(user)))
+
+
+def start_second_step(user: User, target: str | None) -> Response:
+    """The password was right and the account has TOTP: ask for the code (not logged in yet)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session[PENDING_USER_KEY] = f"{user.id}:{user.session_version}"
+    session[PENDING_AT_KEY] = datetime.now(UTC).timestamp()
+    session[PENDING_NEXT_KEY] = target or ""
+    return redirect(url_for("account.login_code"))
 
 
 @bp.post("/logout")

@@ -14,6 +14,10 @@ from learningpack.extensions import db
 from learningpack.models import User
 
 LOGIN_AT_KEY = "login_at"
+# Between the password step and the code step of a two-factor login (not logged in yet).
+PENDING_USER_KEY = "pending_user"
+PENDING_AT_KEY = "pending_at"
+PENDING_NEXT_KEY = "pending_next"
 
 
 def load_user(session_id: str) -> User | None:
@@ -22,7 +26,7 @@ def load_user(session_id: str) -> User | None:
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id), options=[joinedload(User.school)])
-    if user is None or not user.active or user.session_version != int(version):
+    if user is None or not user.may_log_in or user.session_version != int(version):
         return None
     return user
 

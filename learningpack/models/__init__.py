@@ -1,6 +1,7 @@
 """The data model (DESIGN.md §4)."""
 
 from learningpack.models.api import ApiToken
+from learningpack.models.accounts import AccountToken, RecoveryCode, TokenKind
 from learningpack.models.audit import AuditEvent
 from learningpack.models.bank import Resource, ResourceCategory, ResourceStatus
 from learningpack.models.people import Role, School, Team, User, normalise_email, team_member
@@ -21,6 +22,7 @@ from learningpack.models.program import (
 from learningpack.models.types import utcnow
 
 __all__ = [
+    "AccountToken",
     "Action",
     "ActionStatus",
     "ApiToken",
@@ -32,6 +34,7 @@ __all__ = [
     "FollowUp",
     "LogEntry",
     "Outcome",
+    "RecoveryCode",
     "Resource",
     "ResourceCategory",
     "ResourceStatus",
@@ -40,6 +43,7 @@ __all__ = [
     "School",
     "SessionKind",
     "Team",
+    "TokenKind",
     "User",
     "action_owner",
     "normalise_email",

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -26,6 +27,8 @@ class School(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     district: Mapped[str] = mapped_column(String(120), index=True, default="")
+    # A deactivated school's users cannot log in; its data stays.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="school")
@@ -64,6 +67,11 @@ class User(UserMixin, Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor: the TOTP secret once confirmed (encrypted, see secretbox), and the last time
+    # step accepted, so the same code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     school: Mapped[School | None] = relationship(back_populates="users")
     teams: Mapped[list[Team]] = relationship(
@@ -91,6 +99,15 @@ class User(UserMixin, Model):
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return bool(self.active)
+
+    @property
+    def may_log_in(self) -> bool:
+        """Active, and (for school staff) at a school that is active."""
+        return bool(self.active) and (self.school is None or bool(self.school.active))
+
+    @property
+    def has_totp(self) -> bool:
+        return bool(self.totp_secret)
 
     @property
     def is_puf(self) -> bool:

@@ -1,0 +1,1 @@
+"""The user's own account, invitations, password resets and the two-factor step."""

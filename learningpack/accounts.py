@@ -1,0 +1,249 @@
+"""Accounts: invitations, password resets and changes, deactivation, roles and anonymising.
+
+Domain functions change the models and flush; the view or CLI commits. Tokens are random
+(``secrets.token_urlsafe``), single-use and expiring, and only their SHA-256 hash is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+
+from learningpack.extensions import db
+from learningpack.models import AccountToken, RecoveryCode, Role, School, TokenKind, User
+from learningpack.models.audit import record
+from learningpack.models.people import normalise_email
+
+
+class AccountRefused(Exception):
+    """The change is not allowed; the message says why, in the user's language."""
+
+    def __init__(self, message: LazyString | str) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def issue_token(user: User, kind: TokenKind, valid_for: timedelta, created_by: User | None) -> str:
+    """A new single-use link token for this user; earlier unused ones of the kind stop working."""
+    db.session.execute(
+        update(AccountToken)
+        .where(
+            AccountToken.user_id == user.id,
+            AccountToken.kind == kind,
+            AccountToken.used_at.is_(None),
+        )
+        .values(used_at=now())
+    )
+    raw = secrets.token_urlsafe(32)
+    db.session.add(
+        AccountToken(
+            kind=kind,
+            user_id=user.id,
+            token_hash=hash_token(raw),
+            expires_at=now() + valid_for,
+            created_by_id=created_by.id if created_by else None,
+        )
+    )
+    db.session.flush()
+    return raw
+
+
+def find_token(raw: str, kind: TokenKind) -> AccountToken:
+    """The live token for this link, or AccountRefused saying why it cannot be used."""
+    token = db.session.scalar(
+        select(AccountToken).where(
+            AccountToken.token_hash == hash_token(raw or ""), AccountToken.kind == kind
+        )
+    )
+    if token is None:
+        raise AccountRefused(_l("Linket er ikke gyldigt. Tjek, at du har kopieret hele linket."))
+    if token.used_at is not None:
+        raise AccountRefused(
+            _l("Linket er allerede brugt. Et link virker kun én gang; bed om et nyt.")
+        )
+    if token.expires_at <= now():
+        raise AccountRefused(_l("Linket er udløbet. Bed om et nyt."))
+    return token
+
+
+def invite(
+    *, email: str, name: str, role: Role, school: School | None, actor: User
+) -> tuple[User, str]:
+    """Create an inactive account (or renew a pending one) and return it with its invite token.
+
+    The invitee sets a password and becomes active when accepting the link.
+    """
+    email = normalise_email(email)
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is not None:
+        pending = not user.active and not user.password_hash and user.anonymised_at is None
+        same_place = user.role == role and user.school_id == (school.id if school else None)
+        if not (pending and same_place):
+            raise AccountRefused(_l("Der findes allerede en konto med den e-mailadresse."))
+        user.name = name
+    else:
+        user = User(
+            email=email,
+            name=name,
+            role=role,
+            school_id=school.id if school else None,
+            active=False,
+            password_hash="",
+        )
+        db.session.add(user)
+        db.session.flush()
+    raw = issue_token(user, TokenKind.INVITE, current_app.config["INVITE_VALID_FOR"], actor)
+    record(
+        "user_invited",
+        actor=actor,
+        obj=user,
+        school_id=user.school_id,
+        role=str(role),
+    )
+    return user, raw
+
+
+def accept_invitation(token: AccountToken, *, name: str, password: str) -> User:
+    """The invitee chose a name and a password: the account becomes active."""
+    user = token.user
+    user.name = name
+    user.set_password(password)
+    user.active = True
+    user.end_sessions()
+    token.used_at = now()
+    record("invitation_accepted", actor=user, obj=user, school_id=user.school_id)
+    db.session.flush()
+    return user
+
+
+def request_reset(email: str) -> tuple[User, str] | None:
+    """A reset token for an account that may log in, or None (the caller says the same)."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.may_log_in or not user.password_hash:
+        return None
+    raw = issue_token(user, TokenKind.RESET, current_app.config["RESET_VALID_FOR"], None)
+    record("password_reset_requested", actor=None, obj=user, school_id=user.school_id)
+    return user, raw
+
+
+def reset_password(token: AccountToken, password: str) -> User:
+    """Set a new password from a reset link; every session of the user ends."""
+    user = token.user
+    user.set_password(password)
+    user.end_sessions()
+    token.used_at = now()
+    record("password_reset", actor=user, obj=user, school_id=user.school_id)
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, password: str) -> None:
+    """The user changed their own password: their other sessions end."""
+    user.set_password(password)
+    user.end_sessions()
+    record("password_changed", actor=user, obj=user, school_id=user.school_id)
+    db.session.flush()
+
+
+def set_active(user: User, active: bool, actor: User) -> None:
+    """Deactivate (ending every session) or reactivate an account."""
+    if user.id == actor.id:
+        raise AccountRefused(_l("Du kan ikke deaktivere din egen konto."))
+    if user.anonymised_at is not None:
+        raise AccountRefused(_l("Kontoen er anonymiseret og kan ikke genaktiveres."))
+    # A school must not lock itself out; PUF (who can invite a new leader) may.
+    if not active and actor.role != Role.PUF and _last_active_leader(user):
+        raise AccountRefused(_l("Skolen skal have mindst én aktiv leder."))
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        user.end_sessions()
+    record(
+        "user_reactivated" if active else "user_deactivated",
+        actor=actor,
+        obj=user,
+        school_id=user.school_id,
+    )
+    db.session.flush()
+
+
+def _last_active_leader(user: User) -> bool:
+    others = db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(
+            User.school_id == user.school_id,
+            User.role == Role.LEADER,
+            User.active.is_(True),
+            User.id != user.id,
+        )
+    )
+    return user.role == Role.LEADER and user.active and not others
+
+
+def change_role(user: User, role: Role, actor: User) -> None:
+    """Teacher ↔ leader within a school; never one's own role, never the last active leader."""
+    if role not in (Role.LEADER, Role.TEACHER) or user.role == Role.PUF:
+        raise AccountRefused(_l("Rollen kan ikke vælges her."))
+    if user.id == actor.id:
+        raise AccountRefused(_l("Du kan ikke ændre din egen rolle."))
+    if user.role == role:
+        return
+    if user.role == Role.LEADER and _last_active_leader(user):
+        raise AccountRefused(_l("Skolen skal have mindst én aktiv leder."))
+    old = user.role
+    user.role = role
+    user.end_sessions()
+    record(
+        "role_changed",
+        actor=actor,
+        obj=user,
+        school_id=user.school_id,
+        old=str(old),
+        new=str(role),
+    )
+    db.session.flush()
+
+
+def anonymise(user: User, actor: User) -> None:
+    """A departing user: name and e-mail become a placeholder; secrets cleared; history kept."""
+    if user.id == actor.id:
+        raise AccountRefused(_l("Du kan ikke anonymisere din egen konto."))
+    if user.anonymised_at is not None:
+        return
+    if actor.role != Role.PUF and _last_active_leader(user):
+        raise AccountRefused(_l("Skolen skal have mindst én aktiv leder."))
+    user.name = f"Tidligere medarbejder #{user.id}"
+    # The .invalid top-level domain is reserved: this address can never receive mail.
+    user.email = f"anonymiseret-{user.id}@anonymiseret.invalid"
+    user.password_hash = ""
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.active = False
+    user.anonymised_at = now()
+    user.end_sessions()
+    user.teams.clear()
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(delete(AccountToken).where(AccountToken.user_id == user.id))
+    record("user_anonymised", actor=actor, obj=user, school_id=user.school_id)
+    db.session.flush()
+
+
+def is_pending(user: User) -> bool:
+    """Invited, but the invitation is not yet accepted."""
+    return not user.active and not user.password_hash and user.anonymised_at is None

@@ -1,0 +1,1 @@
+"""PUF manages schools and leader accounts."""

@@ -1,0 +1,220 @@
+"""PUF's administration: schools (create, rename, district, deactivate, CSV import) and
+the accounts at each school (invite leaders, deactivate, anonymise)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from learningpack import accounts, schools
+from learningpack.access import role_required
+from learningpack.account.delivery import deliver_invitation
+from learningpack.extensions import db
+from learningpack.forms import ConfirmForm
+from learningpack.models import Role, School, User
+from learningpack.staff.forms import ImportForm, InviteForm, SchoolForm
+from learningpack.staff.routes import anonymise_view, invitation_flash, set_active_view
+from learningpack.text import danish_key
+
+bp = Blueprint("admin", __name__, url_prefix="/administration")
+
+
+def _school_or_404(school_id: int) -> School:
+    school = db.session.get(School, school_id)
+    if school is None:
+        abort(404)
+    return school
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _back_for(user: User) -> str:
+    if user.school_id is None:
+        return url_for("admin.schools_page")
+    return url_for("admin.school", school_id=user.school_id)
+
+
+@bp.get("/skoler")
+@role_required(Role.PUF)
+def schools_page() -> str:
+    """Every school, in Danish order, with its number of active accounts."""
+    all_schools = sorted(db.session.scalars(select(School)), key=lambda s: danish_key(s.name))
+    counts = dict(
+        db.session.execute(
+            select(User.school_id, func.count(User.id))
+            .where(User.active.is_(True))
+            .group_by(User.school_id)
+        ).all()
+    )
+    return render_template("admin/schools.html", schools=all_schools, counts=counts)
+
+
+@bp.route("/skoler/ny", methods=["GET", "POST"])
+@role_required(Role.PUF)
+def new_school() -> Response | tuple[str, int]:
+    """Create a school."""
+    form = SchoolForm()
+    if form.validate_on_submit():
+        try:
+            school = schools.create_school(
+                form.name.data or "", form.district.data or "", current_user
+            )
+        except accounts.AccountRefused as refused:
+            db.session.rollback()
+            form.name.errors = [str(refused.message)]
+        else:
+            db.session.commit()
+            flash(_("Skolen er oprettet."), "success")
+            return redirect(url_for("admin.school", school_id=school.id))
+    return render_template(
+        "admin/school_form.html", form=form, heading=_("Ny skole"), school=None
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/skoler/<int:school_id>", methods=["GET", "POST"])
+@role_required(Role.PUF)
+def school(school_id: int) -> Response | tuple[str, int]:
+    """One school: name and district, active or not, its accounts."""
+    school = _school_or_404(school_id)
+    initial = {"name": school.name, "district": school.district}
+    form = SchoolForm(data=initial if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            schools.update_school(
+                school, form.name.data or "", form.district.data or "", current_user
+            )
+        except accounts.AccountRefused as refused:
+            db.session.rollback()
+            form.name.errors = [str(refused.message)]
+        else:
+            db.session.commit()
+            flash(_("Skolen er gemt."), "success")
+            return redirect(url_for("admin.school", school_id=school.id))
+    people = sorted(
+        db.session.scalars(select(User).where(User.school_id == school.id)),
+        key=lambda u: (u.role != Role.LEADER, u.anonymised_at is not None, danish_key(u.name)),
+    )
+    return render_template(
+        "admin/school.html",
+        school=school,
+        form=form,
+        people=people,
+        confirm=ConfirmForm(),
+        is_pending=accounts.is_pending,
+    ), (400 if form.errors else 200)
+
+
+def _set_school_active(school_id: int, active: bool) -> Response:
+    school = _school_or_404(school_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    schools.set_school_active(school, active, current_user)
+    db.session.commit()
+    if active:
+        flash(_("%(school)s er aktiv igen.", school=school.name), "success")
+    else:
+        flash(
+            _("%(school)s er deaktiveret. Skolens brugere kan ikke logge ind.", school=school.name),
+            "success",
+        )
+    return redirect(url_for("admin.school", school_id=school.id))
+
+
+@bp.post("/skoler/<int:school_id>/deaktiver")
+@role_required(Role.PUF)
+def deactivate_school(school_id: int) -> Response:
+    """Deactivate a school: its users can no longer log in; its data stays."""
+    return _set_school_active(school_id, False)
+
+
+@bp.post("/skoler/<int:school_id>/genaktiver")
+@role_required(Role.PUF)
+def reactivate_school(school_id: int) -> Response:
+    """Reactivate a school."""
+    return _set_school_active(school_id, True)
+
+
+@bp.route("/skoler/import", methods=["GET", "POST"])
+@role_required(Role.PUF)
+def import_schools() -> Response | tuple[str, int]:
+    """Import schools from a CSV file: all rows valid, or nothing is imported."""
+    form = ImportForm()
+    problems: list[schools.RowProblem] = []
+    if form.validate_on_submit():
+        rows, problems = schools.parse_school_csv(form.file.data.read())
+        if not problems:
+            created = schools.import_schools(rows, current_user)
+            db.session.commit()
+            flash(
+                _("%(count)d skoler er importeret.", count=len(created)),
+                "success",
+            )
+            return redirect(url_for("admin.schools_page"))
+    failed = bool(form.errors or problems)
+    return render_template("admin/import.html", form=form, problems=problems), (
+        400 if failed else 200
+    )
+
+
+@bp.route("/skoler/<int:school_id>/inviter-leder", methods=["GET", "POST"])
+@role_required(Role.PUF)
+def invite_leader(school_id: int) -> Response | tuple[str, int]:
+    """Invite a leader for a school."""
+    school = _school_or_404(school_id)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            user, raw = accounts.invite(
+                email=form.email.data or "",
+                name=form.name.data or "",
+                role=Role.LEADER,
+                school=school,
+                actor=current_user,
+            )
+        except accounts.AccountRefused as refused:
+            db.session.rollback()
+            form.email.errors = [str(refused.message)]
+        else:
+            db.session.commit()
+            invitation_flash(user, deliver_invitation(user, raw))
+            return redirect(url_for("admin.school", school_id=school.id))
+    return render_template(
+        "staff/invite.html",
+        form=form,
+        heading=_("Invitér en leder til %(school)s", school=school.name),
+        cancel=url_for("admin.school", school_id=school.id),
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/brugere/<int:user_id>/deaktiver")
+@role_required(Role.PUF)
+def deactivate_user(user_id: int) -> Response:
+    """Deactivate any account (its sessions end)."""
+    user = _user_or_404(user_id)
+    return set_active_view(user, False, _back_for(user))
+
+
+@bp.post("/brugere/<int:user_id>/genaktiver")
+@role_required(Role.PUF)
+def reactivate_user(user_id: int) -> Response:
+    """Reactivate an account."""
+    user = _user_or_404(user_id)
+    return set_active_view(user, True, _back_for(user))
+
+
+@bp.route("/brugere/<int:user_id>/anonymiser", methods=["GET", "POST"])
+@role_required(Role.PUF)
+def anonymise_user(user_id: int) -> Any:
+    """Anonymise any departing user, after a confirmation."""
+    user = _user_or_404(user_id)
+    return anonymise_view(user, _back_for(user), url_for("admin.anonymise_user", user_id=user.id))

@@ -1,0 +1,1 @@
+"""A leader manages the school's staff and teams."""

@@ -1,0 +1,299 @@
+"""The leader's staff page: invite, (de)activate, roles, anonymise, and the school's teams."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from learningpack import accounts
+from learningpack.access import role_required
+from learningpack.account.delivery import deliver_invitation
+from learningpack.extensions import db
+from learningpack.forms import ConfirmForm
+from learningpack.models import Role, Team, User
+from learningpack.models.audit import record
+from learningpack.staff.forms import RoleForm, StaffInviteForm, TeamForm
+from learningpack.text import danish_key
+
+bp = Blueprint("staff", __name__, url_prefix="/skole")
+
+
+def staff_member_or_404(user_id: int) -> User:
+    """A user of the leader's own school; anyone else answers 404."""
+    user = db.session.scalar(
+        select(User).where(
+            User.id == user_id,
+            User.school_id == current_user.school_id,
+            User.role != Role.PUF,
+        )
+    )
+    if user is None:
+        abort(404)
+    return user
+
+
+def team_or_404(team_id: int) -> Team:
+    team = db.session.scalar(
+        select(Team).where(Team.id == team_id, Team.school_id == current_user.school_id)
+    )
+    if team is None:
+        abort(404)
+    return team
+
+
+def invitation_flash(user: User, link: str | None) -> None:
+    """Tell the inviter the link was mailed, or show it to hand over."""
+    if link is None:
+        flash(_("Invitationen er sendt til %(email)s.", email=user.email), "success")
+    else:
+        flash(
+            _(
+                "Der er ikke sat e-mail op, så giv selv %(name)s dette link (det virker én gang "
+                "og udløber om 7 dage): %(link)s",
+                name=user.name,
+                link=link,
+            ),
+            "success",
+        )
+
+
+def apply_refusal(refused: accounts.AccountRefused) -> None:
+    db.session.rollback()
+    flash(str(refused.message), "error")
+
+
+@bp.get("/personale")
+@role_required(Role.LEADER)
+def staff() -> str:
+    """The school's staff and teams."""
+    people = sorted(
+        db.session.scalars(select(User).where(User.school_id == current_user.school_id)),
+        key=lambda u: (u.anonymised_at is not None, danish_key(u.name)),
+    )
+    teams = sorted(
+        db.session.scalars(
+            select(Team)
+            .where(Team.school_id == current_user.school_id)
+            .options(selectinload(Team.members))
+        ),
+        key=lambda t: danish_key(t.name),
+    )
+    return render_template(
+        "staff/staff.html",
+        people=people,
+        teams=teams,
+        confirm=ConfirmForm(),
+        role_form=RoleForm(formdata=None),
+        is_pending=accounts.is_pending,
+    )
+
+
+@bp.route("/personale/inviter", methods=["GET", "POST"])
+@role_required(Role.LEADER)
+def invite() -> Response | tuple[str, int]:
+    """Invite a teacher or a leader to the own school."""
+    form = StaffInviteForm()
+    if form.validate_on_submit():
+        try:
+            user, raw = accounts.invite(
+                email=form.email.data or "",
+                name=form.name.data or "",
+                role=Role(form.role.data),
+                school=current_user.school,
+                actor=current_user,
+            )
+        except accounts.AccountRefused as refused:
+            db.session.rollback()
+            form.email.errors = [str(refused.message)]
+        else:
+            db.session.commit()
+            invitation_flash(user, deliver_invitation(user, raw))
+            return redirect(url_for("staff.staff"))
+    return render_template(
+        "staff/invite.html",
+        form=form,
+        heading=_("Invitér en medarbejder"),
+        cancel=url_for("staff.staff"),
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/personale/<int:user_id>/invitation")
+@role_required(Role.LEADER)
+def reinvite(user_id: int) -> Response:
+    """A new invitation link for someone who has not accepted yet (the old link stops)."""
+    user = staff_member_or_404(user_id)
+    if not accounts.is_pending(user):
+        flash(_("%(name)s har allerede taget imod invitationen.", name=user.name), "error")
+        return redirect(url_for("staff.staff"))
+    user, raw = accounts.invite(
+        email=user.email, name=user.name, role=user.role, school=user.school, actor=current_user
+    )
+    db.session.commit()
+    invitation_flash(user, deliver_invitation(user, raw))
+    return redirect(url_for("staff.staff"))
+
+
+def set_active_view(user: User, active: bool, back: str) -> Response:
+    """Shared by the leader's and PUF's pages."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.set_active(user, active, current_user)
+    except accounts.AccountRefused as refused:
+        apply_refusal(refused)
+        return redirect(back)
+    db.session.commit()
+    if active:
+        flash(_("%(name)s kan logge ind igen.", name=user.name), "success")
+    else:
+        flash(_("%(name)s er deaktiveret og logget ud alle steder.", name=user.name), "success")
+    return redirect(back)
+
+
+@bp.post("/personale/<int:user_id>/deaktiver")
+@role_required(Role.LEADER)
+def deactivate(user_id: int) -> Response:
+    """Deactivate a staff member (their sessions end)."""
+    return set_active_view(staff_member_or_404(user_id), False, url_for("staff.staff"))
+
+
+@bp.post("/personale/<int:user_id>/genaktiver")
+@role_required(Role.LEADER)
+def reactivate(user_id: int) -> Response:
+    """Let a deactivated staff member log in again."""
+    return set_active_view(staff_member_or_404(user_id), True, url_for("staff.staff"))
+
+
+@bp.post("/personale/<int:user_id>/rolle")
+@role_required(Role.LEADER)
+def change_role(user_id: int) -> Response:
+    """Teacher ↔ leader (not one's own role, never the last active leader)."""
+    user = staff_member_or_404(user_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash(_("Vælg en rolle."), "error")
+        return redirect(url_for("staff.staff"))
+    try:
+        accounts.change_role(user, Role(form.role.data), current_user)
+    except accounts.AccountRefused as refused:
+        apply_refusal(refused)
+        return redirect(url_for("staff.staff"))
+    db.session.commit()
+    flash(_("%(name)s har nu en ny rolle.", name=user.name), "success")
+    return redirect(url_for("staff.staff"))
+
+
+def anonymise_view(user: User, back: str, action: str) -> Any:
+    """Shared: a confirmation page (GET), then the anonymising (POST)."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            accounts.anonymise(user, current_user)
+        except accounts.AccountRefused as refused:
+            apply_refusal(refused)
+            return redirect(back)
+        db.session.commit()
+        flash(_("Kontoen er anonymiseret. Historikken er bevaret."), "success")
+        return redirect(back)
+    if user.anonymised_at is not None:
+        flash(_("Kontoen er allerede anonymiseret."), "info")
+        return redirect(back)
+    return render_template("staff/anonymise.html", person=user, form=form, back=back, action=action)
+
+
+@bp.route("/personale/<int:user_id>/anonymiser", methods=["GET", "POST"])
+@role_required(Role.LEADER)
+def anonymise(user_id: int) -> Any:
+    """Anonymise a departing staff member, after a confirmation."""
+    user = staff_member_or_404(user_id)
+    return anonymise_view(user, url_for("staff.staff"), url_for("staff.anonymise", user_id=user.id))
+
+
+def _team_form(team: Team | None) -> TeamForm:
+    data = None
+    if team is not None and request.method == "GET":
+        data = {"name": team.name, "members": [m.id for m in team.members]}
+    form = TeamForm(data=data)
+    people = sorted(
+        db.session.scalars(
+            select(User).where(
+                User.school_id == current_user.school_id,
+                User.active.is_(True),
+            )
+        ),
+        key=lambda u: danish_key(u.name),
+    )
+    if team is not None:
+        people += [m for m in team.members if m not in people]
+    form.members.choices = [SelectChoice(str(u.id), u.name) for u in people]
+    return form
+
+
+def _save_team(team: Team | None, form: TeamForm) -> Team | None:
+    name = (form.name.data or "").strip()
+    clash = db.session.scalar(
+        select(Team.id).where(
+            Team.school_id == current_user.school_id,
+            Team.name == name,
+            Team.id != (team.id if team else -1),
+        )
+    )
+    if clash is not None:
+        form.name.errors = [_("Skolen har allerede et team med det navn.")]
+        return None
+    chosen = set(form.members.data or [])
+    members = list(
+        db.session.scalars(
+            select(User).where(User.school_id == current_user.school_id, User.id.in_(chosen))
+        )
+    )
+    if team is None:
+        team = Team(school_id=current_user.school_id, name=name)
+        db.session.add(team)
+    team.name = name
+    team.members = members
+    db.session.flush()
+    record(
+        "team_saved",
+        actor=current_user,
+        obj=team,
+        school_id=team.school_id,
+        members=[m.id for m in members],
+    )
+    return team
+
+
+@bp.route("/teams/nyt", methods=["GET", "POST"])
+@role_required(Role.LEADER)
+def new_team() -> Response | tuple[str, int]:
+    """Create a team of the own school's staff."""
+    form = _team_form(None)
+    if form.validate_on_submit() and _save_team(None, form) is not None:
+        db.session.commit()
+        flash(_("Teamet er oprettet."), "success")
+        return redirect(url_for("staff.staff"))
+    return render_template("staff/team.html", form=form, heading=_("Nyt team")), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+@role_required(Role.LEADER)
+def edit_team(team_id: int) -> Response | tuple[str, int]:
+    """Rename a team and choose its members."""
+    team = team_or_404(team_id)
+    form = _team_form(team)
+    if form.validate_on_submit() and _save_team(team, form) is not None:
+        db.session.commit()
+        flash(_("Teamet er gemt."), "success")
+        return redirect(url_for("staff.staff"))
+    return render_template("staff/team.html", form=form, heading=_("Rediger team")), (
+        400 if form.errors else 200
+    )
