@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from learningpack import content, i18n
+    from learningpack import access, content, i18n
     from learningpack.auth import session_guard
     from learningpack.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     i18n.init_app(app)
     session_guard.init_app(app, login_manager)
+    access.init_app(app)
     content.init_app(app)
 
 

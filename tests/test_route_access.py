@@ -1,11 +1,15 @@
 """Every route, every role (DESIGN.md §1, §10).
 
-The routes come from ``app.url_map``, so a route added later without an entry in ``EXPECTED``
-(or without protection) makes these tests fail with a message saying what to add.
+The routes come from ``app.url_map``. Each rule must be classified twice: in ``AREAS`` (who the
+route is for and which URL variables name a school's object; this must match what the view
+declares through ``access.py``) and in ``EXPECTED`` (the status each role gets). A route added
+later without both entries, or without an access declaration, makes these tests fail with a
+message saying what to add.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,16 +19,56 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from learningpack import cycle as rules
+from learningpack.access import PUBLIC, access_area
 from learningpack.content import Package
-from learningpack.models import Action, SessionKind, Team, User
-from tests.factories import TeamFactory, login, make_teacher
+from learningpack.models import Action, Role, SessionKind, Team, User
+from tests.factories import PASSWORD, TeamFactory, login, make_teacher
 from tests.test_facilitation_views import START, World, agree, make_world, page_of
 
 LOGIN = "login"  # a redirect to the login page
 NOT_ON = "not on it"  # 403: the role may use the route, but this user is not on the action
-PUBLIC = {"/login", "/", "/tilgaengelighed", "/healthz", "/sprog/<code>"}
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 ROLES = ("anon", "leader", "teacher", "teacher2", "puf")
+API_PREFIX = "/api/"  # anonymous requests here get 401 JSON instead of a redirect
+
+# Who a route is for, as the view declares it in access.py.
+STAFF = frozenset({Role.LEADER, Role.TEACHER})
+LEADER = frozenset({Role.LEADER})
+PUF = frozenset({Role.PUF})
+LEADER_OR_PUF = frozenset({Role.LEADER, Role.PUF})
+
+# URL variables and what they name. School-owned ones are looked up through access.py's scoped
+# helpers: another school's value answers 404 (for anyone the route lets in at all).
+SCHOOL_OWNED = {"action_id", "school_id"}
+NOT_SCHOOL_OWNED = {"slug", "code"}  # a module slug is looked up in the user's own school's run
+
+# endpoint -> (area, URL variables naming school-owned objects)
+AREAS: dict[str, tuple[object, frozenset[str]]] = {
+    "auth.login": (PUBLIC, frozenset()),
+    "auth.logout": (PUBLIC, frozenset()),
+    "auth.set_language": (PUBLIC, frozenset()),
+    "main.index": (PUBLIC, frozenset()),
+    "main.accessibility": (PUBLIC, frozenset()),
+    "main.health": (PUBLIC, frozenset()),
+    "facilitation.school": (STAFF, frozenset()),
+    "facilitation.start": (LEADER, frozenset()),
+    "facilitation.module": (STAFF, frozenset()),
+    "facilitation.new_session": (LEADER, frozenset()),
+    "facilitation.new_action": (LEADER, frozenset()),
+    "facilitation.edit_action": (LEADER, frozenset({"action_id"})),
+    "facilitation.follow_up": (LEADER, frozenset({"action_id"})),
+    "facilitation.summary": (LEADER, frozenset()),
+    "facilitation.adaptation": (LEADER, frozenset()),
+    "facilitation.complete": (LEADER, frozenset()),
+    "facilitation.reopen": (LEADER, frozenset()),
+    "teacher.my_actions_page": (STAFF, frozenset()),
+    "teacher.log_entry": (STAFF, frozenset({"action_id"})),
+    "teacher.set_status": (STAFF, frozenset({"action_id"})),
+    "puf.overview": (PUF, frozenset()),
+    "puf.school": (PUF, frozenset({"school_id"})),
+    "puf.module": (PUF, frozenset({"school_id"})),
+    "puf.unlock": (PUF, frozenset({"school_id"})),
+}
 
 
 def row(anon: Any, leader: Any, teacher: Any, teacher2: Any, puf: Any) -> dict[str, Any]:
@@ -194,6 +238,8 @@ def variants(world: World, rule: Rule) -> dict[str, Ids]:
 
 def expected(role: str, endpoint: str, method: str, rule: Rule, variant: str) -> Any:
     own = EXPECTED[(endpoint, method)][role]
+    if role == "anon" and own == LOGIN:
+        return anonymous_outcome(rule)
     if variant == "own":
         return 403 if own == NOT_ON else own
     if "action_id" in rule.arguments:
@@ -207,15 +253,65 @@ def expected(role: str, endpoint: str, method: str, rule: Rule, variant: str) ->
 # ---------------------------------------------------------------------------------------------
 
 
-def test_every_route_is_in_the_table(app: Flask) -> None:
+def area_of(rule: Rule) -> object:
+    return AREAS[rule.endpoint][0]
+
+
+def test_every_route_is_classified_and_declares_its_access(app: Flask) -> None:
+    """Each rule in the URL map: in AREAS, in EXPECTED, and its view declares the same area."""
+    problems = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        if rule.endpoint not in AREAS:
+            problems.append(
+                f"{rule.rule} ({rule.endpoint}) is not classified: add it to AREAS in "
+                "tests/test_route_access.py"
+            )
+            continue
+        area, owned = AREAS[rule.endpoint]
+        declared = access_area(app.view_functions[rule.endpoint])
+        if declared is None:
+            problems.append(
+                f"{rule.endpoint} declares no access: decorate it with access.public or "
+                "access.role_required"
+            )
+        elif declared != area:
+            problems.append(f"{rule.endpoint} declares {declared}, AREAS says {area}")
+        unknown = set(rule.arguments) - SCHOOL_OWNED - NOT_SCHOOL_OWNED
+        if unknown:
+            problems.append(f"{rule.rule} takes {sorted(unknown)}: say what they name")
+        if owned != set(rule.arguments) & SCHOOL_OWNED:
+            problems.append(f"{rule.rule}: school-owned variables {sorted(owned)} are wrong")
     present = {(rule.endpoint, method) for rule, method in routes(app)}
     missing = sorted(present - set(EXPECTED))
-    stale = sorted(set(EXPECTED) - present)
+    stale = sorted(set(EXPECTED) - present) + sorted(set(AREAS) - {e for e, _ in present})
     assert not missing, (
         f"Routes without an expected status per role: {missing}. Add them to EXPECTED in "
         "tests/test_route_access.py (and protect them with access.role_required)."
     )
-    assert not stale, f"EXPECTED names routes the app no longer has: {stale}"
+    assert not stale, f"AREAS or EXPECTED name routes the app no longer has: {stale}"
+    assert not problems, "\n".join(problems)
+
+
+def test_the_expected_statuses_agree_with_the_areas(app: Flask) -> None:
+    """Teachers get 403 on leader and PUF pages, leaders on PUF pages, PUF on school pages."""
+    wrong = []
+    for (endpoint, method), statuses in EXPECTED.items():
+        area = AREAS[endpoint][0]
+        if area == PUBLIC:
+            continue
+        for role in ("leader", "teacher", "teacher2", "puf"):
+            allowed = Role(role.rstrip("2")) in area  # type: ignore[operator]
+            if not allowed and statuses[role] != 403:
+                wrong.append(f"{role} on {method} {endpoint} ({area}): {statuses[role]}")
+        if statuses["anon"] != LOGIN:
+            wrong.append(f"anon on {method} {endpoint}: {statuses['anon']}")
+    assert not wrong, "\n".join(wrong)
+
+
+def anonymous_outcome(rule: Rule) -> Any:
+    return 401 if rule.rule.startswith(API_PREFIX) else LOGIN
 
 
 def test_anonymous_is_sent_to_login_except_on_public_pages(
@@ -226,12 +322,27 @@ def test_anonymous_is_sent_to_login_except_on_public_pages(
         for variant, ids in variants(world, rule).items():
             url = build(app, rule, method, ids)
             result = outcome(client.open(url, method=method))
-            if rule.rule in PUBLIC:
+            if area_of(rule) == PUBLIC:
                 if result not in (200, 302, LOGIN):
                     wrong.append(f"{method} {url} (public): {result}")
-            elif result != LOGIN:
+            elif result != anonymous_outcome(rule):
                 wrong.append(f"{method} {url} ({variant}): {result}, expected a redirect to login")
     assert not wrong, "\n".join(wrong)
+
+
+def test_api_routes_answer_401_json_to_anonymous_users(app: Flask, client: FlaskClient) -> None:
+    """The rule is by prefix, so the API (when it comes) needs nothing of its own for it."""
+    from learningpack.access import role_required
+
+    @app.get("/api/v1/proeve")
+    @role_required(Role.PUF)
+    def api_probe() -> dict[str, str]:
+        return {"ok": "yes"}
+
+    response = client.get("/api/v1/proeve")
+    assert response.status_code == 401
+    assert response.is_json and response.get_json()["error"] == "unauthorized"
+    assert client.get("/puf/").status_code == 302
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "anon"])
@@ -250,6 +361,81 @@ def test_each_role_gets_the_expected_status(
             if got != want:
                 wrong.append(f"{role}: {method} {url} ({variant}) gave {got}, expected {want}")
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("viewer", ["other_leader", "other_teacher"])
+def test_another_schools_objects_answer_404(
+    app: Flask, client: FlaskClient, world: World, viewer: str
+) -> None:
+    """Every route naming a school-owned object, with school A's ids, as a user of school B."""
+    user: User = getattr(world, viewer)
+    login(client, user)
+    theirs = own_ids(world)  # school A's objects
+    checked = []
+    for rule, method in routes(app):
+        area, owned = AREAS[rule.endpoint]
+        if not owned or area == PUBLIC or Role(user.role) not in area:  # type: ignore[operator]
+            continue
+        url = build(app, rule, method, theirs)
+        response = client.open(url, method=method)
+        assert response.status_code == 404, f"{viewer}: {method} {url} gave {response.status_code}"
+        checked.append(url)
+    assert checked
+
+
+CSRF_TOKEN = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
+
+
+def login_with_csrf(client: FlaskClient, user: User) -> None:
+    page = page_of(client.get("/login"))
+    match = CSRF_TOKEN.search(page)
+    assert match, "no CSRF token on the login page"
+    token = match.group(1) or match.group(2)
+    response = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302, page_of(response)
+
+
+def allowed(role: str, endpoint: str, method: str) -> bool:
+    if AREAS[endpoint][0] == PUBLIC:
+        return role == "anon"
+    return EXPECTED[(endpoint, method)][role] not in (403, LOGIN, NOT_ON)
+
+
+@pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
+@pytest.mark.parametrize("role", ["anon", "leader", "teacher", "puf"])
+def test_every_post_without_a_csrf_token_is_refused(
+    app: Flask, client: FlaskClient, world: World, role: str
+) -> None:
+    """Every POST route, as a role that may use it: no token, 400 with the friendly message."""
+    if role != "anon":
+        login_with_csrf(client, user_for(world, role))  # type: ignore[arg-type]
+    posts = [
+        (rule, method)
+        for rule, method in routes(app)
+        if method != "GET" and allowed(role, rule.endpoint, method)
+    ]
+    assert posts
+    wrong = []
+    for rule, method in posts:
+        url = build(app, rule, method, own_ids(world))
+        response = client.open(url, method=method, data={})
+        if response.status_code != 400 or "Formularen var udløbet" not in page_of(response):
+            wrong.append(f"{role}: {method} {url} gave {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_post_route_is_checked_for_csrf(app: Flask) -> None:
+    unchecked = [
+        f"{m} {r.rule}"
+        for r, m in routes(app)
+        if m != "GET" and not any(allowed(role, r.endpoint, m) for role in ROLES)
+    ]
+    assert not unchecked, f"POST routes no role may use: {unchecked}"
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Response
 
-from learningpack.access import start_page_for
+from learningpack.access import public, start_page_for
 from learningpack.auth.forms import LanguageForm, LoginForm
 from learningpack.auth.session_guard import LOGIN_AT_KEY
 from learningpack.extensions import db, limiter
@@ -62,6 +62,7 @@ def safe_next(target: str | None) -> str | None:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate, methods=["POST"])
 @limiter.limit("5 per 15 minutes", key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@public
 def login() -> str | Response:
     """Show the login form and log the user in."""
     if current_user.is_authenticated:
@@ -101,6 +102,7 @@ def login() -> str | Response:
 
 
 @bp.post("/logout")
+@public
 def logout() -> Response:
     """Log out and end this user's sessions everywhere."""
     if current_user.is_authenticated:
@@ -119,6 +121,7 @@ def logout() -> Response:
 
 
 @bp.post("/sprog/<code>")
+@public
 def set_language(code: str) -> Response:
     """Switch the interface language (and remember it for the logged-in user)."""
     if code not in current_app.config["LANGUAGES"]:

@@ -12,7 +12,14 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from learningpack import cycle as rules
-from learningpack.access import can_facilitate, can_log_on, require, role_required
+from learningpack.access import (
+    action_or_404,
+    can_facilitate,
+    can_log_on,
+    cycle_or_404,
+    require,
+    role_required,
+)
 from learningpack.content import Module, Package, get_library, split_action_suggestion
 from learningpack.extensions import db
 from learningpack.facilitation.forms import (
@@ -26,7 +33,7 @@ from learningpack.facilitation.forms import (
 )
 from learningpack.forms import ConfirmForm
 from learningpack.models import Action, Cycle, CycleState, Outcome, Role, School, SessionKind, User
-from learningpack.queries import current_run, school_cycle, school_staff, scoped_action
+from learningpack.queries import current_run, school_staff
 
 bp = Blueprint("facilitation", __name__, url_prefix="/skole")
 
@@ -113,10 +120,7 @@ def module_page(
 
 
 def _my_cycle(slug: str) -> Cycle:
-    cycle = school_cycle(current_user.school_id, slug)
-    if cycle is None:
-        abort(404)
-    return cycle
+    return cycle_or_404(current_user, current_user.school_id, slug)
 
 
 def _leader_cycle(slug: str) -> Cycle:
@@ -281,9 +285,7 @@ def new_action(slug: str) -> Any:
 
 
 def _leader_action(action_id: int) -> Action:
-    action = scoped_action(action_id, current_user)
-    if action is None:
-        abort(404)
+    action = action_or_404(current_user, action_id)
     require(can_facilitate(current_user, action.cycle.run.school_id))
     return action
 

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from learningpack import cycle as rules
-from learningpack.access import can_log_on, require, role_required
+from learningpack.access import action_or_404, can_log_on, require, role_required
 from learningpack.content import get_library
 from learningpack.extensions import db
 from learningpack.models import Action, ActionStatus, CycleState, Role
-from learningpack.queries import current_run, my_actions, scoped_action
+from learningpack.queries import current_run, my_actions
 from learningpack.teacher.forms import LogEntryForm, StatusForm
 
 bp = Blueprint("teacher", __name__, url_prefix="/mine-aktioner")
 
 
 def _loggable_action(action_id: int) -> Action:
-    action = scoped_action(action_id, current_user)
-    if action is None:
-        abort(404)
+    action = action_or_404(current_user, action_id)
     require(can_log_on(current_user, action))
     return action
 
