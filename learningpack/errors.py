@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from typing import Any
+
+from flask import Flask, has_request_context, render_template, request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -52,8 +55,13 @@ CSRF_MESSAGE = _l(
 )
 
 
-def render_error(code: int, message: str | None = None) -> tuple[str, int]:
+def render_error(code: int, message: str | None = None) -> Any:
     title, default_message = MESSAGES.get(code, MESSAGES[500])
+    if not has_request_context() or request_ctx.url_adapter is None:
+        # The request never got as far as routing (e.g. a Host not in TRUSTED_HOSTS): no page
+        # with links can be built, so answer in plain text rather than fail with a 500.
+        text = f"{title}\n\n{message or default_message}\n"
+        return text, code, {"Content-Type": "text/plain; charset=utf-8"}
     return (
         render_template(
             "errors/error.html", code=code, title=title, message=message or default_message
@@ -62,22 +70,36 @@ def render_error(code: int, message: str | None = None) -> tuple[str, int]:
     )
 
 
-def handle_http_error(error: HTTPException) -> tuple[str, int]:
+def handle_http_error(error: HTTPException) -> Any:
     return render_error(error.code or 500)
 
 
-def handle_csrf_error(error: CSRFError) -> tuple[str, int]:
+def handle_too_many(error: HTTPException) -> Any:
+    """429: throttled logins go to the audit log (the e-mail tried, never the password)."""
+    if request.endpoint == "auth.login":
+        from learningpack.models import normalise_email
+        from learningpack.models.audit import record
+
+        db.session.rollback()
+        email = normalise_email(request.form.get("email", ""))[:254]
+        record("login_throttled", actor=None, email=email, address=request.remote_addr or "")
+        db.session.commit()
+    return render_error(429)
+
+
+def handle_csrf_error(error: CSRFError) -> Any:
     return render_error(400, str(CSRF_MESSAGE))
 
 
-def handle_server_error(error: Exception) -> tuple[str, int]:
+def handle_server_error(error: Exception) -> Any:
     db.session.rollback()
     return render_error(500)
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, handle_http_error)
+    app.register_error_handler(429, handle_too_many)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(500, handle_server_error)

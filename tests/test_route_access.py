@@ -160,6 +160,10 @@ def outcome(response: Any) -> Any:
 
 @pytest.fixture
 def world(package: Package) -> World:
+    return two_schools(package)
+
+
+def two_schools(package: Package) -> World:
     """Two started schools, each with a leader and two teachers in two teams, and actions."""
     world = make_world(package, other_started=True)
     ours, theirs = world.cycle(1), world.cycle(1, world.other_run)

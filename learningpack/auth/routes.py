@@ -40,7 +40,8 @@ def _login_rate() -> str:
 
 
 def _account_key() -> str:
-    return "login-account:" + normalise_email(request.form.get("email", ""))
+    # Bounded, so that a huge e-mail field cannot make a huge key in the shared storage.
+    return "login-account:" + normalise_email(request.form.get("email", ""))[:254]
 
 
 def _failed(response: Response) -> bool:
