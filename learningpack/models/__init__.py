@@ -16,6 +16,7 @@ from learningpack.models.program import (
     SessionKind,
     action_owner,
 )
+from learningpack.models.submission import FormSubmission
 from learningpack.models.types import utcnow
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "CycleSession",
     "CycleState",
     "FollowUp",
+    "FormSubmission",
     "LogEntry",
     "Outcome",
     "Resource",

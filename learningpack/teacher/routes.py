@@ -15,6 +15,7 @@ from learningpack.content import get_library
 from learningpack.extensions import db
 from learningpack.models import Action, ActionStatus, CycleState, Role
 from learningpack.queries import current_run, my_actions
+from learningpack.submissions import claim_submission
 from learningpack.teacher.forms import LogEntryForm, StatusForm
 
 bp = Blueprint("teacher", __name__, url_prefix="/mine-aktioner")
@@ -60,6 +61,10 @@ def log_entry(action_id: int) -> Any:
         return _back(action)
     form = LogEntryForm()
     if form.validate_on_submit():
+        if not claim_submission(form, current_user):
+            db.session.rollback()
+            flash(_("Formularen var allerede sendt, så den er kun gemt én gang."), "info")
+            return _back(action)
         try:
             rules.add_log_entry(
                 action,

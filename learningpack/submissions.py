@@ -1,0 +1,37 @@
+"""Duplicate submissions: a form that creates something carries a one-time token.
+
+The token is stored (unique) in the same transaction as what the form creates. A second
+submission of the same form, a double click or a resend after a slow answer, cannot store it
+again: the insert fails on the unique token, even when both requests arrive at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from learningpack.extensions import db
+from learningpack.models import FormSubmission, User
+
+
+def claim_submission(form: Any, user: User | None) -> bool:
+    """Claim the form's one-time token; False if this form was already saved.
+
+    Call it first in the change, before anything is added: on a duplicate the session is rolled
+    back. A form posted without a token (not from our pages) is not checked.
+    """
+    field = getattr(form, "once", None)
+    if field is None or not field.raw_data or not field.raw_data[0]:
+        return True
+    token = str(field.raw_data[0])[:64]
+    if db.session.scalar(select(exists().where(FormSubmission.token == token))):
+        return False
+    db.session.add(FormSubmission(token=token, user_id=user.id if user is not None else None))
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same token, saved by a concurrent request a moment ago
+        db.session.rollback()
+        return False
+    return True
