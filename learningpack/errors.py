@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, has_request_context, render_template, request
+from flask import Flask, current_app, has_request_context, render_template, request
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from learningpack.extensions import db
@@ -39,6 +40,20 @@ MESSAGES = {
     429: (
         _l("For mange forsøg"),
         _l("Der har været for mange forsøg på kort tid. Vent et kvarter, og prøv igen."),
+    ),
+    409: (
+        _l("Ændringen blev ikke gemt"),
+        _l(
+            "En anden ændrede det samme i samme øjeblik, så intet af din ændring er gemt. "
+            "Gå tilbage, genindlæs siden og prøv igen."
+        ),
+    ),
+    503: (
+        _l("Databasen svarede ikke"),
+        _l(
+            "Din ændring blev ikke gemt – heller ikke en del af den. Det, du tidligere har "
+            "gemt, er ikke gået tabt. Prøv igen om lidt."
+        ),
     ),
     500: (
         _l("Der skete en fejl hos os"),
@@ -96,7 +111,15 @@ def handle_server_error(error: Exception) -> Any:
     return render_error(500)
 
 
+def handle_database_error(error: DBAPIError) -> Any:
+    """A database failure mid-change: the whole change is rolled back, and the user is told so."""
+    db.session.rollback()
+    current_app.logger.exception("database error, change rolled back")
+    return render_error(409 if isinstance(error, IntegrityError) else 503)
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, handle_http_error)
