@@ -50,13 +50,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from learningpack.auditlog.routes import bp as auditlog_bp
     from learningpack.auth.routes import bp as auth_bp
     from learningpack.facilitation.routes import bp as facilitation_bp
     from learningpack.main.routes import bp as main_bp
     from learningpack.puf.routes import bp as puf_bp
     from learningpack.teacher.routes import bp as teacher_bp
 
-    for blueprint in (auth_bp, main_bp, facilitation_bp, teacher_bp, puf_bp):
+    for blueprint in (auth_bp, main_bp, facilitation_bp, teacher_bp, puf_bp, auditlog_bp):
         app.register_blueprint(blueprint)
 
 

@@ -68,6 +68,7 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "puf.school": (PUF, frozenset({"school_id"})),
     "puf.module": (PUF, frozenset({"school_id"})),
     "puf.unlock": (PUF, frozenset({"school_id"})),
+    "auditlog.index": (PUF, frozenset()),
 }
 
 
@@ -113,6 +114,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("puf.school", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.module", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.unlock", "POST"): row(LOGIN, 403, 403, 403, 400),  # no reason given
+    ("auditlog.index", "GET"): row(LOGIN, 403, 403, 403, 200),
 }
 
 # A very late request: it ends the session.
