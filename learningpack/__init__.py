@@ -55,9 +55,11 @@ def register_blueprints(app: Flask) -> None:
     from learningpack.facilitation.routes import bp as facilitation_bp
     from learningpack.main.routes import bp as main_bp
     from learningpack.puf.routes import bp as puf_bp
+    from learningpack.schooldata.routes import bp as schooldata_bp
     from learningpack.teacher.routes import bp as teacher_bp
 
-    for blueprint in (auth_bp, main_bp, facilitation_bp, teacher_bp, puf_bp, auditlog_bp):
+    blueprints = (auth_bp, main_bp, facilitation_bp, teacher_bp, puf_bp, auditlog_bp, schooldata_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

@@ -69,6 +69,8 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "puf.module": (PUF, frozenset({"school_id"})),
     "puf.unlock": (PUF, frozenset({"school_id"})),
     "auditlog.index": (PUF, frozenset()),
+    "schooldata.own_school": (LEADER, frozenset()),
+    "schooldata.any_school": (PUF, frozenset({"school_id"})),
 }
 
 
@@ -115,6 +117,8 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("puf.module", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.unlock", "POST"): row(LOGIN, 403, 403, 403, 400),  # no reason given
     ("auditlog.index", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("schooldata.own_school", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("schooldata.any_school", "GET"): row(LOGIN, 403, 403, 403, 200),
 }
 
 # A very late request: it ends the session.
@@ -219,6 +223,17 @@ OURS = (
     "Kildeskolens logning",
 )
 THEIRS = ("Fjordskolens forældrekaffe", "Fjordskolens SFO-aktion", "Fjordskolens mødenoter")
+
+
+def readable(response: Any) -> str:
+    """A page's text; for a ZIP download, the text of every file in it."""
+    if response.mimetype == "application/zip":
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+            return "\n".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist())
+    return page_of(response)
 
 
 def user_for(world: World, role: str) -> User | None:
@@ -477,7 +492,7 @@ def test_no_school_sees_the_other_schools_data(
         ):
             url = build(app, rule, method, ids)
             response = client.get(url, follow_redirects=True)
-            page = page_of(response)
+            page = readable(response)
             leaked = [text for text in foreign if text in page]
             assert not leaked, f"{viewer} sees {leaked} on GET {url}"
             if response.status_code == 200:
