@@ -15,6 +15,7 @@ from learningpack.auditlog.search import (
     AuditQuery,
     detail_items,
     known_verbs,
+    object_label,
     search_audit_log,
     verb_label,
 )
@@ -82,6 +83,7 @@ def index() -> tuple[str, int]:
         page_url=page_url,
         verb_label=verb_label,
         detail_items=detail_items,
+        object_label=object_label,
         filtered=bool(filters),
     )
     return page, 200 if valid else 400

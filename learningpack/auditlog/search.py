@@ -35,6 +35,32 @@ VERB_LABELS: dict[str, LazyString] = {
 }
 
 
+OBJECT_LABELS: dict[str, LazyString] = {
+    "User": _l("Bruger"),
+    "School": _l("Skole"),
+    "Run": _l("Forløb"),
+    "Cycle": _l("Modul"),
+    "Action": _l("Aktion"),
+    "Team": _l("Team"),
+}
+DETAIL_LABELS: dict[str, LazyString] = {
+    "email": _l("e-mail"),
+    "reason": _l("begrundelse"),
+    "path": _l("side"),
+    "method": _l("metode"),
+    "module": _l("modul"),
+    "package": _l("pakke"),
+    "year": _l("forløb"),
+    "address": _l("adresse"),
+    "size": _l("bytes"),
+}
+
+
+def object_label(kind: str) -> str:
+    label = OBJECT_LABELS.get(kind)
+    return str(label) if label is not None else kind
+
+
 def verb_label(verb: str) -> str:
     label = VERB_LABELS.get(verb)
     return str(label) if label is not None else verb
@@ -133,4 +159,4 @@ def known_verbs() -> list[str]:
 def detail_items(event: AuditEvent) -> list[tuple[str, Any]]:
     """The event's details for display (the log never holds secrets)."""
     detail = event.detail if isinstance(event.detail, dict) else {}
-    return sorted((str(k), v) for k, v in detail.items())
+    return sorted((str(DETAIL_LABELS.get(str(k), k)), v) for k, v in detail.items())
