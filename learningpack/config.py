@@ -62,6 +62,10 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Behind a reverse proxy (nginx, a load balancer): how many proxies to trust for the
+        # client's address and scheme. 0 (the default) trusts none: every request would otherwise
+        # share the proxy's address, and one address's login limit would throttle everyone.
+        "PROXY_COUNT": int(env.get("PROXY_COUNT", "0") or 0),
         "BABEL_DEFAULT_LOCALE": "da",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
         "LANGUAGES": ("da", "en"),

@@ -174,3 +174,37 @@ def test_production_refuses_an_untrusted_host(production_app: Flask) -> None:
     assert response.status_code == 400
     assert response.headers["Content-Security-Policy"] == CSP
     assert "evil.example" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "app", [{"PROXY_COUNT": 1, "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute"}],
+    indirect=True,
+)  # fmt: skip
+def test_behind_one_proxy_the_login_limit_is_per_client_address(
+    app: Flask, client: FlaskClient
+) -> None:
+    def attempt(address: str, n: int) -> int:
+        response = client.post(
+            "/login",
+            data={"email": f"person{n}@skole.dk", "password": "forkert"},
+            headers={"X-Forwarded-For": address},
+        )
+        return response.status_code
+
+    assert [attempt("10.0.0.1", n) for n in range(3)] == [200, 200, 429]
+    assert attempt("10.0.0.2", 9) == 200  # another client behind the same proxy
+
+
+def test_without_proxy_count_a_forwarded_address_is_ignored(app: Flask) -> None:
+    assert app.config["PROXY_COUNT"] == 0
+    seen = []
+
+    @app.get("/addr")
+    def addr() -> str:
+        from flask import request
+
+        seen.append(request.remote_addr)
+        return "ok"
+
+    app.test_client().get("/addr", headers={"X-Forwarded-For": "6.6.6.6"})
+    assert seen == ["127.0.0.1"]
