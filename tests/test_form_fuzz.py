@@ -202,3 +202,32 @@ def test_puf_unlock_and_login_survive_anything(client: FlaskClient, world: World
         client.post("/logout")
 
     run()
+
+
+@pytest.mark.parametrize("role", ["leader", "teacher", "puf"])
+def test_query_strings_never_cause_a_500(client: FlaskClient, world: World, role: str) -> None:
+    """Every GET route, with wild query strings (e.g. ?forslag=² or 5,000 digits)."""
+    from flask import current_app
+
+    from tests.test_route_access import Ids, build, routes
+
+    login(client, getattr(world, role))
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    ids = Ids(slug=world.slug(1), action_id=world.action.id, school_id=world.school.id)
+    urls = [build(app, r, m, ids) for r, m in routes(app) if m == "GET"]
+    urls = [u for u in urls if not u.endswith("/logout")]
+    names = ("forslag", "next", "page", "person", "school", "verb", "date_from", "date_to")
+
+    @FUZZ
+    @given(
+        url=st.sampled_from(urls),
+        query=st.dictionaries(st.sampled_from(names), st.one_of(values, st.just("9" * 5000))),
+    )
+    def run(url: str, query: dict[str, str]) -> None:
+        response = client.get(url, query_string=query)
+        assert response.status_code < 500, (url, query, response.status_code)
+
+    run()
+    for odd in ("²", "9" * 5000, "-1", "1e3"):
+        url = f"/skole/modul/{world.slug(1)}/aktion"
+        assert client.get(url, query_string={"forslag": odd}).status_code < 500

@@ -289,9 +289,11 @@ def new_action(slug: str) -> Any:
     if (back := _not_open(cycle)) is not None:
         return back
     form, teams, staff = _action_form(cycle)
-    if request.method == "GET" and request.args.get("forslag", "").isdigit():
+    suggestion = request.args.get("forslag", "")
+    # ASCII digits, short: "²".isdigit() is true and int() of 5,000 digits raises.
+    if request.method == "GET" and suggestion.isascii() and suggestion.isdigit():
         suggestions = module_of(cycle).action_suggestions
-        index = int(request.args["forslag"])
+        index = int(suggestion[:4])
         if index < len(suggestions):
             for name, value in split_action_suggestion(suggestions[index]).items():
                 form[name].data = value
