@@ -7,13 +7,17 @@ again: the insert fails on the unique token, even when both requests arrive at o
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import IntegrityError
 
 from learningpack.extensions import db
-from learningpack.models import FormSubmission, User
+from learningpack.models import FormSubmission, User, utcnow
+
+# A form sent again after this long is not a double click: old tokens are let go.
+TOKEN_LIFETIME = timedelta(days=30)
 
 
 def claim_submission(form: Any, user: User | None) -> bool:
@@ -28,6 +32,10 @@ def claim_submission(form: Any, user: User | None) -> bool:
     token = str(field.raw_data[0])[:64]
     if db.session.scalar(select(exists().where(FormSubmission.token == token))):
         return False
+    # Keep the table small: an indexed range delete, nearly always of nothing.
+    db.session.execute(
+        delete(FormSubmission).where(FormSubmission.created_at < utcnow() - TOKEN_LIFETIME)
+    )
     db.session.add(FormSubmission(token=token, user_id=user.id if user is not None else None))
     try:
         db.session.flush()

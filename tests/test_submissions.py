@@ -1,0 +1,78 @@
+"""One-time form tokens: the same form is saved once, even when two requests race."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from types import SimpleNamespace
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from learningpack.extensions import db
+from learningpack.models import FormSubmission, utcnow
+from learningpack.submissions import TOKEN_LIFETIME, claim_submission
+
+TOKEN = "t" * 32
+
+
+def form(token: str | None) -> SimpleNamespace:
+    return SimpleNamespace(once=SimpleNamespace(raw_data=[token] if token is not None else []))
+
+
+def tokens() -> int:
+    return int(db.session.scalar(select(func.count(FormSubmission.id))) or 0)
+
+
+def test_second_claim_of_the_same_token_is_refused(app: Flask) -> None:
+    assert claim_submission(form(TOKEN), None)
+    db.session.commit()
+    assert not claim_submission(form(TOKEN), None)
+    db.session.rollback()
+    assert claim_submission(form("u" * 32), None)
+    assert claim_submission(form(None), None)  # not from our pages: not checked
+    db.session.commit()
+    assert tokens() == 2
+
+
+def test_two_concurrent_claims_save_once(app: Flask) -> None:
+    """B checks while A's claim is not yet committed; the unique token still stops B."""
+    a_flushed, b_checked = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def first() -> None:
+        with app.app_context():
+            results["a"] = claim_submission(form(TOKEN), None)
+            a_flushed.set()
+            b_checked.wait(5)
+            threading.Event().wait(0.3)  # B is now waiting on our row
+            db.session.commit()
+            db.session.remove()
+
+    def second() -> None:
+        with app.app_context():
+            a_flushed.wait(5)
+            b_checked.set()
+            try:
+                results["b"] = claim_submission(form(TOKEN), None)
+                db.session.commit()
+            except Exception as error:  # pragma: no cover - would fail the assertion below
+                results["b"] = error
+            db.session.remove()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert results == {"a": True, "b": False}
+    db.session.expire_all()
+    assert tokens() == 1
+
+
+def test_old_tokens_are_let_go(app: Flask) -> None:
+    db.session.add(FormSubmission(token=TOKEN, created_at=utcnow() - TOKEN_LIFETIME - timedelta(1)))
+    db.session.commit()
+    assert claim_submission(form("n" * 32), None)
+    db.session.commit()
+    assert db.session.scalars(select(FormSubmission.token)).all() == ["n" * 32]
