@@ -8,9 +8,9 @@ again: the insert fails on the unique token, even when both requests arrive at o
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from learningpack.extensions import db
@@ -43,3 +43,27 @@ def claim_submission(form: Any, user: User | None) -> bool:
         db.session.rollback()
         return False
     return True
+
+
+T = TypeVar("T")
+
+
+def locked(instance: T) -> T:
+    """Re-read a row and lock it until the transaction ends (PostgreSQL ``FOR UPDATE``).
+
+    A save that first checks "did anyone change this since the form was loaded?" then cannot
+    interleave with another save of the same row: the second waits, then sees the first's
+    change. SQLite writes one at a time anyway and ignores the lock.
+    """
+    # Lock with a bare statement (FOR UPDATE cannot apply to the outer joins of eager loads),
+    # then re-read: under the lock, the next statement sees the latest committed values.
+    mapper = inspect(instance).mapper
+    key = inspect(instance).identity
+    columns = mapper.primary_key
+    db.session.execute(
+        select(*columns)
+        .where(*(c == v for c, v in zip(columns, key or (), strict=True)))
+        .with_for_update()
+    )
+    db.session.refresh(instance)
+    return instance

@@ -6,11 +6,13 @@ import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from learningpack.content import Package
 from learningpack.extensions import db
-from learningpack.models import FormSubmission, utcnow
+from learningpack.models import Cycle, FormSubmission, utcnow
 from learningpack.submissions import TOKEN_LIFETIME, claim_submission
 
 TOKEN = "t" * 32
@@ -76,3 +78,41 @@ def test_old_tokens_are_let_go(app: Flask) -> None:
     assert claim_submission(form("n" * 32), None)
     db.session.commit()
     assert db.session.scalars(select(FormSubmission.token)).all() == ["n" * 32]
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_locked_waits_for_a_concurrent_save_and_sees_it(app: Flask, package: Package) -> None:
+    """Two saves of the same module summary: the second's stale check sees the first's save."""
+    from learningpack.submissions import locked
+    from tests.test_facilitation_views import make_world
+
+    world = make_world(package)
+    cycle_id = world.cycle(1).id
+    db.session.commit()
+    a_locked = threading.Event()
+    seen: dict[str, str] = {}
+
+    def first() -> None:
+        with app.app_context():
+            cycle = locked(db.session.get(Cycle, cycle_id))
+            a_locked.set()
+            threading.Event().wait(0.5)  # B is now waiting for our lock
+            cycle.summary_learned = "Gemt af den første"
+            db.session.commit()
+            db.session.remove()
+
+    def second() -> None:
+        with app.app_context():
+            cycle = db.session.get(Cycle, cycle_id)
+            a_locked.wait(5)
+            seen["before"] = cycle.summary_learned  # read before the lock: stale
+            seen["after"] = locked(cycle).summary_learned
+            db.session.rollback()
+            db.session.remove()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert seen == {"before": "", "after": "Gemt af den første"}

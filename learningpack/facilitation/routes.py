@@ -38,7 +38,7 @@ from learningpack.facilitation.forms import (
 from learningpack.forms import ConfirmForm, is_stale
 from learningpack.models import Action, Cycle, CycleState, Outcome, Role, School, SessionKind, User
 from learningpack.queries import current_run, school_staff
-from learningpack.submissions import claim_submission
+from learningpack.submissions import claim_submission, locked
 
 bp = Blueprint("facilitation", __name__, url_prefix="/skole")
 
@@ -327,7 +327,7 @@ def edit_action(action_id: int) -> Any:
     form, teams, staff = _action_form(action.cycle, action)
     if request.method == "GET":
         form.baseline.data = action_fingerprint(action)
-    if form.validate_on_submit() and not is_stale(form, action_fingerprint(action)):
+    if form.validate_on_submit() and not is_stale(form, action_fingerprint(locked(action))):
         done = _apply(
             lambda: rules.update_action(action, **_action_values(form, teams, staff)),
             _("Aktionen er gemt."),
@@ -349,7 +349,7 @@ def follow_up(action_id: int) -> Any:
     form = FollowUpForm(obj=existing) if request.method == "GET" and existing else FollowUpForm()
     if request.method == "GET":
         form.baseline.data = follow_up_fingerprint(action)
-    if form.validate_on_submit() and not is_stale(form, follow_up_fingerprint(action)):
+    if form.validate_on_submit() and not is_stale(form, follow_up_fingerprint(locked(action))):
         done = _apply(
             lambda: rules.record_follow_up(
                 action,
@@ -378,7 +378,7 @@ def summary(slug: str) -> Any:
         form.keep.data = cycle.summary_keep
         form.next_steps.data = cycle.summary_next
         form.baseline.data = summary_fingerprint(cycle)
-    if form.validate_on_submit() and not is_stale(form, summary_fingerprint(cycle)):
+    if form.validate_on_submit() and not is_stale(form, summary_fingerprint(locked(cycle))):
         done = _apply(
             lambda: rules.save_summary(
                 cycle,
@@ -406,7 +406,7 @@ def adaptation(slug: str) -> Any:
         form.notes.data = cycle.local_notes
         form.questions.data = cycle.local_questions
         form.baseline.data = adaptation_fingerprint(cycle)
-    if form.validate_on_submit() and not is_stale(form, adaptation_fingerprint(cycle)):
+    if form.validate_on_submit() and not is_stale(form, adaptation_fingerprint(locked(cycle))):
         done = _apply(
             lambda: rules.save_local_adaptation(
                 cycle, notes=form.notes.data or "", questions=form.questions.data or ""
