@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from learningpack import content, i18n
+    from learningpack import access, content, i18n
     from learningpack.auth import session_guard
     from learningpack.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     i18n.init_app(app)
     session_guard.init_app(app, login_manager)
+    access.init_app(app)
     content.init_app(app)
 
 
@@ -52,10 +53,12 @@ def register_blueprints(app: Flask) -> None:
     from learningpack import api
     from learningpack.account.routes import bp as account_bp
     from learningpack.admin.routes import bp as admin_bp
+    from learningpack.auditlog.routes import bp as auditlog_bp
     from learningpack.auth.routes import bp as auth_bp
     from learningpack.facilitation.routes import bp as facilitation_bp
     from learningpack.main.routes import bp as main_bp
     from learningpack.puf.routes import bp as puf_bp
+    from learningpack.schooldata.routes import bp as schooldata_bp
     from learningpack.staff.routes import bp as staff_bp
     from learningpack.teacher.routes import bp as teacher_bp
 
@@ -68,6 +71,8 @@ def register_blueprints(app: Flask) -> None:
         account_bp,
         admin_bp,
         staff_bp,
+        auditlog_bp,
+        schooldata_bp,
     ):
         app.register_blueprint(blueprint)
     api.init_app(app)

@@ -1,5 +1,5 @@
 """Command-line tools: ``flask --app app demo seed``, ``content check``, ``users create``,
-``progress rebuild``."""
+``progress rebuild``, ``backup``."""
 
 from __future__ import annotations
 
@@ -164,7 +164,41 @@ def progress_rebuild() -> None:
     click.echo(f"Recomputed the progress of {changed} modules.")
 
 
+@click.command("backup")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def backup(path: Path | None) -> None:
+    """Back up the database: SQLite is copied safely while the app runs; for PostgreSQL the
+    pg_dump command to run is printed."""
+    from learningpack.backup import (
+        BackupError,
+        backup_sqlite,
+        default_backup_path,
+        pg_dump_instructions,
+        sqlite_path,
+    )
+
+    url = db.engine.url
+    if url.get_backend_name() == "postgresql":
+        click.echo(
+            pg_dump_instructions(url.render_as_string(hide_password=False), str(path or "") or None)
+        )
+        return
+    if url.get_backend_name() != "sqlite":
+        raise click.ClickException(f"Backups of {url.get_backend_name()} are not supported.")
+    target = path or default_backup_path(Path(current_app.instance_path))
+    try:
+        result = backup_sqlite(sqlite_path(url), target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    rows = sum(result.tables.values())
+    click.echo(
+        f"Backup written to {result.path} ({result.size:,} bytes, {len(result.tables)} tables, "
+        f"{rows:,} rows); integrity check ok."
+    )
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(backup)
     app.cli.add_command(demo_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)

@@ -53,9 +53,19 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Shared storage (Redis) makes the limits hold across gunicorn workers; memory:// is
+        # per process and only for development. If Redis is unreachable each worker falls back
+        # to its own memory rather than letting every request through.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "learningpack"),
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Behind a reverse proxy (nginx, a load balancer): how many proxies to trust for the
+        # client's address and scheme. 0 (the default) trusts none: every request would otherwise
+        # share the proxy's address, and one address's login limit would throttle everyone.
+        "PROXY_COUNT": int(env.get("PROXY_COUNT", "0") or 0),
         "BABEL_DEFAULT_LOCALE": "da",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
         "LANGUAGES": ("da", "en"),
@@ -89,6 +99,11 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         # The key the TOTP secrets are encrypted with (default: derived from SECRET_KEY).
         "TOTP_ENCRYPTION_KEY": env.get("TOTP_ENCRYPTION_KEY", ""),
     }
+    if production and config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI must name shared storage (e.g. redis://127.0.0.1:6379/0) in "
+            "production, so that login throttling holds across workers."
+        )
     trusted = env.get("TRUSTED_HOSTS")
     if trusted:
         config["TRUSTED_HOSTS"] = [h.strip() for h in trusted.split(",") if h.strip()]

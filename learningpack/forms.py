@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import secrets
+import unicodedata
 from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectChoice, SelectMultipleField, TextAreaField, widgets
-from wtforms.validators import DataRequired, Length, Optional
+from sqlalchemy.orm import InstrumentedAttribute
+from wtforms import Field, HiddenField, SelectChoice, SelectMultipleField, TextAreaField, widgets
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from learningpack.privacy import NoPersonalData
 
@@ -50,12 +55,134 @@ class _Messages:
         return self.gettext(singular if n == 1 else plural)
 
 
+CONTROL_MESSAGE = _l(
+    "Teksten indeholder usynlige styretegn, som ikke kan gemmes. Skriv eller indsæt den igen."
+)
+# Line breaks and tabs are text; every other control character (NUL above all, which
+# PostgreSQL refuses to store) is refused with a message instead of failing at the database.
+_ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+
+
+def has_control_characters(value: str) -> bool:
+    return any(
+        unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in value
+    ) or any(unicodedata.category(ch) == "Cs" for ch in value)
+
+
+def _texts(data: Any) -> list[str]:
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, list | tuple):
+        return [item for item in data if isinstance(item, str)]
+    return []
+
+
 class Form(FlaskForm):
-    """The base of every form here: CSRF from Flask-WTF, messages in the user's language."""
+    """The base of every form here: CSRF from Flask-WTF, messages in the user's language.
+
+    Every text a user sends is checked for control characters, whatever the field.
+    """
 
     class Meta:
         def get_translations(self, form: Any) -> _Messages:
             return _Messages()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        for field in self:
+            raw = field.raw_data or []
+            if any(has_control_characters(text) for text in _texts(raw)):
+                field.errors = [*field.errors, str(CONTROL_MESSAGE)]
+                ok = False
+        return ok
+
+
+def column_length(column: InstrumentedAttribute[Any]) -> int:
+    """The maximum length of a String column, so form limits follow the schema."""
+    length = getattr(column.property.columns[0].type, "length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"{column} has no length")
+    return length
+
+
+def max_length(column: InstrumentedAttribute[Any]) -> Length:
+    """A Length validator matching the column's size."""
+    size = column_length(column)
+    return Length(max=size, message=_l("Højst %(max)d tegn.", max=size))
+
+
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+class PlausibleDate:
+    """A date between 2000 and 2100: a typo such as 0202 or 20266 is refused with a message."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        value = field.data
+        if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            raise StopValidation(
+                str(
+                    _l(
+                        "Skriv en dato mellem år %(first)d og %(last)d.",
+                        first=EARLIEST_YEAR,
+                        last=LATEST_YEAR,
+                    )
+                )
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Submitted once, and not over someone else's newer change
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class _Token:
+    """A posted token must look like one of ours (when it is posted at all)."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if field.raw_data and not (16 <= len(field.raw_data[0]) <= 64):
+            raise ValidationError(str(_l("Formularen var ufuldstændig. Send den igen.")))
+
+
+def once_field() -> HiddenField:
+    """A hidden one-time token: the same form sent twice is saved once (see submissions.py)."""
+    return HiddenField(_l("Formular"), default=new_form_token, validators=[_Token()])
+
+
+def baseline_field() -> HiddenField:
+    """A hidden fingerprint of what the form showed when it was loaded (see ``is_stale``)."""
+    return HiddenField(_l("Ændret af en anden"), validators=[Length(max=64)])
+
+
+def fingerprint(*values: Any) -> str:
+    """A short, stable fingerprint of the saved values a form edits."""
+    encoded = json.dumps([v if v is None else str(v) for v in values], ensure_ascii=False)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:32]
+
+
+STALE_MESSAGE = _l(
+    "En anden har ændret det her, efter du åbnede formularen, så dine ændringer er ikke gemt. "
+    "Det, du skrev, står herunder. Se den nyeste udgave på modulsiden, eller gem igen for at "
+    "skrive dit over."
+)
+
+
+def is_stale(form: Any, current: str) -> bool:
+    """Whether the saved values changed since the form was loaded.
+
+    The form is then marked: an error saying so, and the baseline moved to the current values,
+    so the user can look and deliberately save again. A form posted without a baseline (not
+    from our page) is not checked.
+    """
+    field = form.baseline
+    if not field.raw_data or field.raw_data[0] == current:
+        return False
+    field.errors = [*field.errors, str(STALE_MESSAGE)]
+    field.data = current
+    return True
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -26,13 +26,20 @@ def test_each_development_process_gets_its_own_secret() -> None:
 @pytest.mark.parametrize("secret", ["", "short", "dev-" + "x" * 40])
 def test_production_refuses_to_start_without_a_real_secret(secret: str) -> None:
     env = {"LEARNINGPACK_ENV": "production", "SECRET_KEY": secret, "TRUSTED_HOSTS": "lp.example"}
+    env["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:6379/0"
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         load_config(env)
 
 
 def test_production_needs_trusted_hosts() -> None:
     with pytest.raises(ConfigError, match="TRUSTED_HOSTS"):
-        load_config({"LEARNINGPACK_ENV": "production", "SECRET_KEY": "s" * 40})
+        load_config(
+            {
+                "LEARNINGPACK_ENV": "production",
+                "SECRET_KEY": "s" * 40,
+                "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+            }
+        )
 
 
 def test_production_config_is_strict() -> None:
@@ -42,6 +49,7 @@ def test_production_config_is_strict() -> None:
             "SECRET_KEY": "s" * 40,
             "TRUSTED_HOSTS": "a.example, b.example",
             "DATABASE_URL": "postgres://u@h/db",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
         }
     )
     assert config["SESSION_COOKIE_SECURE"] is True

@@ -49,6 +49,8 @@ PAGES = [
     ("puf@demo.dk", "/puf/skoler/1"),
     ("puf@demo.dk", "/puf/skoler/1/modul/foraeldremoeder"),
     ("puf@demo.dk", "/puf/api-noegler/"),
+    ("puf@demo.dk", "/puf/revisionslog/"),
+    ("puf@demo.dk", "/puf/revisionslog/?person=leder&verb=login&date_from=2026-01-01&school=1"),
     ("leder@ellevangskolen.demo.dk", "/skole/"),
     ("leder@ellevangskolen.demo.dk", "/skole/modul/faellesskab"),
     ("leder@ellevangskolen.demo.dk", "/skole/modul/foraeldremoeder"),

@@ -18,10 +18,11 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
 from learningpack import accounts, secretbox, twofactor
+from learningpack.access import public, role_required
 from learningpack.account.delivery import link_for, mail_link
 from learningpack.account.forms import (
     AcceptInvitationForm,
@@ -97,7 +98,7 @@ def _account_page(status: int = 200, **forms: Any) -> tuple[str, int]:
 
 
 @bp.get("/konto")
-@login_required
+@role_required(Role.LEADER, Role.TEACHER, Role.PUF)
 def account() -> tuple[str, int]:
     """The user's own account: password, language, two-factor."""
     return _account_page()
@@ -117,7 +118,7 @@ _password_guard = limiter.limit("5 per 15 minutes", key_func=_own_account_key, d
 
 @bp.post("/konto/adgangskode")
 @_password_guard
-@login_required
+@role_required(Role.LEADER, Role.TEACHER, Role.PUF)
 def change_password() -> Response | tuple[str, int]:
     """Change one's own password; other sessions end, this one stays logged in."""
     user = db.session.get(User, current_user.id)
@@ -138,7 +139,7 @@ def change_password() -> Response | tuple[str, int]:
 
 
 @bp.post("/konto/sprog")
-@login_required
+@role_required(Role.LEADER, Role.TEACHER, Role.PUF)
 def preferences() -> Response | tuple[str, int]:
     """Save the preferred language."""
     form = PreferencesForm()
@@ -153,7 +154,7 @@ def preferences() -> Response | tuple[str, int]:
 
 
 @bp.route("/konto/totrin", methods=["GET", "POST"])
-@login_required
+@role_required(Role.LEADER, Role.TEACHER, Role.PUF)
 def totp_setup() -> Response | tuple[str, int]:
     """Turn on two-factor: show the secret as text and QR, confirm with a code."""
     user = db.session.get(User, current_user.id)
@@ -186,7 +187,7 @@ def totp_setup() -> Response | tuple[str, int]:
 
 
 @bp.get("/konto/totrin/gendannelseskoder")
-@login_required
+@role_required(Role.LEADER, Role.TEACHER, Role.PUF)
 def recovery_codes() -> Response | str:
     """The ten recovery codes, shown once right after setup."""
     codes = session.pop(RECOVERY_SHOWN_KEY, None)
@@ -197,7 +198,7 @@ def recovery_codes() -> Response | str:
 
 @bp.post("/konto/totrin/slaa-fra")
 @_password_guard
-@login_required
+@role_required(Role.LEADER, Role.TEACHER, Role.PUF)
 def totp_disable() -> Response | tuple[str, int]:
     """Turn off two-factor (not for PUF where it is required); needs the password."""
     user = db.session.get(User, current_user.id)
@@ -253,6 +254,7 @@ def _login_rate() -> str:
     methods=["POST"],
     deduct_when=_refused,
 )
+@public
 def login_code() -> Response | tuple[str, int]:
     """The second login step: a TOTP code or a recovery code."""
     if current_user.is_authenticated:
@@ -284,6 +286,7 @@ def _forgot_key() -> str:
 @bp.route("/glemt-adgangskode", methods=["GET", "POST"])
 @limiter.limit(_login_rate, methods=["POST"])
 @limiter.limit("3 per hour", key_func=_forgot_key, methods=["POST"])
+@public
 def forgot_password() -> Response | tuple[str, int]:
     """Ask for a reset link; the answer is the same whether the address exists or not."""
     form = ForgotPasswordForm()
@@ -323,6 +326,7 @@ def _token_or_message(raw: str, kind: TokenKind) -> Any:
 
 @bp.route("/nulstil/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_rate, methods=["POST"])
+@public
 def reset_password(token: str) -> Any:
     """Choose a new password from a reset link; every session of the user ends."""
     found = _token_or_message(token, TokenKind.RESET)
@@ -341,6 +345,7 @@ def reset_password(token: str) -> Any:
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_rate, methods=["POST"])
+@public
 def accept_invitation(token: str) -> Any:
     """Accept an invitation: choose name and password; the account becomes active."""
     found = _token_or_message(token, TokenKind.INVITE)

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from learningpack.access import api_token, public
 from learningpack.api import progress_queries as q
 from learningpack.api.openapi import openapi_document
 from learningpack.api.tokens import authenticate
@@ -216,12 +217,14 @@ def _page_body(page: q.Page, items: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 @bp.get("/openapi.json")
+@public
 def openapi() -> Response:
     """The OpenAPI 3.1 description of this API (no token needed)."""
     return jsonify(openapi_document(sorted(q.module_slugs())))
 
 
 @bp.get("/schools")
+@api_token
 def schools() -> Response:
     """Every school, in Danish alphabetical order; optionally one district."""
     district = _district_arg()
@@ -232,6 +235,7 @@ def schools() -> Response:
 
 
 @bp.get("/schools/<int:school_id>")
+@api_token
 def school(school_id: int) -> Response:
     """One school with its progress in each module of its newest run."""
     found = db.session.get(School, school_id)
@@ -255,6 +259,7 @@ def school(school_id: int) -> Response:
 
 
 @bp.get("/progress")
+@api_token
 def progress() -> Response:
     """Every school × module of the schools' newest runs, filtered and paginated."""
     district = _district_arg()
@@ -278,6 +283,7 @@ def progress() -> Response:
 
 
 @bp.get("/summary")
+@api_token
 def summary() -> Response:
     """Counts per module (locked, active by phase, completed, actions) and per district."""
     return jsonify(q.summary(_district_arg()))

@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from learningpack.forms import Form
+from learningpack.forms import Form, max_length
+from learningpack.models import User
 
 
 class LoginForm(Form):
@@ -15,7 +16,7 @@ class LoginForm(Form):
             Email(
                 _l("Skriv en gyldig e-mailadresse, fx navn@aarhus.dk."), check_deliverability=False
             ),
-            Length(max=254),
+            max_length(User.email),
         ],
         render_kw={"autocomplete": "username"},
     )

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Response
 
-from learningpack.access import start_page_for
+from learningpack.access import public, start_page_for
 from learningpack.auth.forms import LanguageForm, LoginForm
 from learningpack.auth.session_guard import (
     LOGIN_AT_KEY,
@@ -50,7 +50,8 @@ def _login_rate() -> str:
 
 
 def _account_key() -> str:
-    return "login-account:" + normalise_email(request.form.get("email", ""))
+    # Bounded, so that a huge e-mail field cannot make a huge key in the shared storage.
+    return "login-account:" + normalise_email(request.form.get("email", ""))[:254]
 
 
 def _failed(response: Response) -> bool:
@@ -78,6 +79,7 @@ def safe_next(target: str | None) -> str | None:
     methods=["POST"],
     deduct_when=_failed,
 )
+@public
 def login() -> str | Response:
     """Show the login form and log the user in."""
     if current_user.is_authenticated:
@@ -139,6 +141,7 @@ def start_second_step(user: User, target: str | None) -> Response:
 
 
 @bp.post("/logout")
+@public
 def logout() -> Response:
     """Log out and end this user's sessions everywhere."""
     if current_user.is_authenticated:
@@ -157,6 +160,7 @@ def logout() -> Response:
 
 
 @bp.post("/sprog/<code>")
+@public
 def set_language(code: str) -> Response:
     """Switch the interface language (and remember it for the logged-in user)."""
     if code not in current_app.config["LANGUAGES"]:

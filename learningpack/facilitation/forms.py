@@ -6,10 +6,22 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired
 
-from learningpack.forms import Form, MultiCheckboxField, choices, end_not_before_start, free_text
+from learningpack.forms import (
+    Form,
+    MultiCheckboxField,
+    PlausibleDate,
+    baseline_field,
+    choices,
+    end_not_before_start,
+    fingerprint,
+    free_text,
+    max_length,
+    once_field,
+)
 from learningpack.labels import OUTCOME, SESSION_KIND
+from learningpack.models import Action, Cycle, Run
 from learningpack.privacy import NoPersonalData
 
 
@@ -18,16 +30,19 @@ class StartRunForm(Form):
         _l("Skoleår eller navn på forløbet"),
         validators=[
             DataRequired(_l("Skriv fx skoleåret, 2026/27.")),
-            Length(max=40),
+            max_length(Run.year_label),
             NoPersonalData(),
         ],
         description=_l("Fx 2026/27. Forløbet strækker sig typisk over et skoleår eller mere."),
     )
+    once = once_field()
 
 
 class SessionForm(Form):
+    once = once_field()
     held_on = DateField(
-        _l("Dato for mødet"), validators=[InputRequired(_l("Vælg den dato, mødet blev holdt."))]
+        _l("Dato for mødet"),
+        validators=[InputRequired(_l("Vælg den dato, mødet blev holdt.")), PlausibleDate()],
     )
     kind = RadioField(
         _l("Slags møde"),
@@ -50,11 +65,13 @@ class SessionForm(Form):
 
 
 class ActionForm(Form):
+    once = once_field()
+    baseline = baseline_field()
     title = StringField(
         _l("Aktionens titel"),
         validators=[
             DataRequired(_l("Giv aktionen en kort titel.")),
-            Length(max=200),
+            max_length(Action.title),
             NoPersonalData(),
         ],
     )
@@ -70,10 +87,12 @@ class ActionForm(Form):
     team_id = SelectField(_l("Team"), coerce=str, choices=[])
     owner_ids = MultiCheckboxField(_l("Ansvarlige"), coerce=int, choices=[])
     period_start = DateField(
-        _l("Periode fra"), validators=[InputRequired(_l("Vælg, hvornår aktionen starter."))]
+        _l("Periode fra"),
+        validators=[InputRequired(_l("Vælg, hvornår aktionen starter.")), PlausibleDate()],
     )
     period_end = DateField(
-        _l("Periode til"), validators=[InputRequired(_l("Vælg, hvornår aktionen slutter."))]
+        _l("Periode til"),
+        validators=[InputRequired(_l("Vælg, hvornår aktionen slutter.")), PlausibleDate()],
     )
 
     def set_choices(self, teams: list[Any], staff: list[Any]) -> None:
@@ -92,7 +111,37 @@ class ActionForm(Form):
         return ok
 
 
+def action_fingerprint(action: Action) -> str:
+    """What the action form edits, as it is saved now."""
+    return fingerprint(
+        action.title,
+        action.what,
+        action.expectation,
+        action.how_notice,
+        action.team_id,
+        sorted(u.id for u in action.owners),
+        action.period_start,
+        action.period_end,
+    )
+
+
+def follow_up_fingerprint(action: Action) -> str:
+    follow_up = action.follow_up
+    if follow_up is None:
+        return fingerprint(None)
+    return fingerprint(follow_up.outcome, follow_up.learning)
+
+
+def summary_fingerprint(cycle: Cycle) -> str:
+    return fingerprint(cycle.summary_learned, cycle.summary_keep, cycle.summary_next)
+
+
+def adaptation_fingerprint(cycle: Cycle) -> str:
+    return fingerprint(cycle.local_notes, cycle.local_questions)
+
+
 class FollowUpForm(Form):
+    baseline = baseline_field()
     outcome = RadioField(
         _l("Hvad gør vi med aktionen nu"),
         choices=choices(OUTCOME),
@@ -104,6 +153,7 @@ class FollowUpForm(Form):
 
 
 class SummaryForm(Form):
+    baseline = baseline_field()
     learned = free_text(
         _l("Hvad har vi lært"), required=_l("Skriv, hvad I har lært i modulet."), rows=5
     )
@@ -116,6 +166,7 @@ class SummaryForm(Form):
 
 
 class LocalAdaptationForm(Form):
+    baseline = baseline_field()
     notes = free_text(
         _l("Skolens lokale noter"),
         rows=6,

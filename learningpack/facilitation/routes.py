@@ -12,7 +12,14 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from learningpack import cycle as rules
-from learningpack.access import can_facilitate, can_log_on, require, role_required
+from learningpack.access import (
+    action_or_404,
+    can_facilitate,
+    can_log_on,
+    cycle_or_404,
+    require,
+    role_required,
+)
 from learningpack.content import Module, Package, get_library, split_action_suggestion
 from learningpack.extensions import db
 from learningpack.facilitation.forms import (
@@ -23,10 +30,15 @@ from learningpack.facilitation.forms import (
     StartRunForm,
     SummaryForm,
     UnlockForm,
+    action_fingerprint,
+    adaptation_fingerprint,
+    follow_up_fingerprint,
+    summary_fingerprint,
 )
-from learningpack.forms import ConfirmForm
+from learningpack.forms import ConfirmForm, is_stale
 from learningpack.models import Action, Cycle, CycleState, Outcome, Role, School, SessionKind, User
-from learningpack.queries import current_run, school_cycle, school_staff, scoped_action
+from learningpack.queries import current_run, school_staff
+from learningpack.submissions import claim_submission, locked
 
 bp = Blueprint("facilitation", __name__, url_prefix="/skole")
 
@@ -113,10 +125,7 @@ def module_page(
 
 
 def _my_cycle(slug: str) -> Cycle:
-    cycle = school_cycle(current_user.school_id, slug)
-    if cycle is None:
-        abort(404)
-    return cycle
+    return cycle_or_404(current_user, current_user.school_id, slug)
 
 
 def _leader_cycle(slug: str) -> Cycle:
@@ -136,8 +145,18 @@ def _refused(error: rules.CycleRefused) -> None:
         flash(reason, "error")
 
 
-def _apply(change: Callable[[], object], done: str, target: Response) -> Response | None:
-    """Run a rule; on success commit, confirm and go on; on refusal say why and stay."""
+def _apply(
+    change: Callable[[], object], done: str, target: Response, once: FlaskForm | None = None
+) -> Response | None:
+    """Run a rule; on success commit, confirm and go on; on refusal say why and stay.
+
+    With ``once``, the form's one-time token is claimed in the same transaction, so the same
+    form sent twice is saved once (the second time just goes on, with a note).
+    """
+    if once is not None and not claim_submission(once, current_user):
+        db.session.rollback()
+        flash(_("Formularen var allerede sendt, så den er kun gemt én gang."), "info")
+        return target
     try:
         change()
     except rules.CycleRefused as error:
@@ -149,8 +168,12 @@ def _apply(change: Callable[[], object], done: str, target: Response) -> Respons
 
 
 def _form_page(template: str, form: FlaskForm, cycle: Cycle, **context: Any) -> tuple[str, int]:
-    """A form page; 400 when it comes back with errors (the user's input is kept)."""
+    """A form page; 400 when it comes back with errors, 409 when someone else saved first
+    (the user's input is kept either way)."""
     page = render_template(template, form=form, cycle=cycle, module=module_of(cycle), **context)
+    baseline = getattr(form, "baseline", None)
+    if baseline is not None and baseline.errors:
+        return page, 409
     return page, 400 if form.errors else 200
 
 
@@ -180,6 +203,10 @@ def start() -> Any:
     form = StartRunForm()
     if not form.validate_on_submit():
         return school_overview(current_user.school, current_user, form)
+    if not claim_submission(form, current_user):
+        db.session.rollback()
+        flash(_("Formularen var allerede sendt, så den er kun gemt én gang."), "info")
+        return redirect(url_for("facilitation.school"))
     try:
         rules.start_run(
             current_user.school_id, default_package(), form.year_label.data or "", current_user
@@ -222,6 +249,7 @@ def new_session(slug: str) -> Any:
             ),
             _("Mødet er registreret."),
             _to_module(cycle, "moeder"),
+            once=form,
         )
         if done:
             return done
@@ -261,9 +289,11 @@ def new_action(slug: str) -> Any:
     if (back := _not_open(cycle)) is not None:
         return back
     form, teams, staff = _action_form(cycle)
-    if request.method == "GET" and request.args.get("forslag", "").isdigit():
+    suggestion = request.args.get("forslag", "")
+    # ASCII digits, short: "²".isdigit() is true and int() of 5,000 digits raises.
+    if request.method == "GET" and suggestion.isascii() and suggestion.isdigit():
         suggestions = module_of(cycle).action_suggestions
-        index = int(request.args["forslag"])
+        index = int(suggestion[:4])
         if index < len(suggestions):
             for name, value in split_action_suggestion(suggestions[index]).items():
                 form[name].data = value
@@ -274,6 +304,7 @@ def new_action(slug: str) -> Any:
             ),
             _("Aktionen er aftalt."),
             _to_module(cycle, "aktioner"),
+            once=form,
         )
         if done:
             return done
@@ -281,9 +312,7 @@ def new_action(slug: str) -> Any:
 
 
 def _leader_action(action_id: int) -> Action:
-    action = scoped_action(action_id, current_user)
-    if action is None:
-        abort(404)
+    action = action_or_404(current_user, action_id)
     require(can_facilitate(current_user, action.cycle.run.school_id))
     return action
 
@@ -296,7 +325,9 @@ def edit_action(action_id: int) -> Any:
     if (back := _not_open(action.cycle)) is not None:
         return back
     form, teams, staff = _action_form(action.cycle, action)
-    if form.validate_on_submit():
+    if request.method == "GET":
+        form.baseline.data = action_fingerprint(action)
+    if form.validate_on_submit() and not is_stale(form, action_fingerprint(locked(action))):
         done = _apply(
             lambda: rules.update_action(action, **_action_values(form, teams, staff)),
             _("Aktionen er gemt."),
@@ -316,7 +347,9 @@ def follow_up(action_id: int) -> Any:
         return back
     existing = action.follow_up
     form = FollowUpForm(obj=existing) if request.method == "GET" and existing else FollowUpForm()
-    if form.validate_on_submit():
+    if request.method == "GET":
+        form.baseline.data = follow_up_fingerprint(action)
+    if form.validate_on_submit() and not is_stale(form, follow_up_fingerprint(locked(action))):
         done = _apply(
             lambda: rules.record_follow_up(
                 action,
@@ -344,7 +377,8 @@ def summary(slug: str) -> Any:
         form.learned.data = cycle.summary_learned
         form.keep.data = cycle.summary_keep
         form.next_steps.data = cycle.summary_next
-    if form.validate_on_submit():
+        form.baseline.data = summary_fingerprint(cycle)
+    if form.validate_on_submit() and not is_stale(form, summary_fingerprint(locked(cycle))):
         done = _apply(
             lambda: rules.save_summary(
                 cycle,
@@ -371,7 +405,8 @@ def adaptation(slug: str) -> Any:
     if request.method == "GET":
         form.notes.data = cycle.local_notes
         form.questions.data = cycle.local_questions
-    if form.validate_on_submit():
+        form.baseline.data = adaptation_fingerprint(cycle)
+    if form.validate_on_submit() and not is_stale(form, adaptation_fingerprint(locked(cycle))):
         done = _apply(
             lambda: rules.save_local_adaptation(
                 cycle, notes=form.notes.data or "", questions=form.questions.data or ""

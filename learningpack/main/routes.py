@@ -6,12 +6,13 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from learningpack.access import start_page_for
+from learningpack.access import public, start_page_for
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@public
 def index() -> Response:
     """Send the user to their role's start page, or to the login."""
     if current_user.is_authenticated:
@@ -20,12 +21,14 @@ def index() -> Response:
 
 
 @bp.get("/tilgaengelighed")
+@public
 def accessibility() -> str:
     """The accessibility statement (tilgængelighedserklæring)."""
     return render_template("main/accessibility.html")
 
 
 @bp.get("/healthz")
+@public
 def health() -> tuple[str, int, dict[str, str]]:
     """A liveness probe for the server's supervisor."""
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}

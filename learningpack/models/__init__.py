@@ -19,6 +19,7 @@ from learningpack.models.program import (
     SessionKind,
     action_owner,
 )
+from learningpack.models.submission import FormSubmission
 from learningpack.models.types import utcnow
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "CycleSession",
     "CycleState",
     "FollowUp",
+    "FormSubmission",
     "LogEntry",
     "Outcome",
     "RecoveryCode",

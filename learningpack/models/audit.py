@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learningpack.extensions import Model, db
-from learningpack.models.people import User
+from learningpack.models.people import School, User
 from learningpack.models.types import UTCDateTime, utcnow
 
 
@@ -27,6 +27,7 @@ class AuditEvent(Model):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
+    school: Mapped[School | None] = relationship()
 
 
 def record(

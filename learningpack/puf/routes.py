@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from learningpack.access import role_required
+from learningpack.access import cycle_or_404, role_required, school_or_404
 from learningpack.content import get_library
 from learningpack.cycle import CycleRefused, unlock_out_of_order
 from learningpack.extensions import db
 from learningpack.facilitation.forms import UnlockForm
 from learningpack.facilitation.routes import module_page, school_overview
 from learningpack.models import Action, Cycle, CycleState, Role, Run, School
-from learningpack.queries import school_cycle
 from learningpack.text import danish_key
 
 bp = Blueprint("puf", __name__, url_prefix="/puf")
@@ -60,26 +59,16 @@ def overview() -> str:
     )
 
 
-def _school_or_404(school_id: int) -> School:
-    school = db.session.get(School, school_id)
-    if school is None:
-        abort(404)
-    return school
-
-
 def _school_cycle_or_404(school_id: int, slug: str) -> tuple[School, Cycle]:
-    school = _school_or_404(school_id)
-    cycle = school_cycle(school.id, slug)
-    if cycle is None:
-        abort(404)
-    return school, cycle
+    school = school_or_404(current_user, school_id)
+    return school, cycle_or_404(current_user, school.id, slug)
 
 
 @bp.get("/skoler/<int:school_id>")
 @role_required(Role.PUF)
 def school(school_id: int) -> tuple[str, int]:
     """One school's run, read-only."""
-    return school_overview(_school_or_404(school_id), current_user)
+    return school_overview(school_or_404(current_user, school_id), current_user)
 
 
 @bp.get("/skoler/<int:school_id>/modul/<slug>")

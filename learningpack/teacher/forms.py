@@ -8,13 +8,16 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired, InputRequired
 
-from learningpack.forms import Form, choices, free_text
+from learningpack.forms import Form, PlausibleDate, choices, free_text, once_field
 from learningpack.labels import ACTION_STATUS
 
 
 class LogEntryForm(Form):
+    once = once_field()
     happened_on = DateField(
-        _l("Hvornår"), default=date.today, validators=[InputRequired(_l("Vælg datoen."))]
+        _l("Hvornår"),
+        default=date.today,
+        validators=[InputRequired(_l("Vælg datoen.")), PlausibleDate()],
     )
     text = free_text(
         _l("Hvad skete der"), required=_l("Skriv kort, hvad I gjorde, og hvad der skete."), rows=4

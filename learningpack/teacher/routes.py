@@ -4,27 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from learningpack import cycle as rules
-from learningpack.access import can_log_on, require, role_required
+from learningpack.access import action_or_404, can_log_on, require, role_required
 from learningpack.content import get_library
 from learningpack.extensions import db
 from learningpack.labels import ACTION_STATUS
 from learningpack.models import Action, ActionStatus, CycleState, Role
-from learningpack.queries import current_run, my_actions, scoped_action
+from learningpack.queries import current_run, my_actions
+from learningpack.submissions import claim_submission
 from learningpack.teacher.forms import LogEntryForm, StatusForm
 
 bp = Blueprint("teacher", __name__, url_prefix="/mine-aktioner")
 
 
 def _loggable_action(action_id: int) -> Action:
-    action = scoped_action(action_id, current_user)
-    if action is None:
-        abort(404)
+    action = action_or_404(current_user, action_id)
     require(can_log_on(current_user, action))
     return action
 
@@ -63,6 +62,10 @@ def log_entry(action_id: int) -> Any:
         return _back(action)
     form = LogEntryForm()
     if form.validate_on_submit():
+        if not claim_submission(form, current_user):
+            db.session.rollback()
+            flash(_("Formularen var allerede sendt, så den er kun gemt én gang."), "info")
+            return _back(action)
         try:
             rules.add_log_entry(
                 action,

@@ -1,0 +1,1 @@
+"""PUF's read-only search in the audit log (revisionslog)."""

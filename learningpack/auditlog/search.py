@@ -1,0 +1,162 @@
+"""Searching the audit log: by person, school, verb and date range; one page at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, String, cast, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from learningpack.extensions import db
+from learningpack.models import AuditEvent, User
+
+PAGE_SIZE = 50
+LOCAL = ZoneInfo("Europe/Copenhagen")
+
+# The verbs the app writes, in words. Unknown verbs (from a newer part of the app) show as-is.
+VERB_LABELS: dict[str, LazyString] = {
+    "login": _l("Logget ind"),
+    "login_failed": _l("Mislykket login"),
+    "login_throttled": _l("Login blokeret efter for mange forsøg"),
+    "logout": _l("Logget ud"),
+    "access_denied": _l("Adgang nægtet"),
+    "role_changed": _l("Rolle ændret"),
+    "cycle_unlocked_override": _l("Modul åbnet uden for rækkefølgen"),
+    "school_exported": _l("Skolens data eksporteret"),
+    "run_started": _l("Forløb startet"),
+    "cycle_completed": _l("Modul afsluttet"),
+    "cycle_reopened": _l("Modul genåbnet"),
+}
+
+
+OBJECT_LABELS: dict[str, LazyString] = {
+    "User": _l("Bruger"),
+    "School": _l("Skole"),
+    "Run": _l("Forløb"),
+    "Cycle": _l("Modul"),
+    "Action": _l("Aktion"),
+    "Team": _l("Team"),
+}
+DETAIL_LABELS: dict[str, LazyString] = {
+    "email": _l("e-mail"),
+    "reason": _l("begrundelse"),
+    "path": _l("side"),
+    "method": _l("metode"),
+    "module": _l("modul"),
+    "package": _l("pakke"),
+    "year": _l("forløb"),
+    "address": _l("adresse"),
+    "size": _l("bytes"),
+}
+
+
+def object_label(kind: str) -> str:
+    label = OBJECT_LABELS.get(kind)
+    return str(label) if label is not None else kind
+
+
+def verb_label(verb: str) -> str:
+    label = VERB_LABELS.get(verb)
+    return str(label) if label is not None else verb
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    person: str = ""
+    school_id: int | None = None
+    verb: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    events: Sequence[AuditEvent]
+    total: int
+    page: int
+    pages: int
+
+    @property
+    def first(self) -> int:
+        return 0 if not self.total else (self.page - 1) * PAGE_SIZE + 1
+
+    @property
+    def last(self) -> int:
+        return min(self.page * PAGE_SIZE, self.total)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def local_day_start(day: date) -> datetime:
+    """Midnight in Denmark on that day, in UTC (the log stores UTC)."""
+    return datetime.combine(day, time.min, tzinfo=LOCAL).astimezone(UTC)
+
+
+def _conditions(query: AuditQuery) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    person = query.person.strip().lower()
+    if person:
+        pattern = _like(person)
+        matching_users = select(User.id).where(
+            or_(
+                func.lower(User.name).like(pattern, escape="\\"),
+                User.email.like(pattern, escape="\\"),
+            )
+        )
+        conditions.append(
+            or_(
+                AuditEvent.actor_id.in_(matching_users),
+                # Failed logins of unknown addresses have no actor: the address is in the detail.
+                func.lower(cast(AuditEvent.detail, String)).like(pattern, escape="\\"),
+            )
+        )
+    if query.school_id is not None:
+        conditions.append(AuditEvent.school_id == query.school_id)
+    if query.verb:
+        conditions.append(AuditEvent.verb == query.verb)
+    if query.date_from is not None:
+        conditions.append(AuditEvent.at >= local_day_start(query.date_from))
+    if query.date_to is not None:
+        conditions.append(AuditEvent.at < local_day_start(query.date_to + timedelta(days=1)))
+    return conditions
+
+
+def search_audit_log(query: AuditQuery) -> AuditPage:
+    """One page of matching events, newest first, with the total (two queries)."""
+    conditions = _conditions(query)
+    total = int(db.session.scalar(select(func.count(AuditEvent.id)).where(*conditions)) or 0)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, query.page), pages)
+    events = list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(*conditions)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+            .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.school))
+        )
+    )
+    return AuditPage(events=events, total=total, page=page, pages=pages)
+
+
+def known_verbs() -> list[str]:
+    """Every verb in the log or in our labels, for the filter."""
+    present = set(db.session.scalars(select(AuditEvent.verb).distinct()))
+    return sorted(present | set(VERB_LABELS), key=verb_label)
+
+
+def detail_items(event: AuditEvent) -> list[tuple[str, Any]]:
+    """The event's details for display (the log never holds secrets)."""
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    return sorted((str(DETAIL_LABELS.get(str(k), k)), v) for k, v in detail.items())

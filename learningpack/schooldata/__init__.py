@@ -1,0 +1,1 @@
+"""A school's data export (ZIP of CSVs) for its leader and for PUF."""
