@@ -1,7 +1,7 @@
 """The data model (DESIGN.md §4)."""
 
-from learningpack.models.api import ApiToken
 from learningpack.models.accounts import AccountToken, RecoveryCode, TokenKind
+from learningpack.models.api import ApiToken
 from learningpack.models.audit import AuditEvent
 from learningpack.models.bank import Resource, ResourceCategory, ResourceStatus
 from learningpack.models.people import Role, School, Team, User, normalise_email, team_member

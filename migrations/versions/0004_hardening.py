@@ -1,7 +1,7 @@
 """hardening: one-time form tokens
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-27 01:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0004'
-down_revision = '0001'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

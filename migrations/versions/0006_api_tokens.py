@@ -1,7 +1,7 @@
 """api tokens: per-PUF-user bearer tokens for the read-only JSON API
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-27 01:50:00
 
 Only the SHA-256 of a token is stored, with its first characters to tell tokens apart.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "0006"
-down_revision = "0002"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
