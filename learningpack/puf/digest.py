@@ -96,7 +96,7 @@ def _fill(schools: Sequence[SchoolLearnings]) -> None:
     by_cycle = {s.cycle_id: s for s in schools}
     if not by_cycle:
         return
-    for row in db.session.execute(
+    for summary in db.session.execute(
         select(
             Cycle.id,
             Cycle.state,
@@ -106,9 +106,9 @@ def _fill(schools: Sequence[SchoolLearnings]) -> None:
             Cycle.summary_next,
         ).where(Cycle.id.in_(list(by_cycle)))
     ):
-        s = by_cycle[row[0]]
-        s.state, s.completed_at = str(row[1]), row[2]
-        s.summary_learned, s.summary_keep, s.summary_next = row[3], row[4], row[5]
+        s = by_cycle[summary[0]]
+        s.state, s.completed_at = str(summary[1]), summary[2]
+        s.summary_learned, s.summary_keep, s.summary_next = summary[3], summary[4], summary[5]
     for row in db.session.execute(
         select(
             Action.cycle_id, Action.title, FollowUp.outcome, FollowUp.learning, FollowUp.recorded_at

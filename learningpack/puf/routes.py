@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import force_locale, to_user_timezone
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -121,7 +121,10 @@ def overview() -> tuple[str, int]:
         series=series,
         swatch=swatch,
         state_order=STATE_ORDER,
-        state_label=state_label,
+        # Translated once per page, not once per cell (250 cells).
+        labels={key: state_label(key) for key in STATE_ORDER},
+        cell_actions=_("Aktioner: %(num)d (%(done)d gennemført)"),
+        cell_sessions=_("Møder: %(num)d"),
         total_schools=len(rows),
     )
     return page, 400 if form.errors else 200
