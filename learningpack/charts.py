@@ -31,8 +31,8 @@ class Bar:
     values: Sequence[int]  # one per series, in the series' order
 
 
-WIDTH = 480
-LABEL_HEIGHT = 20
+WIDTH = 360
+LABEL_HEIGHT = 19
 BAR_HEIGHT = 26
 GAP = 14
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'DejaVu Sans', sans-serif"
@@ -59,7 +59,7 @@ def stacked_bars(
         top = index * row
         total = sum(bar.values)
         parts.append(
-            f'<text x="0" y="{top + LABEL_HEIGHT - 6}" font-size="14" font-weight="600" '
+            f'<text x="0" y="{top + LABEL_HEIGHT - 6}" font-size="13" font-weight="600" '
             f'fill="#1c2430">{_attr(bar.label)}</text>'
         )
         y = top + LABEL_HEIGHT

@@ -21,23 +21,23 @@ PHASES = list(CyclePhase)
 def insert_schools(
     package: Package, count: int, *, now: datetime | None = None, prefix: str = "Bulkskole"
 ) -> list[int]:
-    """``count`` schools; most with a run at a spread of progress, every tenth not started."""
+    """``count`` schools; most with a run at a spread of progress, every tenth not started.
+
+    Returns the new schools' ids.
+    """
     now = now or datetime.now(UTC)
-    first = (db.session.scalar(select(db.func.max(School.id))) or 0) + 1
-    ids = list(range(first, first + count))
+    # No explicit ids: PostgreSQL's sequences stay right for rows the test adds afterwards.
+    names = [f"{prefix} {n:05d}" for n in range(1, count + 1)]
     db.session.execute(
         insert(School),
-        [
-            {"id": i, "name": f"{prefix} {i:05d}", "district": DISTRICTS[i % len(DISTRICTS)]}
-            for i in ids
-        ],
+        [{"name": name, "district": DISTRICTS[n % len(DISTRICTS)]} for n, name in enumerate(names)],
     )
-    started = [i for i in ids if i % 10 != 0]
+    ids = sorted(db.session.scalars(select(School.id).where(School.name.in_(names))))
+    started = [i for n, i in enumerate(ids, start=1) if n % 10 != 0]
     db.session.execute(
         insert(Run),
         [
             {
-                "id": i,
                 "school_id": i,
                 "package_slug": package.slug,
                 "year_label": "2026/27",
@@ -45,6 +45,9 @@ def insert_schools(
             }
             for i in started
         ],
+    )
+    run_of = dict(
+        db.session.execute(select(Run.school_id, Run.id).where(Run.school_id.in_(started))).all()
     )
     cycles = []
     modules = len(package.modules)
@@ -62,7 +65,7 @@ def insert_schools(
             recorded = state != CycleState.LOCKED
             cycles.append(
                 {
-                    "run_id": i,
+                    "run_id": run_of[i],
                     "module_slug": module.slug,
                     "position": p,
                     "state": state,

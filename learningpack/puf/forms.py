@@ -27,6 +27,14 @@ class _GetForm(Form):
         return f.default if f.errors else f.data
 
 
+class _Range(NumberRange):
+    """NumberRange that leaves a value that is not a number to the field's own message."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data is not None:
+            super().__call__(form, field)
+
+
 def _check_choice(field: Any, what: Any) -> None:
     if field.data and field.data not in {value for value, _label in field.choices}:
         raise ValidationError(
@@ -44,7 +52,7 @@ class OverviewFilterForm(_GetForm):
         default=DEFAULT_STALLED_DAYS,
         validators=[
             Optional(),
-            NumberRange(
+            _Range(
                 min=1,
                 max=MAX_DAYS,
                 message=_l("Skriv et antal dage mellem 1 og %(max)d.", max=MAX_DAYS),
@@ -56,7 +64,7 @@ class OverviewFilterForm(_GetForm):
         default=1,
         validators=[
             Optional(),
-            NumberRange(min=1, message=_l("Sidetallet skal være 1 eller mere.")),
+            _Range(min=1, message=_l("Sidetallet skal være 1 eller mere.")),
         ],
     )
 
@@ -90,7 +98,7 @@ class DigestFilterForm(_GetForm):
         default=1,
         validators=[
             Optional(),
-            NumberRange(min=1, message=_l("Sidetallet skal være 1 eller mere.")),
+            _Range(min=1, message=_l("Sidetallet skal være 1 eller mere.")),
         ],
     )
 

@@ -149,6 +149,7 @@ class SchoolRow:
 class Filters:
     district: str = ""
     module: int | None = None  # a module's position; None: every module
+    module_slug: str = ""
     state: str = ""
     stalled: bool = False
     days: int = DEFAULT_STALLED_DAYS
@@ -158,7 +159,7 @@ class Filters:
         """The filters as URL query arguments (for links that keep them)."""
         values: dict[str, object] = {
             "omraade": self.district,
-            "modul": self.module or "",
+            "modul": self.module_slug,
             "status": self.state,
             "staa": "1" if self.stalled else "",
             "dage": self.days if self.days != DEFAULT_STALLED_DAYS else "",
@@ -171,7 +172,7 @@ class Filters:
         """The filters for the audit log."""
         return {
             "district": self.district,
-            "module": self.module,
+            "module": self.module_slug,
             "state": self.state,
             "stalled": self.stalled,
             "days": self.days,

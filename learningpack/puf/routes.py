@@ -71,6 +71,7 @@ def _overview_filters(package: Package, districts: list[str]) -> tuple[OverviewF
     filters = Filters(
         district=form.known("omraade") or "",
         module=module,
+        module_slug=slug or "",
         state=form.known("status") or "",
         stalled=bool(form.staa.data),
         days=form.known("dage") or form.dage.default,
