@@ -121,8 +121,10 @@ def _fill(schools: Sequence[SchoolLearnings]) -> None:
 
 
 def build_digest(
-    package: Package, module_slug: str, district: str, page: int, per_page: int = PER_PAGE
+    package: Package, module_slug: str, district: str, page: int, per_page: int | None = None
 ) -> Digest:
+    """One page of schools with their learnings in the module, and the totals over all pages."""
+    per_page = per_page or PER_PAGE
     found = _with_something(package, module_slug, district)
     pages = max(1, math.ceil(len(found) / per_page))
     page = min(max(1, page), pages)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from learningpack.access import role_required
 from learningpack.charts import Bar, Series, stacked_bars, swatch
 from learningpack.content import Package
-from learningpack.cycle import CycleRefused, unlock_out_of_order
+from learningpack.cycle import CycleRefused, lock_reason, unlock_out_of_order
 from learningpack.exports import Cell, csv_lines, xlsx_bytes
 from learningpack.extensions import db
 from learningpack.facilitation.forms import UnlockForm
@@ -360,6 +360,7 @@ def school(school_id: int) -> str:
         modules=modules,
         state_of=lambda c: c.phase if c.state == CycleState.ACTIVE else c.state,
         state_label=state_label,
+        lock_reason=lock_reason,
     )
 
 
