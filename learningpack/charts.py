@@ -59,7 +59,7 @@ def stacked_bars(
         top = index * row
         total = sum(bar.values)
         parts.append(
-            f'<text x="0" y="{top + LABEL_HEIGHT - 6}" font-size="13" font-weight="600" '
+            f'<text x="0" y="{top + LABEL_HEIGHT - 6}" font-size="12" font-weight="600" '
             f'fill="#1c2430">{_attr(bar.label)}</text>'
         )
         y = top + LABEL_HEIGHT
