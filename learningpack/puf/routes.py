@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, to_user_timezone
+from flask_babel import force_locale, get_translations, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -103,6 +103,21 @@ def _chart(package: Package, overview: Overview) -> tuple[Any, list[Series]]:
     return svg, series
 
 
+def _cell_patterns() -> dict[str, dict[bool, str]]:
+    """The cells' plural messages as patterns, looked up once per page: ``{n == 1: pattern}``.
+
+    The overview shows 250 cells; a catalogue look-up for each was a good part of its time.
+    """
+    t = get_translations()
+    return {
+        "cell_actions": {
+            n == 1: t.ungettext("%(num)d aktion", "%(num)d aktioner", n) for n in (1, 2)
+        },
+        "cell_done": {n == 1: t.ugettext("%(num)d gennemført") for n in (1, 2)},
+        "cell_sessions": {n == 1: t.ungettext("%(num)d møde", "%(num)d møder", n) for n in (1, 2)},
+    }
+
+
 @bp.get("/")
 @role_required(Role.PUF)
 def overview() -> tuple[str, int]:
@@ -124,8 +139,7 @@ def overview() -> tuple[str, int]:
         state_order=STATE_ORDER,
         # Translated once per page, not once per cell (250 cells).
         labels={key: state_label(key) for key in STATE_ORDER},
-        cell_actions=_("Aktioner: %(num)d (%(done)d gennemført)"),
-        cell_sessions=_("Møder: %(num)d"),
+        **_cell_patterns(),
         total_schools=len(rows),
     )
     return page, 400 if form.errors else 200
