@@ -74,9 +74,9 @@ def school_names(page: str) -> list[str]:
 
 
 def total(page: str, state: str, module: int) -> int:
-    found = re.search(rf'data-state="{state}" data-module="{module}">(\d+)<', page)
+    found = re.search(rf'data-state="{state}" data-module="{module}">([\d.]+)<', page)
     assert found, (state, module)
-    return int(found.group(1))
+    return int(found.group(1).replace(".", ""))  # Danish thousands separator
 
 
 def test_every_school_in_danish_order(puf_client: FlaskClient) -> None:
