@@ -134,3 +134,27 @@ def test_drill_down_of_a_school_that_has_not_started(puf_client: FlaskClient) ->
     assert anker is not None
     page = page_of(puf_client.get(f"/puf/skoler/{anker.id}"))
     assert "Skolen har ikke startet læringspakken endnu." in page
+
+
+def test_drill_down_lists_earlier_runs(
+    puf_client: FlaskClient, world: World, package: Package
+) -> None:
+    from datetime import UTC, datetime
+
+    from learningpack.extensions import db
+    from learningpack.models import Run
+
+    db.session.add(
+        Run(
+            school_id=world.school.id,
+            package_slug=package.slug,
+            year_label="2024/25",
+            started_at=datetime(2024, 8, 12, tzinfo=UTC),
+            completed_at=datetime(2025, 6, 20, tzinfo=UTC),
+        )
+    )
+    page = page_of(puf_client.get(f"/puf/skoler/{world.school.id}"))
+    assert "Forløb 2026/27" in page.split("Tidligere forløb", 1)[0]  # the newest run in full
+    earlier = page.split("Tidligere forløb", 1)[1]
+    assert "Forløb 2024/25, startet 12. aug. 2024." in earlier
+    assert "Hele forløbet er gennemført 20. jun. 2025." in earlier

@@ -33,7 +33,7 @@ from learningpack.puf.overview import (
     load_rows,
     state_label,
 )
-from learningpack.puf.school import load_school_run
+from learningpack.puf.school import load_school_runs
 from learningpack.queries import school_cycle
 from learningpack.text import danish_key
 
@@ -362,14 +362,16 @@ def _school_or_404(school_id: int) -> School:
 @role_required(Role.PUF)
 def school(school_id: int) -> str:
     """One school, read-only: its run and every module's sessions, actions, logs and summary."""
-    school = _school_or_404(school_id)
     package = default_package()
-    run = load_school_run(school.id, package)
+    runs = load_school_runs(school_id, package)
+    run = runs[0] if runs else None
+    school = run.school if run is not None else _school_or_404(school_id)
     modules = {m.slug: m for m in package.modules}
     return render_template(
         "puf/school.html",
         school=school,
         run=run,
+        earlier_runs=runs[1:],
         package=package,
         modules=modules,
         state_of=lambda c: c.phase if c.state == CycleState.ACTIVE else c.state,

@@ -10,25 +10,28 @@ from learningpack.extensions import db
 from learningpack.models import Action, Cycle, CycleSession, LogEntry, Run
 
 
-def load_school_run(school_id: int, package: Package) -> Run | None:
-    """The school's newest run of the package, its cycles, sessions, actions, logs, follow-ups.
+def load_school_runs(school_id: int, package: Package) -> list[Run]:
+    """The school's runs of the package, newest first, with cycles, sessions, actions, logs and
+    follow-ups.
 
-    Six SELECTs whatever the size: the run, then one SELECT-IN per collection.
+    Five SELECTs whatever the size: the runs with their school, then one SELECT-IN per
+    collection (owners, team and follow-up are joined to the actions).
     """
-    return db.session.scalar(
+    statement = (
         select(Run)
         .where(Run.school_id == school_id, Run.package_slug == package.slug)
         .order_by(Run.started_at.desc(), Run.id.desc())
-        .limit(1)
         .options(
+            joinedload(Run.school),
             selectinload(Run.cycles).options(
                 selectinload(Cycle.sessions).joinedload(CycleSession.facilitator),
                 selectinload(Cycle.actions).options(
                     joinedload(Action.team),
                     joinedload(Action.follow_up),
-                    selectinload(Action.owners),
+                    joinedload(Action.owners),
                     selectinload(Action.log_entries).joinedload(LogEntry.author),
                 ),
-            )
+            ),
         )
     )
+    return list(db.session.scalars(statement).unique())
