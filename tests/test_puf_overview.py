@@ -237,3 +237,18 @@ def test_chart_escapes_text() -> None:
     tree = ET.fromstring(str(svg))
     assert tree.find(f"{SVG}title").text == "<Titel & co>"  # type: ignore[union-attr]
     assert "<b>" not in str(svg) and "<i>" not in str(svg)
+
+
+def test_pages_in_english(puf_client: FlaskClient, world: World) -> None:
+    assert puf_client.post("/sprog/en", data={"back": "/puf/"}).status_code == 302
+    page = page_of(puf_client.get("/puf/?dage=abc"))
+    assert "A filter could not be used" in page and "Enter a whole number." in page
+    assert "Schools per module and state" in page and "Agreeing actions" in page
+    assert "1 action<" in page and "1 session<" in page and "0 done<" in page
+    digest = page_of(puf_client.get("/puf/laering"))
+    assert "Learnings across schools" in digest
+    school = page_of(puf_client.get(f"/puf/skoler/{world.school.id}"))
+    assert "Sessions, actions and follow-up in module 1" in school
+    # Exports stay Danish whatever the user's language (headers and values alike).
+    body = puf_client.get("/puf/oversigt.csv").data.decode("utf-8-sig")
+    assert body.startswith("Skole;Område;") and "Ikke startet" in body
