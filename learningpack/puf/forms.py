@@ -49,6 +49,7 @@ class OverviewFilterForm(_GetForm):
     staa = BooleanField(_l("Kun skoler, der er gået i stå"))
     dage = IntegerField(
         _l("Gået i stå: ingen aktivitet i mindst (dage)"),
+        description=_l("Skoler, der ikke har startet forløbet, tælles ikke som gået i stå."),
         default=DEFAULT_STALLED_DAYS,
         validators=[
             Optional(),
