@@ -196,7 +196,7 @@ def _overview_export_rows(package: Package, overview: Overview) -> Iterator[list
 
 def _overview_for_export() -> tuple[Package, OverviewFilterForm, Filters, Overview]:
     package = default_package()
-    rows = load_rows(package)
+    rows = load_rows(package, full=True)
     form, filters = _overview_filters(package, districts_of(rows))
     result = build_overview(rows, filters, len(package.modules))
     return package, form, filters, result
