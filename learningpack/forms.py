@@ -41,6 +41,7 @@ _WTFORMS_MESSAGES = {
         "Mellem %(min)d og %(max)d tegn."
     ),
     "Invalid email address.": _l("Skriv en gyldig e-mailadresse."),
+    "Not a valid integer value.": _l("Skriv et helt tal."),
 }
 
 

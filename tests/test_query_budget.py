@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 
 from learningpack.demo import seed_demo
 from learningpack.extensions import db
-from learningpack.models import Action, User
+from learningpack.models import Action, School, User
 
 BUDGET = 8
 
@@ -46,7 +46,10 @@ def login_as(client: FlaskClient, email: str) -> None:
 
 PAGES = [
     ("puf@demo.dk", "/puf/"),
+    ("puf@demo.dk", "/puf/?modul=foraeldremoeder&status=active&staa=1&dage=5"),
     ("puf@demo.dk", "/puf/skoler/1"),
+    ("puf@demo.dk", "/puf/laering"),
+    ("puf@demo.dk", "/puf/laering?omraade=Nord&modul=faellesskab"),
     ("puf@demo.dk", "/puf/skoler/1/modul/foraeldremoeder"),
     ("puf@demo.dk", "/puf/api-noegler/"),
     ("puf@demo.dk", "/puf/revisionslog/"),
@@ -118,3 +121,24 @@ def test_page_stays_within_the_query_budget_as_data_grows(
     large = queries_for(client, url)
     assert small <= BUDGET, f"{url}: {small} queries"
     assert large == small, f"{url}: {small} queries on small data, {large} on large"
+
+
+@pytest.mark.parametrize(
+    "url", ["/puf/", "/puf/?omraade=Nord&status=locked&side=2", "/puf/laering"]
+)
+def test_puf_overview_queries_do_not_grow_from_5_to_500_schools(
+    app: Flask, package: Any, url: str
+) -> None:
+    """DESIGN.md §8: the overview reads cycle rows, so 100 times the schools, the same queries."""
+    from tests.bulk import insert_schools
+
+    seed_demo(package, schools=5)
+    db.session.commit()
+    client = app.test_client()
+    login_as(client, "puf@demo.dk")
+    small = queries_for(client, url)
+    insert_schools(package, 495)
+    assert db.session.scalar(select(db.func.count(School.id))) == 500
+    large = queries_for(client, url)
+    assert small <= BUDGET, f"{url}: {small} queries"
+    assert large == small, f"{url}: {small} queries with 5 schools, {large} with 500"

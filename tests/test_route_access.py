@@ -69,6 +69,11 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "teacher.log_entry": (STAFF, frozenset({"action_id"})),
     "teacher.set_status": (STAFF, frozenset({"action_id"})),
     "puf.overview": (PUF, frozenset()),
+    "puf.overview_csv": (PUF, frozenset()),
+    "puf.overview_xlsx": (PUF, frozenset()),
+    "puf.digest": (PUF, frozenset()),
+    "puf.digest_csv": (PUF, frozenset()),
+    "puf.digest_xlsx": (PUF, frozenset()),
     "puf.school": (PUF, frozenset({"school_id"})),
     "puf.module": (PUF, frozenset({"school_id"})),
     "puf.unlock": (PUF, frozenset({"school_id"})),
@@ -154,6 +159,11 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("teacher.log_entry", "POST"): row(LOGIN, 400, 400, NOT_ON, 403),
     ("teacher.set_status", "POST"): row(LOGIN, 302, 302, NOT_ON, 403),  # bad status: a flash
     ("puf.overview", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.overview_csv", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.overview_xlsx", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.digest", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.digest_csv", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.digest_xlsx", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.school", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.module", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.unlock", "POST"): row(LOGIN, 403, 403, 403, 400),  # no reason given

@@ -1,74 +1,380 @@
-"""PUF's overview of every school's progress."""
+"""PUF's view across all schools: overview, drill-down, learnings digest and exports."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_translations, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from learningpack.access import cycle_or_404, role_required, school_or_404
-from learningpack.content import get_library
-from learningpack.cycle import CycleRefused, unlock_out_of_order
+from learningpack.charts import Bar, Series, stacked_bars, swatch
+from learningpack.content import Package
+from learningpack.cycle import CycleRefused, lock_reason, unlock_out_of_order
+from learningpack.exports import Cell, csv_lines, xlsx_bytes
 from learningpack.extensions import db
 from learningpack.facilitation.forms import UnlockForm
-from learningpack.facilitation.routes import module_page, school_overview
-from learningpack.models import Action, Cycle, CycleState, Role, Run, School
+from learningpack.facilitation.routes import default_package, module_page
+from learningpack.labels import label
+from learningpack.models import CycleState, Role, School
+from learningpack.models.audit import record
+from learningpack.puf import digest as digests
+from learningpack.puf.forms import DigestFilterForm, OverviewFilterForm
+from learningpack.puf.overview import (
+    STATE_ORDER,
+    Filters,
+    Overview,
+    build_overview,
+    districts_of,
+    load_rows,
+    state_label,
+)
+from learningpack.puf.school import load_school_runs
 from learningpack.text import danish_key
 
 bp = Blueprint("puf", __name__, url_prefix="/puf")
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Colours of the chart's segments, from "not started" (white) to "completed" (green). Text on
+# each segment and each segment against white meet WCAG's contrast minimums.
+SEGMENT_COLOURS = {
+    "not_started": ("#ffffff", "#1c2430", "#4a5562"),
+    "locked": ("#c9d1db", "#1c2430", ""),
+    "input": ("#f3c45a", "#1c2430", ""),
+    "actions": ("#d9822b", "#1c2430", ""),
+    "trying": ("#3f7fbf", "#ffffff", ""),
+    "follow_up": ("#1d3f72", "#ffffff", ""),
+    "ready": ("#5b3a8c", "#ffffff", ""),
+    "completed": ("#17542f", "#ffffff", ""),
+}
+
+
+def _local_date(value: Any) -> Any:
+    return to_user_timezone(value).date() if value is not None else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Overview
+
+
+def _overview_filters(package: Package, districts: list[str]) -> tuple[OverviewFilterForm, Filters]:
+    form = OverviewFilterForm(package, districts, formdata=request.args)
+    form.validate()
+    slug = form.known("modul")
+    module = package.module(slug).position if slug else None
+    filters = Filters(
+        district=form.known("omraade") or "",
+        module=module,
+        module_slug=slug or "",
+        state=form.known("status") or "",
+        stalled=bool(form.staa.data),
+        days=form.known("dage") or form.dage.default,
+        page=form.known("side") or 1,
+    )
+    return form, filters
+
+
+def _chart(package: Package, overview: Overview) -> tuple[Any, list[Series]]:
+    series = [Series(key, state_label(key), *SEGMENT_COLOURS[key]) for key in STATE_ORDER]
+    bars = [
+        Bar(
+            f"{t.position}. {package.module_at(t.position).title}",
+            [t.by_state[key] for key in STATE_ORDER],
+        )
+        for t in overview.module_totals
+    ]
+    svg = stacked_bars(
+        "status-chart",
+        _("Skolernes status pr. modul"),
+        _(
+            "Vandrette søjler, én pr. modul, delt efter hvor mange af de %(num)d skoler der er "
+            "ikke startet, låst, i gang i hver fase eller afsluttet. Tallene står i tabellen.",
+            num=len(overview.matching),
+        ),
+        series,
+        bars,
+    )
+    return svg, series
+
+
+def _cell_patterns() -> dict[str, dict[bool, str]]:
+    """The cells' plural messages as patterns, looked up once per page: ``{n == 1: pattern}``.
+
+    The overview shows 250 cells; a catalogue look-up for each was a good part of its time.
+    """
+    t = get_translations()
+    return {
+        "cell_actions": {
+            n == 1: t.ungettext("%(num)d aktion", "%(num)d aktioner", n) for n in (1, 2)
+        },
+        "cell_done": {n == 1: t.ugettext("%(num)d gennemført") for n in (1, 2)},
+        "cell_sessions": {n == 1: t.ungettext("%(num)d møde", "%(num)d møder", n) for n in (1, 2)},
+    }
+
 
 @bp.get("/")
 @role_required(Role.PUF)
-def overview() -> str:
-    """Every school with its open module, actions and last activity."""
-    schools = sorted(db.session.scalars(select(School)), key=lambda s: danish_key(s.name))
-    open_cycles = db.session.execute(
-        select(
-            Run.school_id,
-            Cycle.module_slug,
-            Cycle.position,
-            Cycle.last_activity_at,
-            Run.package_slug,
-        )
-        .join(Run, Run.id == Cycle.run_id)
-        .where(Cycle.state == CycleState.ACTIVE)
-        .order_by(Cycle.position)
-    ).all()
-    action_counts = dict(
-        db.session.execute(
-            select(Run.school_id, func.count(Action.id))
-            .join(Cycle, Cycle.run_id == Run.id)
-            .join(Action, Action.cycle_id == Cycle.id)
-            .group_by(Run.school_id)
-        ).all()
-    )
-    library = get_library()
-    open_by_school: dict[int, list] = {}
-    for row in open_cycles:
-        module = library.package(row.package_slug).module(row.module_slug)
-        open_by_school.setdefault(row.school_id, []).append((module, row.last_activity_at))
-    return render_template(
+def overview() -> tuple[str, int]:
+    """Every school × every module with its state, totals, chart and filters."""
+    package = default_package()
+    rows = load_rows(package)
+    form, filters = _overview_filters(package, districts_of(rows))
+    result = build_overview(rows, filters, len(package.modules))
+    chart, series = _chart(package, result)
+    page = render_template(
         "puf/overview.html",
-        schools=schools,
-        open_by_school=open_by_school,
-        action_counts=action_counts,
+        form=form,
+        filters=filters,
+        overview=result,
+        package=package,
+        chart=chart,
+        series=series,
+        swatch=swatch,
+        state_order=STATE_ORDER,
+        # Translated once per page, not once per cell (250 cells).
+        labels={key: state_label(key) for key in STATE_ORDER},
+        **_cell_patterns(),
+        total_schools=len(rows),
     )
+    return page, 400 if form.errors else 200
 
 
-def _school_cycle_or_404(school_id: int, slug: str) -> tuple[School, Cycle]:
-    school = school_or_404(current_user, school_id)
-    return school, cycle_or_404(current_user, school.id, slug)
+OVERVIEW_HEADER = (
+    "Skole",
+    "Område",
+    "Modul nr.",
+    "Modul",
+    "Status",
+    "Aktioner aftalt",
+    "Aktioner gennemført",
+    "Møder",
+    "Logninger",
+    "Opsamlinger",
+    "Modul åbnet",
+    "Modul afsluttet",
+    "Seneste aktivitet i modulet",
+    "Dage i modulet",
+    "Dage uden aktivitet (skolen)",
+    "Gået i stå",
+)
+
+
+def _overview_export_rows(package: Package, overview: Overview) -> Iterator[list[Cell]]:
+    """One row per school × module shown (a school that has not started: one row per module)."""
+    now = overview.now
+    for row in overview.matching:
+        idle = row.days_idle(now)
+        stalled = _("Ja") if row.is_stalled(now, overview.stalled_days) else _("Nej")
+        for position in overview.modules:
+            cell = row.cell(position)
+            days = (now - cell.opened_at).days if cell.is_active and cell.opened_at else None
+            yield [
+                row.name,
+                row.district,
+                position,
+                package.module_at(position).title,
+                state_label(cell.state),
+                cell.action_count,
+                cell.done_action_count,
+                cell.session_count,
+                cell.log_entry_count,
+                cell.follow_up_count,
+                _local_date(cell.opened_at),
+                _local_date(cell.completed_at),
+                _local_date(cell.last_activity_at),
+                days,
+                idle,
+                stalled,
+            ]
+
+
+def _overview_for_export() -> tuple[Package, OverviewFilterForm, Filters, Overview]:
+    package = default_package()
+    rows = load_rows(package, full=True)
+    form, filters = _overview_filters(package, districts_of(rows))
+    result = build_overview(rows, filters, len(package.modules))
+    return package, form, filters, result
+
+
+def _audit_export(what: str, fmt: str, filters: dict[str, Any], rows: int) -> None:
+    record("export", actor=current_user, what=what, format=fmt, filters=filters, rows=rows)
+    db.session.commit()
+
+
+def _download(body: Any, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/oversigt.csv")
+@role_required(Role.PUF)
+def overview_csv() -> Any:
+    """The overview's schools (every page, current filters) as CSV for Excel."""
+    package, form, filters, result = _overview_for_export()
+    if form.errors:
+        return overview()
+    with force_locale("da"):
+        rows = list(_overview_export_rows(package, result))
+    _audit_export("overview", "csv", filters.describe(), len(rows))
+    return _download(csv_lines(OVERVIEW_HEADER, rows), "text/csv", "skoleoversigt.csv")
+
+
+@bp.get("/oversigt.xlsx")
+@role_required(Role.PUF)
+def overview_xlsx() -> Any:
+    """The overview's schools (every page, current filters) as an Excel workbook."""
+    package, form, filters, result = _overview_for_export()
+    if form.errors:
+        return overview()
+    with force_locale("da"):
+        rows = list(_overview_export_rows(package, result))
+    _audit_export("overview", "xlsx", filters.describe(), len(rows))
+    return _download(xlsx_bytes("Skoleoversigt", OVERVIEW_HEADER, rows), XLSX, "skoleoversigt.xlsx")
+
+
+# ---------------------------------------------------------------------------------------------
+# Learnings digest
+
+
+def _districts() -> list[str]:
+    names = db.session.scalars(select(School.district).distinct())
+    return sorted((d for d in names if d), key=danish_key)
+
+
+def _digest_filters(package: Package) -> tuple[DigestFilterForm, str, str, int]:
+    form = DigestFilterForm(package, _districts(), formdata=request.args)
+    form.validate()
+    slug = form.known("modul") or package.first_module.slug
+    return form, slug, form.known("omraade") or "", form.known("side") or 1
+
+
+@bp.get("/laering")
+@role_required(Role.PUF)
+def digest() -> tuple[str, int]:
+    """What schools learned in one module: follow-ups and module summaries, school by school."""
+    package = default_package()
+    form, slug, district, page = _digest_filters(package)
+    result = digests.build_digest(package, slug, district, page)
+    args = {"modul": slug, "omraade": district}
+    page_html = render_template(
+        "puf/digest.html",
+        form=form,
+        module=package.module(slug),
+        district=district,
+        digest=result,
+        args={k: v for k, v in args.items() if v},
+    )
+    return page_html, 400 if form.errors else 200
+
+
+DIGEST_HEADER = (
+    "Skole",
+    "Område",
+    "Modul",
+    "Slags",
+    "Aktion",
+    "Udfald",
+    "Læring",
+    "Fastholder",
+    "Næste skridt",
+    "Dato",
+)
+
+
+def _digest_rows(package: Package, slug: str, district: str) -> Iterator[list[Cell]]:
+    title = package.module(slug).title
+    for s in digests.all_learnings(package, slug, district):
+        for item in s.learnings:
+            yield [
+                s.school,
+                s.district,
+                title,
+                _("Opsamling på aktion"),
+                item.action_title,
+                label("outcome", item.outcome),
+                item.learning,
+                None,
+                None,
+                _local_date(item.recorded_at),
+            ]
+        if s.summary_learned or s.summary_keep or s.summary_next:
+            yield [
+                s.school,
+                s.district,
+                title,
+                _("Modulets opsamling"),
+                None,
+                None,
+                s.summary_learned,
+                s.summary_keep,
+                s.summary_next,
+                _local_date(s.completed_at),
+            ]
+
+
+def _digest_export(fmt: str) -> Any:
+    package = default_package()
+    form, slug, district, _page = _digest_filters(package)
+    if form.errors:
+        return digest()
+    with force_locale("da"):
+        rows = list(_digest_rows(package, slug, district))
+    _audit_export("digest", fmt, {"module": slug, "district": district}, len(rows))
+    name = f"laering-{slug}"
+    if fmt == "csv":
+        return _download(csv_lines(DIGEST_HEADER, rows), "text/csv", f"{name}.csv")
+    return _download(xlsx_bytes("Læring", DIGEST_HEADER, rows), XLSX, f"{name}.xlsx")
+
+
+@bp.get("/laering.csv")
+@role_required(Role.PUF)
+def digest_csv() -> Any:
+    """The digest of one module (every school, current filters) as CSV for Excel."""
+    return _digest_export("csv")
+
+
+@bp.get("/laering.xlsx")
+@role_required(Role.PUF)
+def digest_xlsx() -> Any:
+    """The digest of one module (every school, current filters) as an Excel workbook."""
+    return _digest_export("xlsx")
+
+
+# ---------------------------------------------------------------------------------------------
+# One school
 
 
 @bp.get("/skoler/<int:school_id>")
 @role_required(Role.PUF)
-def school(school_id: int) -> tuple[str, int]:
-    """One school's run, read-only."""
-    return school_overview(school_or_404(current_user, school_id), current_user)
+def school(school_id: int) -> str:
+    """One school, read-only: its run and every module's sessions, actions, logs and summary."""
+    package = default_package()
+    runs = load_school_runs(school_id, package)
+    run = runs[0] if runs else None
+    school = run.school if run is not None else school_or_404(current_user, school_id)
+    modules = {m.slug: m for m in package.modules}
+    return render_template(
+        "puf/school.html",
+        school=school,
+        run=run,
+        earlier_runs=runs[1:],
+        package=package,
+        modules=modules,
+        state_of=lambda c: c.phase if c.state == CycleState.ACTIVE else c.state,
+        state_label=state_label,
+        lock_reason=lock_reason,
+    )
+
+
+def _school_cycle_or_404(school_id: int, slug: str) -> tuple[School, Any]:
+    school = school_or_404(current_user, school_id)
+    return school, cycle_or_404(current_user, school.id, slug)
 
 
 @bp.get("/skoler/<int:school_id>/modul/<slug>")

@@ -1,0 +1,84 @@
+"""Tables as files a Danish office opens directly: CSV for Excel (da-DK) and XLSX.
+
+CSV: ``;`` as delimiter (Danish Excel's list separator), UTF-8 with a byte-order mark (so Excel
+reads æøå), CRLF line ends. Cells that a spreadsheet would run as a formula (starting with
+``= + - @``, tab or carriage return) get a leading apostrophe (CSV/formula injection, OWASP).
+Numbers are written as numbers, never guarded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+Cell = str | int | float | date | datetime | None
+
+
+def guard(value: Cell) -> Cell:
+    """A text cell made safe from formula injection; other values unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(guard(value))
+
+
+class _Line:
+    """A file-like object that hands back what the csv writer wrote, one line at a time."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+
+    def write(self, text: str) -> int:
+        return self.buffer.write(text)
+
+    def take(self) -> str:
+        value = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return value
+
+
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[bytes]:
+    """The CSV file, line by line (for a streamed response), BOM first."""
+    line = _Line()
+    writer = csv.writer(line, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([_text(h) for h in header])
+    yield ("\ufeff" + line.take()).encode("utf-8")
+    for row in rows:
+        writer.writerow([_text(v) for v in row])
+        yield line.take().encode("utf-8")
+
+
+def _xlsx_value(value: Cell) -> Any:
+    if isinstance(value, datetime):
+        # Excel has no time zones: the local wall time is what a reader expects to see.
+        return value.replace(tzinfo=None)
+    return guard(value)
+
+
+def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """An XLSX workbook with one sheet, written in openpyxl's streaming (write-only) mode."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    sheet.freeze_panes = "A2"
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([_xlsx_value(v) for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,115 @@
+"""PUF's filter forms: GET forms, so a filtered view is a link that can be bookmarked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, IntegerField, SelectField
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from learningpack.content import Package
+from learningpack.forms import Form
+from learningpack.puf.overview import DEFAULT_STALLED_DAYS, STATE_FILTERS
+
+MAX_DAYS = 3650
+
+
+class _GetForm(Form):
+    """A filter form read from the query string: no CSRF (it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    def known(self, name: str) -> Any:
+        """A field's value if it validated, else its default (so a bad filter is ignored)."""
+        f = self[name]
+        return f.default if f.errors else f.data
+
+
+class _Range(NumberRange):
+    """NumberRange that leaves a value that is not a number to the field's own message."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data is not None:
+            super().__call__(form, field)
+
+
+def _check_choice(field: Any, what: Any) -> None:
+    if field.data and field.data not in {value for value, _label in field.choices}:
+        raise ValidationError(
+            str(_l("%(what)s »%(value)s« findes ikke.", what=what, value=field.data))
+        )
+
+
+class OverviewFilterForm(_GetForm):
+    omraade = SelectField(_l("Område"), choices=[], validate_choice=False, default="")
+    modul = SelectField(_l("Modul"), choices=[], validate_choice=False, default="")
+    status = SelectField(_l("Status"), choices=[], validate_choice=False, default="")
+    staa = BooleanField(_l("Kun skoler, der er gået i stå"))
+    dage = IntegerField(
+        _l("Gået i stå: ingen aktivitet i mindst (dage)"),
+        description=_l("Skoler, der ikke har startet forløbet, tælles ikke som gået i stå."),
+        default=DEFAULT_STALLED_DAYS,
+        validators=[
+            Optional(),
+            _Range(
+                min=1,
+                max=MAX_DAYS,
+                message=_l("Skriv et antal dage mellem 1 og %(max)d.", max=MAX_DAYS),
+            ),
+        ],
+    )
+    side = IntegerField(
+        _l("Side"),
+        default=1,
+        validators=[
+            Optional(),
+            _Range(min=1, message=_l("Sidetallet skal være 1 eller mere.")),
+        ],
+    )
+
+    def __init__(self, package: Package, districts: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.omraade.choices = [("", str(_l("Alle områder"))), *((d, d) for d in districts)]
+        self.modul.choices = [
+            ("", str(_l("Alle moduler"))),
+            *((m.slug, f"{m.position}. {m.title}") for m in package.modules),
+        ]
+        self.status.choices = [
+            ("", str(_l("Alle"))),
+            *((k, str(v)) for k, v in STATE_FILTERS.items()),
+        ]
+
+    def validate_omraade(self, field: Any) -> None:
+        _check_choice(field, _l("Området"))
+
+    def validate_modul(self, field: Any) -> None:
+        _check_choice(field, _l("Modulet"))
+
+    def validate_status(self, field: Any) -> None:
+        _check_choice(field, _l("Status"))
+
+
+class DigestFilterForm(_GetForm):
+    modul = SelectField(_l("Modul"), choices=[], validate_choice=False, default="")
+    omraade = SelectField(_l("Område"), choices=[], validate_choice=False, default="")
+    side = IntegerField(
+        _l("Side"),
+        default=1,
+        validators=[
+            Optional(),
+            _Range(min=1, message=_l("Sidetallet skal være 1 eller mere.")),
+        ],
+    )
+
+    def __init__(self, package: Package, districts: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.modul.choices = [(m.slug, f"{m.position}. {m.title}") for m in package.modules]
+        self.omraade.choices = [("", str(_l("Alle områder"))), *((d, d) for d in districts)]
+
+    def validate_omraade(self, field: Any) -> None:
+        _check_choice(field, _l("Området"))
+
+    def validate_modul(self, field: Any) -> None:
+        _check_choice(field, _l("Modulet"))

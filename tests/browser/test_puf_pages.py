@@ -1,0 +1,73 @@
+"""In a real browser: PUF filters the overview, exports it, reads the digest; axe at 1280, 390."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import LiveServer, assert_accessible, log_in
+
+SIZES = [(1280, 900), (390, 844)]
+
+
+def fits_the_width(page: Any) -> bool:
+    """No horizontal scrolling of the page itself (wide tables scroll in their own region)."""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_overview_filters_and_export(
+    page: Any, live_server: LiveServer, width: int, height: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    log_in(page, live_server, "puf@demo.dk")
+    assert page.url == f"{live_server.url}/puf/"
+    assert page.locator("svg.chart[role=img]").count() == 1
+    assert_accessible(page)
+    assert fits_the_width(page)
+
+    page.get_by_label("Område", exact=True).select_option("Nord")
+    page.get_by_label("Status", exact=True).select_option("not_started")
+    page.get_by_role("button", name="Vis skoler").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "omraade=Nord" in page.url and "status=not_started" in page.url
+    assert "Ingen skoler passer til filtrene." in page.content()  # both Nord schools started
+    page.get_by_label("Status", exact=True).select_option("")
+    page.get_by_role("button", name="Vis skoler").click()
+    page.wait_for_load_state("domcontentloaded")
+    rows = page.locator("table.school-table tbody th[scope=row] a").all_inner_texts()
+    assert rows == ["Ellevangskolen", "Skæring Skole"]
+    assert (
+        page.get_by_label("Område", exact=True).input_value() == "Nord"
+    )  # the form keeps the filter
+    assert_accessible(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Hent CSV (Excel)").click()
+    body = Path(download.value.path()).read_bytes()
+    assert body.startswith(b"\xef\xbb\xbf")
+    assert "Ellevangskolen" in body.decode("utf-8") and "Søndervangskolen" not in body.decode()
+
+    page.goto(f"{live_server.url}/puf/?dage=abc")
+    assert "Et filter kunne ikke bruges" in page.content()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_digest_and_drill_down(page: Any, live_server: LiveServer, width: int, height: int) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    log_in(page, live_server, "puf@demo.dk")
+    page.get_by_role("link", name="Læring", exact=True).click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "Læring på tværs af skoler" in page.locator("h1").inner_text()
+    assert "Ellevangskolen" in page.content()
+    assert_accessible(page)
+    assert fits_the_width(page)
+
+    page.get_by_role("link", name="Ellevangskolen").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.locator("h1").inner_text() == "Ellevangskolen"
+    assert_accessible(page)
+    assert fits_the_width(page)
