@@ -102,6 +102,8 @@ def handle_too_many(error: HTTPException) -> Any:
         email = normalise_email(request.form.get("email", ""))[:254]
         record("login_throttled", actor=None, email=email, address=request.remote_addr or "")
         db.session.commit()
+    if is_api_request():
+        return http_error_response(error)
     return render_error(429)
 
 

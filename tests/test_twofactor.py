@@ -191,6 +191,7 @@ def test_puf_totp_is_required_in_production() -> None:
             "LEARNINGPACK_ENV": "production",
             "SECRET_KEY": "x" * 40,
             "TRUSTED_HOSTS": "a.dk",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
             "REQUIRE_PUF_TOTP": "0",
         }
     )
