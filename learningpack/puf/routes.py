@@ -19,7 +19,7 @@ from learningpack.exports import Cell, csv_lines, xlsx_bytes
 from learningpack.extensions import db
 from learningpack.facilitation.forms import UnlockForm
 from learningpack.facilitation.routes import default_package, module_page
-from learningpack.labels import label
+from learningpack.labels import ACTION_STATUS, OUTCOME, label
 from learningpack.models import CycleState, Role, School
 from learningpack.models.audit import record
 from learningpack.puf import digest as digests
@@ -369,6 +369,8 @@ def school(school_id: int) -> str:
         state_of=lambda c: c.phase if c.state == CycleState.ACTIVE else c.state,
         state_label=state_label,
         lock_reason=lock_reason,
+        status_labels={status.value: str(name) for status, name in ACTION_STATUS.items()},
+        outcome_labels={outcome.value: str(name) for outcome, name in OUTCOME.items()},
     )
 
 

@@ -14,8 +14,9 @@ def load_school_runs(school_id: int, package: Package) -> list[Run]:
     """The school's runs of the package, newest first, with cycles, sessions, actions, logs and
     follow-ups.
 
-    Five SELECTs whatever the size: the runs with their school, then one SELECT-IN per
-    collection (owners, team and follow-up are joined to the actions).
+    Six SELECTs whatever the size: the runs with their school, then one SELECT-IN per
+    collection (team and follow-up are joined to the actions). Owners get their own SELECT-IN:
+    joined, SQLite materialised the whole owner table for it (half a second at national scale).
     """
     statement = (
         select(Run)
@@ -28,7 +29,7 @@ def load_school_runs(school_id: int, package: Package) -> list[Run]:
                 selectinload(Cycle.actions).options(
                     joinedload(Action.team),
                     joinedload(Action.follow_up),
-                    joinedload(Action.owners),
+                    selectinload(Action.owners),
                     selectinload(Action.log_entries).joinedload(LogEntry.author),
                 ),
             ),
