@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from learningpack.extensions import db
 from learningpack.models import (
@@ -18,6 +21,7 @@ from learningpack.models import (
     Run,
     Team,
     User,
+    action_owner,
     team_member,
 )
 
@@ -91,20 +95,74 @@ def school_cycle(school_id: int, module_slug: str) -> Cycle | None:
         .limit(1)
         .scalar_subquery()
     )
-    return db.session.scalar(
+    cycle = db.session.scalar(
         select(Cycle)
         .where(Cycle.run_id == run_id, Cycle.module_slug == module_slug)
-        .options(
-            joinedload(Cycle.run).selectinload(Run.cycles),
-            selectinload(Cycle.sessions).joinedload(CycleSession.facilitator),
-            selectinload(Cycle.actions).joinedload(Action.team),
-            selectinload(Cycle.actions).joinedload(Action.follow_up),
-            selectinload(Cycle.actions).selectinload(Action.owners),
-            selectinload(Cycle.actions)
-            .selectinload(Action.log_entries)
-            .joinedload(LogEntry.author),
-        )
+        .options(joinedload(Cycle.run).selectinload(Run.cycles))
     )
+    if cycle is not None:
+        load_cycle_records([cycle])
+    return cycle
+
+
+def load_cycle_records(cycles: list[Cycle]) -> None:
+    """Fill the cycles' sessions and actions, and the actions' owners and log entries.
+
+    Four SELECTs however much is recorded, each selected by the few cycle ids and put into the
+    collections here: SELECT-IN loading by action id takes one more query per 500 actions, and
+    a joined owner list made SQLite materialise the whole owner table.
+    """
+    cycle_ids = [c.id for c in cycles]
+    sessions = db.session.scalars(
+        select(CycleSession)
+        .where(CycleSession.cycle_id.in_(cycle_ids))
+        .options(joinedload(CycleSession.facilitator))
+        .order_by(CycleSession.held_on, CycleSession.id)
+    ).all()
+    actions = (
+        db.session.scalars(
+            select(Action)
+            .where(Action.cycle_id.in_(cycle_ids))
+            .options(joinedload(Action.team), joinedload(Action.follow_up))
+            .order_by(Action.id)
+        )
+        .unique()
+        .all()
+    )
+    in_run = Action.cycle_id.in_(cycle_ids)
+    entries = db.session.scalars(
+        select(LogEntry)
+        .join(Action, Action.id == LogEntry.action_id)
+        .where(in_run)
+        .options(joinedload(LogEntry.author))
+        .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())
+    ).all()
+    owners = db.session.execute(
+        select(action_owner.c.action_id, User)
+        .join(User, User.id == action_owner.c.user_id)
+        .join(Action, Action.id == action_owner.c.action_id)
+        .where(in_run)
+        .order_by(User.name)
+    ).all()
+
+    by_cycle: dict[int, list[Any]] = defaultdict(list)
+    for session in sessions:
+        by_cycle[session.cycle_id].append(session)
+    for cycle in cycles:
+        set_committed_value(cycle, "sessions", by_cycle.pop(cycle.id, []))
+    for action in actions:
+        by_cycle[action.cycle_id].append(action)
+    for cycle in cycles:
+        set_committed_value(cycle, "actions", by_cycle.pop(cycle.id, []))
+    by_action: dict[int, list[Any]] = defaultdict(list)
+    for entry in entries:
+        by_action[entry.action_id].append(entry)
+    owned: dict[int, list[User]] = defaultdict(list)
+    for action_id, user in owners:
+        owned[action_id].append(user)
+    for action in actions:
+        set_committed_value(action, "log_entries", by_action.pop(action.id, []))
+        set_committed_value(action, "owners", owned.pop(action.id, []))
 
 
 def scoped_action(action_id: int, user: User) -> Action | None:

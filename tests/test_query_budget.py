@@ -142,3 +142,47 @@ def test_puf_overview_queries_do_not_grow_from_5_to_500_schools(
     large = queries_for(client, url)
     assert small <= BUDGET, f"{url}: {small} queries"
     assert large == small, f"{url}: {small} queries with 5 schools, {large} with 500"
+
+
+@pytest.mark.parametrize("url", ["/puf/skoler/1", "/skole/modul/foraeldremoeder"])
+def test_a_module_with_more_than_500_actions_costs_the_same_queries(
+    app: Flask, package: Any, url: str
+) -> None:
+    """SELECT-IN loading by action id splits at 500 ids; these pages load by cycle instead."""
+    from datetime import date
+
+    from sqlalchemy import insert
+
+    from learningpack.models import LogEntry, action_owner
+    from learningpack.queries import school_cycle
+
+    seed_demo(package, schools=3)
+    db.session.commit()
+    client = app.test_client()
+    email = "puf@demo.dk" if url.startswith("/puf/") else "leder@ellevangskolen.demo.dk"
+    login_as(client, email)
+    small = queries_for(client, url)
+    leader = db.session.scalar(select(User).where(User.email == "leder@ellevangskolen.demo.dk"))
+    assert leader is not None and leader.school_id == 1
+    cycle = school_cycle(leader.school_id, "foraeldremoeder")
+    assert cycle is not None
+    first = db.session.scalar(select(db.func.max(Action.id))) + 1
+    ids = range(first, first + 520)
+    common = {
+        "what": "Noget.",
+        "expectation": "Noget.",
+        "how_notice": "Noget.",
+        "status": "planned",
+    }
+    db.session.execute(
+        insert(Action),
+        [{"id": i, "cycle_id": cycle.id, "title": f"Aktion {i}", **common} for i in ids],
+    )
+    db.session.execute(insert(action_owner), [{"action_id": i, "user_id": leader.id} for i in ids])
+    db.session.execute(
+        insert(LogEntry),
+        [{"action_id": i, "happened_on": date(2026, 1, 5), "text": "Logget."} for i in ids],
+    )
+    db.session.commit()
+    large = queries_for(client, url)
+    assert large == small, f"{url}: {small} queries, {large} with 520 more actions"

@@ -3,36 +3,32 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from learningpack.content import Package
 from learningpack.extensions import db
-from learningpack.models import Action, Cycle, CycleSession, LogEntry, Run
+from learningpack.models import Run
+from learningpack.queries import load_cycle_records
 
 
 def load_school_runs(school_id: int, package: Package) -> list[Run]:
-    """The school's runs of the package, newest first, with cycles, sessions, actions, logs and
-    follow-ups.
+    """The school's runs of the package, newest first; the newest with its cycles' sessions,
+    actions, owners, logs and follow-ups (the earlier ones are only listed, with their cycles).
 
-    Six SELECTs whatever the size: the runs with their school, then one SELECT-IN per
-    collection (team and follow-up are joined to the actions). Owners get their own SELECT-IN:
-    joined, SQLite materialised the whole owner table for it (half a second at national scale).
+    Six SELECTs however much the school has recorded: the runs with their school and cycles,
+    then the newest run's sessions, actions (team and follow-up joined), log entries and owners,
+    each selected by the run's few cycle ids and put into the collections here. (SELECT-IN
+    loading by action id takes one more query per 500 actions, and a joined owner list made
+    SQLite materialise the whole owner table.)
     """
-    statement = (
-        select(Run)
-        .where(Run.school_id == school_id, Run.package_slug == package.slug)
-        .order_by(Run.started_at.desc(), Run.id.desc())
-        .options(
-            joinedload(Run.school),
-            selectinload(Run.cycles).options(
-                selectinload(Cycle.sessions).joinedload(CycleSession.facilitator),
-                selectinload(Cycle.actions).options(
-                    joinedload(Action.team),
-                    joinedload(Action.follow_up),
-                    selectinload(Action.owners),
-                    selectinload(Action.log_entries).joinedload(LogEntry.author),
-                ),
-            ),
-        )
+    runs = list(
+        db.session.scalars(
+            select(Run)
+            .where(Run.school_id == school_id, Run.package_slug == package.slug)
+            .order_by(Run.started_at.desc(), Run.id.desc())
+            .options(joinedload(Run.school), joinedload(Run.cycles))
+        ).unique()
     )
-    return list(db.session.scalars(statement).unique())
+    if runs:
+        load_cycle_records(runs[0].cycles)
+    return runs
