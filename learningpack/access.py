@@ -28,11 +28,11 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, flash, jsonify, redirect, request
 from flask_login import current_user, login_required, login_url
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, false, select, true
 from werkzeug.wrappers import Response
 
 from learningpack.extensions import db
-from learningpack.models import Action, Cycle, Role, School, User
+from learningpack.models import Action, Cycle, Role, School, Team, User
 from learningpack.models.audit import record
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -196,6 +196,25 @@ def school_or_404(user: User, school_id: int) -> School:
     if school is None:
         abort(404)
     return school
+
+
+def user_or_404(viewer: User, user_id: int) -> User:
+    """A person the viewer manages: PUF anyone; a leader the own school's staff (not PUF)."""
+    query = select(User).where(User.id == user_id)
+    if viewer.role != Role.PUF:
+        query = query.where(User.school_id == viewer.school_id, User.role != Role.PUF)
+    user = db.session.scalar(query)
+    if user is None:
+        abort(404)
+    return user
+
+
+def team_or_404(viewer: User, team_id: int) -> Team:
+    """A team of the viewer's own school (PUF: any school's)."""
+    team = db.session.get(Team, team_id)
+    if team is None or not may_see_school(viewer, team.school_id):
+        abort(404)
+    return team
 
 
 def valid_slug(slug: str) -> bool:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from learningpack import accounts, schools
-from learningpack.access import role_required
+from learningpack.access import role_required, school_or_404, user_or_404
 from learningpack.account.delivery import deliver_invitation
 from learningpack.extensions import db
 from learningpack.forms import ConfirmForm
@@ -22,20 +22,6 @@ from learningpack.staff.routes import anonymise_view, invitation_flash, set_acti
 from learningpack.text import danish_key
 
 bp = Blueprint("admin", __name__, url_prefix="/administration")
-
-
-def _school_or_404(school_id: int) -> School:
-    school = db.session.get(School, school_id)
-    if school is None:
-        abort(404)
-    return school
-
-
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 def _back_for(user: User) -> str:
@@ -85,7 +71,7 @@ def new_school() -> Response | tuple[str, int]:
 @role_required(Role.PUF)
 def school(school_id: int) -> Response | tuple[str, int]:
     """One school: name and district, active or not, its accounts."""
-    school = _school_or_404(school_id)
+    school = school_or_404(current_user, school_id)
     initial = {"name": school.name, "district": school.district}
     form = SchoolForm(data=initial if request.method == "GET" else None)
     if form.validate_on_submit():
@@ -115,7 +101,7 @@ def school(school_id: int) -> Response | tuple[str, int]:
 
 
 def _set_school_active(school_id: int, active: bool) -> Response:
-    school = _school_or_404(school_id)
+    school = school_or_404(current_user, school_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     schools.set_school_active(school, active, current_user)
@@ -170,7 +156,7 @@ def import_schools() -> Response | tuple[str, int]:
 @role_required(Role.PUF)
 def invite_leader(school_id: int) -> Response | tuple[str, int]:
     """Invite a leader for a school."""
-    school = _school_or_404(school_id)
+    school = school_or_404(current_user, school_id)
     form = InviteForm()
     if form.validate_on_submit():
         try:
@@ -200,7 +186,7 @@ def invite_leader(school_id: int) -> Response | tuple[str, int]:
 @role_required(Role.PUF)
 def deactivate_user(user_id: int) -> Response:
     """Deactivate any account (its sessions end)."""
-    user = _user_or_404(user_id)
+    user = user_or_404(current_user, user_id)
     return set_active_view(user, False, _back_for(user))
 
 
@@ -208,7 +194,7 @@ def deactivate_user(user_id: int) -> Response:
 @role_required(Role.PUF)
 def reactivate_user(user_id: int) -> Response:
     """Reactivate an account."""
-    user = _user_or_404(user_id)
+    user = user_or_404(current_user, user_id)
     return set_active_view(user, True, _back_for(user))
 
 
@@ -216,5 +202,5 @@ def reactivate_user(user_id: int) -> Response:
 @role_required(Role.PUF)
 def anonymise_user(user_id: int) -> Any:
     """Anonymise any departing user, after a confirmation."""
-    user = _user_or_404(user_id)
+    user = user_or_404(current_user, user_id)
     return anonymise_view(user, _back_for(user), url_for("admin.anonymise_user", user_id=user.id))

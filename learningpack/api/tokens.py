@@ -6,7 +6,6 @@ stored; the prefix (the first few characters) lets the owner tell tokens apart i
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
+from learningpack.accounts import hash_token
 from learningpack.extensions import db
 from learningpack.models import ApiToken, Role, User, utcnow
 from learningpack.models.audit import record
@@ -35,10 +35,6 @@ class NewToken:
 
     token: ApiToken
     secret: str
-
-
-def hash_token(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def create_token(user: User, name: str, lifetime_days: int) -> NewToken:

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from learningpack import accounts
-from learningpack.access import role_required
+from learningpack.access import role_required, team_or_404, user_or_404
 from learningpack.account.delivery import deliver_invitation
 from learningpack.extensions import db
 from learningpack.forms import ConfirmForm
@@ -23,29 +23,6 @@ from learningpack.staff.forms import RoleForm, StaffInviteForm, TeamForm
 from learningpack.text import danish_key
 
 bp = Blueprint("staff", __name__, url_prefix="/skole")
-
-
-def staff_member_or_404(user_id: int) -> User:
-    """A user of the leader's own school; anyone else answers 404."""
-    user = db.session.scalar(
-        select(User).where(
-            User.id == user_id,
-            User.school_id == current_user.school_id,
-            User.role != Role.PUF,
-        )
-    )
-    if user is None:
-        abort(404)
-    return user
-
-
-def team_or_404(team_id: int) -> Team:
-    team = db.session.scalar(
-        select(Team).where(Team.id == team_id, Team.school_id == current_user.school_id)
-    )
-    if team is None:
-        abort(404)
-    return team
 
 
 def invitation_flash(user: User, link: str | None) -> None:
@@ -128,7 +105,7 @@ def invite() -> Response | tuple[str, int]:
 @role_required(Role.LEADER)
 def reinvite(user_id: int) -> Response:
     """A new invitation link for someone who has not accepted yet (the old link stops)."""
-    user = staff_member_or_404(user_id)
+    user = user_or_404(current_user, user_id)
     if not accounts.is_pending(user):
         flash(_("%(name)s har allerede taget imod invitationen.", name=user.name), "error")
         return redirect(url_for("staff.staff"))
@@ -161,21 +138,21 @@ def set_active_view(user: User, active: bool, back: str) -> Response:
 @role_required(Role.LEADER)
 def deactivate(user_id: int) -> Response:
     """Deactivate a staff member (their sessions end)."""
-    return set_active_view(staff_member_or_404(user_id), False, url_for("staff.staff"))
+    return set_active_view(user_or_404(current_user, user_id), False, url_for("staff.staff"))
 
 
 @bp.post("/personale/<int:user_id>/genaktiver")
 @role_required(Role.LEADER)
 def reactivate(user_id: int) -> Response:
     """Let a deactivated staff member log in again."""
-    return set_active_view(staff_member_or_404(user_id), True, url_for("staff.staff"))
+    return set_active_view(user_or_404(current_user, user_id), True, url_for("staff.staff"))
 
 
 @bp.post("/personale/<int:user_id>/rolle")
 @role_required(Role.LEADER)
 def change_role(user_id: int) -> Response:
     """Teacher ↔ leader (not one's own role, never the last active leader)."""
-    user = staff_member_or_404(user_id)
+    user = user_or_404(current_user, user_id)
     form = RoleForm()
     if not form.validate_on_submit():
         flash(_("Vælg en rolle."), "error")
@@ -212,7 +189,7 @@ def anonymise_view(user: User, back: str, action: str) -> Any:
 @role_required(Role.LEADER)
 def anonymise(user_id: int) -> Any:
     """Anonymise a departing staff member, after a confirmation."""
-    user = staff_member_or_404(user_id)
+    user = user_or_404(current_user, user_id)
     return anonymise_view(user, url_for("staff.staff"), url_for("staff.anonymise", user_id=user.id))
 
 
@@ -288,7 +265,7 @@ def new_team() -> Response | tuple[str, int]:
 @role_required(Role.LEADER)
 def edit_team(team_id: int) -> Response | tuple[str, int]:
     """Rename a team and choose its members."""
-    team = team_or_404(team_id)
+    team = team_or_404(current_user, team_id)
     form = _team_form(team)
     if form.validate_on_submit() and _save_team(team, form) is not None:
         db.session.commit()
