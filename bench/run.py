@@ -205,7 +205,7 @@ def pages(url: str, repeat: int) -> dict[str, Any]:
     found["drilldown_school"] = heaviest
     found["scans"] = action_scans(engine, found["overview"][2])
     # The JSON API with a PUF token (no session).
-    from learningpack.api.tokens import create_token
+    from learningpack.domain.api_keys import create_token
     from learningpack.models import User
 
     with app.app_context():

@@ -32,9 +32,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from learningpack import access, content, i18n
-    from learningpack.auth import session_guard
+    from learningpack import content
     from learningpack.extensions import csrf, db, limiter, login_manager, migrate
+    from learningpack.web import access, i18n, session_guard
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///") and ":memory:" not in uri:
@@ -50,48 +50,27 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from learningpack import api
-    from learningpack.account.routes import bp as account_bp
-    from learningpack.admin.routes import bp as admin_bp
-    from learningpack.auditlog.routes import bp as auditlog_bp
-    from learningpack.auth.routes import bp as auth_bp
-    from learningpack.facilitation.routes import bp as facilitation_bp
-    from learningpack.main.routes import bp as main_bp
-    from learningpack.puf.routes import bp as puf_bp
-    from learningpack.schooldata.routes import bp as schooldata_bp
-    from learningpack.staff.routes import bp as staff_bp
-    from learningpack.teacher.routes import bp as teacher_bp
+    from learningpack import admin, api, auth, main, puf, school, teacher
 
-    for blueprint in (
-        auth_bp,
-        main_bp,
-        facilitation_bp,
-        teacher_bp,
-        puf_bp,
-        account_bp,
-        admin_bp,
-        staff_bp,
-        auditlog_bp,
-        schooldata_bp,
-    ):
-        app.register_blueprint(blueprint)
+    for area in (auth, main, school, teacher, puf, admin):
+        app.register_blueprint(area.bp)
     api.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from learningpack.errors import init_app
+    from learningpack.web.errors import init_app
 
     init_app(app)
 
 
 def register_request_hooks(app: Flask) -> None:
-    from learningpack.security import init_app
+    from learningpack.web.headers import init_app
 
     init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from learningpack.templating import init_app
+    from learningpack.web.templating import init_app
 
     init_app(app)
 

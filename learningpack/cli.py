@@ -39,7 +39,7 @@ progress_cli = AppGroup("progress", help="The progress columns the overview read
 )
 def demo_seed(schools: int, if_empty: bool, actions_per_school: int | None) -> None:
     """Create a demo municipality and print its logins (safe to run twice)."""
-    from learningpack.demo import DEMO_PASSWORD, seed_demo
+    from learningpack.ops.demo import DEMO_PASSWORD, seed_demo
 
     if actions_per_school is not None:
         _seed_national(schools, actions_per_school)
@@ -61,8 +61,8 @@ def demo_seed(schools: int, if_empty: bool, actions_per_school: int | None) -> N
 
 
 def _seed_national(schools: int, actions_per_school: int) -> None:
-    from learningpack.demo import DEMO_PASSWORD, seed_demo
-    from learningpack.national import AlreadySeeded, max_schools, seed_national
+    from learningpack.ops.demo import DEMO_PASSWORD, seed_demo
+    from learningpack.ops.national import AlreadySeeded, max_schools, seed_national
 
     if schools > max_schools():
         raise click.BadParameter(
@@ -95,7 +95,7 @@ def _seed_national(schools: int, actions_per_school: int) -> None:
 
 
 def _existing_demo_logins() -> list:
-    from learningpack.demo import Login
+    from learningpack.ops.demo import Login
 
     rows = db.session.execute(
         select(User.role, User.email, School.name)
@@ -133,7 +133,7 @@ def content_check(path: Path | None) -> None:
 @click.password_option()
 def users_create(email: str, name: str, role: str, school_name: str | None, password: str) -> None:
     """Create a user account."""
-    from learningpack.passwords import password_problems
+    from learningpack.domain.passwords import password_problems
 
     problems = password_problems(password, email=email, name=name)
     if problems:
@@ -157,7 +157,7 @@ def users_create(email: str, name: str, role: str, school_name: str | None, pass
 @progress_cli.command("rebuild")
 def progress_rebuild() -> None:
     """Recompute every cycle's phase and counts from what is recorded (a repair)."""
-    from learningpack.progress import rebuild
+    from learningpack.domain.progress import rebuild
 
     changed = rebuild()
     db.session.commit()
@@ -169,7 +169,7 @@ def progress_rebuild() -> None:
 def backup(path: Path | None) -> None:
     """Back up the database: SQLite is copied safely while the app runs; for PostgreSQL the
     pg_dump command to run is printed."""
-    from learningpack.backup import (
+    from learningpack.ops.backup import (
         BackupError,
         backup_sqlite,
         default_backup_path,

@@ -1,1 +1,7 @@
 """PUF manages schools and leader accounts."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/administration")
+
+from learningpack.admin import routes  # noqa: E402, F401  (views attach to bp)

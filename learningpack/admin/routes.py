@@ -5,23 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from learningpack import accounts, schools
-from learningpack.access import role_required, school_or_404, user_or_404
-from learningpack.account.delivery import deliver_invitation
+from learningpack.admin import bp
+from learningpack.admin.forms import ImportForm, SchoolForm
+from learningpack.domain import accounts, schools
 from learningpack.extensions import db
-from learningpack.forms import ConfirmForm
 from learningpack.models import Role, School, User
-from learningpack.staff.forms import ImportForm, InviteForm, SchoolForm
-from learningpack.staff.routes import anonymise_view, invitation_flash, set_active_view
-from learningpack.text import danish_key
-
-bp = Blueprint("admin", __name__, url_prefix="/administration")
+from learningpack.reads.ordering import danish_key
+from learningpack.web.access import role_required, school_or_404, user_or_404
+from learningpack.web.delivery import deliver_invitation
+from learningpack.web.forms import ConfirmForm
+from learningpack.web.people import InviteForm, anonymise_view, invitation_flash, set_active_view
 
 
 def _back_for(user: User) -> str:
@@ -175,7 +174,7 @@ def invite_leader(school_id: int) -> Response | tuple[str, int]:
             invitation_flash(user, deliver_invitation(user, raw))
             return redirect(url_for("admin.school", school_id=school.id))
     return render_template(
-        "staff/invite.html",
+        "school/invite.html",
         form=form,
         heading=_("Invitér en leder til %(school)s", school=school.name),
         cancel=url_for("admin.school", school_id=school.id),

@@ -1,18 +1,14 @@
-"""The read-only JSON API (``/api/v1``) and PUF's page for API tokens."""
+"""The read-only JSON API (``/api/v1``) for the committee's reporting tools."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Request, request
+from flask import Flask
 from flask import Response as FlaskResponse
 from flask.sessions import SecureCookieSessionInterface
 
-API_PREFIX = "/api/"
-
-
-def is_api_request(req: Request | None = None) -> bool:
-    return (req or request).path.startswith(API_PREFIX)
+from learningpack.api.errors import is_api_request
 
 
 class NoApiSessionInterface(SecureCookieSessionInterface):
@@ -25,11 +21,9 @@ class NoApiSessionInterface(SecureCookieSessionInterface):
 
 
 def init_app(app: Flask) -> None:
-    from learningpack.api.admin import bp as admin_bp
     from learningpack.api.routes import bp as api_bp
     from learningpack.extensions import csrf
 
     app.session_interface = NoApiSessionInterface()
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
-    app.register_blueprint(admin_bp)

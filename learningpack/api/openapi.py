@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from learningpack.api.progress_queries import PHASES, STATES
+from learningpack.reads.progress import PHASES, STATES
 
 NULLABLE_TIME: dict[str, Any] = {"type": ["string", "null"], "format": "date-time"}
 COUNT: dict[str, Any] = {"type": "integer", "minimum": 0}

@@ -12,30 +12,20 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from learningpack.access import api_token, public
-from learningpack.api import progress_queries as q
+from learningpack.api.errors import error_response
 from learningpack.api.openapi import openapi_document
-from learningpack.api.tokens import authenticate
+from learningpack.domain.api_keys import authenticate
 from learningpack.extensions import db, limiter
 from learningpack.models import CycleState, School, utcnow
+from learningpack.reads import progress as q
+from learningpack.web.access import api_token, public
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 100
-ERROR_NAMES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "too_large",
-    429: "too_many_requests",
-    500: "server_error",
-}
 
 
 class BadParameter(Exception):
@@ -55,30 +45,6 @@ def _rate_key() -> str:
 
 
 limiter.limit(_rate_limit, key_func=_rate_key)(bp)
-
-
-def error_response(status: int, message: str | None = None, headers: Any = None) -> Response:
-    """A JSON error: {"status", "error", "message"}."""
-    from learningpack.errors import MESSAGES
-
-    if message is None:
-        title = MESSAGES.get(status, MESSAGES[500])[0]
-        message = str(title)
-    response = jsonify(
-        {"status": status, "error": ERROR_NAMES.get(status, "error"), "message": message}
-    )
-    response.status_code = status
-    if headers:
-        for name, value in headers:
-            if name.lower() != "content-type":
-                response.headers[name] = value
-    return response
-
-
-def http_error_response(error: HTTPException) -> Response:
-    """An HTTP error (404, 405, 429, …) on an API path, as JSON with its headers (Allow …)."""
-    code = error.code or 500
-    return error_response(code, headers=error.get_headers() if code != 500 else None)
 
 
 def unauthorized(message: str) -> Response:

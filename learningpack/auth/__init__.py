@@ -1,1 +1,7 @@
-"""Login, logout and the language switch."""
+"""Signing in and one's own account: login, logout, language, password, two-factor, links."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from learningpack.auth import account, routes  # noqa: E402, F401  (views attach to bp)

@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from learningpack.forms import Form, max_length
 from learningpack.models import User
+from learningpack.web.forms import Form, max_length
 
 
 class LoginForm(Form):

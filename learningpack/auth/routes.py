@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -22,19 +21,18 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Response
 
-from learningpack.access import public, start_page_for
+from learningpack.auth import bp
 from learningpack.auth.forms import LanguageForm, LoginForm
-from learningpack.auth.session_guard import (
+from learningpack.extensions import db, limiter
+from learningpack.models import User, normalise_email
+from learningpack.models.audit import record
+from learningpack.web.access import public, start_page_for
+from learningpack.web.session_guard import (
     LOGIN_AT_KEY,
     PENDING_AT_KEY,
     PENDING_NEXT_KEY,
     PENDING_USER_KEY,
 )
-from learningpack.extensions import db, limiter
-from learningpack.models import User, normalise_email
-from learningpack.models.audit import record
-
-bp = Blueprint("auth", __name__)
 
 # Checked against when the e-mail is unknown, so a miss takes as long as a wrong password.
 _DUMMY_HASH = "scrypt:32768:8:1$dummysaltdummys$" + "0" * 128
@@ -137,7 +135,7 @@ def start_second_step(user: User, target: str | None) -> Response:
     session[PENDING_USER_KEY] = f"{user.id}:{user.session_version}"
     session[PENDING_AT_KEY] = datetime.now(UTC).timestamp()
     session[PENDING_NEXT_KEY] = target or ""
-    return redirect(url_for("account.login_code"))
+    return redirect(url_for("auth.login_code"))
 
 
 @bp.post("/logout")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from learningpack.access import public, start_page_for
-
-bp = Blueprint("main", __name__)
+from learningpack.main import bp
+from learningpack.web.access import public, start_page_for
 
 
 @bp.get("/")

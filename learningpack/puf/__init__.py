@@ -1,1 +1,7 @@
-"""PUF: the central office's view of every school."""
+"""PUF, the central office: every school's progress, learnings, exports, audit log, API keys."""
+
+from flask import Blueprint
+
+bp = Blueprint("puf", __name__, url_prefix="/puf")
+
+from learningpack.puf import api_keys, audit_log, routes  # noqa: E402, F401  (views attach to bp)

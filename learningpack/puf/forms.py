@@ -9,8 +9,8 @@ from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from learningpack.content import Package
-from learningpack.forms import Form
-from learningpack.puf.overview import DEFAULT_STALLED_DAYS, STATE_FILTERS
+from learningpack.reads.overview import DEFAULT_STALLED_DAYS, STATE_FILTERS
+from learningpack.web.forms import Form, free_text
 
 MAX_DAYS = 3650
 
@@ -113,3 +113,9 @@ class DigestFilterForm(_GetForm):
 
     def validate_modul(self, field: Any) -> None:
         _check_choice(field, _l("Modulet"))
+
+
+class UnlockForm(Form):
+    reason = free_text(
+        _l("Begrundelse"), required=_l("Skriv, hvorfor modulet åbnes uden for rækkefølgen."), rows=3
+    )

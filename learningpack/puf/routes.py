@@ -5,26 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_translations, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from learningpack.access import cycle_or_404, role_required, school_or_404
-from learningpack.charts import Bar, Series, stacked_bars, swatch
-from learningpack.content import Package
-from learningpack.cycle import CycleRefused, lock_reason, unlock_out_of_order
-from learningpack.exports import Cell, csv_lines, xlsx_bytes
+from learningpack.content import Package, default_package
+from learningpack.domain.cycle import CycleRefused, lock_reason, unlock_out_of_order
 from learningpack.extensions import db
-from learningpack.facilitation.forms import UnlockForm
-from learningpack.facilitation.routes import default_package, module_page
-from learningpack.labels import ACTION_STATUS, OUTCOME, label
 from learningpack.models import CycleState, Role, School
 from learningpack.models.audit import record
-from learningpack.puf import digest as digests
-from learningpack.puf.forms import DigestFilterForm, OverviewFilterForm
-from learningpack.puf.overview import (
+from learningpack.output.charts import Bar, Series, stacked_bars, swatch
+from learningpack.output.labels import ACTION_STATUS, OUTCOME, label
+from learningpack.output.school_export import download_response
+from learningpack.output.tables import Cell, csv_lines, xlsx_bytes
+from learningpack.puf import bp
+from learningpack.puf.forms import DigestFilterForm, OverviewFilterForm, UnlockForm
+from learningpack.reads import digest as digests
+from learningpack.reads.drilldown import load_school_runs
+from learningpack.reads.ordering import danish_key
+from learningpack.reads.overview import (
     STATE_ORDER,
     Filters,
     Overview,
@@ -33,10 +34,8 @@ from learningpack.puf.overview import (
     load_rows,
     state_label,
 )
-from learningpack.puf.school import load_school_runs
-from learningpack.text import danish_key
-
-bp = Blueprint("puf", __name__, url_prefix="/puf")
+from learningpack.web.access import cycle_or_404, role_required, school_or_404
+from learningpack.web.school_pages import module_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -412,3 +411,12 @@ def unlock(school_id: int, slug: str) -> Any:
         "success",
     )
     return redirect(url_for("puf.module", school_id=school.id, slug=slug))
+
+
+@bp.get("/skoler/<int:school_id>/data-eksport")
+@role_required(Role.PUF)
+def school_data_export(school_id: int) -> Response:
+    """PUF downloads one school's data."""
+    response = download_response(school_or_404(current_user, school_id), current_user)
+    db.session.commit()
+    return response

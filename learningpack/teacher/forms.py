@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired, InputRequired
 
-from learningpack.forms import Form, PlausibleDate, choices, free_text, once_field
-from learningpack.labels import ACTION_STATUS
+from learningpack.output.labels import ACTION_STATUS
+from learningpack.web.forms import Form, PlausibleDate, choices, free_text, once_field
 
 
 class LogEntryForm(Form):

@@ -6,24 +6,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from learningpack import cycle as rules
-from learningpack.access import action_or_404, can_log_on, require, role_required
 from learningpack.content import get_library
+from learningpack.domain import cycle as rules
+from learningpack.domain.access import can_log_on
+from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
-from learningpack.labels import ACTION_STATUS
 from learningpack.models import Action, ActionStatus, CycleState, Role
-from learningpack.queries import ActionCard, current_run, my_actions
-from learningpack.submissions import claim_submission
+from learningpack.output.labels import ACTION_STATUS
+from learningpack.reads.cycles import ActionCard, current_run, my_actions
+from learningpack.teacher import bp
 from learningpack.teacher.forms import LogEntryForm, StatusForm
-from learningpack.templating import datefmt
-
-bp = Blueprint("teacher", __name__, url_prefix="/mine-aktioner")
+from learningpack.web.access import action_or_404, require, role_required
+from learningpack.web.templating import datefmt
 
 
 def _loggable_action(action_id: int) -> Action:

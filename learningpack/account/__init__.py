@@ -1,1 +1,0 @@
-"""The user's own account, invitations, password resets and the two-factor step."""

@@ -1,1 +1,0 @@
-"""PUF's read-only search in the audit log (revisionslog)."""

@@ -1,0 +1,365 @@
+"""The own account page, invitations, password resets and the two-factor login step."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from werkzeug.wrappers import Response
+
+from learningpack.auth import bp
+from learningpack.auth.account_forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    CodeForm,
+    ForgotPasswordForm,
+    PreferencesForm,
+    ResetPasswordForm,
+    TotpDisableForm,
+    TotpSetupForm,
+)
+from learningpack.auth.routes import ACCOUNT_FAILURE_LIMIT, ACCOUNT_SCOPE, complete_login
+from learningpack.domain import accounts, secretbox, twofactor
+from learningpack.extensions import db, limiter
+from learningpack.models import Role, TokenKind, User
+from learningpack.models.audit import record
+from learningpack.models.people import normalise_email
+from learningpack.output.mail import mail_configured
+from learningpack.web.access import public, role_required
+from learningpack.web.delivery import link_for, mail_link
+from learningpack.web.session_guard import PENDING_AT_KEY, PENDING_NEXT_KEY, PENDING_USER_KEY
+
+SETUP_SECRET_KEY = "totp_setup_secret"
+RECOVERY_SHOWN_KEY = "recovery_codes"
+# The code step must follow the password step within this many seconds.
+PENDING_SECONDS = 300
+# Pages a PUF user without two-factor may still reach (the setup itself, logging out).
+_ALLOWED_BEFORE_SETUP = {
+    "auth.totp_setup",
+    "auth.recovery_codes",
+    "auth.logout",
+    "auth.set_language",
+    "main.accessibility",
+    "main.health",
+    "static",
+}
+
+
+def totp_required(user: User) -> bool:
+    return user.role == Role.PUF and bool(current_app.config["REQUIRE_PUF_TOTP"])
+
+
+@bp.before_app_request
+def force_puf_totp_setup() -> Response | None:
+    """A PUF user without two-factor sets it up before reaching any other page."""
+    if (
+        current_user.is_authenticated
+        and not current_user.has_totp
+        and totp_required(current_user)
+        and request.endpoint not in _ALLOWED_BEFORE_SETUP
+    ):
+        flash(_("Din konto skal have totrinsbekræftelse. Sæt den op nu."), "info")
+        return redirect(url_for("auth.totp_setup"))
+    return None
+
+
+# --- the own account page -------------------------------------------------------------------
+
+
+def _account_page(status: int = 200, **forms: Any) -> tuple[str, int]:
+    user = current_user
+    password_form = forms.get("password_form") or ChangePasswordForm(formdata=None)
+    preferences_form = forms.get("preferences_form") or PreferencesForm(
+        formdata=None, locale=user.locale
+    )
+    disable_form = forms.get("disable_form") or TotpDisableForm(formdata=None)
+    return render_template(
+        "auth/account.html",
+        password_form=password_form,
+        preferences_form=preferences_form,
+        disable_form=disable_form,
+        totp_locked=totp_required(user),
+    ), status
+
+
+@bp.get("/konto")
+@role_required(Role.LEADER, Role.TEACHER, Role.PUF)
+def account() -> tuple[str, int]:
+    """The user's own account: password, language, two-factor."""
+    return _account_page()
+
+
+def _own_account_key() -> str:
+    return f"own-password:{getattr(current_user, 'id', 'anonymous')}"
+
+
+def _refused(response: Response) -> bool:
+    return response.status_code != 302
+
+
+# Guessing the current password from a borrowed session is throttled like a login.
+_password_guard = limiter.limit("5 per 15 minutes", key_func=_own_account_key, deduct_when=_refused)
+
+
+@bp.post("/konto/adgangskode")
+@_password_guard
+@role_required(Role.LEADER, Role.TEACHER, Role.PUF)
+def change_password() -> Response | tuple[str, int]:
+    """Change one's own password; other sessions end, this one stays logged in."""
+    user = db.session.get(User, current_user.id)
+    assert user is not None
+    form = ChangePasswordForm()
+    form.user_email = user.email  # type: ignore[attr-defined]
+    form.user_name = user.name  # type: ignore[attr-defined]
+    if form.validate_on_submit():
+        if not user.check_password(form.current_password.data or ""):
+            form.current_password.errors = [_("Den nuværende adgangskode er forkert.")]
+        else:
+            accounts.change_password(user, form.password.data or "")
+            db.session.commit()
+            login_user(user)  # this session carries the new version; the others do not
+            flash(_("Din adgangskode er skiftet. Du er logget ud alle andre steder."), "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(400, password_form=form)
+
+
+@bp.post("/konto/sprog")
+@role_required(Role.LEADER, Role.TEACHER, Role.PUF)
+def preferences() -> Response | tuple[str, int]:
+    """Save the preferred language."""
+    form = PreferencesForm()
+    if not form.validate_on_submit():
+        return _account_page(400, preferences_form=form)
+    current_user.locale = form.locale.data
+    session["lang"] = form.locale.data
+    db.session.commit()
+    with force_locale(form.locale.data):
+        flash(_("Dit sprogvalg er gemt."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/konto/totrin", methods=["GET", "POST"])
+@role_required(Role.LEADER, Role.TEACHER, Role.PUF)
+def totp_setup() -> Response | tuple[str, int]:
+    """Turn on two-factor: show the secret as text and QR, confirm with a code."""
+    user = db.session.get(User, current_user.id)
+    assert user is not None
+    if user.has_totp:
+        return redirect(url_for("auth.account"))
+    # Kept encrypted in the (signed, not encrypted) session cookie until confirmed.
+    stored = session.get(SETUP_SECRET_KEY)
+    secret = secretbox.decrypt(stored) if stored else None
+    if not secret:
+        secret = twofactor.new_secret()
+        session[SETUP_SECRET_KEY] = secretbox.encrypt(secret)
+    form = TotpSetupForm()
+    if form.validate_on_submit():
+        codes = twofactor.enable(user, secret, form.code.data or "")
+        if codes is not None:
+            db.session.commit()
+            session.pop(SETUP_SECRET_KEY, None)
+            session[RECOVERY_SHOWN_KEY] = codes
+            return redirect(url_for("auth.recovery_codes"))
+        form.code.errors = [_("Koden passer ikke. Tjek uret på telefonen, og prøv igen.")]
+    uri = twofactor.provisioning_uri(secret, user.email)
+    return render_template(
+        "auth/totp_setup.html",
+        form=form,
+        secret=secret,
+        qr=twofactor.qr_svg(uri),
+        required=totp_required(user),
+    ), (400 if form.errors else 200)
+
+
+@bp.get("/konto/totrin/gendannelseskoder")
+@role_required(Role.LEADER, Role.TEACHER, Role.PUF)
+def recovery_codes() -> Response | str:
+    """The ten recovery codes, shown once right after setup."""
+    codes = session.pop(RECOVERY_SHOWN_KEY, None)
+    if not codes:
+        return redirect(url_for("auth.account"))
+    return render_template("auth/recovery_codes.html", codes=codes)
+
+
+@bp.post("/konto/totrin/slaa-fra")
+@_password_guard
+@role_required(Role.LEADER, Role.TEACHER, Role.PUF)
+def totp_disable() -> Response | tuple[str, int]:
+    """Turn off two-factor (not for PUF where it is required); needs the password."""
+    user = db.session.get(User, current_user.id)
+    assert user is not None
+    if totp_required(user):
+        abort(403)
+    form = TotpDisableForm()
+    if not form.validate_on_submit():
+        return _account_page(400, disable_form=form)
+    if not user.check_password(form.current_password.data or ""):
+        form.current_password.errors = [_("Den nuværende adgangskode er forkert.")]
+        return _account_page(400, disable_form=form)
+    if user.has_totp:
+        twofactor.disable(user)
+        db.session.commit()
+    flash(_("Totrinsbekræftelse er slået fra."), "success")
+    return redirect(url_for("auth.account"))
+
+
+# --- the two-factor login step ---------------------------------------------------------------
+
+
+def _pending_user() -> User | None:
+    marker = str(session.get(PENDING_USER_KEY, ""))
+    started = session.get(PENDING_AT_KEY)
+    user_id, _sep, version = marker.partition(":")
+    if not user_id.isdigit() or not version.isdigit() or started is None:
+        return None
+    if datetime.now(UTC).timestamp() - float(started) > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.may_log_in or user.session_version != int(version):
+        return None
+    return user
+
+
+def _pending_key() -> str:
+    user = _pending_user()
+    # The same per-account bucket (shared scope) as the password step.
+    return "login-account:" + (user.email if user else "none")
+
+
+def _login_rate() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+@bp.route("/login/kode", methods=["GET", "POST"])
+@limiter.limit(_login_rate, methods=["POST"])
+@limiter.shared_limit(
+    ACCOUNT_FAILURE_LIMIT,
+    ACCOUNT_SCOPE,
+    key_func=_pending_key,
+    methods=["POST"],
+    deduct_when=_refused,
+)
+@public
+def login_code() -> Response | tuple[str, int]:
+    """The second login step: a TOTP code or a recovery code."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING_USER_KEY, None)
+        flash(_("Log ind med e-mail og adgangskode først."), "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        code = form.code.data or ""
+        if twofactor.verify_code(user, code) or twofactor.use_recovery_code(user, code):
+            target = session.get(PENDING_NEXT_KEY) or None
+            return complete_login(user, target)
+        record("login_failed", actor=user, school_id=user.school_id, reason="code")
+        db.session.commit()
+        form.code.errors = [_("Koden er forkert eller allerede brugt. Prøv igen.")]
+    return render_template("auth/login_code.html", form=form), (400 if form.errors else 200)
+
+
+# --- forgotten password and reset links ------------------------------------------------------
+
+
+def _forgot_key() -> str:
+    return "reset-account:" + normalise_email(request.form.get("email", ""))
+
+
+@bp.route("/glemt-adgangskode", methods=["GET", "POST"])
+@limiter.limit(_login_rate, methods=["POST"])
+@limiter.limit("3 per hour", key_func=_forgot_key, methods=["POST"])
+@public
+def forgot_password() -> Response | tuple[str, int]:
+    """Ask for a reset link; the answer is the same whether the address exists or not."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        found = accounts.request_reset(form.email.data or "")
+        db.session.commit()
+        if found is not None:
+            user, raw = found
+            link = link_for("auth.reset_password", raw)
+            sent = False
+            if mail_configured():
+                try:
+                    mail_link(user, TokenKind.RESET, link)
+                    sent = True
+                except OSError:
+                    current_app.logger.exception("Reset e-mail to user %s failed", user.id)
+            if not sent:
+                # No mail server: the operator hands the link over (never the anonymous asker).
+                current_app.logger.warning("Password reset link for user %s: %s", user.id, link)
+        flash(
+            _(
+                "Hvis adressen findes i Læringspakken, er der sendt et link til at nulstille "
+                "adgangskoden. Linket udløber om en time."
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), (400 if form.errors else 200)
+
+
+def _token_or_message(raw: str, kind: TokenKind) -> Any:
+    try:
+        return accounts.find_token(raw, kind)
+    except accounts.AccountRefused as refused:
+        return render_template("auth/link_refused.html", message=refused.message), 410
+
+
+@bp.route("/nulstil/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_rate, methods=["POST"])
+@public
+def reset_password(token: str) -> Any:
+    """Choose a new password from a reset link; every session of the user ends."""
+    found = _token_or_message(token, TokenKind.RESET)
+    if isinstance(found, tuple):
+        return found
+    form = ResetPasswordForm()
+    form.user_email = found.user.email  # type: ignore[attr-defined]
+    form.user_name = found.user.name  # type: ignore[attr-defined]
+    if form.validate_on_submit():
+        accounts.reset_password(found, form.password.data or "")
+        db.session.commit()
+        flash(_("Din adgangskode er skiftet. Log ind med den nye."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_rate, methods=["POST"])
+@public
+def accept_invitation(token: str) -> Any:
+    """Accept an invitation: choose name and password; the account becomes active."""
+    found = _token_or_message(token, TokenKind.INVITE)
+    if isinstance(found, tuple):
+        return found
+    form = AcceptInvitationForm(
+        data=None if request.method == "POST" else {"name": found.user.name}
+    )
+    form.user_email = found.user.email  # type: ignore[attr-defined]
+    if form.validate_on_submit():
+        accounts.accept_invitation(
+            found, name=form.name.data or "", password=form.password.data or ""
+        )
+        db.session.commit()
+        flash(_("Din konto er klar. Log ind med din e-mail og den nye adgangskode."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/accept.html", form=form, invitee=found.user), (
+        400 if form.errors else 200
+    )

@@ -1,0 +1,112 @@
+"""Forms for the own account page, invitations, resets and two-factor sign-in."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from learningpack.domain.passwords import MIN_LENGTH, PasswordPolicy
+from learningpack.web.forms import Form, choices
+
+NEW_PASSWORD_HINT = _l(
+    "Mindst %(min)d tegn. Brug gerne tre-fire tilfældige ord med mellemrum. Ikke dit navn, din "
+    "e-mail eller en almindelig adgangskode.",
+    min=MIN_LENGTH,
+)
+
+
+def new_password_field() -> PasswordField:
+    return PasswordField(
+        _l("Ny adgangskode"),
+        validators=[DataRequired(_l("Vælg en adgangskode.")), PasswordPolicy()],
+        description=NEW_PASSWORD_HINT,
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def confirm_field() -> PasswordField:
+    return PasswordField(
+        _l("Gentag den nye adgangskode"),
+        validators=[
+            DataRequired(_l("Skriv den nye adgangskode igen.")),
+            EqualTo("password", message=_l("De to adgangskoder er ikke ens.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(Form):
+    current_password = PasswordField(
+        _l("Nuværende adgangskode"),
+        validators=[DataRequired(_l("Skriv din nuværende adgangskode.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = new_password_field()
+    confirm = confirm_field()
+
+
+class ResetPasswordForm(Form):
+    password = new_password_field()
+    confirm = confirm_field()
+
+
+class AcceptInvitationForm(Form):
+    name = StringField(
+        _l("Dit navn"),
+        validators=[DataRequired(_l("Skriv dit navn.")), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    password = new_password_field()
+    confirm = confirm_field()
+
+
+class PreferencesForm(Form):
+    locale = RadioField(
+        _l("Sprog"),
+        choices=choices([("da", "Dansk"), ("en", "English")]),
+        validators=[DataRequired(_l("Vælg et sprog."))],
+    )
+
+
+class ForgotPasswordForm(Form):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(_l("Skriv din e-mailadresse.")),
+            Email(
+                _l("Skriv en gyldig e-mailadresse, fx navn@aarhus.dk."), check_deliverability=False
+            ),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "username"},
+    )
+
+
+class CodeForm(Form):
+    code = StringField(
+        _l("Kode"),
+        validators=[DataRequired(_l("Skriv koden fra din app.")), Length(max=20)],
+        description=_l(
+            "Seks cifre fra din godkendelsesapp. Har du ikke telefonen, kan du bruge en af dine "
+            "gendannelseskoder."
+        ),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"},
+    )
+
+
+class TotpSetupForm(Form):
+    code = StringField(
+        _l("Kode fra appen"),
+        validators=[DataRequired(_l("Skriv koden fra din app.")), Length(max=20)],
+        description=_l("Skriv de seks cifre, appen viser nu, for at bekræfte."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class TotpDisableForm(Form):
+    current_password = PasswordField(
+        _l("Nuværende adgangskode"),
+        validators=[DataRequired(_l("Skriv din nuværende adgangskode.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )

@@ -1,0 +1,1 @@
+"""Rules and writes: decide, change the models, flush. Never the request."""

@@ -1,1 +1,0 @@
-"""The leader's facilitation of the learning package at their school."""

@@ -1,0 +1,1 @@
+"""Operations: demo and national seeds, backups."""

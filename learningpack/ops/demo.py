@@ -1,0 +1,237 @@
+"""A demo municipality: schools with Danish names, their staff and a run in progress.
+
+Idempotent: every object is found by its natural key before it is created, so running the
+seed twice gives the same data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from learningpack.content import Package, split_action_suggestion
+from learningpack.domain.cycle import (
+    add_log_entry,
+    agree_action,
+    complete_cycle,
+    record_follow_up,
+    record_session,
+    save_summary,
+    start_run,
+)
+from learningpack.extensions import db
+from learningpack.models import (
+    Cycle,
+    CycleState,
+    Outcome,
+    Role,
+    Run,
+    School,
+    SessionKind,
+    Team,
+    User,
+)
+
+DEMO_PASSWORD = "demo-forældre-2026"
+YEAR_LABEL = "2026/27"
+
+SCHOOLS = [
+    ("Ellevangskolen", "Nord"),
+    ("Åbyhøj Skole", "Vest"),
+    ("Skæring Skole", "Nord"),
+    ("Søndervangskolen", "Vest"),
+    ("Møllevangskolen", "Midt"),
+    ("Holme Skole", "Syd"),
+    ("Frydenlunds Skole", "Syd"),
+    ("Strandskolen", "Øst"),
+]
+TEAMS = ("Indskolingen", "Mellemtrinnet", "Udskolingen")
+TEACHER_NAMES = (
+    "Anne Sørensen",
+    "Jens Møller",
+    "Sofie Kjær",
+    "Ali Hassan",
+    "Mette Ørum",
+    "Bo Åberg",
+)
+DISTRICTS = ("Nord", "Syd", "Vest", "Midt", "Øst")
+
+
+@dataclass(frozen=True)
+class Login:
+    role: str
+    email: str
+    school: str
+
+
+def _ascii_slug(name: str) -> str:
+    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", " ": "-"})
+    return "".join(c for c in name.lower().translate(table) if c.isalnum() or c == "-")
+
+
+def school_specs(count: int) -> list[tuple[str, str]]:
+    specs = list(SCHOOLS[:count])
+    for n in range(len(specs) + 1, count + 1):
+        specs.append((f"Demoskole {n:04d}", DISTRICTS[n % len(DISTRICTS)]))
+    return specs
+
+
+class _Seeder:
+    def __init__(self, package: Package) -> None:
+        self.package = package
+        self.password_hash = generate_password_hash(DEMO_PASSWORD)
+        self.logins: list[Login] = []
+
+    def school(self, name: str, district: str) -> School:
+        school = db.session.scalar(select(School).where(School.name == name))
+        if school is None:
+            school = School(name=name, district=district)
+            db.session.add(school)
+            db.session.flush()
+        return school
+
+    def user(self, email: str, name: str, role: Role, school: School | None) -> User:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = User(
+                email=email,
+                name=name,
+                role=role,
+                school_id=school.id if school else None,
+                password_hash=self.password_hash,
+            )
+            db.session.add(user)
+            db.session.flush()
+        self.logins.append(
+            Login(role=role.value, email=email, school=school.name if school else "")
+        )
+        return user
+
+    def team(self, school: School, name: str, members: list[User]) -> Team:
+        team = db.session.scalar(select(Team).where(Team.school_id == school.id, Team.name == name))
+        if team is None:
+            team = Team(school_id=school.id, name=name, members=members)
+            db.session.add(team)
+            db.session.flush()
+        return team
+
+    def staff(self, school: School) -> tuple[User, list[User], list[Team]]:
+        slug = _ascii_slug(school.name)
+        leader = self.user(f"leder@{slug}.demo.dk", f"Leder på {school.name}", Role.LEADER, school)
+        teachers = [
+            self.user(f"laerer{i + 1}@{slug}.demo.dk", TEACHER_NAMES[i], Role.TEACHER, school)
+            for i in range(4)
+        ]
+        teams = [
+            self.team(school, TEAMS[0], teachers[:2]),
+            self.team(school, TEAMS[1], teachers[2:]),
+        ]
+        return leader, teachers, teams
+
+    def run(
+        self,
+        school: School,
+        leader: User,
+        teachers: list[User],
+        teams: list[Team],
+        progress: int,
+        today: date,
+    ) -> None:
+        existing = db.session.scalar(
+            select(Run).where(
+                Run.school_id == school.id,
+                Run.package_slug == self.package.slug,
+                Run.year_label == YEAR_LABEL,
+            )
+        )
+        if existing is not None or progress < 0:
+            return
+        run = start_run(school.id, self.package, YEAR_LABEL, leader)
+        first = run.cycles[0]
+        if progress == 0:
+            return
+        self.fill_cycle(
+            first, leader, teachers, teams, today - timedelta(days=60), full=progress >= 2
+        )
+        if progress >= 2:
+            complete_cycle(first, leader)
+            second = db.session.scalar(
+                select(Cycle).where(Cycle.run_id == run.id, Cycle.position == 2)
+            )
+            assert second is not None and second.state == CycleState.ACTIVE
+            self.fill_cycle(second, leader, teachers, teams, today - timedelta(days=14), full=False)
+
+    def fill_cycle(
+        self,
+        cycle: Cycle,
+        leader: User,
+        teachers: list[User],
+        teams: list[Team],
+        start: date,
+        *,
+        full: bool,
+    ) -> None:
+        module = self.package.module(cycle.module_slug)
+        record_session(
+            cycle,
+            held_on=start,
+            kind=SessionKind.INPUT,
+            participants="Hele personalegruppen, 24 lærere og pædagoger",
+            notes=f"Videnoplæg om {module.title.lower()}. Drøftelse i teams af egen praksis: "
+            "vi gør meget for det enkelte barn, mindre for fællesskabet.",
+            decisions="Indskolingen og mellemtrinnet afprøver hver en aktion i seks uger.",
+            facilitator=leader,
+        )
+        for index, team in enumerate(teams):
+            idea = split_action_suggestion(module.action_suggestions[index])
+            action = agree_action(
+                cycle,
+                title=idea["title"],
+                what=idea["what"],
+                expectation=idea["expectation"],
+                how_notice=idea["how_notice"],
+                team=team,
+                owners=[teachers[index * 2]],
+                period_start=start + timedelta(days=7),
+                period_end=start + timedelta(days=49),
+                actor=leader,
+            )
+            add_log_entry(
+                action,
+                author=teachers[index * 2],
+                happened_on=start + timedelta(days=10),
+                text="Første gang afprøvet på forældremødet i 2.-klasserne.",
+                observation="Forældrene talte mere med hinanden end sædvanligt.",
+            )
+            if full:
+                record_follow_up(
+                    action,
+                    outcome=Outcome.KEEP if index == 0 else Outcome.ADJUST,
+                    learning="Små, faste greb virker bedre end store arrangementer.",
+                    actor=leader,
+                )
+        if full:
+            save_summary(
+                cycle,
+                learned="Forældrene tager godt imod konkrete forventninger.",
+                keep="Vi fastholder dialog i små grupper på forældremøder.",
+                next_steps="Vi deler erfaringerne med udskolingen.",
+            )
+
+
+def seed_demo(package: Package, schools: int = 5, today: date | None = None) -> list[Login]:
+    """Create (or find) the demo municipality; returns the demo logins. The caller commits."""
+    seeder = _Seeder(package)
+    today = today or date.today()
+    seeder.user("puf@demo.dk", "PUF Demo (central konsulent)", Role.PUF, None)
+    for index, (name, district) in enumerate(school_specs(schools)):
+        school = seeder.school(name, district)
+        leader, teachers, teams = seeder.staff(school)
+        # The first school is in module 2, the second in module 1 with work under way,
+        # the third has just started, the rest have not started yet.
+        progress = {0: 2, 1: 1, 2: 0}.get(index, -1)
+        seeder.run(school, leader, teachers, teams, progress, today)
+    return seeder.logins

@@ -1,0 +1,1 @@
+"""What leaves the app: tables (CSV/XLSX), charts, labels, mail, files."""

@@ -1,0 +1,297 @@
+"""A school's data as a ZIP of CSV files (DESIGN.md §6): everything the school recorded.
+
+Semicolon-separated UTF-8 with a byte-order mark, so Excel in a Danish locale opens the files
+as they are. Every query is limited to the one school; no password hashes or other secrets.
+Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import Response
+from sqlalchemy import select
+
+from learningpack.extensions import db
+from learningpack.models import (
+    Action,
+    Cycle,
+    CycleSession,
+    FollowUp,
+    LogEntry,
+    Run,
+    School,
+    Team,
+    User,
+    action_owner,
+    team_member,
+)
+from learningpack.models.audit import record
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> str:
+    """One CSV cell: dates as ISO, booleans as ja/nej, formulas defused."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(getattr(value, "value", value))
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_file_name(school: School, today: date | None = None) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", school.name.lower().translate(_ASCII)).strip("-")
+    return f"laeringspakken-{slug or 'skole'}-{(today or date.today()).isoformat()}.zip"
+
+
+_ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe"})
+
+
+def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
+    sid = school.id
+    s = db.session
+    runs = select(Run.id).where(Run.school_id == sid)
+    cycles = select(Cycle.id).where(Cycle.run_id.in_(runs))
+    actions = select(Action.id).where(Action.cycle_id.in_(cycles))
+    return {
+        "skole.csv": (
+            ["id", "navn", "omraade", "oprettet"],
+            [(school.id, school.name, school.district, school.created_at)],
+        ),
+        "personale.csv": (
+            ["id", "navn", "email", "rolle", "aktiv", "sprog", "oprettet", "sidst_logget_ind"],
+            list(
+                s.execute(
+                    select(
+                        User.id,
+                        User.name,
+                        User.email,
+                        User.role,
+                        User.active,
+                        User.locale,
+                        User.created_at,
+                        User.last_login_at,
+                    )
+                    .where(User.school_id == sid)
+                    .order_by(User.id)
+                )
+            ),
+        ),
+        "teams.csv": (
+            ["id", "navn"],
+            list(s.execute(select(Team.id, Team.name).where(Team.school_id == sid))),
+        ),
+        "teammedlemmer.csv": (
+            ["team_id", "bruger_id"],
+            list(
+                s.execute(
+                    select(team_member.c.team_id, team_member.c.user_id)
+                    .join(Team, Team.id == team_member.c.team_id)
+                    .where(Team.school_id == sid)
+                )
+            ),
+        ),
+        "forloeb.csv": (
+            ["id", "pakke", "navn", "startet", "startet_af_id", "gennemfoert"],
+            list(
+                s.execute(
+                    select(
+                        Run.id,
+                        Run.package_slug,
+                        Run.year_label,
+                        Run.started_at,
+                        Run.started_by_id,
+                        Run.completed_at,
+                    )
+                    .where(Run.school_id == sid)
+                    .order_by(Run.id)
+                )
+            ),
+        ),
+        "moduler.csv": (
+            [
+                "id",
+                "forloeb_id",
+                "modul",
+                "nummer",
+                "tilstand",
+                "aabnet",
+                "afsluttet",
+                "seneste_aktivitet",
+                "lokale_noter",
+                "lokale_spoergsmaal",
+                "laert",
+                "fastholder",
+                "naeste_skridt",
+            ],
+            list(
+                s.execute(
+                    select(
+                        Cycle.id,
+                        Cycle.run_id,
+                        Cycle.module_slug,
+                        Cycle.position,
+                        Cycle.state,
+                        Cycle.opened_at,
+                        Cycle.completed_at,
+                        Cycle.last_activity_at,
+                        Cycle.local_notes,
+                        Cycle.local_questions,
+                        Cycle.summary_learned,
+                        Cycle.summary_keep,
+                        Cycle.summary_next,
+                    )
+                    .where(Cycle.run_id.in_(runs))
+                    .order_by(Cycle.run_id, Cycle.position)
+                )
+            ),
+        ),
+        "moeder.csv": (
+            [
+                "id",
+                "modul_id",
+                "dato",
+                "slags",
+                "facilitator_id",
+                "deltagere",
+                "noter",
+                "beslutninger",
+            ],
+            list(
+                s.execute(
+                    select(
+                        CycleSession.id,
+                        CycleSession.cycle_id,
+                        CycleSession.held_on,
+                        CycleSession.kind,
+                        CycleSession.facilitator_id,
+                        CycleSession.participants,
+                        CycleSession.notes,
+                        CycleSession.decisions,
+                    )
+                    .where(CycleSession.cycle_id.in_(cycles))
+                    .order_by(CycleSession.id)
+                )
+            ),
+        ),
+        "aktioner.csv": (
+            [
+                "id",
+                "modul_id",
+                "team_id",
+                "titel",
+                "hvad",
+                "hvorfor",
+                "hvordan_opdager_vi",
+                "fra",
+                "til",
+                "status",
+                "oprettet",
+            ],
+            list(
+                s.execute(
+                    select(
+                        Action.id,
+                        Action.cycle_id,
+                        Action.team_id,
+                        Action.title,
+                        Action.what,
+                        Action.expectation,
+                        Action.how_notice,
+                        Action.period_start,
+                        Action.period_end,
+                        Action.status,
+                        Action.created_at,
+                    )
+                    .where(Action.id.in_(actions))
+                    .order_by(Action.id)
+                )
+            ),
+        ),
+        "ansvarlige.csv": (
+            ["aktion_id", "bruger_id"],
+            list(
+                s.execute(
+                    select(action_owner.c.action_id, action_owner.c.user_id).where(
+                        action_owner.c.action_id.in_(actions)
+                    )
+                )
+            ),
+        ),
+        "logninger.csv": (
+            ["id", "aktion_id", "forfatter_id", "dato", "tekst", "observation", "oprettet"],
+            list(
+                s.execute(
+                    select(
+                        LogEntry.id,
+                        LogEntry.action_id,
+                        LogEntry.author_id,
+                        LogEntry.happened_on,
+                        LogEntry.text,
+                        LogEntry.observation,
+                        LogEntry.created_at,
+                    )
+                    .where(LogEntry.action_id.in_(actions))
+                    .order_by(LogEntry.id)
+                )
+            ),
+        ),
+        "opsamlinger.csv": (
+            ["id", "aktion_id", "udfald", "laering", "registreret_af_id", "registreret"],
+            list(
+                s.execute(
+                    select(
+                        FollowUp.id,
+                        FollowUp.action_id,
+                        FollowUp.outcome,
+                        FollowUp.learning,
+                        FollowUp.recorded_by_id,
+                        FollowUp.recorded_at,
+                    )
+                    .where(FollowUp.action_id.in_(actions))
+                    .order_by(FollowUp.id)
+                )
+            ),
+        ),
+    }
+
+
+def export_school(school: School) -> bytes:
+    """The school's data as the bytes of a ZIP file of CSVs."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, (header, rows) in _tables(school).items():
+            archive.writestr(name, csv_bytes(header, rows))
+    return buffer.getvalue()
+
+
+def download_response(school: School, actor: Any) -> Response:
+    """The school's ZIP as a download; the export is audited (the caller commits)."""
+    data = export_school(school)
+    record("school_exported", actor=actor, obj=school, school_id=school.id, size=len(data))
+    response = Response(data, mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{export_file_name(school)}"'
+    return response

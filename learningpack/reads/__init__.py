@@ -1,0 +1,1 @@
+"""Page-shaped queries, each a fixed number of SQL statements."""

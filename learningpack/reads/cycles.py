@@ -1,0 +1,197 @@
+"""Read queries shared by several pages, each a fixed number of SQL statements."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from learningpack.extensions import db
+from learningpack.models import (
+    Action,
+    Cycle,
+    CycleSession,
+    CycleState,
+    LogEntry,
+    Run,
+    Team,
+    User,
+    action_owner,
+    team_member,
+)
+
+
+def current_run(school_id: int) -> Run | None:
+    """The school's newest run, with its cycles loaded."""
+    return db.session.scalar(
+        select(Run)
+        .where(Run.school_id == school_id)
+        .order_by(Run.started_at.desc(), Run.id.desc())
+        .options(selectinload(Run.cycles))
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class ActionCard:
+    """One action on the teacher's "my actions" page, with how often and when it was logged."""
+
+    action: Action
+    log_count: int
+    last_logged_on: date | None
+
+
+def my_actions(user: User) -> list[ActionCard]:
+    """Actions in the user's school's open modules that the user owns or whose team they are in.
+
+    Two queries whatever the number of actions: the actions with their team, then the count and
+    latest date of their log entries (not the entries themselves: the page shows only those).
+    """
+    if user.school_id is None:
+        return []
+    team_ids = select(team_member.c.team_id).where(team_member.c.user_id == user.id)
+    actions = list(
+        db.session.scalars(
+            select(Action)
+            .join(Cycle, Cycle.id == Action.cycle_id)
+            .join(Run, Run.id == Cycle.run_id)
+            .where(
+                Run.school_id == user.school_id,
+                Cycle.state == CycleState.ACTIVE,
+                or_(Action.team_id.in_(team_ids), Action.owners.any(User.id == user.id)),
+            )
+            .order_by(Cycle.position, Action.id)
+            .options(joinedload(Action.team))
+        )
+    )
+    if not actions:
+        return []
+    logs = {
+        row.action_id: (row.count, row.last)
+        for row in db.session.execute(
+            select(
+                LogEntry.action_id,
+                func.count().label("count"),
+                func.max(LogEntry.happened_on).label("last"),
+            )
+            .where(LogEntry.action_id.in_([a.id for a in actions]))
+            .group_by(LogEntry.action_id)
+        )
+    }
+    return [ActionCard(a, *logs.get(a.id, (0, None))) for a in actions]
+
+
+def school_cycle(school_id: int, module_slug: str) -> Cycle | None:
+    """One module's cycle in the school's newest run, with everything the module page shows."""
+    run_id = (
+        select(Run.id)
+        .where(Run.school_id == school_id)
+        .order_by(Run.started_at.desc(), Run.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    cycle = db.session.scalar(
+        select(Cycle)
+        .where(Cycle.run_id == run_id, Cycle.module_slug == module_slug)
+        .options(joinedload(Cycle.run).selectinload(Run.cycles))
+    )
+    if cycle is not None:
+        load_cycle_records([cycle])
+    return cycle
+
+
+def load_cycle_records(cycles: list[Cycle]) -> None:
+    """Fill the cycles' sessions and actions, and the actions' owners and log entries.
+
+    Four SELECTs however much is recorded, each selected by the few cycle ids and put into the
+    collections here: SELECT-IN loading by action id takes one more query per 500 actions, and
+    a joined owner list made SQLite materialise the whole owner table.
+    """
+    cycle_ids = [c.id for c in cycles]
+    sessions = db.session.scalars(
+        select(CycleSession)
+        .where(CycleSession.cycle_id.in_(cycle_ids))
+        .options(joinedload(CycleSession.facilitator))
+        .order_by(CycleSession.held_on, CycleSession.id)
+    ).all()
+    actions = (
+        db.session.scalars(
+            select(Action)
+            .where(Action.cycle_id.in_(cycle_ids))
+            .options(joinedload(Action.team), joinedload(Action.follow_up))
+            .order_by(Action.id)
+        )
+        .unique()
+        .all()
+    )
+    in_run = Action.cycle_id.in_(cycle_ids)
+    entries = db.session.scalars(
+        select(LogEntry)
+        .join(Action, Action.id == LogEntry.action_id)
+        .where(in_run)
+        .options(joinedload(LogEntry.author))
+        .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())
+    ).all()
+    owners = db.session.execute(
+        select(action_owner.c.action_id, User)
+        .join(User, User.id == action_owner.c.user_id)
+        .join(Action, Action.id == action_owner.c.action_id)
+        .where(in_run)
+        .order_by(User.name)
+    ).all()
+
+    by_cycle: dict[int, list[Any]] = defaultdict(list)
+    for session in sessions:
+        by_cycle[session.cycle_id].append(session)
+    for cycle in cycles:
+        set_committed_value(cycle, "sessions", by_cycle.pop(cycle.id, []))
+    for action in actions:
+        by_cycle[action.cycle_id].append(action)
+    for cycle in cycles:
+        set_committed_value(cycle, "actions", by_cycle.pop(cycle.id, []))
+    by_action: dict[int, list[Any]] = defaultdict(list)
+    for entry in entries:
+        by_action[entry.action_id].append(entry)
+    owned: dict[int, list[User]] = defaultdict(list)
+    for action_id, user in owners:
+        owned[action_id].append(user)
+    for action in actions:
+        set_committed_value(action, "log_entries", by_action.pop(action.id, []))
+        set_committed_value(action, "owners", owned.pop(action.id, []))
+
+
+def scoped_action(action_id: int, user: User) -> Action | None:
+    """An action the user's role may see (own school; PUF all), with its cycle and run."""
+    from learningpack.domain.access import school_filter
+
+    return db.session.scalar(
+        select(Action)
+        .join(Cycle, Cycle.id == Action.cycle_id)
+        .join(Run, Run.id == Cycle.run_id)
+        .where(Action.id == action_id, school_filter(user, Run.school_id))
+        .options(
+            joinedload(Action.cycle).joinedload(Cycle.run),
+            joinedload(Action.team).selectinload(Team.members),
+            selectinload(Action.owners),
+            selectinload(Action.log_entries).joinedload(LogEntry.author),
+            joinedload(Action.follow_up),
+        )
+    )
+
+
+def school_staff(school_id: int) -> tuple[list[Team], list[User]]:
+    """The school's teams and active staff, for choosing owners of an action."""
+    from learningpack.reads.ordering import danish_key
+
+    teams = list(db.session.scalars(select(Team).where(Team.school_id == school_id)))
+    staff = list(
+        db.session.scalars(select(User).where(User.school_id == school_id, User.active.is_(True)))
+    )
+    teams.sort(key=lambda t: danish_key(t.name))
+    staff.sort(key=lambda u: danish_key(u.name))
+    return teams, staff

@@ -1,0 +1,148 @@
+"""The learnings digest: per module, what schools learned (follow-ups and module summaries).
+
+Paged by school: one query finds the schools with something to read for the module (from the
+cycle's progress columns, in Danish order in Python), then the page's summaries and follow-ups
+are read for those few cycles only (``action`` by its ``cycle_id`` index).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from learningpack.content import Package
+from learningpack.extensions import db
+from learningpack.models import Action, Cycle, FollowUp, Run, School
+from learningpack.reads.ordering import danish_key
+
+PER_PAGE = 20
+
+
+@dataclass
+class Learning:
+    action_title: str
+    outcome: str
+    learning: str
+    recorded_at: datetime
+
+
+@dataclass
+class SchoolLearnings:
+    school_id: int
+    school: str
+    district: str
+    cycle_id: int
+    follow_up_count: int
+    state: str = ""
+    completed_at: datetime | None = None
+    summary_learned: str = ""
+    summary_keep: str = ""
+    summary_next: str = ""
+    learnings: list[Learning] = field(default_factory=list)
+
+
+@dataclass
+class Digest:
+    schools: list[SchoolLearnings]  # this page
+    school_count: int
+    follow_up_count: int
+    page: int
+    pages: int
+
+
+def newest_run_ids(package: Package) -> Any:
+    """The id of each school's newest run of the package, as a correlated scalar subquery."""
+    return (
+        select(Run.id)
+        .where(Run.school_id == School.id, Run.package_slug == package.slug)
+        .order_by(Run.started_at.desc(), Run.id.desc())
+        .limit(1)
+        .correlate(School)
+        .scalar_subquery()
+    )
+
+
+def _with_something(package: Package, module_slug: str, district: str) -> list[SchoolLearnings]:
+    """Every school whose newest run has follow-ups or a summary in this module, Danish order."""
+    statement = (
+        select(School.id, School.name, School.district, Cycle.id, Cycle.follow_up_count)
+        .select_from(School)
+        .join(Run, Run.id == newest_run_ids(package))
+        .join(Cycle, Cycle.run_id == Run.id)
+        .where(
+            Cycle.module_slug == module_slug,
+            or_(
+                Cycle.follow_up_count > 0,
+                Cycle.summary_learned != "",
+                Cycle.summary_keep != "",
+                Cycle.summary_next != "",
+            ),
+        )
+    )
+    if district:
+        statement = statement.where(School.district == district)
+    found = [SchoolLearnings(*row) for row in db.session.execute(statement)]
+    found.sort(key=lambda s: (danish_key(s.school), s.school_id))
+    return found
+
+
+def _fill(schools: Sequence[SchoolLearnings]) -> None:
+    """The summaries and follow-ups of these schools' cycles: two queries, however many."""
+    by_cycle = {s.cycle_id: s for s in schools}
+    if not by_cycle:
+        return
+    for summary in db.session.execute(
+        select(
+            Cycle.id,
+            Cycle.state,
+            Cycle.completed_at,
+            Cycle.summary_learned,
+            Cycle.summary_keep,
+            Cycle.summary_next,
+        ).where(Cycle.id.in_(list(by_cycle)))
+    ):
+        s = by_cycle[summary[0]]
+        s.state, s.completed_at = str(summary[1]), summary[2]
+        s.summary_learned, s.summary_keep, s.summary_next = summary[3], summary[4], summary[5]
+    for row in db.session.execute(
+        select(
+            Action.cycle_id, Action.title, FollowUp.outcome, FollowUp.learning, FollowUp.recorded_at
+        )
+        .join(FollowUp, FollowUp.action_id == Action.id)
+        .where(Action.cycle_id.in_(list(by_cycle)))
+        .order_by(Action.cycle_id, Action.id)
+    ):
+        by_cycle[row[0]].learnings.append(Learning(row[1], str(row[2]), row[3], row[4]))
+
+
+def build_digest(
+    package: Package, module_slug: str, district: str, page: int, per_page: int | None = None
+) -> Digest:
+    """One page of schools with their learnings in the module, and the totals over all pages."""
+    per_page = per_page or PER_PAGE
+    found = _with_something(package, module_slug, district)
+    pages = max(1, math.ceil(len(found) / per_page))
+    page = min(max(1, page), pages)
+    shown = found[(page - 1) * per_page : page * per_page]
+    _fill(shown)
+    return Digest(
+        schools=shown,
+        school_count=len(found),
+        follow_up_count=sum(s.follow_up_count for s in found),
+        page=page,
+        pages=pages,
+    )
+
+
+def all_learnings(package: Package, module_slug: str, district: str) -> Iterator[SchoolLearnings]:
+    """Every school's learnings for the export, a batch of schools at a time."""
+    found = _with_something(package, module_slug, district)
+    for start in range(0, len(found), 200):
+        batch = found[start : start + 200]
+        _fill(batch)
+        yield from batch

@@ -1,0 +1,7 @@
+"""The school's own pages (/skole): its run and modules, staff and teams, its data export."""
+
+from flask import Blueprint
+
+bp = Blueprint("school", __name__, url_prefix="/skole")
+
+from learningpack.school import data_export, routes, staff  # noqa: E402, F401  (views attach to bp)

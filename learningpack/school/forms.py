@@ -1,0 +1,179 @@
+"""The leader's forms: start the run, sessions, actions, follow-up, summary, local notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired
+
+from learningpack.domain.privacy import NoPersonalData
+from learningpack.models import Action, Cycle, Run
+from learningpack.output.labels import OUTCOME, SESSION_KIND
+from learningpack.web.forms import (
+    Form,
+    MultiCheckboxField,
+    PlausibleDate,
+    baseline_field,
+    choices,
+    end_not_before_start,
+    fingerprint,
+    free_text,
+    max_length,
+    once_field,
+)
+
+
+class StartRunForm(Form):
+    year_label = StringField(
+        _l("Skoleår eller navn på forløbet"),
+        validators=[
+            DataRequired(_l("Skriv fx skoleåret, 2026/27.")),
+            max_length(Run.year_label),
+            NoPersonalData(),
+        ],
+        description=_l("Fx 2026/27. Forløbet strækker sig typisk over et skoleår eller mere."),
+    )
+    once = once_field()
+
+
+class SessionForm(Form):
+    once = once_field()
+    held_on = DateField(
+        _l("Dato for mødet"),
+        validators=[InputRequired(_l("Vælg den dato, mødet blev holdt.")), PlausibleDate()],
+    )
+    kind = RadioField(
+        _l("Slags møde"),
+        choices=choices(SESSION_KIND),
+        default="input",
+        validators=[DataRequired(_l("Vælg, hvilken slags møde det var."))],
+    )
+    participants = free_text(
+        _l("Hvem deltog"),
+        required=_l("Skriv, hvem der deltog, fx »hele personalet, 24 personer«."),
+        rows=2,
+        description=_l("Grupper og antal – fx »indskolingens team, 8 lærere og pædagoger«."),
+    )
+    notes = free_text(
+        _l("Noter fra drøftelsen"),
+        required=_l("Skriv de vigtigste pointer fra drøftelsen."),
+        rows=6,
+    )
+    decisions = free_text(_l("Beslutninger"), rows=3)
+
+
+class ActionForm(Form):
+    once = once_field()
+    baseline = baseline_field()
+    title = StringField(
+        _l("Aktionens titel"),
+        validators=[
+            DataRequired(_l("Giv aktionen en kort titel.")),
+            max_length(Action.title),
+            NoPersonalData(),
+        ],
+    )
+    what = free_text(_l("Hvad gør vi"), required=_l("Beskriv, hvad I konkret vil gøre."))
+    expectation = free_text(
+        _l("Hvorfor – og hvad forventer vi at se"),
+        required=_l("Skriv, hvorfor I gør det, og hvad I forventer at se."),
+    )
+    how_notice = free_text(
+        _l("Hvordan opdager vi det"),
+        required=_l("Skriv, hvordan I vil lægge mærke til, om det virker."),
+    )
+    team_id = SelectField(_l("Team"), coerce=str, choices=[])
+    owner_ids = MultiCheckboxField(_l("Ansvarlige"), coerce=int, choices=[])
+    period_start = DateField(
+        _l("Periode fra"),
+        validators=[InputRequired(_l("Vælg, hvornår aktionen starter.")), PlausibleDate()],
+    )
+    period_end = DateField(
+        _l("Periode til"),
+        validators=[InputRequired(_l("Vælg, hvornår aktionen slutter.")), PlausibleDate()],
+    )
+
+    def set_choices(self, teams: list[Any], staff: list[Any]) -> None:
+        self.team_id.choices = choices([("", _l("Intet team"))] + [(t.id, t.name) for t in teams])
+        self.owner_ids.choices = choices([(u.id, u.name) for u in staff])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        ok = end_not_before_start(self.period_start, self.period_end) and ok
+        if not self.team_id.data and not self.owner_ids.data:
+            self.owner_ids.errors = [
+                *self.owner_ids.errors,
+                str(_l("Vælg et team eller mindst én ansvarlig.")),
+            ]
+            ok = False
+        return ok
+
+
+def action_fingerprint(action: Action) -> str:
+    """What the action form edits, as it is saved now."""
+    return fingerprint(
+        action.title,
+        action.what,
+        action.expectation,
+        action.how_notice,
+        action.team_id,
+        sorted(u.id for u in action.owners),
+        action.period_start,
+        action.period_end,
+    )
+
+
+def follow_up_fingerprint(action: Action) -> str:
+    follow_up = action.follow_up
+    if follow_up is None:
+        return fingerprint(None)
+    return fingerprint(follow_up.outcome, follow_up.learning)
+
+
+def summary_fingerprint(cycle: Cycle) -> str:
+    return fingerprint(cycle.summary_learned, cycle.summary_keep, cycle.summary_next)
+
+
+def adaptation_fingerprint(cycle: Cycle) -> str:
+    return fingerprint(cycle.local_notes, cycle.local_questions)
+
+
+class FollowUpForm(Form):
+    baseline = baseline_field()
+    outcome = RadioField(
+        _l("Hvad gør vi med aktionen nu"),
+        choices=choices(OUTCOME),
+        validators=[DataRequired(_l("Vælg fasthold, justér eller stop."))],
+    )
+    learning = free_text(
+        _l("Hvad lærte vi"), required=_l("Skriv, hvad I lærte af aktionen."), rows=5
+    )
+
+
+class SummaryForm(Form):
+    baseline = baseline_field()
+    learned = free_text(
+        _l("Hvad har vi lært"), required=_l("Skriv, hvad I har lært i modulet."), rows=5
+    )
+    keep = free_text(
+        _l("Hvad fastholder vi"),
+        required=_l("Skriv, hvad I vil fastholde i jeres praksis."),
+        rows=4,
+    )
+    next_steps = free_text(_l("Næste skridt"), required=_l("Skriv jeres næste skridt."), rows=4)
+
+
+class LocalAdaptationForm(Form):
+    baseline = baseline_field()
+    notes = free_text(
+        _l("Skolens lokale noter"),
+        rows=6,
+        description=_l("Fx hvordan modulet passer til jeres skole, og hvad I vil lægge vægt på."),
+    )
+    questions = free_text(
+        _l("Skolens egne drøftelsesspørgsmål"),
+        rows=5,
+        description=_l("Ét spørgsmål pr. linje. De vises sammen med modulets spørgsmål."),
+    )

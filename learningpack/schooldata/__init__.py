@@ -1,1 +1,0 @@
-"""A school's data export (ZIP of CSVs) for its leader and for PUF."""

@@ -1,1 +1,0 @@
-"""A leader manages the school's staff and teams."""

@@ -1,0 +1,1 @@
+"""The web layer shared by every area: access, errors, headers, templating, forms."""

@@ -1,0 +1,232 @@
+"""Form building blocks shared by the blueprints."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import unicodedata
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import InstrumentedAttribute
+from wtforms import Field, HiddenField, SelectChoice, SelectMultipleField, TextAreaField, widgets
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+
+from learningpack.domain.privacy import NoPersonalData
+
+# WTForms ships no Danish catalogue: its built-in messages are mapped to our own msgids, which
+# the i18n layer then shows in the user's language. WTForms formats the placeholders itself.
+_WTFORMS_MESSAGES = {
+    "This field is required.": _l("Udfyld feltet."),
+    "Not a valid date value.": _l("Skriv en gyldig dato."),
+    "Not a valid datetime value.": _l("Skriv en gyldig dato og tid."),
+    "Not a valid choice.": _l("Vælg en af mulighederne på listen."),
+    "Invalid Choice: could not coerce.": _l("Vælg en af mulighederne på listen."),
+    "Invalid choice(s): one or more data inputs could not be coerced.": _l(
+        "Vælg blandt mulighederne på listen."
+    ),
+    # The value is an internal id: say what happened instead of showing it.
+    "'%(value)s' is not a valid choice for this field.": _l(
+        "En af de valgte findes ikke længere på listen. Vælg igen."
+    ),
+    "'%(value)s' are not valid choices for this field.": _l(
+        "Nogle af de valgte findes ikke længere på listen. Vælg igen."
+    ),
+    "Field cannot be longer than %(max)d characters.": _l("Højst %(max)d tegn."),
+    "Field must be at least %(min)d characters long.": _l("Mindst %(min)d tegn."),
+    "Field must be between %(min)d and %(max)d characters long.": _l(
+        "Mellem %(min)d og %(max)d tegn."
+    ),
+    "Invalid email address.": _l("Skriv en gyldig e-mailadresse."),
+    "Not a valid integer value.": _l("Skriv et helt tal."),
+}
+
+
+class _Messages:
+    """WTForms' translations hook, answering from our own catalogue."""
+
+    def gettext(self, string: str) -> str:
+        message = _WTFORMS_MESSAGES.get(string)
+        return str(message) if message is not None else string
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+CONTROL_MESSAGE = _l(
+    "Teksten indeholder usynlige styretegn, som ikke kan gemmes. Skriv eller indsæt den igen."
+)
+# Line breaks and tabs are text; every other control character (NUL above all, which
+# PostgreSQL refuses to store) is refused with a message instead of failing at the database.
+_ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+
+
+def has_control_characters(value: str) -> bool:
+    return any(
+        unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in value
+    ) or any(unicodedata.category(ch) == "Cs" for ch in value)
+
+
+def _texts(data: Any) -> list[str]:
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, list | tuple):
+        return [item for item in data if isinstance(item, str)]
+    return []
+
+
+class Form(FlaskForm):
+    """The base of every form here: CSRF from Flask-WTF, messages in the user's language.
+
+    Every text a user sends is checked for control characters, whatever the field.
+    """
+
+    class Meta:
+        def get_translations(self, form: Any) -> _Messages:
+            return _Messages()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        for field in self:
+            raw = field.raw_data or []
+            if any(has_control_characters(text) for text in _texts(raw)):
+                field.errors = [*field.errors, str(CONTROL_MESSAGE)]
+                ok = False
+        return ok
+
+
+def column_length(column: InstrumentedAttribute[Any]) -> int:
+    """The maximum length of a String column, so form limits follow the schema."""
+    length = getattr(column.property.columns[0].type, "length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"{column} has no length")
+    return length
+
+
+def max_length(column: InstrumentedAttribute[Any]) -> Length:
+    """A Length validator matching the column's size."""
+    size = column_length(column)
+    return Length(max=size, message=_l("Højst %(max)d tegn.", max=size))
+
+
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+class PlausibleDate:
+    """A date between 2000 and 2100: a typo such as 0202 or 20266 is refused with a message."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        value = field.data
+        if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            raise StopValidation(
+                str(
+                    _l(
+                        "Skriv en dato mellem år %(first)d og %(last)d.",
+                        first=EARLIEST_YEAR,
+                        last=LATEST_YEAR,
+                    )
+                )
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Submitted once, and not over someone else's newer change
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class _Token:
+    """A posted token must look like one of ours (when it is posted at all)."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if field.raw_data and not (16 <= len(field.raw_data[0]) <= 64):
+            raise ValidationError(str(_l("Formularen var ufuldstændig. Send den igen.")))
+
+
+def once_field() -> HiddenField:
+    """A hidden one-time token: the same form sent twice is saved once (see submissions.py)."""
+    return HiddenField(_l("Formular"), default=new_form_token, validators=[_Token()])
+
+
+def baseline_field() -> HiddenField:
+    """A hidden fingerprint of what the form showed when it was loaded (see ``is_stale``)."""
+    return HiddenField(_l("Ændret af en anden"), validators=[Length(max=64)])
+
+
+def fingerprint(*values: Any) -> str:
+    """A short, stable fingerprint of the saved values a form edits."""
+    encoded = json.dumps([v if v is None else str(v) for v in values], ensure_ascii=False)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:32]
+
+
+STALE_MESSAGE = _l(
+    "En anden har ændret det her, efter du åbnede formularen, så dine ændringer er ikke gemt. "
+    "Det, du skrev, står herunder. Se den nyeste udgave på modulsiden, eller gem igen for at "
+    "skrive dit over."
+)
+
+
+def is_stale(form: Any, current: str) -> bool:
+    """Whether the saved values changed since the form was loaded.
+
+    The form is then marked: an error saying so, and the baseline moved to the current values,
+    so the user can look and deliberately save again. A form posted without a baseline (not
+    from our page) is not checked.
+    """
+    field = form.baseline
+    if not field.raw_data or field.raw_data[0] == current:
+        return False
+    field.errors = [*field.errors, str(STALE_MESSAGE)]
+    field.data = current
+    return True
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes (friendlier than a multi-select on a phone)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def free_text(
+    label: Any,
+    *,
+    required: Any = None,
+    max_length: int = 5000,
+    rows: int = 4,
+    description: Any = "",
+) -> TextAreaField:
+    """A guarded free-text field: optional or required (with the given message), CPR refused."""
+    validators: list[Any] = [DataRequired(required)] if required else [Optional()]
+    validators += [
+        Length(max=max_length, message=_l("Højst %(max)d tegn.", max=max_length)),
+        NoPersonalData(),
+    ]
+    return TextAreaField(
+        label, validators=validators, description=description, render_kw={"rows": rows}
+    )
+
+
+def choices(pairs: Any) -> list[SelectChoice]:
+    """Form choices from (value, label) pairs or a mapping of enum members to labels."""
+    items = pairs.items() if hasattr(pairs, "items") else pairs
+    return [SelectChoice(str(getattr(value, "value", value)), label) for value, label in items]
+
+
+class ConfirmForm(Form):
+    """A button-only form: just the CSRF token."""
+
+
+def end_not_before_start(start_field: Field, end_field: Field) -> bool:
+    """Add an error to the end field if the period ends before it starts."""
+    start: date | None = start_field.data
+    end: date | None = end_field.data
+    if start and end and end < start:
+        end_field.errors = [*end_field.errors, str(_l("Slutdatoen skal ligge efter startdatoen."))]
+        return False
+    return True

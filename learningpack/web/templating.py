@@ -1,0 +1,66 @@
+"""Jinja filters and globals shared by every template."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from babel.dates import format_date as babel_format_date
+from flask import Flask, request
+from flask_babel import format_datetime, get_locale, to_user_timezone
+
+from learningpack.domain.privacy import FREE_TEXT_HINT
+from learningpack.output.labels import label
+from learningpack.web.i18n import LANGUAGE_NAMES
+
+
+def datefmt(value: date | datetime | None, fmt: str = "medium") -> str:
+    """A date (or the local date of a timestamp) in the user's language."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value).date()
+    return _format_date(value, fmt, str(get_locale() or "da"))
+
+
+@lru_cache(maxsize=4096)
+def _format_date(value: date, fmt: str, locale: str) -> str:
+    """Formatting a date with Babel is slow next to the rest of a page, and pages list the same
+    few dates many times (an action's period, log dates), so the results are kept."""
+    return babel_format_date(value, fmt, locale=locale)
+
+
+def datetimefmt(value: datetime | None, fmt: str = "short") -> str:
+    """A timestamp in Danish time, in the user's language."""
+    if value is None:
+        return ""
+    return format_datetime(value, fmt)
+
+
+def render_user_markdown(text: str | None) -> Any:
+    """User text as Markdown: raw HTML escaped, so it is safe to mark as HTML."""
+    from markupsafe import Markup
+
+    from learningpack.content import render_markdown
+
+    return Markup(render_markdown(text or ""))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["datefmt"] = datefmt
+    app.jinja_env.filters["datetimefmt"] = datetimefmt
+    app.jinja_env.filters["label"] = lambda value, kind: label(kind, value)
+    app.jinja_env.filters["markdown"] = render_user_markdown
+    # Globals (unlike context variables) are visible inside imported macros too.
+    app.jinja_env.globals["free_text_hint"] = FREE_TEXT_HINT
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def inject_globals() -> dict[str, Any]:
+        return {
+            "current_locale": str(get_locale() or "da"),
+            "language_names": LANGUAGE_NAMES,
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }

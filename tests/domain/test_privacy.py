@@ -1,0 +1,67 @@
+"""The free-text guard against CPR numbers."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from learningpack.domain.privacy import contains_cpr, find_cpr_numbers
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eleven har cpr 010203-1234 og er ny.",
+        "0102031234",
+        "Nummer: 311299-4321.",
+        "Skrevet med mellemrum 010203 1234",
+    ],
+)
+def test_cpr_shaped_numbers_are_found(text: str) -> None:
+    assert contains_cpr(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mødet var d. 12.03.2026 kl. 14",
+        "Ring på 86 12 34 56",
+        "320199-1234",  # day 32
+        "011399-1234",  # month 13
+        "290201-1234",  # 29 February in a non-leap year
+        "12345678901234",  # a longer number
+        "ordre 1234567890-1",
+        "",
+    ],
+)
+def test_other_numbers_are_not_cpr(text: str) -> None:
+    assert not contains_cpr(text)
+
+
+def test_leap_day_depends_on_century() -> None:
+    # 7th digit 4 and year 00 -> 2000 (leap); 7th digit 0 and year 00 -> 1900 (not leap).
+    assert contains_cpr("290200-4123")
+    assert not contains_cpr("290200-0123")
+
+
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2036, 12, 31)),
+    st.integers(min_value=0, max_value=999),
+    st.booleans(),
+)
+def test_every_valid_cpr_is_found(born: date, serial: int, dash: bool) -> None:
+    seventh = 0 if born.year < 2000 else 4
+    digits = f"{born:%d%m}{born.year % 100:02d}"
+    cpr = f"{digits}{'-' if dash else ''}{seventh}{serial:03d}"
+    assert find_cpr_numbers(f"Tekst før {cpr} og efter") == [cpr]
+
+
+@given(st.dates(min_value=date(2001, 1, 1), max_value=date(2030, 12, 31)))
+def test_invalid_day_is_not_found(day: date) -> None:
+    # The day after the last of the month never exists as dd in that month.
+    last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    bad = f"{last.day + 1:02d}{day:%m}{day.year % 100:02d}-4123"
+    assert not contains_cpr(bad)

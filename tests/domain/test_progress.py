@@ -1,0 +1,225 @@
+"""The progress columns on each cycle: kept by cycle.py on write, rebuilt in bulk by SQL.
+
+The overview across all schools trusts these columns, so they must always say what the stepper
+says. Three ways compute them (cycle.py per write, progress.rebuild in bulk, the 0002 migration
+for existing rows); these tests make them agree on the same data.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import event, select, text
+
+from learningpack.config import PROJECT_ROOT
+from learningpack.content import Package
+from learningpack.domain.cycle import (
+    STEP_PHASES,
+    current_step,
+    set_action_status,
+    update_action,
+)
+from learningpack.domain.progress import rebuild
+from learningpack.extensions import db
+from learningpack.models import ActionStatus, Cycle, CyclePhase, CycleState, Outcome
+from tests.domain.test_cycle import (
+    END,
+    START,
+    add_action,
+    add_follow_up,
+    add_log,
+    add_session,
+    add_summary,
+    make_world,
+)
+
+COLUMNS = (
+    "phase",
+    "session_count",
+    "action_count",
+    "done_action_count",
+    "log_entry_count",
+    "follow_up_count",
+)
+
+
+@pytest.fixture(autouse=True)
+def request_context(app: Flask) -> Iterator[None]:
+    with app.test_request_context():
+        yield
+
+
+def snapshot() -> dict[int, tuple[Any, ...]]:
+    db.session.expire_all()
+    cycles = db.session.scalars(select(Cycle).order_by(Cycle.id))
+    return {c.id: tuple(getattr(c, name) for name in COLUMNS) for c in cycles}
+
+
+def expected_phase(cycle: Cycle) -> CyclePhase:
+    step = current_step(cycle)
+    return CyclePhase.READY if step is None else STEP_PHASES[step]
+
+
+def test_a_new_run_starts_every_cycle_at_input_with_zero_counts(package: Package) -> None:
+    w = make_world(package)
+    for cycle in w.run.cycles:
+        assert (cycle.phase, cycle.session_count, cycle.action_count) == (CyclePhase.INPUT, 0, 0)
+
+
+def test_each_recording_moves_the_phase_and_the_counts(package: Package) -> None:
+    w = make_world(package)
+    cycle = w.cycle(1)
+    add_session(cycle)
+    assert (cycle.phase, cycle.session_count) == (CyclePhase.ACTIONS, 1)
+
+    action = add_action(cycle, w, what="")
+    assert (cycle.phase, cycle.action_count) == (CyclePhase.ACTIONS, 1)
+    update_action(
+        action,
+        title=action.title,
+        what="Forældrekaffe hver fredag.",
+        expectation=action.expectation,
+        how_notice=action.how_notice,
+        team=w.team,
+        owners=[w.teacher],
+        period_start=START,
+        period_end=END,
+    )
+    assert cycle.phase == CyclePhase.TRYING
+
+    add_log(action, w)
+    assert (cycle.phase, cycle.log_entry_count) == (CyclePhase.FOLLOW_UP, 1)
+    add_follow_up(action, w)
+    assert (cycle.phase, cycle.follow_up_count) == (CyclePhase.FOLLOW_UP, 1)
+    set_action_status(action, ActionStatus.DONE)
+    assert cycle.done_action_count == 1
+    add_summary(cycle)
+    assert cycle.phase == CyclePhase.READY
+    assert snapshot()[cycle.id] == (CyclePhase.READY, 1, 1, 1, 1, 1)
+
+
+def random_history(package: Package, seed: int, schools: int = 8) -> None:
+    """Several schools, each with a random mix of what can be recorded in its open module.
+
+    Each gap is rare enough that every phase turns up across a few seeds (a test checks that).
+    """
+    rng = random.Random(seed)
+
+    def sometimes(p: float, rare: Any, usual: Any) -> Any:
+        return rare if rng.random() < p else usual
+
+    for _ in range(schools):
+        w = make_world(package)
+        cycle = w.cycle(1)
+        if rng.random() < 0.85:
+            add_session(cycle, notes=sometimes(0.15, "", "Drøftelse i teams."))
+        for _ in range(rng.randint(0, 3)):
+            no_team = rng.random() < 0.1
+            action = add_action(
+                cycle,
+                w,
+                what=sometimes(0.07, "", "Forældrekaffe."),
+                team=None if no_team else w.team,
+                owners=sometimes(0.5, [], [w.teacher]) if no_team else [],
+                period_end=sometimes(0.07, None, END),
+            )
+            for _ in range(sometimes(0.25, 0, rng.randint(1, 2))):
+                add_log(action, w, happened_on=START + timedelta(days=rng.randint(0, 30)))
+            if rng.random() < 0.4:
+                set_action_status(action, rng.choice(list(ActionStatus)))
+            if rng.random() < 0.75:
+                add_follow_up(action, w, rng.choice(list(Outcome)))
+        if rng.random() < 0.7:
+            add_summary(cycle)
+        assert cycle.phase == expected_phase(cycle)
+    db.session.commit()
+
+
+SEEDS = range(5)
+
+
+def test_the_random_histories_reach_every_phase(package: Package) -> None:
+    for seed in SEEDS:
+        random_history(package, seed)
+    phases = {row[0] for row in snapshot().values()}
+    assert phases == set(CyclePhase)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_bulk_rebuild_agrees_with_the_per_write_columns(package: Package, seed: int) -> None:
+    random_history(package, seed)
+    kept = snapshot()
+    db.session.execute(
+        text("UPDATE cycle SET phase = 'ready', session_count = 99, action_count = 99")
+    )
+    assert rebuild() == len(kept)
+    assert snapshot() == kept
+
+
+def load_migration_0002() -> Any:
+    path = PROJECT_ROOT / "migrations" / "versions" / "0002_cycle_progress.py"
+    spec = importlib.util.spec_from_file_location("migration_0002", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_migration_fills_existing_rows_as_the_app_would(package: Package, seed: int) -> None:
+    random_history(package, seed)
+    kept = snapshot()
+    db.session.execute(text("UPDATE cycle SET phase = 'input', session_count = 0"))
+    db.session.execute(text(load_migration_0002().FILL))
+    assert snapshot() == kept
+
+
+def test_rebuild_of_chosen_cycles_leaves_the_others(package: Package) -> None:
+    w = make_world(package)
+    first, second = w.cycle(1), w.cycle(2)
+    add_session(first)
+    db.session.commit()
+    db.session.execute(text("UPDATE cycle SET session_count = 7"))
+    assert rebuild([first.id]) == 1
+    counts = snapshot()
+    assert counts[first.id][1] == 1 and counts[second.id][1] == 7
+
+
+def test_locked_and_completed_cycles_keep_their_columns(package: Package) -> None:
+    w = make_world(package)
+    assert w.cycle(2).state == CycleState.LOCKED
+    assert snapshot()[w.cycle(2).id][0] == CyclePhase.INPUT
+
+
+def test_keeping_the_columns_costs_the_same_number_of_queries_however_many_actions(
+    package: Package,
+) -> None:
+    def queries_for_one_log(actions: int) -> int:
+        w = make_world(package)
+        cycle = w.cycle(1)
+        created = [add_action(cycle, w) for _ in range(actions)]
+        for action in created:
+            add_log(action, w)
+        db.session.commit()
+        db.session.expire_all()
+        action = db.session.get(type(created[0]), created[-1].id)
+        assert action is not None
+        statements: list[str] = []
+
+        def count(*args: Any) -> None:
+            statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            add_log(action, w)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    assert queries_for_one_log(2) == queries_for_one_log(12)

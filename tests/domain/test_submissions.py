@@ -1,0 +1,118 @@
+"""One-time form tokens: the same form is saved once, even when two requests race."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from learningpack.content import Package
+from learningpack.domain.submissions import TOKEN_LIFETIME, claim_submission
+from learningpack.extensions import db
+from learningpack.models import Cycle, FormSubmission, utcnow
+
+TOKEN = "t" * 32
+
+
+def form(token: str | None) -> SimpleNamespace:
+    return SimpleNamespace(once=SimpleNamespace(raw_data=[token] if token is not None else []))
+
+
+def tokens() -> int:
+    return int(db.session.scalar(select(func.count(FormSubmission.id))) or 0)
+
+
+def test_second_claim_of_the_same_token_is_refused(app: Flask) -> None:
+    assert claim_submission(form(TOKEN), None)
+    db.session.commit()
+    assert not claim_submission(form(TOKEN), None)
+    db.session.rollback()
+    assert claim_submission(form("u" * 32), None)
+    assert claim_submission(form(None), None)  # not from our pages: not checked
+    db.session.commit()
+    assert tokens() == 2
+
+
+def test_two_concurrent_claims_save_once(app: Flask) -> None:
+    """B checks while A's claim is not yet committed; the unique token still stops B."""
+    a_flushed, b_checked = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def first() -> None:
+        with app.app_context():
+            results["a"] = claim_submission(form(TOKEN), None)
+            a_flushed.set()
+            b_checked.wait(5)
+            threading.Event().wait(0.3)  # B is now waiting on our row
+            db.session.commit()
+            db.session.remove()
+
+    def second() -> None:
+        with app.app_context():
+            a_flushed.wait(5)
+            b_checked.set()
+            try:
+                results["b"] = claim_submission(form(TOKEN), None)
+                db.session.commit()
+            except Exception as error:  # pragma: no cover - would fail the assertion below
+                results["b"] = error
+            db.session.remove()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert results == {"a": True, "b": False}
+    db.session.expire_all()
+    assert tokens() == 1
+
+
+def test_old_tokens_are_let_go(app: Flask) -> None:
+    db.session.add(FormSubmission(token=TOKEN, created_at=utcnow() - TOKEN_LIFETIME - timedelta(1)))
+    db.session.commit()
+    assert claim_submission(form("n" * 32), None)
+    db.session.commit()
+    assert db.session.scalars(select(FormSubmission.token)).all() == ["n" * 32]
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_locked_waits_for_a_concurrent_save_and_sees_it(app: Flask, package: Package) -> None:
+    """Two saves of the same module summary: the second's stale check sees the first's save."""
+    from learningpack.domain.submissions import locked
+    from tests.school.test_module_views import make_world
+
+    world = make_world(package)
+    cycle_id = world.cycle(1).id
+    db.session.commit()
+    a_locked = threading.Event()
+    seen: dict[str, str] = {}
+
+    def first() -> None:
+        with app.app_context():
+            cycle = locked(db.session.get(Cycle, cycle_id))
+            a_locked.set()
+            threading.Event().wait(0.5)  # B is now waiting for our lock
+            cycle.summary_learned = "Gemt af den første"
+            db.session.commit()
+            db.session.remove()
+
+    def second() -> None:
+        with app.app_context():
+            cycle = db.session.get(Cycle, cycle_id)
+            a_locked.wait(5)
+            seen["before"] = cycle.summary_learned  # read before the lock: stale
+            seen["after"] = locked(cycle).summary_learned
+            db.session.rollback()
+            db.session.remove()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert seen == {"before": "", "after": "Gemt af den første"}

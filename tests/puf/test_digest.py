@@ -1,0 +1,160 @@
+"""PUF's learnings digest and the read-only drill-down of one school."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from learningpack.content import Package
+from learningpack.domain import cycle as rules
+from learningpack.models import Outcome
+from tests.factories import SchoolFactory, login, make_leader, make_teacher
+from tests.school.test_module_views import (
+    World,
+    complete_through,
+    fill_cycle,
+    make_world,
+    page_of,
+)
+
+
+@pytest.fixture
+def world(package: Package) -> World:
+    """Kildeskolen (Nord) completed module 1 and learned something; Fjordskolen (Syd) followed
+    up in module 1 too; Åby Skole (Syd) followed up; Anker Skole has nothing to tell."""
+    world = make_world(package, other_started=True)
+    complete_through(world, 1)
+    world.other_school.district = "Syd"
+    fill_cycle(world.cycle(1, world.other_run), world.other_leader, world.other_teacher)
+    aaby = SchoolFactory(name="Åby Skole", district="Syd")
+    leader = make_leader(aaby, name="Åse Leder")
+    run = rules.start_run(aaby.id, package, "2026/27", leader)
+    action = fill_cycle(run.cycles[0], leader, make_teacher(aaby, name="Åge Lærer"))
+    action.follow_up.learning = '=HYPERLINK("http://evil")'  # type: ignore[union-attr]
+    action.follow_up.outcome = Outcome.STOP  # type: ignore[union-attr]
+    SchoolFactory(name="Anker Skole", district="Nord")
+    return world
+
+
+@pytest.fixture
+def puf_client(client: FlaskClient, world: World) -> FlaskClient:
+    login(client, world.puf)
+    return client
+
+
+def digest_schools(page: str) -> list[str]:
+    return re.findall(
+        r'<h3 class="record-title"><a href="/puf/skoler/\d+#modul-\d">([^<]+)</a>', page
+    )
+
+
+def test_digest_shows_learnings_and_summaries_in_danish_order(puf_client: FlaskClient) -> None:
+    response = puf_client.get("/puf/laering")
+    assert response.status_code == 200
+    page = page_of(response)
+    assert digest_schools(page) == ["Fjordskolen", "Kildeskolen", "Åby Skole"]
+    assert "Aktion i modul 1" in page and "Det virkede." in page and "Fasthold" in page
+    assert "Hvad har vi lært" in page and "Beskederne." in page
+    assert "3 skoler har samlet op på modulet." in page
+    assert "3 opsamlinger på aktioner i alt." in page
+    assert 'href="/puf/laering.csv?modul=faellesskab"' in page
+
+
+def test_digest_filters_by_district_and_module(puf_client: FlaskClient) -> None:
+    page = page_of(puf_client.get("/puf/laering?omraade=Syd"))
+    assert digest_schools(page) == ["Fjordskolen", "Åby Skole"]
+    assert 'href="/puf/laering.xlsx?modul=faellesskab&amp;omraade=Syd"' in page
+    other = page_of(puf_client.get("/puf/laering?modul=foraeldremoeder"))
+    assert digest_schools(other) == []
+    assert "Ingen skoler har samlet op på dette modul endnu." in other
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("modul=nej", "Modulet »nej« findes ikke."),
+        ("omraade=Mars", "Området »Mars« findes ikke."),
+        ("side=-1", "Sidetallet skal være 1 eller mere."),
+    ],
+)
+def test_digest_invalid_filters(puf_client: FlaskClient, query: str, message: str) -> None:
+    response = puf_client.get(f"/puf/laering?{query}")
+    assert response.status_code == 400
+    page = page_of(response)
+    assert message in page
+    assert digest_schools(page) == ["Fjordskolen", "Kildeskolen", "Åby Skole"]
+
+
+def test_digest_pages(puf_client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from learningpack.reads import digest
+
+    monkeypatch.setattr(digest, "PER_PAGE", 2)
+    first = page_of(puf_client.get("/puf/laering"))
+    assert digest_schools(first) == ["Fjordskolen", "Kildeskolen"]
+    assert "Side 1 af 2" in first and 'href="/puf/laering?modul=faellesskab&amp;side=2"' in first
+    second = page_of(puf_client.get("/puf/laering?side=2"))
+    assert digest_schools(second) == ["Åby Skole"]
+
+
+def test_drill_down_shows_everything_read_only(puf_client: FlaskClient, world: World) -> None:
+    response = puf_client.get(f"/puf/skoler/{world.school.id}")
+    assert response.status_code == 200
+    page = page_of(response)
+    assert "Kildeskolen" in page and "Forløb 2026/27" in page
+    assert "Afsluttet" in page and "Videnoplæg og drøftelse" in page  # module 2 is open
+    # Module 1's session, action (team, owner, status), log entry, follow-up and summary.
+    for text in (
+        "Hele personalet",
+        "Vi drøftede videnoplægget.",
+        "Aktion i modul 1",
+        "Team: Indskolingen",
+        "Ansvarlige: Anne Lærer",
+        'badge-status-in_progress">I gang<',
+        "Vi prøvede det.",
+        "Fasthold",
+        "Det virkede.",
+        "Meget.",
+        "Beskederne.",
+        "Modul 2.",
+    ):
+        assert text in page, text
+    assert "<form" not in page.split("<main", 1)[1].split("</main>", 1)[0]  # read-only
+    assert f'href="/puf/skoler/{world.school.id}/modul/{world.slug(1)}"' in page
+
+
+def test_drill_down_of_a_school_that_has_not_started(puf_client: FlaskClient) -> None:
+    from sqlalchemy import select
+
+    from learningpack.extensions import db
+    from learningpack.models import School
+
+    anker = db.session.scalar(select(School).where(School.name == "Anker Skole"))
+    assert anker is not None
+    page = page_of(puf_client.get(f"/puf/skoler/{anker.id}"))
+    assert "Skolen har ikke startet læringspakken endnu." in page
+
+
+def test_drill_down_lists_earlier_runs(
+    puf_client: FlaskClient, world: World, package: Package
+) -> None:
+    from datetime import UTC, datetime
+
+    from learningpack.extensions import db
+    from learningpack.models import Run
+
+    db.session.add(
+        Run(
+            school_id=world.school.id,
+            package_slug=package.slug,
+            year_label="2024/25",
+            started_at=datetime(2024, 8, 12, tzinfo=UTC),
+            completed_at=datetime(2025, 6, 20, tzinfo=UTC),
+        )
+    )
+    page = page_of(puf_client.get(f"/puf/skoler/{world.school.id}"))
+    assert "Forløb 2026/27" in page.split("Tidligere forløb", 1)[0]  # the newest run in full
+    earlier = page.split("Tidligere forløb", 1)[1]
+    assert "Forløb 2024/25, startet 12. aug. 2024." in earlier
+    assert "Hele forløbet er gennemført 20. jun. 2025." in earlier

@@ -1,0 +1,936 @@
+"""The leader's facilitation pages through the test client (DESIGN.md §3, §6, §10).
+
+The world and cycle helpers at the top are shared with the teacher, PUF and route-access tests.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from markupsafe import escape
+from sqlalchemy import func, select
+
+from learningpack.content import Package
+from learningpack.domain import cycle as rules
+from learningpack.extensions import db
+from learningpack.models import (
+    Action,
+    AuditEvent,
+    Cycle,
+    CycleSession,
+    CycleState,
+    FollowUp,
+    LogEntry,
+    Outcome,
+    Run,
+    School,
+    SessionKind,
+    Team,
+    User,
+)
+from tests.factories import (
+    SchoolFactory,
+    TeamFactory,
+    login,
+    make_leader,
+    make_puf,
+    make_teacher,
+)
+
+YEAR = "2026/27"
+START = date(2026, 9, 1)
+END = date(2026, 10, 15)
+HINT = "Skriv ikke børns navne, CPR-numre eller oplysninger om helbred."
+CPR_TEXTS = ("Eleven 010203-1234 var ked af det", "Eleven 0102031234 var ked af det")
+
+
+# ---------------------------------------------------------------------------------------------
+# The world and helpers (also imported by the other view tests)
+
+
+@dataclass
+class World:
+    """Two schools: ours (leader, two teachers in two teams) and another one; and PUF."""
+
+    package: Package
+    school: School
+    leader: User
+    teacher: User  # member of ``team``
+    teacher2: User  # member of ``team2``
+    team: Team
+    team2: Team
+    other_school: School
+    other_leader: User
+    other_teacher: User
+    other_team: Team
+    puf: User
+    run: Run | None = None
+    other_run: Run | None = None
+    actions: dict[str, Action] = field(default_factory=dict)
+
+    def slug(self, position: int) -> str:
+        return self.package.module_at(position).slug
+
+    def cycle(self, position: int, run: Run | None = None) -> Cycle:
+        run = run or self.run
+        assert run is not None
+        found = db.session.scalar(
+            select(Cycle).where(Cycle.run_id == run.id, Cycle.position == position)
+        )
+        assert found is not None
+        return found
+
+    @property
+    def action(self) -> Action:
+        return self.actions["team"]
+
+
+def make_world(package: Package, *, started: bool = True, other_started: bool = False) -> World:
+    school = SchoolFactory(name="Kildeskolen")
+    teacher = make_teacher(school, name="Anne Lærer")
+    teacher2 = make_teacher(school, name="Bo Pædagog")
+    other_school = SchoolFactory(name="Fjordskolen")
+    other_teacher = make_teacher(other_school, name="Cecilie Fremmed")
+    world = World(
+        package=package,
+        school=school,
+        leader=make_leader(school, name="Lise Leder"),
+        teacher=teacher,
+        teacher2=teacher2,
+        team=TeamFactory(school=school, name="Indskolingen", members=[teacher]),
+        team2=TeamFactory(school=school, name="Udskolingen", members=[teacher2]),
+        other_school=other_school,
+        other_leader=make_leader(other_school, name="Ole Leder"),
+        other_teacher=other_teacher,
+        other_team=TeamFactory(school=other_school, name="Mellemtrinnet", members=[other_teacher]),
+        puf=make_puf(name="Pia PUF"),
+    )
+    if started:
+        world.run = rules.start_run(school.id, package, YEAR, world.leader)
+    if other_started:
+        world.other_run = rules.start_run(other_school.id, package, YEAR, world.other_leader)
+    return world
+
+
+def agree(
+    cycle: Cycle,
+    actor: User,
+    title: str,
+    *,
+    team: Team | None = None,
+    owners: tuple[User, ...] = (),
+) -> Action:
+    """A fully described action in an open cycle."""
+    return rules.agree_action(
+        cycle,
+        title=title,
+        what="Vi sender en kort besked om fællesskabet hver fredag.",
+        expectation="Flere forældre svarer og spørger ind til klassen.",
+        how_notice="Vi tæller svarene i fire uger.",
+        team=team,
+        owners=list(owners),
+        period_start=START,
+        period_end=END,
+        actor=actor,
+    )
+
+
+def fill_cycle(cycle: Cycle, leader: User, logger: User, team: Team | None = None) -> Action:
+    """Record everything the cycle needs before it can be completed."""
+    rules.record_session(
+        cycle,
+        held_on=START,
+        kind=SessionKind.INPUT,
+        participants="Hele personalet",
+        notes="Vi drøftede videnoplægget.",
+        decisions="",
+        facilitator=leader,
+    )
+    action = agree(cycle, leader, f"Aktion i modul {cycle.position}", team=team, owners=(logger,))
+    rules.add_log_entry(
+        action, author=logger, happened_on=START, text="Vi prøvede det.", observation=""
+    )
+    rules.record_follow_up(action, outcome=Outcome.KEEP, learning="Det virkede.", actor=leader)
+    rules.save_summary(cycle, learned="Meget.", keep="Beskederne.", next_steps="Modul 2.")
+    return action
+
+
+def complete_through(world: World, last: int) -> None:
+    """Fill and complete modules 1..last of our school's run."""
+    for position in range(1, last + 1):
+        cycle = world.cycle(position)
+        fill_cycle(cycle, world.leader, world.teacher, world.team)
+        rules.complete_cycle(cycle, world.leader)
+
+
+def count(model: Any, *where: Any) -> int:
+    return int(db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+def page_of(response: Any) -> str:
+    return str(response.get_data(as_text=True))
+
+
+def assert_kept(page: str, data: dict[str, Any], skip: str = "") -> None:
+    """Every value the user typed (other than ``skip``) is shown again in the page."""
+    for name, value in data.items():
+        if name == skip or value in ("", [], None):
+            continue
+        if name == "owner_ids":
+            for owner in value:
+                assert re.search(rf'<input checked[^>]*name="owner_ids"[^>]*value="{owner}"', page)
+        elif name == "team_id":
+            assert re.search(rf'<option selected value="{value}"', page), name
+        elif name in ("kind", "outcome"):
+            assert re.search(rf'<input checked[^>]*name="{name}"[^>]*value="{value}"', page)
+        else:
+            assert str(escape(value)) in page, f"{name}={value!r} not kept in the page"
+
+
+@pytest.fixture
+def world(package: Package) -> World:
+    return make_world(package)
+
+
+@pytest.fixture
+def leader_client(client: FlaskClient, world: World) -> FlaskClient:
+    login(client, world.leader)
+    return client
+
+
+RECORD_BUTTON = ">Registrér møde</a>"
+COMPLETE_BUTTON = ">Afslut modulet</button>"
+# Links and form targets that record something in a module (a read-only page has none).
+RECORDING_TARGETS = re.compile(
+    r'(href|action)="[^"]*(/moede|/aktion|\?forslag=\d+|/rediger|/opsamling|/tilpasning|/afslut|'
+    r'/genaabn)"'
+)
+
+
+def recording_controls(page: str) -> list[str]:
+    return [m.group(0) for m in RECORDING_TARGETS.finditer(page)]
+
+
+def module_url(world: World, position: int, suffix: str = "") -> str:
+    return f"/skole/modul/{world.slug(position)}{suffix}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Starting the run
+
+
+def test_school_page_without_run_shows_start_form(client: FlaskClient, package: Package) -> None:
+    world = make_world(package, started=False)
+    login(client, world.leader)
+    page = page_of(client.get("/skole/"))
+    assert "Skolen har ikke startet læringspakken endnu." in page
+    assert 'action="/skole/start"' in page
+    assert "Skoleår eller navn på forløbet" in page
+
+
+def test_start_with_blank_year_rerenders_with_danish_error(
+    client: FlaskClient, package: Package
+) -> None:
+    world = make_world(package, started=False)
+    login(client, world.leader)
+    response = client.post("/skole/start", data={"year_label": "  "})
+    assert response.status_code == 400
+    assert "Skriv fx skoleåret, 2026/27." in page_of(response)
+    assert count(Run) == 0
+
+
+def test_start_opens_module_one(client: FlaskClient, package: Package) -> None:
+    world = make_world(package, started=False)
+    login(client, world.leader)
+    response = client.post("/skole/start", data={"year_label": YEAR})
+    assert response.status_code == 302
+    assert response.headers["Location"] == module_url(world, 1)
+    run = db.session.scalar(select(Run).where(Run.school_id == world.school.id))
+    assert run is not None and run.year_label == YEAR
+    assert [c.state for c in run.cycles] == [CycleState.ACTIVE] + [CycleState.LOCKED] * 4
+    page = page_of(client.get(module_url(world, 1)))
+    assert "Forløbet er startet. Modul 1 er åbent." in page
+    assert RECORD_BUTTON in page
+
+
+def test_teacher_cannot_start(client: FlaskClient, package: Package) -> None:
+    world = make_world(package, started=False)
+    login(client, world.teacher)
+    page = page_of(client.get("/skole/"))
+    assert "Skolens leder starter forløbet." in page
+    assert 'action="/skole/start"' not in page
+    assert client.post("/skole/start", data={"year_label": YEAR}).status_code == 403
+    assert count(Run) == 0
+
+
+def test_starting_twice_is_refused(leader_client: FlaskClient, world: World) -> None:
+    response = leader_client.post("/skole/start", data={"year_label": "2027/28"})
+    assert response.status_code == 302
+    page = page_of(leader_client.get("/skole/"))
+    assert "Skolen har allerede et forløb i gang med denne pakke." in page
+    assert count(Run) == 1
+
+
+def test_locked_modules_show_why(leader_client: FlaskClient, world: World) -> None:
+    overview = page_of(leader_client.get("/skole/"))
+    first = world.package.module_at(1).title
+    assert f"Åbner, når modul 1 »{first}« er samlet op og afsluttet." in overview
+    page = page_of(leader_client.get(module_url(world, 2)))
+    assert f"Åbner, når modul 1 »{first}« er samlet op og afsluttet." in page
+    assert RECORD_BUTTON not in page
+    assert COMPLETE_BUTTON not in page
+
+
+def test_unknown_module_is_404(leader_client: FlaskClient, world: World) -> None:
+    assert leader_client.get("/skole/modul/findes-ikke").status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording in module 1
+
+
+def test_record_session(leader_client: FlaskClient, world: World) -> None:
+    form = page_of(leader_client.get(module_url(world, 1, "/moede")))
+    assert "Dato for mødet" in form
+    assert re.search(r'<input checked[^>]*name="kind"[^>]*value="input"', form)
+    response = leader_client.post(
+        module_url(world, 1, "/moede"),
+        data={
+            "held_on": "2026-09-01",
+            "kind": "input",
+            "participants": "Hele personalet, 24 personer",
+            "notes": "Vi talte om forældremøderne.",
+            "decisions": "Indskolingen prøver en aktion.",
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == module_url(world, 1, "#moeder")
+    session = db.session.scalar(select(CycleSession))
+    assert session is not None
+    assert session.held_on == START and session.kind == SessionKind.INPUT
+    assert session.facilitator_id == world.leader.id
+    page = page_of(leader_client.get(module_url(world, 1)))
+    assert "Mødet er registreret." in page
+    assert "Vi talte om forældremøderne." in page
+    # With an action agreed, the next session defaults to a follow-up.
+    agree(world.cycle(1), world.leader, "Fredagsbesked", team=world.team)
+    form = page_of(leader_client.get(module_url(world, 1, "/moede")))
+    assert re.search(r'<input checked[^>]*name="kind"[^>]*value="follow_up"', form)
+
+
+def action_data(world: World, **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "title": "Fredagsbesked om fællesskabet",
+        "what": "Teamet skriver hver fredag om klassens fællesskab.",
+        "expectation": "Flere forældre svarer på beskederne.",
+        "how_notice": "Vi tæller svarene i fire uger.",
+        "team_id": str(world.team.id),
+        "owner_ids": [str(world.teacher.id), str(world.teacher2.id)],
+        "period_start": "2026-09-01",
+        "period_end": "2026-10-15",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_agree_action_with_team_and_owners(leader_client: FlaskClient, world: World) -> None:
+    form = page_of(leader_client.get(module_url(world, 1, "/aktion")))
+    for name in ("Indskolingen", "Udskolingen", "Anne Lærer", "Bo Pædagog", "Lise Leder"):
+        assert name in form
+    for stranger in ("Mellemtrinnet", "Cecilie Fremmed", "Ole Leder"):
+        assert stranger not in form
+    response = leader_client.post(module_url(world, 1, "/aktion"), data=action_data(world))
+    assert response.status_code == 302
+    assert response.headers["Location"] == module_url(world, 1, "#aktioner")
+    action = db.session.scalar(select(Action))
+    assert action is not None
+    assert action.title == "Fredagsbesked om fællesskabet"
+    assert action.team_id == world.team.id
+    assert {u.id for u in action.owners} == {world.teacher.id, world.teacher2.id}
+    assert (action.period_start, action.period_end) == (START, END)
+    assert action.cycle_id == world.cycle(1).id
+    page = page_of(leader_client.get(module_url(world, 1)))
+    assert "Aktionen er aftalt." in page
+    assert "Team: Indskolingen" in page
+
+
+def test_agree_action_with_owners_only(leader_client: FlaskClient, world: World) -> None:
+    data = action_data(world, team_id="", owner_ids=[str(world.teacher2.id)])
+    assert leader_client.post(module_url(world, 1, "/aktion"), data=data).status_code == 302
+    action = db.session.scalar(select(Action))
+    assert action is not None and action.team_id is None
+    assert [u.id for u in action.owners] == [world.teacher2.id]
+
+
+def test_action_suggestion_prefills_the_form(leader_client: FlaskClient, world: World) -> None:
+    module_page = page_of(leader_client.get(module_url(world, 1)))
+    assert f'href="{module_url(world, 1, "/aktion")}?forslag=0"' in module_page
+    page = page_of(leader_client.get(module_url(world, 1, "/aktion?forslag=0")))
+    assert 'value="Fællesskabet på dagsordenen"' in page
+    assert "Ved næste forældremøde eller i en særskilt besked" in page
+    assert "Forældrene stiller spørgsmål til og kommenterer fællesskabet" in page
+    assert "Teamet noterer umiddelbart efter mødet" in page
+    # An index past the end, or not a number, gives the empty form.
+    for query in ("?forslag=99", "?forslag=x"):
+        response = leader_client.get(module_url(world, 1, "/aktion" + query))
+        assert response.status_code == 200
+        assert "Fællesskabet på dagsordenen" not in page_of(response)
+    assert count(Action) == 0
+
+
+def test_edit_action(leader_client: FlaskClient, world: World) -> None:
+    action = agree(world.cycle(1), world.leader, "Fredagsbesked", owners=(world.teacher,))
+    url = f"/skole/aktion/{action.id}/rediger"
+    form = page_of(leader_client.get(url))
+    assert 'value="Fredagsbesked"' in form
+    assert re.search(rf'<input checked[^>]*value="{world.teacher.id}"', form)
+    assert re.search(r'<option selected value="">', form)
+    data = action_data(world, title="Mandagsbesked", owner_ids=[])
+    response = leader_client.post(url, data=data)
+    assert response.status_code == 302
+    assert response.headers["Location"] == module_url(world, 1, f"#aktion-{action.id}")
+    action = db.session.get(Action, action.id)
+    assert action.title == "Mandagsbesked"
+    assert action.team_id == world.team.id and action.owners == []
+
+
+def test_follow_up(leader_client: FlaskClient, world: World) -> None:
+    action = agree(world.cycle(1), world.leader, "Fredagsbesked", team=world.team)
+    rules.add_log_entry(
+        action,
+        author=world.teacher,
+        happened_on=START,
+        text="Tre forældre svarede.",
+        observation="",
+    )
+    url = f"/skole/aktion/{action.id}/opsamling"
+    form = page_of(leader_client.get(url))
+    assert "Tre forældre svarede." in form  # the logs are there to sum up from
+    response = leader_client.post(url, data={"outcome": "adjust", "learning": "Kortere tekst."})
+    assert response.status_code == 302
+    follow_up = db.session.scalar(select(FollowUp))
+    assert follow_up is not None
+    assert follow_up.outcome == Outcome.ADJUST and follow_up.learning == "Kortere tekst."
+    assert follow_up.recorded_by_id == world.leader.id
+    # Revising keeps one follow-up and shows the saved values.
+    form = page_of(leader_client.get(url))
+    assert re.search(r'<input checked[^>]*name="outcome"[^>]*value="adjust"', form)
+    leader_client.post(url, data={"outcome": "keep", "learning": "Det virker."})
+    assert count(FollowUp) == 1
+    assert db.session.scalar(select(FollowUp.outcome)) == Outcome.KEEP
+
+
+def test_summary(leader_client: FlaskClient, world: World) -> None:
+    url = module_url(world, 1, "/opsamling")
+    data = {"learned": "Forældre vil gerne.", "keep": "Fredagsbeskeden.", "next_steps": "Modul 2."}
+    assert leader_client.post(url, data=data).status_code == 302
+    cycle = world.cycle(1)
+    assert (cycle.summary_learned, cycle.summary_keep, cycle.summary_next) == tuple(data.values())
+    assert "Forældre vil gerne." in page_of(leader_client.get(module_url(world, 1)))
+    assert "Fredagsbeskeden." in page_of(leader_client.get(url))
+
+
+def test_local_adaptation_shows_on_module_page(leader_client: FlaskClient, world: World) -> None:
+    url = module_url(world, 1, "/tilpasning")
+    data = {
+        "notes": "Vi lægger vægt på **indskolingen**.",
+        "questions": "Hvem mangler vi?\n\nHvad nu?",
+    }
+    response = leader_client.post(url, data=data)
+    assert response.status_code == 302
+    assert response.headers["Location"] == module_url(world, 1, "#lokalt")
+    page = page_of(leader_client.get(module_url(world, 1)))
+    assert "Skolens egne spørgsmål" in page
+    assert "<li>Hvem mangler vi?</li>" in page and "<li>Hvad nu?</li>" in page
+    assert "<strong>indskolingen</strong>" in page
+
+
+def test_local_adaptation_only_while_the_module_is_open(
+    leader_client: FlaskClient, world: World
+) -> None:
+    assert "/tilpasning" in page_of(leader_client.get(module_url(world, 1)))
+    assert "/tilpasning" not in page_of(leader_client.get(module_url(world, 2)))
+    response = leader_client.post(module_url(world, 2, "/tilpasning"), data={"notes": "Forbered"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == module_url(world, 2)
+    page = page_of(leader_client.get(module_url(world, 2)))
+    assert "Modulet er ikke åbent, så der kan ikke registreres noget i det." in page
+    assert world.cycle(2).local_notes == ""
+
+
+def test_user_text_is_escaped_on_the_module_page(leader_client: FlaskClient, world: World) -> None:
+    cycle = world.cycle(1)
+    agree(cycle, world.leader, "<script>alert('titel')</script>", team=world.team)
+    rules.save_local_adaptation(cycle, notes="<script>alert('noter')</script>", questions="")
+    page = page_of(leader_client.get(module_url(world, 1)))
+    assert "<script>alert(" not in page
+    assert "&lt;script&gt;" in page
+
+
+# ---------------------------------------------------------------------------------------------
+# Completing and reopening
+
+
+def test_complete_refused_lists_what_is_missing(leader_client: FlaskClient, world: World) -> None:
+    response = leader_client.post(module_url(world, 1, "/afslut"))
+    assert response.status_code == 409
+    page = page_of(response)
+    assert "Modulet kan ikke afsluttes endnu" in page
+    for reason in (
+        "Registrér mindst ét møde med dato, deltagere og noter fra drøftelsen.",
+        "Aftal mindst én aktion.",
+        "Modulets opsamling mangler: hvad vi har lært.",
+    ):
+        assert reason in page
+    assert world.cycle(1).state == CycleState.ACTIVE
+    assert world.cycle(2).state == CycleState.LOCKED
+
+
+def test_complete_refused_names_the_action_that_lacks_a_log(
+    leader_client: FlaskClient, world: World
+) -> None:
+    action = fill_cycle(world.cycle(1), world.leader, world.teacher, world.team)
+    agree(world.cycle(1), world.leader, "Uprøvet aktion", team=world.team2)
+    response = leader_client.post(module_url(world, 1, "/afslut"))
+    assert response.status_code == 409
+    page = page_of(response)
+    assert "Aktionen »Uprøvet aktion« har ingen logninger endnu." in page
+    assert "Aktionen »Uprøvet aktion« mangler en opsamling." in page
+    assert f"Aktionen »{action.title}«" not in page
+
+
+def test_complete_opens_the_next_module(leader_client: FlaskClient, world: World) -> None:
+    fill_cycle(world.cycle(1), world.leader, world.teacher, world.team)
+    response = leader_client.post(module_url(world, 1, "/afslut"))
+    assert response.status_code == 302
+    assert response.headers["Location"] == module_url(world, 2)
+    assert world.cycle(1).state == CycleState.COMPLETED
+    assert world.cycle(2).state == CycleState.ACTIVE
+    page = page_of(leader_client.get(module_url(world, 2)))
+    title = world.package.module_at(2).title
+    assert f"Modulet er afsluttet. Næste modul er modul 2 »{title}«." in page
+    assert RECORD_BUTTON in page
+    assert count(AuditEvent, AuditEvent.verb == "cycle_completed") == 1
+    # Module 1 stays readable, without recording buttons.
+    done = page_of(leader_client.get(module_url(world, 1)))
+    assert "Modulet blev afsluttet" in done and RECORD_BUTTON not in done
+    assert "Aktion i modul 1" in done
+    # ... and recording in it is refused.
+    action = db.session.scalar(select(Action).where(Action.cycle_id == world.cycle(1).id))
+    for suffix in ("/moede", "/aktion", "/opsamling", "/tilpasning"):
+        response = leader_client.get(module_url(world, 1, suffix), follow_redirects=True)
+        assert "Modulet er ikke åbent, så der kan ikke registreres noget i det." in page_of(
+            response
+        )
+    for url in (f"/skole/aktion/{action.id}/rediger", f"/skole/aktion/{action.id}/opsamling"):
+        response = leader_client.post(url, data={"title": "Ny"})
+        assert response.headers["Location"] == module_url(world, 1)
+    assert db.session.get(Action, action.id).title == "Aktion i modul 1"
+
+
+def test_completing_module_five_completes_the_run(leader_client: FlaskClient, world: World) -> None:
+    complete_through(world, 4)
+    fill_cycle(world.cycle(5), world.leader, world.teacher, world.team)
+    response = leader_client.post(module_url(world, 5, "/afslut"))
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/skole/"
+    run = db.session.get(Run, world.run.id)
+    assert run.completed_at is not None
+    assert all(c.state == CycleState.COMPLETED for c in run.cycles)
+    page = page_of(leader_client.get("/skole/"))
+    assert "hele forløbet er gennemført" in page
+    assert "Hele forløbet er gennemført" in page
+
+
+def test_reopen_while_next_module_is_empty(leader_client: FlaskClient, world: World) -> None:
+    complete_through(world, 1)
+    assert "Genåbn modulet" in page_of(leader_client.get(module_url(world, 1)))
+    response = leader_client.post(module_url(world, 1, "/genaabn"), follow_redirects=True)
+    assert "Modulet er genåbnet." in page_of(response)
+    assert world.cycle(1).state == CycleState.ACTIVE
+    assert world.cycle(2).state == CycleState.LOCKED
+
+
+def test_reopen_refused_once_next_module_has_a_session(
+    leader_client: FlaskClient, world: World
+) -> None:
+    complete_through(world, 1)
+    rules.record_session(
+        world.cycle(2),
+        held_on=END,
+        kind=SessionKind.INPUT,
+        participants="Alle",
+        notes="Noter",
+        decisions="",
+        facilitator=world.leader,
+    )
+    assert "Genåbn modulet" not in page_of(leader_client.get(module_url(world, 1)))
+    response = leader_client.post(module_url(world, 1, "/genaabn"), follow_redirects=True)
+    assert (
+        "Modulet kan ikke genåbnes, fordi der allerede er registreret noget i næste modul."
+        in page_of(response)
+    )
+    assert world.cycle(1).state == CycleState.COMPLETED
+    assert world.cycle(2).state == CycleState.ACTIVE
+
+
+def test_reopen_of_an_active_module_is_refused(leader_client: FlaskClient, world: World) -> None:
+    response = leader_client.post(module_url(world, 1, "/genaabn"), follow_redirects=True)
+    assert "Kun et afsluttet modul kan genåbnes." in page_of(response)
+    assert world.cycle(1).state == CycleState.ACTIVE
+
+
+# ---------------------------------------------------------------------------------------------
+# Every form's bad input, and the privacy guard on every free-text field
+
+
+@dataclass(frozen=True)
+class FormCase:
+    """One form: who posts it where, valid input, and a snapshot of what a save changes."""
+
+    user: str
+    url: Callable[[World], str]
+    data: Callable[[World], dict[str, Any]]
+    state: Callable[[World], Any]
+    get_url: Callable[[World], str] | None = None
+    started: bool = True
+
+
+def _with_action(world: World) -> Action:
+    if "team" not in world.actions:
+        world.actions["team"] = agree(
+            world.cycle(1), world.leader, "Fredagsbesked", team=world.team
+        )
+    return world.actions["team"]
+
+
+def _action_state(world: World) -> Any:
+    action = db.session.get(Action, _with_action(world).id)
+    return (
+        action.title,
+        action.what,
+        action.expectation,
+        action.how_notice,
+        action.team_id,
+        [u.id for u in action.owners],
+        action.period_start,
+        action.period_end,
+    )
+
+
+def _cycle_state(world: World) -> Any:
+    cycle = world.cycle(1)
+    return (
+        cycle.summary_learned,
+        cycle.summary_keep,
+        cycle.summary_next,
+        cycle.local_notes,
+        cycle.local_questions,
+    )
+
+
+FORMS: dict[str, FormCase] = {
+    "start": FormCase(
+        user="leader",
+        url=lambda w: "/skole/start",
+        get_url=lambda w: "/skole/",
+        data=lambda w: {"year_label": "Skoleåret 2026/27"},
+        state=lambda w: count(Run),
+        started=False,
+    ),
+    "session": FormCase(
+        user="leader",
+        url=lambda w: module_url(w, 1, "/moede"),
+        data=lambda w: {
+            "held_on": "2026-09-01",
+            "kind": "input",
+            "participants": "Hele personalet, 24 personer",
+            "notes": "Vi talte om forældremøderne.",
+            "decisions": "Indskolingen prøver en aktion.",
+        },
+        state=lambda w: count(CycleSession),
+    ),
+    "action": FormCase(
+        user="leader",
+        url=lambda w: module_url(w, 1, "/aktion"),
+        data=action_data,
+        state=lambda w: count(Action),
+    ),
+    "edit_action": FormCase(
+        user="leader",
+        url=lambda w: f"/skole/aktion/{_with_action(w).id}/rediger",
+        data=lambda w: action_data(w, title="Mandagsbesked", owner_ids=[str(w.teacher.id)]),
+        state=_action_state,
+    ),
+    "follow_up": FormCase(
+        user="leader",
+        url=lambda w: f"/skole/aktion/{_with_action(w).id}/opsamling",
+        data=lambda w: {"outcome": "keep", "learning": "Korte beskeder virker bedst."},
+        state=lambda w: count(FollowUp),
+    ),
+    "summary": FormCase(
+        user="leader",
+        url=lambda w: module_url(w, 1, "/opsamling"),
+        data=lambda w: {
+            "learned": "Forældre vil gerne høre om fællesskabet.",
+            "keep": "Fredagsbeskeden.",
+            "next_steps": "Vi tager fat på forældremøderne.",
+        },
+        state=_cycle_state,
+    ),
+    "adaptation": FormCase(
+        user="leader",
+        url=lambda w: module_url(w, 1, "/tilpasning"),
+        data=lambda w: {"notes": "Vi har mange nye familier.", "questions": "Hvem mangler vi?"},
+        state=_cycle_state,
+    ),
+    "log": FormCase(
+        user="teacher",
+        url=lambda w: f"/mine-aktioner/{_with_action(w).id}/log",
+        data=lambda w: {
+            "happened_on": "2026-09-04",
+            "text": "Vi sendte beskeden, tre forældre svarede.",
+            "observation": "Svarene kom om aftenen.",
+        },
+        state=lambda w: count(LogEntry),
+    ),
+    "unlock": FormCase(
+        user="puf",
+        url=lambda w: f"/puf/skoler/{w.school.id}/modul/{w.slug(3)}/aabn",
+        get_url=lambda w: f"/puf/skoler/{w.school.id}/modul/{w.slug(3)}",
+        data=lambda w: {"reason": "Skolen har arbejdet med temaet i forvejen."},
+        state=lambda w: (
+            w.cycle(3).state,
+            count(AuditEvent, AuditEvent.verb == "cycle_unlocked_override"),
+        ),
+    ),
+}
+
+REQUIRED = [
+    ("start", "year_label", "Skriv fx skoleåret, 2026/27."),
+    ("session", "held_on", "Vælg den dato, mødet blev holdt."),
+    ("session", "kind", "Vælg, hvilken slags møde det var."),
+    ("session", "participants", "Skriv, hvem der deltog, fx »hele personalet, 24 personer«."),
+    ("session", "notes", "Skriv de vigtigste pointer fra drøftelsen."),
+    ("action", "title", "Giv aktionen en kort titel."),
+    ("action", "what", "Beskriv, hvad I konkret vil gøre."),
+    ("action", "expectation", "Skriv, hvorfor I gør det, og hvad I forventer at se."),
+    ("action", "how_notice", "Skriv, hvordan I vil lægge mærke til, om det virker."),
+    ("action", "period_start", "Vælg, hvornår aktionen starter."),
+    ("action", "period_end", "Vælg, hvornår aktionen slutter."),
+    ("edit_action", "title", "Giv aktionen en kort titel."),
+    ("edit_action", "what", "Beskriv, hvad I konkret vil gøre."),
+    ("edit_action", "expectation", "Skriv, hvorfor I gør det, og hvad I forventer at se."),
+    ("edit_action", "how_notice", "Skriv, hvordan I vil lægge mærke til, om det virker."),
+    ("edit_action", "period_start", "Vælg, hvornår aktionen starter."),
+    ("edit_action", "period_end", "Vælg, hvornår aktionen slutter."),
+    ("follow_up", "outcome", "Vælg fasthold, justér eller stop."),
+    ("follow_up", "learning", "Skriv, hvad I lærte af aktionen."),
+    ("summary", "learned", "Skriv, hvad I har lært i modulet."),
+    ("summary", "keep", "Skriv, hvad I vil fastholde i jeres praksis."),
+    ("summary", "next_steps", "Skriv jeres næste skridt."),
+    ("log", "happened_on", "Vælg datoen."),
+    ("log", "text", "Skriv kort, hvad I gjorde, og hvad der skete."),
+    ("unlock", "reason", "Skriv, hvorfor modulet åbnes uden for rækkefølgen."),
+]
+
+FREE_TEXT = [
+    ("start", "year_label"),
+    ("session", "participants"),
+    ("session", "notes"),
+    ("session", "decisions"),
+    ("action", "title"),
+    ("action", "what"),
+    ("action", "expectation"),
+    ("action", "how_notice"),
+    ("edit_action", "title"),
+    ("edit_action", "what"),
+    ("edit_action", "expectation"),
+    ("edit_action", "how_notice"),
+    ("follow_up", "learning"),
+    ("summary", "learned"),
+    ("summary", "keep"),
+    ("summary", "next_steps"),
+    ("adaptation", "notes"),
+    ("adaptation", "questions"),
+    ("log", "text"),
+    ("log", "observation"),
+    ("unlock", "reason"),
+]
+
+DATE_FIELDS = [
+    ("session", "held_on"),
+    ("action", "period_start"),
+    ("action", "period_end"),
+    ("edit_action", "period_end"),
+    ("log", "happened_on"),
+]
+
+
+def open_form(client: FlaskClient, package: Package, name: str) -> tuple[World, FormCase]:
+    """The world for one form, logged in as the user who fills it in."""
+    case = FORMS[name]
+    world = make_world(package, started=case.started)
+    if case.started:
+        _with_action(world)
+    login(client, getattr(world, case.user))
+    return world, case
+
+
+def post_refused(client: FlaskClient, world: World, case: FormCase, data: dict[str, Any]) -> str:
+    """Post bad input: 400, the page again, and nothing saved. Returns the page."""
+    before = case.state(world)
+    response = client.post(case.url(world), data=data)
+    assert response.status_code == 400, page_of(response)[:2000]
+    assert case.state(world) == before
+    page = page_of(response)
+    assert "Formularen blev ikke gemt" in page
+    return page
+
+
+@pytest.mark.parametrize("name", list(FORMS))
+def test_valid_input_is_saved(client: FlaskClient, package: Package, name: str) -> None:
+    """The baseline for the bad-input tests: the valid input really saves."""
+    world, case = open_form(client, package, name)
+    before = case.state(world)
+    response = client.post(case.url(world), data=case.data(world))
+    assert response.status_code == 302, page_of(response)[:2000]
+    assert case.state(world) != before
+
+
+@pytest.mark.parametrize(("name", "field_name", "message"), REQUIRED)
+def test_missing_required_field(
+    client: FlaskClient, package: Package, name: str, field_name: str, message: str
+) -> None:
+    world, case = open_form(client, package, name)
+    data = case.data(world)
+    data[field_name] = ""
+    page = post_refused(client, world, case, data)
+    assert str(escape(message)) in page
+    assert "This field is required" not in page
+    assert_kept(page, data, skip=field_name)
+
+
+@pytest.mark.parametrize(("name", "field_name"), DATE_FIELDS)
+@pytest.mark.parametrize("bad", ["31-02-2026", "i morgen", "2026-02-30"])
+def test_invalid_date_gives_a_danish_error(
+    client: FlaskClient, package: Package, name: str, field_name: str, bad: str
+) -> None:
+    world, case = open_form(client, package, name)
+    data = case.data(world)
+    data[field_name] = bad
+    page = post_refused(client, world, case, data)
+    assert "Not a valid date" not in page
+    # Not the "required" message: the date was given, but it is not a date.
+    assert "Skriv en gyldig dato." in page
+    assert_kept(page, data)  # even the bad date is shown again, to be corrected
+
+
+@pytest.mark.parametrize("name", ["action", "edit_action"])
+def test_period_end_before_start(client: FlaskClient, package: Package, name: str) -> None:
+    world, case = open_form(client, package, name)
+    data = case.data(world)
+    data.update(period_start="2026-10-15", period_end="2026-09-01")
+    page = post_refused(client, world, case, data)
+    assert "Slutdatoen skal ligge efter startdatoen." in page
+    assert_kept(page, data)
+
+
+@pytest.mark.parametrize("name", ["action", "edit_action"])
+def test_action_needs_team_or_owner(client: FlaskClient, package: Package, name: str) -> None:
+    world, case = open_form(client, package, name)
+    data = case.data(world)
+    data.update(team_id="", owner_ids=[])
+    page = post_refused(client, world, case, data)
+    assert "Vælg et team eller mindst én ansvarlig." in page
+    assert_kept(page, data)
+
+
+@pytest.mark.parametrize("name", ["action", "edit_action"])
+@pytest.mark.parametrize("who", ["team", "owner"])
+def test_team_or_owner_from_another_school_is_refused(
+    client: FlaskClient, package: Package, name: str, who: str
+) -> None:
+    world, case = open_form(client, package, name)
+    data = case.data(world)
+    if who == "team":
+        data["team_id"] = str(world.other_team.id)
+    else:
+        data["owner_ids"] = [str(world.teacher.id), str(world.other_teacher.id)]
+    page = post_refused(client, world, case, data)
+    if who == "team":
+        assert "Vælg en af mulighederne på listen." in page
+    else:
+        assert "En af de valgte findes ikke længere på listen. Vælg igen." in page
+        assert f"»{world.other_teacher.id}«" not in page
+    assert "valid choice" not in page
+    assert_kept(page, data, skip="team_id" if who == "team" else "owner_ids")
+    assert "Cecilie Fremmed" not in page and "Mellemtrinnet" not in page
+
+
+def test_refused_choice_is_explained_in_danish(client: FlaskClient, package: Package) -> None:
+    world, case = open_form(client, package, "action")
+    # A colleague chosen as owner is deactivated while the form is open.
+    data = case.data(world)
+    world.teacher2.active = False
+    page = post_refused(client, world, case, data)
+    assert "En af de valgte findes ikke længere på listen. Vælg igen." in page
+    assert "not a valid choice" not in page.lower()
+
+
+@pytest.mark.parametrize(("name", "field_name"), FREE_TEXT)
+@pytest.mark.parametrize("text", CPR_TEXTS, ids=["dash", "no-dash"])
+def test_cpr_number_is_refused(
+    client: FlaskClient, package: Package, name: str, field_name: str, text: str
+) -> None:
+    world, case = open_form(client, package, name)
+    data = case.data(world)
+    data[field_name] = text
+    page = post_refused(client, world, case, data)
+    assert "CPR-nummer" in page
+    assert_kept(page, data, skip=field_name)
+
+
+def free_text_form_page(client: FlaskClient, package: Package, name: str) -> str:
+    world, case = open_form(client, package, name)
+    response = client.get((case.get_url or case.url)(world))
+    assert response.status_code == 200
+    return page_of(response)
+
+
+@pytest.mark.parametrize("name", sorted({n for n, _ in FREE_TEXT}))
+def test_free_text_fields_show_the_privacy_hint(
+    client: FlaskClient, package: Package, name: str
+) -> None:
+    page = free_text_form_page(client, package, name)
+    for form_name, field_name in FREE_TEXT:
+        if form_name == name:
+            assert f'<p class="hint hint-privacy" id="{field_name}-privacy">{HINT}</p>' in page
+            described = (
+                rf'aria-describedby="[^"]*\b{field_name}-privacy\b[^"]*"[^>]*id="{field_name}"'
+            )
+            assert re.search(described, page), f"{field_name} is not described by the hint"
+
+
+def test_a_new_run_can_start_after_the_last_one_is_completed(
+    leader_client: FlaskClient, world: World
+) -> None:
+    complete_through(world, 5)
+    page = page_of(leader_client.get("/skole/"))
+    assert "Hele forløbet er gennemført" in page
+    assert "Start et nyt forløb" in page
+    # The same name again is refused with a clear message, not a database error.
+    response = leader_client.post("/skole/start", data={"year_label": YEAR})
+    assert response.status_code == 302
+    assert "Vælg et andet navn" in page_of(leader_client.get("/skole/"))
+    assert count(Run) == 1
+    response = leader_client.post("/skole/start", data={"year_label": "2027/28"})
+    assert response.status_code == 302
+    assert count(Run) == 2
+    assert "Forløb 2027/28" in page_of(leader_client.get("/skole/"))

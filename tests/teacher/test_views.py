@@ -1,0 +1,239 @@
+"""The teacher's pages through the test client: my actions, logging, status (DESIGN.md §1, §3)."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from learningpack.content import Package
+from learningpack.domain import cycle as rules
+from learningpack.extensions import db
+from learningpack.models import Action, ActionStatus, AuditEvent, LogEntry, Outcome
+from tests.factories import login
+from tests.school.test_module_views import (
+    COMPLETE_BUTTON,
+    RECORD_BUTTON,
+    World,
+    agree,
+    complete_through,
+    count,
+    make_world,
+    module_url,
+    page_of,
+    recording_controls,
+)
+
+LOG = {"happened_on": "2026-09-04", "text": "Vi sendte beskeden.", "observation": "Tre svar."}
+
+
+@pytest.fixture
+def world(package: Package) -> World:
+    """Our school with actions for the teacher's team, another team, the teacher as owner in
+    the other team, and one action at another school."""
+    world = make_world(package, other_started=True)
+    cycle = world.cycle(1)
+    world.actions["team"] = agree(cycle, world.leader, "Teamets fredagsbesked", team=world.team)
+    world.actions["other_team"] = agree(
+        cycle, world.leader, "Udskolingens forældreråd", team=world.team2
+    )
+    world.actions["owned"] = agree(
+        cycle, world.leader, "Annes skole-hjem-samtaler", team=world.team2, owners=(world.teacher,)
+    )
+    assert world.other_run is not None
+    world.actions["other_school"] = agree(
+        world.cycle(1, world.other_run),
+        world.other_leader,
+        "Fjordskolens hemmelige aktion",
+        team=world.other_team,
+    )
+    return world
+
+
+@pytest.fixture
+def teacher_client(client: FlaskClient, world: World) -> FlaskClient:
+    login(client, world.teacher)
+    return client
+
+
+def log_url(action: Action) -> str:
+    return f"/mine-aktioner/{action.id}/log"
+
+
+def test_my_actions_lists_mine_and_my_teams_only(teacher_client: FlaskClient, world: World) -> None:
+    page = page_of(teacher_client.get("/mine-aktioner/"))
+    assert "Teamets fredagsbesked" in page
+    assert "Annes skole-hjem-samtaler" in page
+    assert "Udskolingens forældreråd" not in page
+    assert "Fjordskolens hemmelige aktion" not in page
+    assert log_url(world.actions["team"]) in page
+    assert log_url(world.actions["other_team"]) not in page
+
+
+def close_module_one(world: World) -> None:
+    """Give our school's module-1 actions a log and a follow-up, then complete module 1."""
+    # Load the leader first: record_follow_up reads actor.id while its new FollowUp is not yet
+    # in the session, and an expired actor would autoflush (SAWarning) at that moment.
+    db.session.refresh(world.leader)
+    for action in world.actions.values():
+        if action.cycle.run_id == world.run.id:
+            rules.add_log_entry(
+                action,
+                author=world.teacher,
+                happened_on=action.period_start,
+                text="Prøvet.",
+                observation="",
+            )
+            rules.record_follow_up(
+                action, outcome=Outcome.KEEP, learning="Godt.", actor=world.leader
+            )
+    complete_through(world, 1)
+
+
+def test_my_actions_leaves_out_completed_modules(teacher_client: FlaskClient, world: World) -> None:
+    close_module_one(world)
+    page = page_of(teacher_client.get("/mine-aktioner/"))
+    assert "Teamets fredagsbesked" not in page and "Aktion i modul 1" not in page
+    assert "Du har ingen aktioner i de åbne moduler lige nu." in page
+    agree(world.cycle(2), world.leader, "Forældremøde med dialog", team=world.team)
+    page = page_of(teacher_client.get("/mine-aktioner/"))
+    assert "Forældremøde med dialog" in page
+    assert f'href="{module_url(world, 2)}"' in page
+
+
+def test_log_entry_is_saved_with_author_and_starts_the_action(
+    teacher_client: FlaskClient, world: World
+) -> None:
+    action = world.actions["team"]
+    form = teacher_client.get(log_url(action))
+    assert form.status_code == 200
+    assert "Log på aktionen" in page_of(form) and "Teamets fredagsbesked" in page_of(form)
+    response = teacher_client.post(log_url(action), data=LOG)
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/mine-aktioner/#aktion-{action.id}"
+    entry = db.session.scalar(select(LogEntry))
+    assert entry is not None
+    assert (entry.action_id, entry.author_id) == (action.id, world.teacher.id)
+    assert (entry.text, entry.observation) == ("Vi sendte beskeden.", "Tre svar.")
+    assert str(entry.happened_on) == "2026-09-04"
+    assert db.session.get(Action, action.id).status == ActionStatus.IN_PROGRESS
+    page = page_of(teacher_client.get("/mine-aktioner/"))
+    assert "Din logning er gemt. Tak!" in page
+    assert "1 logning" in page
+
+
+def test_owner_outside_the_team_may_log(teacher_client: FlaskClient, world: World) -> None:
+    assert teacher_client.post(log_url(world.actions["owned"]), data=LOG).status_code == 302
+    assert count(LogEntry) == 1
+
+
+def test_status_update(teacher_client: FlaskClient, world: World) -> None:
+    action = world.actions["team"]
+    url = f"/mine-aktioner/{action.id}/status"
+    response = teacher_client.post(url, data={"status": "done"}, follow_redirects=True)
+    assert "Status er opdateret." in page_of(response)
+    assert db.session.get(Action, action.id).status == ActionStatus.DONE
+    response = teacher_client.post(url, data={"status": "slettet"}, follow_redirects=True)
+    assert "Vælg en gyldig status." in page_of(response)
+    assert db.session.get(Action, action.id).status == ActionStatus.DONE
+
+
+@pytest.mark.parametrize(("which", "status"), [("other_team", 403), ("other_school", 404)])
+def test_teacher_cannot_touch_actions_they_are_not_on(
+    teacher_client: FlaskClient, world: World, which: str, status: int
+) -> None:
+    action = world.actions[which]
+    before = action.status
+    assert teacher_client.get(log_url(action)).status_code == status
+    assert teacher_client.post(log_url(action), data=LOG).status_code == status
+    url = f"/mine-aktioner/{action.id}/status"
+    assert teacher_client.post(url, data={"status": "done"}).status_code == status
+    assert count(LogEntry) == 0
+    assert db.session.get(Action, action.id).status == before
+    if status == 403:
+        assert count(AuditEvent, AuditEvent.verb == "access_denied") == 3
+
+
+def test_logging_in_a_completed_module_is_refused(
+    teacher_client: FlaskClient, world: World
+) -> None:
+    action = world.actions["team"]
+    close_module_one(world)
+    entries = count(LogEntry)
+    response = teacher_client.post(log_url(action), data=LOG, follow_redirects=True)
+    assert "Modulet er ikke åbent, så der kan ikke logges på aktionen." in page_of(response)
+    assert count(LogEntry) == entries
+    url = f"/mine-aktioner/{action.id}/status"
+    response = teacher_client.post(url, data={"status": "dropped"}, follow_redirects=True)
+    assert "Modulet er ikke åbent, så der kan ikke registreres noget i det." in page_of(response)
+    assert db.session.get(Action, action.id).status == ActionStatus.IN_PROGRESS
+
+
+def test_teacher_reads_the_module_without_leader_buttons(
+    teacher_client: FlaskClient, world: World
+) -> None:
+    response = teacher_client.get(module_url(world, 1))
+    assert response.status_code == 200
+    page = page_of(response)
+    assert "Teamets fredagsbesked" in page and "Udskolingens forældreråd" in page
+    assert RECORD_BUTTON not in page and COMPLETE_BUTTON not in page
+    assert recording_controls(page) == []
+    # The log button is there for the actions the teacher is on, not for the others.
+    assert f'href="{log_url(world.actions["team"])}"' in page
+    assert f'href="{log_url(world.actions["other_team"])}"' not in page
+    assert teacher_client.get(module_url(world, 2)).status_code == 200
+
+
+LEADER_ROUTES = [
+    ("GET", "/skole/modul/{m1}/moede"),
+    ("POST", "/skole/modul/{m1}/moede"),
+    ("GET", "/skole/modul/{m1}/aktion"),
+    ("POST", "/skole/modul/{m1}/aktion"),
+    ("GET", "/skole/aktion/{own}/rediger"),
+    ("POST", "/skole/aktion/{own}/rediger"),
+    ("GET", "/skole/aktion/{own}/opsamling"),
+    ("POST", "/skole/aktion/{own}/opsamling"),
+    ("GET", "/skole/modul/{m1}/opsamling"),
+    ("POST", "/skole/modul/{m1}/opsamling"),
+    ("GET", "/skole/modul/{m1}/tilpasning"),
+    ("POST", "/skole/modul/{m1}/tilpasning"),
+    ("POST", "/skole/modul/{m1}/afslut"),
+    ("POST", "/skole/modul/{m1}/genaabn"),
+    ("POST", "/skole/start"),
+]
+
+# Valid input for every leader form: refused for a teacher even when it would be saved.
+VALID = {
+    "held_on": "2026-09-01",
+    "kind": "input",
+    "participants": "Alle",
+    "notes": "Noter",
+    "title": "Lærerens egen aktion",
+    "what": "Noget",
+    "expectation": "Noget",
+    "how_notice": "Noget",
+    "period_start": "2026-09-01",
+    "period_end": "2026-10-01",
+    "outcome": "keep",
+    "learning": "Noget",
+    "learned": "Noget",
+    "keep": "Noget",
+    "next_steps": "Noget",
+    "questions": "Et lærerspørgsmål?",
+    "year_label": "2030/31",
+}
+
+
+@pytest.mark.parametrize(("method", "path"), LEADER_ROUTES)
+def test_teacher_gets_403_on_leader_routes(
+    teacher_client: FlaskClient, world: World, method: str, path: str
+) -> None:
+    url = path.format(m1=world.slug(1), own=world.actions["team"].id)
+    data = {**VALID, "team_id": str(world.team.id), "owner_ids": [str(world.teacher.id)]}
+    response = teacher_client.open(url, method=method, data=data if method == "POST" else None)
+    assert response.status_code == 403
+    assert "Du har ikke adgang til siden" in page_of(response)
+    cycle = world.cycle(1)
+    assert cycle.sessions == [] and cycle.summary_learned == "" and cycle.local_questions == ""
+    assert count(Action, Action.title == "Lærerens egen aktion") == 0
+    assert db.session.get(Action, world.actions["team"].id).follow_up is None

@@ -1,0 +1,638 @@
+"""Every route, every role (DESIGN.md §1, §10).
+
+The routes come from ``app.url_map``. Each rule must be classified twice: in ``AREAS`` (who the
+route is for and which URL variables name a school's object; this must match what the view
+declares through ``access.py``) and in ``EXPECTED`` (the status each role gets). A route added
+later without both entries, or without an access declaration, makes these tests fail with a
+message saying what to add.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.routing import Rule
+
+from learningpack.content import Package
+from learningpack.domain import cycle as rules
+from learningpack.domain.api_keys import create_token
+from learningpack.models import Action, Role, SessionKind, Team, User
+from learningpack.web.access import API_TOKEN, PUBLIC, access_area
+from tests.factories import PASSWORD, TeamFactory, login, make_puf, make_teacher
+from tests.school.test_module_views import START, World, agree, make_world, page_of
+
+LOGIN = "login"  # a redirect to the login page
+NOT_ON = "not on it"  # 403: the role may use the route, but this user is not on the action
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+ROLES = ("anon", "leader", "teacher", "teacher2", "puf")
+API_PREFIX = "/api/"  # anonymous requests here get 401 JSON instead of a redirect
+
+# Who a route is for, as the view declares it in access.py.
+STAFF = frozenset({Role.LEADER, Role.TEACHER})
+LEADER = frozenset({Role.LEADER})
+PUF = frozenset({Role.PUF})
+LEADER_OR_PUF = frozenset({Role.LEADER, Role.PUF})
+EVERYONE = frozenset({Role.LEADER, Role.TEACHER, Role.PUF})  # any logged-in user
+
+# URL variables and what they name. School-owned ones are looked up through access.py's scoped
+# helpers: another school's value answers 404 (for anyone the route lets in at all).
+SCHOOL_OWNED = {"action_id", "school_id", "user_id", "team_id"}
+# A module slug is looked up in the user's own school's run; an API token id among the PUF user's
+# own tokens (another PUF user's answers 404); an e-mailed link's token is checked by its hash.
+NOT_SCHOOL_OWNED = {"slug", "code", "token", "token_id"}
+
+# endpoint -> (area, URL variables naming school-owned objects)
+AREAS: dict[str, tuple[object, frozenset[str]]] = {
+    "auth.login": (PUBLIC, frozenset()),
+    "auth.logout": (PUBLIC, frozenset()),
+    "auth.set_language": (PUBLIC, frozenset()),
+    "main.index": (PUBLIC, frozenset()),
+    "main.accessibility": (PUBLIC, frozenset()),
+    "main.health": (PUBLIC, frozenset()),
+    "school.home": (STAFF, frozenset()),
+    "school.start": (LEADER, frozenset()),
+    "school.module": (STAFF, frozenset()),
+    "school.new_session": (LEADER, frozenset()),
+    "school.new_action": (LEADER, frozenset()),
+    "school.edit_action": (LEADER, frozenset({"action_id"})),
+    "school.follow_up": (LEADER, frozenset({"action_id"})),
+    "school.summary": (LEADER, frozenset()),
+    "school.adaptation": (LEADER, frozenset()),
+    "school.complete": (LEADER, frozenset()),
+    "school.reopen": (LEADER, frozenset()),
+    "teacher.my_actions_page": (STAFF, frozenset()),
+    "teacher.log_entry": (STAFF, frozenset({"action_id"})),
+    "teacher.set_status": (STAFF, frozenset({"action_id"})),
+    "puf.overview": (PUF, frozenset()),
+    "puf.overview_csv": (PUF, frozenset()),
+    "puf.overview_xlsx": (PUF, frozenset()),
+    "puf.digest": (PUF, frozenset()),
+    "puf.digest_csv": (PUF, frozenset()),
+    "puf.digest_xlsx": (PUF, frozenset()),
+    "puf.school": (PUF, frozenset({"school_id"})),
+    "puf.module": (PUF, frozenset({"school_id"})),
+    "puf.unlock": (PUF, frozenset({"school_id"})),
+    "puf.audit_log": (PUF, frozenset()),
+    "school.data_export": (LEADER, frozenset()),
+    "puf.school_data_export": (PUF, frozenset({"school_id"})),
+    "auth.account": (EVERYONE, frozenset()),
+    "auth.change_password": (EVERYONE, frozenset()),
+    "auth.preferences": (EVERYONE, frozenset()),
+    "auth.totp_setup": (EVERYONE, frozenset()),
+    "auth.recovery_codes": (EVERYONE, frozenset()),
+    "auth.totp_disable": (EVERYONE, frozenset()),
+    "auth.login_code": (PUBLIC, frozenset()),
+    "auth.forgot_password": (PUBLIC, frozenset()),
+    "auth.reset_password": (PUBLIC, frozenset()),
+    "auth.accept_invitation": (PUBLIC, frozenset()),
+    "admin.schools_page": (PUF, frozenset()),
+    "admin.new_school": (PUF, frozenset()),
+    "admin.school": (PUF, frozenset({"school_id"})),
+    "admin.deactivate_school": (PUF, frozenset({"school_id"})),
+    "admin.reactivate_school": (PUF, frozenset({"school_id"})),
+    "admin.import_schools": (PUF, frozenset()),
+    "admin.invite_leader": (PUF, frozenset({"school_id"})),
+    "admin.deactivate_user": (PUF, frozenset({"user_id"})),
+    "admin.reactivate_user": (PUF, frozenset({"user_id"})),
+    "admin.anonymise_user": (PUF, frozenset({"user_id"})),
+    "school.staff": (LEADER, frozenset()),
+    "school.invite": (LEADER, frozenset()),
+    "school.reinvite": (LEADER, frozenset({"user_id"})),
+    "school.deactivate": (LEADER, frozenset({"user_id"})),
+    "school.reactivate": (LEADER, frozenset({"user_id"})),
+    "school.change_role": (LEADER, frozenset({"user_id"})),
+    "school.anonymise": (LEADER, frozenset({"user_id"})),
+    "school.new_team": (LEADER, frozenset()),
+    "school.edit_team": (LEADER, frozenset({"team_id"})),
+    "puf.api_keys": (PUF, frozenset()),
+    "puf.create_api_key": (PUF, frozenset()),
+    "puf.revoke_api_key": (PUF, frozenset()),
+    "api.openapi": (PUBLIC, frozenset()),
+    "api.schools": (API_TOKEN, frozenset()),
+    "api.school": (API_TOKEN, frozenset({"school_id"})),
+    "api.progress": (API_TOKEN, frozenset()),
+    "api.summary": (API_TOKEN, frozenset()),
+}
+
+
+def row(anon: Any, leader: Any, teacher: Any, teacher2: Any, puf: Any) -> dict[str, Any]:
+    return dict(zip(ROLES, (anon, leader, teacher, teacher2, puf), strict=True))
+
+
+# The status each role gets on each route, for URLs naming our own school's objects. POSTs carry
+# no data, so a form re-renders with errors (400) and a button refuses or flashes.
+# ``teacher`` is in the team of the action in the URL; ``teacher2`` is in another team. A plain
+# 403 refuses the role whatever the id (so it does not tell whether another school's id exists).
+EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
+    ("auth.login", "GET"): row(200, 302, 302, 302, 302),
+    ("auth.login", "POST"): row(200, 302, 302, 302, 302),
+    ("auth.logout", "POST"): row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    ("auth.set_language", "POST"): row(302, 302, 302, 302, 302),
+    ("main.index", "GET"): row(LOGIN, 302, 302, 302, 302),
+    ("main.accessibility", "GET"): row(200, 200, 200, 200, 200),
+    ("main.health", "GET"): row(200, 200, 200, 200, 200),
+    ("school.home", "GET"): row(LOGIN, 200, 200, 200, 403),
+    # The school has a run in progress: a second start goes back to the school page.
+    ("school.start", "POST"): row(LOGIN, 302, 403, 403, 403),
+    ("school.module", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.new_session", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.new_session", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("school.new_action", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.new_action", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("school.edit_action", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.edit_action", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("school.follow_up", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.follow_up", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("school.summary", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.summary", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("school.adaptation", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.adaptation", "POST"): row(LOGIN, 302, 403, 403, 403),  # both fields optional
+    ("school.complete", "POST"): row(LOGIN, 409, 403, 403, 403),
+    ("school.reopen", "POST"): row(LOGIN, 302, 403, 403, 403),  # refused with a flash
+    ("teacher.my_actions_page", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("teacher.log_entry", "GET"): row(LOGIN, 200, 200, NOT_ON, 403),
+    ("teacher.log_entry", "POST"): row(LOGIN, 400, 400, NOT_ON, 403),
+    ("teacher.set_status", "POST"): row(LOGIN, 302, 302, NOT_ON, 403),  # bad status: a flash
+    ("puf.overview", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.overview_csv", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.overview_xlsx", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.digest", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.digest_csv", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.digest_xlsx", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.school", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.module", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.unlock", "POST"): row(LOGIN, 403, 403, 403, 400),  # no reason given
+    ("puf.audit_log", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("school.data_export", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("puf.school_data_export", "GET"): row(LOGIN, 403, 403, 403, 200),
+    # The own account: everyone logged in. Empty POSTs re-render with errors.
+    ("auth.account", "GET"): row(LOGIN, 200, 200, 200, 200),
+    ("auth.change_password", "POST"): row(LOGIN, 400, 400, 400, 400),
+    ("auth.preferences", "POST"): row(LOGIN, 400, 400, 400, 400),
+    ("auth.totp_setup", "GET"): row(LOGIN, 200, 200, 200, 200),
+    ("auth.totp_setup", "POST"): row(LOGIN, 400, 400, 400, 400),
+    # Shown once, right after setup; otherwise back to the account page.
+    ("auth.recovery_codes", "GET"): row(LOGIN, 302, 302, 302, 302),
+    ("auth.totp_disable", "POST"): row(LOGIN, 400, 400, 400, 400),
+    # Public: the code step needs a password step first; links with an unknown token are gone.
+    ("auth.login_code", "GET"): row(LOGIN, 302, 302, 302, 302),
+    ("auth.login_code", "POST"): row(LOGIN, 302, 302, 302, 302),
+    ("auth.forgot_password", "GET"): row(200, 200, 200, 200, 200),
+    ("auth.forgot_password", "POST"): row(400, 400, 400, 400, 400),
+    ("auth.reset_password", "GET"): row(410, 410, 410, 410, 410),
+    ("auth.reset_password", "POST"): row(410, 410, 410, 410, 410),
+    ("auth.accept_invitation", "GET"): row(410, 410, 410, 410, 410),
+    ("auth.accept_invitation", "POST"): row(410, 410, 410, 410, 410),
+    # PUF's administration of schools and accounts (any school, any user).
+    ("admin.schools_page", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.new_school", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.new_school", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("admin.school", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.school", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("admin.deactivate_school", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("admin.reactivate_school", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("admin.import_schools", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.import_schools", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("admin.invite_leader", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.invite_leader", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("admin.deactivate_user", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("admin.reactivate_user", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("admin.anonymise_user", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.anonymise_user", "POST"): row(LOGIN, 403, 403, 403, 302),
+    # The leader's staff and teams, own school only.
+    ("school.staff", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.invite", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.invite", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("school.reinvite", "POST"): row(LOGIN, 302, 403, 403, 403),  # already accepted: a flash
+    ("school.deactivate", "POST"): row(LOGIN, 302, 403, 403, 403),
+    ("school.reactivate", "POST"): row(LOGIN, 302, 403, 403, 403),
+    ("school.change_role", "POST"): row(LOGIN, 302, 403, 403, 403),  # no role: a flash
+    ("school.anonymise", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.anonymise", "POST"): row(LOGIN, 302, 403, 403, 403),
+    ("school.new_team", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.new_team", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("school.edit_team", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.edit_team", "POST"): row(LOGIN, 400, 403, 403, 403),
+    # PUF's own API tokens; the JSON API itself opens only with a bearer token (not a session).
+    ("puf.api_keys", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.create_api_key", "POST"): row(LOGIN, 403, 403, 403, 400),  # no name given
+    ("puf.revoke_api_key", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("api.openapi", "GET"): row(200, 200, 200, 200, 200),
+    ("api.schools", "GET"): row(401, 401, 401, 401, 401),
+    ("api.school", "GET"): row(401, 401, 401, 401, 401),
+    ("api.progress", "GET"): row(401, 401, 401, 401, 401),
+    ("api.summary", "GET"): row(401, 401, 401, 401, 401),
+}
+
+# A very late request: it ends the session.
+LAST = ("auth.logout", "POST")
+
+
+@dataclass
+class Ids:
+    """Concrete values for the URL variables of a rule."""
+
+    slug: str
+    action_id: int
+    school_id: int
+    code: str = "da"
+    user_id: int = 0
+    team_id: int = 0
+    token: str = "kein-gueltiger-link"
+    token_id: int = 0
+
+
+def routes(app: Flask) -> list[tuple[Rule, str]]:
+    found = [
+        (rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in METHODS
+        if method in (rule.methods or set())
+    ]
+    return sorted(found, key=lambda rm: (rm[0].endpoint, rm[1]) == LAST)
+
+
+def build(app: Flask, rule: Rule, method: str, ids: Ids) -> str:
+    unknown = [name for name in rule.arguments if not hasattr(ids, name)]
+    if unknown:
+        pytest.fail(
+            f"Route {rule.rule} ({rule.endpoint}) takes {unknown}: add a value for it to "
+            "Ids in tests/test_route_access.py"
+        )
+    values = {name: getattr(ids, name) for name in rule.arguments}
+    return str(app.url_map.bind("localhost").build(rule.endpoint, values, method=method))
+
+
+def outcome(response: Any) -> Any:
+    """The status, with a redirect to the login page told apart from other redirects."""
+    if response.status_code == 302 and response.headers["Location"].startswith("/login"):
+        return LOGIN
+    return response.status_code
+
+
+@pytest.fixture
+def world(package: Package) -> World:
+    return two_schools(package)
+
+
+def two_schools(package: Package) -> World:
+    """Two started schools, each with a leader and two teachers in two teams, and actions."""
+    world = make_world(package, other_started=True)
+    ours, theirs = world.cycle(1), world.cycle(1, world.other_run)
+    world.actions["ours"] = agree(ours, world.leader, "Kildeskolens fredagsbesked", team=world.team)
+    world.actions["ours2"] = agree(
+        ours, world.leader, "Kildeskolens forældreråd", team=world.team2, owners=(world.teacher2,)
+    )
+    rules.record_session(
+        ours,
+        held_on=START,
+        kind=SessionKind.INPUT,
+        participants="Kildeskolens personale",
+        notes="Kildeskolens mødenoter",
+        decisions="",
+        facilitator=world.leader,
+    )
+    rules.add_log_entry(
+        world.actions["ours"],
+        author=world.teacher,
+        happened_on=START,
+        text="Kildeskolens logning",
+        observation="",
+    )
+    other_teacher2 = make_teacher(world.other_school, name="Dorte Fremmed")
+    other_team2 = TeamFactory(
+        school=world.other_school, name="Fjordens SFO", members=[other_teacher2]
+    )
+    world.actions["theirs"] = agree(
+        theirs, world.other_leader, "Fjordskolens forældrekaffe", team=world.other_team
+    )
+    world.actions["theirs2"] = agree(
+        theirs, world.other_leader, "Fjordskolens SFO-aktion", team=other_team2
+    )
+    rules.record_session(
+        theirs,
+        held_on=START,
+        kind=SessionKind.INPUT,
+        participants="Fjordskolens personale",
+        notes="Fjordskolens mødenoter",
+        decisions="",
+        facilitator=world.other_leader,
+    )
+    world.other_teacher2 = other_teacher2  # type: ignore[attr-defined]
+    # Staff the account pages may deactivate and anonymise, one at each school.
+    world.spare = make_teacher(world.school, name="Karl Kildereserve")  # type: ignore[attr-defined]
+    world.other_spare = make_teacher(  # type: ignore[attr-defined]
+        world.other_school, name="Frida Fjordreserve"
+    )
+    # The PUF user's own API token, and another PUF user's.
+    world.token_ids = [  # type: ignore[attr-defined]
+        create_token(world.puf, "Egen nøgle", 30).token.id,
+        create_token(make_puf(name="Anden PUF"), "Andens nøgle", 30).token.id,
+    ]
+    return world
+
+
+OURS = (
+    "Kildeskolens fredagsbesked",
+    "Kildeskolens forældreråd",
+    "Kildeskolens mødenoter",
+    "Kildeskolens logning",
+)
+THEIRS = ("Fjordskolens forældrekaffe", "Fjordskolens SFO-aktion", "Fjordskolens mødenoter")
+
+
+def readable(response: Any) -> str:
+    """A page's text; for a ZIP download, the text of every file in it."""
+    if response.mimetype == "application/zip":
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+            return "\n".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist())
+    return page_of(response)
+
+
+def user_for(world: World, role: str) -> User | None:
+    return None if role == "anon" else getattr(world, role)
+
+
+def own_ids(world: World) -> Ids:
+    return Ids(
+        slug=world.slug(1),
+        action_id=world.actions["ours"].id,
+        school_id=world.school.id,
+        user_id=world.spare.id,  # type: ignore[attr-defined]
+        team_id=world.team.id,
+        token_id=world.token_ids[0],  # type: ignore[attr-defined]
+    )
+
+
+def variants(world: World, rule: Rule) -> dict[str, Ids]:
+    """Our own objects, always; the other school's and a missing one where the URL names one."""
+    own = own_ids(world)
+    found = {"own": own}
+    others = {
+        "action_id": world.actions["theirs"].id,
+        "school_id": world.other_school.id,
+        "user_id": world.other_spare.id,  # type: ignore[attr-defined]
+        "team_id": world.other_team.id,
+        "token_id": world.token_ids[1],  # type: ignore[attr-defined]
+    }
+    for name, other in others.items():
+        if name in rule.arguments:
+            found["other"] = replace(own, **{name: other})
+            found["missing"] = replace(own, **{name: 10**6})
+    return found
+
+
+def expected(role: str, endpoint: str, method: str, rule: Rule, variant: str) -> Any:
+    own = EXPECTED[(endpoint, method)][role]
+    if role == "anon" and own == LOGIN:
+        return anonymous_outcome(rule)
+    if variant == "own":
+        return 403 if own == NOT_ON else own
+    if own in (LOGIN, 401, 403):
+        return own  # refused by role (or by the API's token check), whatever the id
+    if role == "puf":
+        # PUF sees every school and its people; a missing one, or another PUF user's token, is 404.
+        return 404 if variant == "missing" or "token_id" in rule.arguments else own
+    # Another school's action, person or team, or none: 404 for anyone the route lets in at all.
+    return 404 if set(rule.arguments) & (SCHOOL_OWNED - {"school_id"}) else own
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def area_of(rule: Rule) -> object:
+    return AREAS[rule.endpoint][0]
+
+
+def test_every_route_is_classified_and_declares_its_access(app: Flask) -> None:
+    """Each rule in the URL map: in AREAS, in EXPECTED, and its view declares the same area."""
+    problems = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        if rule.endpoint not in AREAS:
+            problems.append(
+                f"{rule.rule} ({rule.endpoint}) is not classified: add it to AREAS in "
+                "tests/test_route_access.py"
+            )
+            continue
+        area, owned = AREAS[rule.endpoint]
+        declared = access_area(app.view_functions[rule.endpoint])
+        if declared is None:
+            problems.append(
+                f"{rule.endpoint} declares no access: decorate it with access.public or "
+                "access.role_required"
+            )
+        elif declared != area:
+            problems.append(f"{rule.endpoint} declares {declared}, AREAS says {area}")
+        unknown = set(rule.arguments) - SCHOOL_OWNED - NOT_SCHOOL_OWNED
+        if unknown:
+            problems.append(f"{rule.rule} takes {sorted(unknown)}: say what they name")
+        if owned != set(rule.arguments) & SCHOOL_OWNED:
+            problems.append(f"{rule.rule}: school-owned variables {sorted(owned)} are wrong")
+    present = {(rule.endpoint, method) for rule, method in routes(app)}
+    missing = sorted(present - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - present) + sorted(set(AREAS) - {e for e, _ in present})
+    assert not missing, (
+        f"Routes without an expected status per role: {missing}. Add them to EXPECTED in "
+        "tests/test_route_access.py (and protect them with access.role_required)."
+    )
+    assert not stale, f"AREAS or EXPECTED name routes the app no longer has: {stale}"
+    assert not problems, "\n".join(problems)
+
+
+def test_the_expected_statuses_agree_with_the_areas(app: Flask) -> None:
+    """Teachers get 403 on leader and PUF pages, leaders on PUF pages, PUF on school pages."""
+    wrong = []
+    for (endpoint, method), statuses in EXPECTED.items():
+        area = AREAS[endpoint][0]
+        if area in (PUBLIC, API_TOKEN):
+            continue
+        for role in ("leader", "teacher", "teacher2", "puf"):
+            allowed = Role(role.rstrip("2")) in area  # type: ignore[operator]
+            if not allowed and statuses[role] != 403:
+                wrong.append(f"{role} on {method} {endpoint} ({area}): {statuses[role]}")
+        if statuses["anon"] != LOGIN:
+            wrong.append(f"anon on {method} {endpoint}: {statuses['anon']}")
+    assert not wrong, "\n".join(wrong)
+
+
+def anonymous_outcome(rule: Rule) -> Any:
+    return 401 if rule.rule.startswith(API_PREFIX) else LOGIN
+
+
+def test_anonymous_is_sent_to_login_except_on_public_pages(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    wrong = []
+    for rule, method in routes(app):
+        for variant, ids in variants(world, rule).items():
+            url = build(app, rule, method, ids)
+            result = outcome(client.open(url, method=method))
+            if area_of(rule) == PUBLIC:
+                if result != EXPECTED[(rule.endpoint, method)]["anon"]:
+                    wrong.append(f"{method} {url} (public): {result}")
+            elif result != anonymous_outcome(rule):
+                wrong.append(f"{method} {url} ({variant}): {result}, expected a redirect to login")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_api_routes_answer_401_json_to_anonymous_users(app: Flask, client: FlaskClient) -> None:
+    """The rule is by prefix, so the API (when it comes) needs nothing of its own for it."""
+    from learningpack.web.access import role_required
+
+    @app.get("/api/v1/proeve")
+    @role_required(Role.PUF)
+    def api_probe() -> dict[str, str]:
+        return {"ok": "yes"}
+
+    response = client.get("/api/v1/proeve")
+    assert response.status_code == 401
+    assert response.is_json and response.get_json()["error"] == "unauthorized"
+    assert client.get("/puf/").status_code == 302
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anon"])
+def test_each_role_gets_the_expected_status(
+    app: Flask, client: FlaskClient, world: World, role: str
+) -> None:
+    login(client, user_for(world, role))
+    wrong = []
+    for rule, method in routes(app):
+        if (rule.endpoint, method) not in EXPECTED:
+            pytest.fail(f"{method} {rule.rule} is missing from EXPECTED in {__file__}")
+        for variant, ids in variants(world, rule).items():
+            url = build(app, rule, method, ids)
+            want = expected(role, rule.endpoint, method, rule, variant)
+            got = outcome(client.open(url, method=method))
+            if got != want:
+                wrong.append(f"{role}: {method} {url} ({variant}) gave {got}, expected {want}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("viewer", ["other_leader", "other_teacher"])
+def test_another_schools_objects_answer_404(
+    app: Flask, client: FlaskClient, world: World, viewer: str
+) -> None:
+    """Every route naming a school-owned object, with school A's ids, as a user of school B."""
+    user: User = getattr(world, viewer)
+    login(client, user)
+    theirs = own_ids(world)  # school A's objects
+    checked = []
+    for rule, method in routes(app):
+        area, owned = AREAS[rule.endpoint]
+        if not owned or area in (PUBLIC, API_TOKEN) or Role(user.role) not in area:  # type: ignore[operator]
+            continue
+        url = build(app, rule, method, theirs)
+        response = client.open(url, method=method)
+        assert response.status_code == 404, f"{viewer}: {method} {url} gave {response.status_code}"
+        checked.append(url)
+    assert checked
+
+
+CSRF_TOKEN = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
+
+
+def login_with_csrf(client: FlaskClient, user: User) -> None:
+    page = page_of(client.get("/login"))
+    match = CSRF_TOKEN.search(page)
+    assert match, "no CSRF token on the login page"
+    token = match.group(1) or match.group(2)
+    response = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302, page_of(response)
+
+
+def allowed(role: str, endpoint: str, method: str) -> bool:
+    if AREAS[endpoint][0] == PUBLIC:
+        return role == "anon"
+    if AREAS[endpoint][0] == API_TOKEN:
+        return False  # GET only, and a session opens nothing there
+    return EXPECTED[(endpoint, method)][role] not in (403, LOGIN, NOT_ON)
+
+
+@pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
+@pytest.mark.parametrize("role", ["anon", "leader", "teacher", "puf"])
+def test_every_post_without_a_csrf_token_is_refused(
+    app: Flask, client: FlaskClient, world: World, role: str
+) -> None:
+    """Every POST route, as a role that may use it: no token, 400 with the friendly message."""
+    if role != "anon":
+        login_with_csrf(client, user_for(world, role))  # type: ignore[arg-type]
+    posts = [
+        (rule, method)
+        for rule, method in routes(app)
+        if method != "GET" and allowed(role, rule.endpoint, method)
+    ]
+    assert posts
+    wrong = []
+    for rule, method in posts:
+        url = build(app, rule, method, own_ids(world))
+        response = client.open(url, method=method, data={})
+        if response.status_code != 400 or "Formularen var udløbet" not in page_of(response):
+            wrong.append(f"{role}: {method} {url} gave {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_post_route_is_checked_for_csrf(app: Flask) -> None:
+    unchecked = [
+        f"{m} {r.rule}"
+        for r, m in routes(app)
+        if m != "GET" and not any(allowed(role, r.endpoint, m) for role in ROLES)
+    ]
+    assert not unchecked, f"POST routes no role may use: {unchecked}"
+
+
+@pytest.mark.parametrize(
+    ("viewer", "foreign"),
+    [
+        ("leader", THEIRS),
+        ("teacher", THEIRS),
+        ("teacher2", THEIRS),
+        ("other_leader", OURS),
+        ("other_teacher", OURS),
+        ("other_teacher2", OURS),
+    ],
+)
+def test_no_school_sees_the_other_schools_data(
+    app: Flask, client: FlaskClient, world: World, viewer: str, foreign: tuple[str, ...]
+) -> None:
+    """Every page a school's user can GET, with their own ids and with the other school's."""
+    user = getattr(world, viewer)
+    login(client, user)
+    ours = viewer.startswith("other_")
+    their_action: Action = world.actions["ours" if ours else "theirs"]
+    their_school = world.school if ours else world.other_school
+    mine: Action = world.actions["theirs" if ours else "ours"]
+    my_team: Team = world.other_team if ours else world.team
+    assert my_team.school_id == user.school_id
+    seen = []
+    for rule, method in routes(app):
+        if method != "GET":
+            continue
+        for ids in (
+            Ids(world.slug(1), mine.id, user.school_id),
+            Ids(world.slug(1), their_action.id, their_school.id),
+        ):
+            url = build(app, rule, method, ids)
+            response = client.get(url, follow_redirects=True)
+            page = readable(response)
+            leaked = [text for text in foreign if text in page]
+            assert not leaked, f"{viewer} sees {leaked} on GET {url}"
+            if response.status_code == 200:
+                seen.append(url)
+    # The check looked at real pages, including the module page with the school's own actions.
+    assert f"/skole/modul/{world.slug(1)}" in seen
