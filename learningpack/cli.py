@@ -84,7 +84,7 @@ def _seed_national(schools: int, actions_per_school: int) -> None:
     click.echo(
         f"Nationale demodata: {result.schools} skoler, {result.users} brugere, "
         f"{result.actions} aktioner, {result.log_entries} logninger, "
-        f"{result.follow_ups} opsamlinger, {result.sessions} møder "
+        f"{result.follow_ups} opsamlinger, {result.meetings} møder "
         f"på {result.seconds:.1f} s."
     )
     click.echo("")

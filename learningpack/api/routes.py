@@ -157,7 +157,7 @@ def _progress(
         "title": title,
         "state": str(row.state),
         "phase": str(row.phase) if row.state == CycleState.ACTIVE else None,
-        "session_count": row.session_count,
+        "session_count": row.meeting_count,
         "action_count": row.action_count,
         "done_action_count": row.done_action_count,
         "log_entry_count": row.log_entry_count,

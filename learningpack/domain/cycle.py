@@ -28,14 +28,14 @@ from learningpack.models import (
     ActionStatus,
     Cycle,
     CyclePhase,
-    CycleSession,
     CycleState,
     FollowUp,
     LogEntry,
+    Meeting,
+    MeetingKind,
     Outcome,
     Role,
     Run,
-    SessionKind,
     Team,
     User,
     utcnow,
@@ -107,14 +107,14 @@ def action_missing_fields(action: Action) -> list[str]:
     return missing
 
 
-def session_counts_as_input(session: CycleSession) -> bool:
+def meeting_counts_as_input(session: Meeting) -> bool:
     return bool(session.participants.strip() and session.notes.strip())
 
 
 def step_statuses(cycle: Cycle) -> list[StepStatus]:
     """The four steps of the stepper, each with what is still missing."""
     input_missing: list[str] = []
-    if not any(session_counts_as_input(s) for s in cycle.sessions):
+    if not any(meeting_counts_as_input(s) for s in cycle.meetings):
         input_missing.append(
             str(_l("Registrér mindst ét møde med dato, deltagere og noter fra drøftelsen."))
         )
@@ -193,7 +193,7 @@ def _nothing_recorded() -> ColumnElement[bool]:
     when a concurrent writer got there first, so it is safe inside a conditional UPDATE.
     """
     return and_(
-        Cycle.session_count == 0,
+        Cycle.meeting_count == 0,
         Cycle.action_count == 0,
         *(column == "" for column in _RECORDED_TEXTS),
     )
@@ -217,7 +217,7 @@ def has_records(cycle: Cycle) -> bool:
         cycle.summary_keep,
         cycle.summary_next,
     )
-    return bool(cycle.session_count or cycle.action_count or any(t.strip() for t in texts))
+    return bool(cycle.meeting_count or cycle.action_count or any(t.strip() for t in texts))
 
 
 def lock_reason(cycle: Cycle, package: Package) -> str | None:
@@ -485,7 +485,7 @@ def _touch(cycle: Cycle) -> None:
         select(Cycle)
         .where(Cycle.id == cycle.id)
         .options(
-            selectinload(Cycle.sessions),
+            selectinload(Cycle.meetings),
             selectinload(Cycle.actions).options(
                 selectinload(Action.log_entries),
                 selectinload(Action.follow_up),
@@ -496,7 +496,7 @@ def _touch(cycle: Cycle) -> None:
     step = current_step(cycle)
     cycle.phase = CyclePhase.READY if step is None else STEP_PHASES[step]
     actions = cycle.actions
-    cycle.session_count = len(cycle.sessions)
+    cycle.meeting_count = len(cycle.meetings)
     cycle.action_count = len(actions)
     cycle.done_action_count = sum(1 for a in actions if a.status == ActionStatus.DONE)
     cycle.log_entry_count = sum(len(a.log_entries) for a in actions)
@@ -512,19 +512,19 @@ def _same_school(cycle: Cycle, teams: Iterable[Team | None], users: Iterable[Use
         raise CycleRefused([_l("Team og ansvarlige skal høre til skolen.")])
 
 
-def record_session(
+def record_meeting(
     cycle: Cycle,
     *,
     held_on: date,
-    kind: SessionKind,
+    kind: MeetingKind,
     participants: str,
     notes: str,
     decisions: str,
     facilitator: User | None,
-) -> CycleSession:
+) -> Meeting:
     """Record a staff session held in the module."""
     _require_active(cycle)
-    session = CycleSession(
+    session = Meeting(
         held_on=held_on,
         kind=kind,
         participants=participants.strip(),
@@ -532,7 +532,7 @@ def record_session(
         decisions=decisions.strip(),
         facilitator_id=facilitator.id if facilitator else None,
     )
-    cycle.sessions.append(session)
+    cycle.meetings.append(session)
     _touch(cycle)
     db.session.flush()
     return session

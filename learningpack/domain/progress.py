@@ -21,9 +21,9 @@ from learningpack.models import (
     ActionStatus,
     Cycle,
     CyclePhase,
-    CycleSession,
     FollowUp,
     LogEntry,
+    Meeting,
     action_owner,
 )
 
@@ -40,9 +40,9 @@ def phase_expression() -> ColumnElement[str]:
     """
     in_cycle = Action.cycle_id == Cycle.id
     has_input = exists().where(
-        CycleSession.cycle_id == Cycle.id,
-        CycleSession.participants != "",
-        CycleSession.notes != "",
+        Meeting.cycle_id == Cycle.id,
+        Meeting.participants != "",
+        Meeting.notes != "",
     )
     has_action = exists().where(in_cycle)
     incomplete_action = exists().where(
@@ -87,7 +87,7 @@ def rebuild(cycle_ids: Collection[int] | None = None) -> int:
         update(Cycle)
         .values(
             phase=phase_expression(),
-            session_count=_count(CycleSession.cycle_id == Cycle.id, of=CycleSession.id),
+            meeting_count=_count(Meeting.cycle_id == Cycle.id, of=Meeting.id),
             action_count=_count(in_cycle, of=Action.id),
             done_action_count=_count(in_cycle, Action.status == ActionStatus.DONE, of=Action.id),
             log_entry_count=select(func.count(LogEntry.id))

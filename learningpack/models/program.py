@@ -29,7 +29,7 @@ class CyclePhase(enum.StrEnum):
     READY = "ready"  # klar til at blive afsluttet
 
 
-class SessionKind(enum.StrEnum):
+class MeetingKind(enum.StrEnum):
     INPUT = "input"  # videnoplæg og drøftelse
     FOLLOW_UP = "follow_up"  # opsamling
     OTHER = "other"
@@ -108,7 +108,10 @@ class Cycle(Model):
     phase: Mapped[CyclePhase] = mapped_column(
         enum_column_type(CyclePhase), default=CyclePhase.INPUT, server_default=CyclePhase.INPUT
     )
-    session_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Stored as "session_count" (the first cut called meetings sessions).
+    meeting_count: Mapped[int] = mapped_column(
+        "session_count", Integer, default=0, server_default="0"
+    )
     action_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     done_action_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     log_entry_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -117,31 +120,31 @@ class Cycle(Model):
     run: Mapped[Run] = relationship(back_populates="cycles")
     opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
-    sessions: Mapped[list[CycleSession]] = relationship(
-        back_populates="cycle", order_by="CycleSession.held_on", cascade="all, delete-orphan"
+    meetings: Mapped[list[Meeting]] = relationship(
+        back_populates="cycle", order_by="Meeting.held_on", cascade="all, delete-orphan"
     )
     actions: Mapped[list[Action]] = relationship(
         back_populates="cycle", order_by="Action.id", cascade="all, delete-orphan"
     )
 
 
-class CycleSession(Model):
-    """A staff session in a cycle: knowledge input and discussion, or follow-up."""
+class Meeting(Model):
+    """A staff meeting in a cycle: knowledge input and discussion, or follow-up."""
 
     __tablename__ = "cycle_session"
-    __table_args__ = (enum_check("kind", SessionKind, "kind"),)
+    __table_args__ = (enum_check("kind", MeetingKind, "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
     held_on: Mapped[date] = mapped_column(Date)
-    kind: Mapped[SessionKind] = mapped_column(enum_column_type(SessionKind))
+    kind: Mapped[MeetingKind] = mapped_column(enum_column_type(MeetingKind))
     facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     participants: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     decisions: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    cycle: Mapped[Cycle] = relationship(back_populates="sessions")
+    cycle: Mapped[Cycle] = relationship(back_populates="meetings")
     facilitator: Mapped[User | None] = relationship()
 
 

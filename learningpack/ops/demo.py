@@ -18,7 +18,7 @@ from learningpack.domain.cycle import (
     agree_action,
     complete_cycle,
     record_follow_up,
-    record_session,
+    record_meeting,
     save_summary,
     start_run,
 )
@@ -26,11 +26,11 @@ from learningpack.extensions import db
 from learningpack.models import (
     Cycle,
     CycleState,
+    MeetingKind,
     Outcome,
     Role,
     Run,
     School,
-    SessionKind,
     Team,
     User,
 )
@@ -175,10 +175,10 @@ class _Seeder:
         full: bool,
     ) -> None:
         module = self.package.module(cycle.module_slug)
-        record_session(
+        record_meeting(
             cycle,
             held_on=start,
-            kind=SessionKind.INPUT,
+            kind=MeetingKind.INPUT,
             participants="Hele personalegruppen, 24 lærere og pædagoger",
             notes=f"Videnoplæg om {module.title.lower()}. Drøftelse i teams af egen praksis: "
             "vi gør meget for det enkelte barn, mindre for fællesskabet.",

@@ -29,15 +29,15 @@ from learningpack.models import (
     ActionStatus,
     Cycle,
     CyclePhase,
-    CycleSession,
     CycleState,
     FollowUp,
     LogEntry,
+    Meeting,
+    MeetingKind,
     Outcome,
     Role,
     Run,
     School,
-    SessionKind,
     Team,
     User,
     action_owner,
@@ -111,7 +111,7 @@ class NationalResult:
     actions: int = 0
     log_entries: int = 0
     follow_ups: int = 0
-    sessions: int = 0
+    meetings: int = 0
     seconds: float = 0.0
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -161,7 +161,7 @@ class _Rows:
 
     ORDER: tuple[Any, ...] = (
         School.__table__, User.__table__, Team.__table__, team_member, Run.__table__,
-        Cycle.__table__, CycleSession.__table__, Action.__table__, action_owner,
+        Cycle.__table__, Meeting.__table__, Action.__table__, action_owner,
         LogEntry.__table__, FollowUp.__table__,
     )  # fmt: skip
 
@@ -265,7 +265,7 @@ def seed_national(
     total_weight = sum(p.weight for p in plans) or 1.0
     target = schools * actions_per_school
 
-    ids = _Ids(School, User, Team, Run, Cycle, CycleSession, Action, LogEntry, FollowUp)
+    ids = _Ids(School, User, Team, Run, Cycle, Meeting, Action, LogEntry, FollowUp)
     rows = _Rows()
     result = NationalResult()
     password_hash = generate_password_hash("demo-forældre-2026")
@@ -316,7 +316,7 @@ def seed_national(
 
     rows.flush()
     if db.engine.dialect.name == "postgresql":
-        for model in (School, User, Team, Run, Cycle, CycleSession, Action, LogEntry, FollowUp):
+        for model in (School, User, Team, Run, Cycle, Meeting, Action, LogEntry, FollowUp):
             table = model.__tablename__
             db.session.execute(
                 text(
@@ -419,17 +419,17 @@ def _cycle_work(
     if phase == CyclePhase.INPUT:
         return
     days = _days(rng, first, last)
-    sessions = [(SessionKind.INPUT, first)]
+    sessions = [(MeetingKind.INPUT, first)]
     if phase in (CyclePhase.FOLLOW_UP, CyclePhase.READY):
-        sessions.append((SessionKind.FOLLOW_UP, last))
+        sessions.append((MeetingKind.FOLLOW_UP, last))
     for kind, held_on in sessions:
-        rows.add(CycleSession.__table__, {
-            "id": ids.take(CycleSession), "cycle_id": cycle_id, "held_on": held_on,
+        rows.add(Meeting.__table__, {
+            "id": ids.take(Meeting), "cycle_id": cycle_id, "held_on": held_on,
             "kind": kind.value, "facilitator_id": leader_id,
             "participants": "Hele personalegruppen", "notes": "Drøftelse i teams af egen praksis.",
             "decisions": "", "created_at": _at(held_on, 16),
         })  # fmt: skip
-        result.sessions += 1
+        result.meetings += 1
     untried_left = phase == CyclePhase.TRYING
     without_follow_up_left = phase == CyclePhase.FOLLOW_UP
     for number in range(actions):

@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 from learningpack.models import (
     ActionStatus,
     CycleState,
+    MeetingKind,
     Outcome,
     ResourceCategory,
     Role,
-    SessionKind,
 )
 
 ROLE = {
@@ -24,10 +24,10 @@ CYCLE_STATE = {
     CycleState.ACTIVE: _l("I gang"),
     CycleState.COMPLETED: _l("Afsluttet"),
 }
-SESSION_KIND = {
-    SessionKind.INPUT: _l("Videnoplæg og drøftelse"),
-    SessionKind.FOLLOW_UP: _l("Opsamling"),
-    SessionKind.OTHER: _l("Andet møde"),
+MEETING_KIND = {
+    MeetingKind.INPUT: _l("Videnoplæg og drøftelse"),
+    MeetingKind.FOLLOW_UP: _l("Opsamling"),
+    MeetingKind.OTHER: _l("Andet møde"),
 }
 ACTION_STATUS = {
     ActionStatus.PLANNED: _l("Planlagt"),
@@ -50,7 +50,7 @@ RESOURCE_CATEGORY = {
 ALL: dict[str, dict[str, LazyString]] = {
     "role": {k.value: v for k, v in ROLE.items()},
     "cycle_state": {k.value: v for k, v in CYCLE_STATE.items()},
-    "session_kind": {k.value: v for k, v in SESSION_KIND.items()},
+    "meeting_kind": {k.value: v for k, v in MEETING_KIND.items()},
     "action_status": {k.value: v for k, v in ACTION_STATUS.items()},
     "outcome": {k.value: v for k, v in OUTCOME.items()},
     "resource_category": {k.value: v for k, v in RESOURCE_CATEGORY.items()},

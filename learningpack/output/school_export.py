@@ -22,9 +22,9 @@ from learningpack.extensions import db
 from learningpack.models import (
     Action,
     Cycle,
-    CycleSession,
     FollowUp,
     LogEntry,
+    Meeting,
     Run,
     School,
     Team,
@@ -183,17 +183,17 @@ def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
             list(
                 s.execute(
                     select(
-                        CycleSession.id,
-                        CycleSession.cycle_id,
-                        CycleSession.held_on,
-                        CycleSession.kind,
-                        CycleSession.facilitator_id,
-                        CycleSession.participants,
-                        CycleSession.notes,
-                        CycleSession.decisions,
+                        Meeting.id,
+                        Meeting.cycle_id,
+                        Meeting.held_on,
+                        Meeting.kind,
+                        Meeting.facilitator_id,
+                        Meeting.participants,
+                        Meeting.notes,
+                        Meeting.decisions,
                     )
-                    .where(CycleSession.cycle_id.in_(cycles))
-                    .order_by(CycleSession.id)
+                    .where(Meeting.cycle_id.in_(cycles))
+                    .order_by(Meeting.id)
                 )
             ),
         ),

@@ -180,7 +180,7 @@ def _overview_export_rows(package: Package, overview: Overview) -> Iterator[list
                 state_label(cell.state),
                 cell.action_count,
                 cell.done_action_count,
-                cell.session_count,
+                cell.meeting_count,
                 cell.log_entry_count,
                 cell.follow_up_count,
                 _local_date(cell.opened_at),

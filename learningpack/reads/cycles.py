@@ -15,9 +15,9 @@ from learningpack.extensions import db
 from learningpack.models import (
     Action,
     Cycle,
-    CycleSession,
     CycleState,
     LogEntry,
+    Meeting,
     Run,
     Team,
     User,
@@ -114,10 +114,10 @@ def load_cycle_records(cycles: list[Cycle]) -> None:
     """
     cycle_ids = [c.id for c in cycles]
     sessions = db.session.scalars(
-        select(CycleSession)
-        .where(CycleSession.cycle_id.in_(cycle_ids))
-        .options(joinedload(CycleSession.facilitator))
-        .order_by(CycleSession.held_on, CycleSession.id)
+        select(Meeting)
+        .where(Meeting.cycle_id.in_(cycle_ids))
+        .options(joinedload(Meeting.facilitator))
+        .order_by(Meeting.held_on, Meeting.id)
     ).all()
     actions = (
         db.session.scalars(
@@ -149,7 +149,7 @@ def load_cycle_records(cycles: list[Cycle]) -> None:
     for session in sessions:
         by_cycle[session.cycle_id].append(session)
     for cycle in cycles:
-        set_committed_value(cycle, "sessions", by_cycle.pop(cycle.id, []))
+        set_committed_value(cycle, "meetings", by_cycle.pop(cycle.id, []))
     for action in actions:
         by_cycle[action.cycle_id].append(action)
     for cycle in cycles:

@@ -66,7 +66,7 @@ class Cell:
     state: str  # a key of CELL_STATES, or NOT_STARTED
     action_count: int = 0
     done_action_count: int = 0
-    session_count: int = 0
+    meeting_count: int = 0
     log_entry_count: int = 0
     follow_up_count: int = 0
     opened_raw: Any = None
@@ -181,7 +181,7 @@ class ModuleTotals:
     by_state: dict[str, int]
     action_count: int = 0
     done_action_count: int = 0
-    session_count: int = 0
+    meeting_count: int = 0
 
 
 @dataclass
@@ -259,7 +259,7 @@ def load_rows(package: Package, *, full: bool = False) -> list[SchoolRow]:
             _raw(Cycle.phase),
             Cycle.action_count,
             Cycle.done_action_count,
-            Cycle.session_count,
+            Cycle.meeting_count,
             _raw(Cycle.opened_at),
             _raw(Cycle.last_activity_at),
             *extra,
@@ -282,7 +282,7 @@ def load_rows(package: Package, *, full: bool = False) -> list[SchoolRow]:
             state=r[7] if r[6] == ACTIVE else r[6],
             action_count=r[8],
             done_action_count=r[9],
-            session_count=r[10],
+            meeting_count=r[10],
             opened_raw=r[11],
             last_activity_raw=r[12],
         )
@@ -345,7 +345,7 @@ def build_overview(
             totals.by_state[cell.state] += 1
             totals.action_count += cell.action_count
             totals.done_action_count += cell.done_action_count
-            totals.session_count += cell.session_count
+            totals.meeting_count += cell.meeting_count
             d.action_count += cell.action_count
             d.done_action_count += cell.done_action_count
     pages = max(1, math.ceil(len(matching) / per_page))

@@ -79,7 +79,7 @@ def _cycle_columns() -> Any:
             Cycle.position,
             Cycle.state,
             Cycle.phase,
-            Cycle.session_count,
+            Cycle.meeting_count,
             Cycle.action_count,
             Cycle.done_action_count,
             Cycle.log_entry_count,

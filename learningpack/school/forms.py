@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired
 
 from learningpack.domain.privacy import NoPersonalData
 from learningpack.models import Action, Cycle, Run
-from learningpack.output.labels import OUTCOME, SESSION_KIND
+from learningpack.output.labels import MEETING_KIND, OUTCOME
 from learningpack.web.forms import (
     Form,
     MultiCheckboxField,
@@ -38,7 +38,7 @@ class StartRunForm(Form):
     once = once_field()
 
 
-class SessionForm(Form):
+class MeetingForm(Form):
     once = once_field()
     held_on = DateField(
         _l("Dato for mødet"),
@@ -46,7 +46,7 @@ class SessionForm(Form):
     )
     kind = RadioField(
         _l("Slags møde"),
-        choices=choices(SESSION_KIND),
+        choices=choices(MEETING_KIND),
         default="input",
         validators=[DataRequired(_l("Vælg, hvilken slags møde det var."))],
     )

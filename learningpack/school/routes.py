@@ -22,14 +22,14 @@ from learningpack.domain import cycle as rules
 from learningpack.domain.access import can_facilitate
 from learningpack.domain.submissions import claim_submission, locked
 from learningpack.extensions import db
-from learningpack.models import Action, Cycle, CycleState, Outcome, Role, School, SessionKind, User
+from learningpack.models import Action, Cycle, CycleState, MeetingKind, Outcome, Role, School, User
 from learningpack.reads.cycles import current_run, school_staff
 from learningpack.school import bp
 from learningpack.school.forms import (
     ActionForm,
     FollowUpForm,
     LocalAdaptationForm,
-    SessionForm,
+    MeetingForm,
     StartRunForm,
     SummaryForm,
     action_fingerprint,
@@ -173,20 +173,20 @@ def module(slug: str) -> Any:
 
 @bp.route("/modul/<slug>/moede", methods=["GET", "POST"])
 @role_required(Role.LEADER)
-def new_session(slug: str) -> Any:
+def new_meeting(slug: str) -> Any:
     """Record a staff session held in the module."""
     cycle = _leader_cycle(slug)
     if (back := _not_open(cycle)) is not None:
         return back
-    form = SessionForm()
+    form = MeetingForm()
     if request.method == "GET":
-        form.kind.data = SessionKind.FOLLOW_UP.value if cycle.actions else SessionKind.INPUT.value
+        form.kind.data = MeetingKind.FOLLOW_UP.value if cycle.actions else MeetingKind.INPUT.value
     if form.validate_on_submit():
         done = _apply(
-            lambda: rules.record_session(
+            lambda: rules.record_meeting(
                 cycle,
                 held_on=form.held_on.data,
-                kind=SessionKind(form.kind.data),
+                kind=MeetingKind(form.kind.data),
                 participants=form.participants.data or "",
                 notes=form.notes.data or "",
                 decisions=form.decisions.data or "",
@@ -198,7 +198,7 @@ def new_session(slug: str) -> Any:
         )
         if done:
             return done
-    return _form_page("school/session_form.html", form, cycle)
+    return _form_page("school/meeting_form.html", form, cycle)
 
 
 def _action_form(cycle: Cycle, action: Action | None = None) -> tuple[ActionForm, dict, dict]:

@@ -23,7 +23,7 @@ from learningpack.domain.cycle import (
     current_step,
     lock_reason,
     record_follow_up,
-    record_session,
+    record_meeting,
     reopen_cycle,
     save_local_adaptation,
     save_summary,
@@ -40,13 +40,13 @@ from learningpack.models import (
     ActionStatus,
     AuditEvent,
     Cycle,
-    CycleSession,
     CycleState,
     FollowUp,
+    Meeting,
+    MeetingKind,
     Outcome,
     Run,
     School,
-    SessionKind,
     Team,
     User,
 )
@@ -106,17 +106,17 @@ def world(package: Package) -> World:
     return make_world(package)
 
 
-def add_session(cycle: Cycle, **overrides: Any) -> CycleSession:
+def add_session(cycle: Cycle, **overrides: Any) -> Meeting:
     values: dict[str, Any] = {
         "held_on": START,
-        "kind": SessionKind.INPUT,
+        "kind": MeetingKind.INPUT,
         "participants": "Hele personalegruppen",
         "notes": "Vi drøftede videnoplægget i teams.",
         "decisions": "Indskolingen afprøver en aktion.",
         "facilitator": None,
     }
     values.update(overrides)
-    return record_session(cycle, **values)
+    return record_meeting(cycle, **values)
 
 
 def add_action(cycle: Cycle, w: World, **overrides: Any) -> Action:
@@ -284,7 +284,7 @@ def test_a_session_without_participants_or_notes_does_not_count(
 ) -> None:
     cycle = world.cycle(1)
     add_session(cycle, **blank)
-    assert len(cycle.sessions) == 1
+    assert len(cycle.meetings) == 1
     assert current_step(cycle) == Step.INPUT
     assert step_statuses(cycle)[0].missing == (INPUT_MISSING,)
 
@@ -292,7 +292,7 @@ def test_a_session_without_participants_or_notes_does_not_count(
 def test_a_complete_session_moves_the_cycle_to_the_actions_step(world: World) -> None:
     cycle = world.cycle(1)
     add_session(cycle, participants="", notes="")
-    add_session(cycle, kind=SessionKind.OTHER)
+    add_session(cycle, kind=MeetingKind.OTHER)
     input_status = step_statuses(cycle)[0]
     assert input_status.done
     assert input_status.missing == ()
@@ -477,7 +477,7 @@ def test_the_completed_cycle_stays_readable(world: World) -> None:
     complete_cycle(world.cycle(1), world.leader)
     db.session.commit()
     first = world.cycle(1)
-    assert len(first.sessions) == 1
+    assert len(first.meetings) == 1
     assert [a.id for a in first.actions] == [action.id]
     assert first.summary_learned == "Små tiltag virker."
 
@@ -814,7 +814,7 @@ def test_completing_the_earlier_cycle_leaves_an_unlocked_later_one_active(world:
     third = world.cycle(3)
     assert third.opened_by_id == world.puf.id
     assert third.opened_at == opened_at
-    assert len(third.sessions) == 1
+    assert len(third.meetings) == 1
 
 
 def test_completing_the_cycle_before_an_unlocked_one_keeps_the_override(world: World) -> None:
@@ -857,7 +857,7 @@ def test_the_run_completes_even_when_the_last_cycle_was_completed_out_of_order(
 # Recording inside a cycle
 
 
-def _record_session(cycle: Cycle, action: Action, w: World) -> object:
+def _record_meeting(cycle: Cycle, action: Action, w: World) -> object:
     return add_session(cycle)
 
 
@@ -906,7 +906,7 @@ def _save_local_adaptation(cycle: Cycle, action: Action, w: World) -> object:
 
 
 RECORDERS: dict[str, Callable[[Cycle, Action, World], object]] = {
-    "record_session": _record_session,
+    "record_meeting": _record_meeting,
     "agree_action": _agree_action,
     "update_action": _update_action,
     "add_log_entry": _add_log_entry,
@@ -935,7 +935,7 @@ def snapshot(cycle: Cycle) -> tuple[object, ...]:
     db.session.expire_all()
     return (
         cycle.last_activity_at,
-        len(cycle.sessions),
+        len(cycle.meetings),
         [
             (a.title, a.status, len(a.log_entries), a.follow_up and a.follow_up.outcome)
             for a in cycle.actions
@@ -977,16 +977,16 @@ def test_recording_works_in_a_cycle_unlocked_out_of_order(world: World) -> None:
     fulfil(world.cycle(4), world)
 
 
-def test_record_session_stores_what_was_given(world: World) -> None:
+def test_record_meeting_stores_what_was_given(world: World) -> None:
     session = add_session(
         world.cycle(1), participants="  Alle  ", notes=" Noter ", facilitator=world.leader
     )
     db.session.commit()
-    stored = db.session.get_one(CycleSession, session.id)
+    stored = db.session.get_one(Meeting, session.id)
     assert stored.cycle_id == world.cycle(1).id
     assert (stored.participants, stored.notes) == ("Alle", "Noter")
     assert stored.facilitator_id == world.leader.id
-    assert stored.kind == SessionKind.INPUT
+    assert stored.kind == MeetingKind.INPUT
 
 
 def test_agree_action_stores_the_action(world: World) -> None:

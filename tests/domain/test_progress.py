@@ -41,7 +41,7 @@ from tests.domain.test_cycle import (
 
 COLUMNS = (
     "phase",
-    "session_count",
+    "meeting_count",
     "action_count",
     "done_action_count",
     "log_entry_count",
@@ -69,14 +69,14 @@ def expected_phase(cycle: Cycle) -> CyclePhase:
 def test_a_new_run_starts_every_cycle_at_input_with_zero_counts(package: Package) -> None:
     w = make_world(package)
     for cycle in w.run.cycles:
-        assert (cycle.phase, cycle.session_count, cycle.action_count) == (CyclePhase.INPUT, 0, 0)
+        assert (cycle.phase, cycle.meeting_count, cycle.action_count) == (CyclePhase.INPUT, 0, 0)
 
 
 def test_each_recording_moves_the_phase_and_the_counts(package: Package) -> None:
     w = make_world(package)
     cycle = w.cycle(1)
     add_session(cycle)
-    assert (cycle.phase, cycle.session_count) == (CyclePhase.ACTIONS, 1)
+    assert (cycle.phase, cycle.meeting_count) == (CyclePhase.ACTIONS, 1)
 
     action = add_action(cycle, w, what="")
     assert (cycle.phase, cycle.action_count) == (CyclePhase.ACTIONS, 1)

@@ -18,9 +18,9 @@ from learningpack.models import (
     Action,
     Cycle,
     CyclePhase,
-    CycleSession,
     CycleState,
     FollowUp,
+    Meeting,
     Run,
     School,
     User,
@@ -31,7 +31,7 @@ from tests.ops.test_demo import counts
 
 COLUMNS = (
     "phase",
-    "session_count",
+    "meeting_count",
     "action_count",
     "done_action_count",
     "log_entry_count",
@@ -72,7 +72,7 @@ def test_small_national_seed_has_the_demo_and_the_national_schools(app: Flask) -
     assert abs(found["Action"] - 2 - 12 * 10) <= 12  # the small demo has 2 actions…
     assert found["LogEntry"] > found["Action"] // 2
     assert db.session.scalar(select(func.count(FollowUp.id))) > 0
-    assert db.session.scalar(select(func.count(CycleSession.id))) > 0
+    assert db.session.scalar(select(func.count(Meeting.id))) > 0
 
 
 def test_progress_columns_are_what_rebuild_and_the_stepper_say(app: Flask) -> None:
@@ -88,7 +88,7 @@ def test_progress_columns_are_what_rebuild_and_the_stepper_say(app: Flask) -> No
     # And the per-object rules of cycle.py agree, cycle by cycle.
     cycles = db.session.scalars(
         select(Cycle).options(
-            selectinload(Cycle.sessions),
+            selectinload(Cycle.meetings),
             selectinload(Cycle.actions).selectinload(Action.log_entries),
             selectinload(Cycle.actions).selectinload(Action.owners),
             selectinload(Cycle.actions).selectinload(Action.follow_up),
@@ -146,7 +146,7 @@ def test_rows_flushed_in_small_chunks_keep_every_reference(
     monkeypatch.setattr("learningpack.ops.national.CHUNK", 7)
     seed(app, schools=6, actions=15)
     orphans = db.session.scalar(
-        select(func.count(CycleSession.id)).where(~CycleSession.cycle_id.in_(select(Cycle.id)))
+        select(func.count(Meeting.id)).where(~Meeting.cycle_id.in_(select(Cycle.id)))
     )
     assert orphans == 0
     assert len(national_schools()) == 6

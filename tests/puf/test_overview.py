@@ -13,7 +13,7 @@ from sqlalchemy import update
 from learningpack.content import Package
 from learningpack.domain import cycle as rules
 from learningpack.extensions import db
-from learningpack.models import Cycle, Run, SessionKind
+from learningpack.models import Cycle, MeetingKind, Run
 from tests.bulk import insert_schools
 from tests.factories import SchoolFactory, login
 from tests.school.test_module_views import START, World, agree, make_world, page_of
@@ -46,10 +46,10 @@ def world(package: Package) -> World:
     just started; six more schools have not started."""
     world = make_world(package, other_started=True)
     cycle = world.cycle(1)
-    rules.record_session(
+    rules.record_meeting(
         cycle,
         held_on=START,
-        kind=SessionKind.INPUT,
+        kind=MeetingKind.INPUT,
         participants="Hele personalet",
         notes="Vi drøftede videnoplægget.",
         decisions="",

@@ -169,4 +169,4 @@ def test_puf_gets_403_on_school_staff_routes(
     response = puf_client.open(url, method=method, data=data if method == "POST" else None)
     assert response.status_code == 403
     assert count(LogEntry) == 0
-    assert world.cycle(1).sessions == [] and world.cycle(1).local_notes == ""
+    assert world.cycle(1).meetings == [] and world.cycle(1).local_notes == ""

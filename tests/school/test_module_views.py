@@ -23,14 +23,14 @@ from learningpack.models import (
     Action,
     AuditEvent,
     Cycle,
-    CycleSession,
     CycleState,
     FollowUp,
     LogEntry,
+    Meeting,
+    MeetingKind,
     Outcome,
     Run,
     School,
-    SessionKind,
     Team,
     User,
 )
@@ -143,10 +143,10 @@ def agree(
 
 def fill_cycle(cycle: Cycle, leader: User, logger: User, team: Team | None = None) -> Action:
     """Record everything the cycle needs before it can be completed."""
-    rules.record_session(
+    rules.record_meeting(
         cycle,
         held_on=START,
-        kind=SessionKind.INPUT,
+        kind=MeetingKind.INPUT,
         participants="Hele personalet",
         notes="Vi drøftede videnoplægget.",
         decisions="",
@@ -295,7 +295,7 @@ def test_unknown_module_is_404(leader_client: FlaskClient, world: World) -> None
 # Recording in module 1
 
 
-def test_record_session(leader_client: FlaskClient, world: World) -> None:
+def test_record_meeting(leader_client: FlaskClient, world: World) -> None:
     form = page_of(leader_client.get(module_url(world, 1, "/moede")))
     assert "Dato for mødet" in form
     assert re.search(r'<input checked[^>]*name="kind"[^>]*value="input"', form)
@@ -311,9 +311,9 @@ def test_record_session(leader_client: FlaskClient, world: World) -> None:
     )
     assert response.status_code == 302
     assert response.headers["Location"] == module_url(world, 1, "#moeder")
-    session = db.session.scalar(select(CycleSession))
+    session = db.session.scalar(select(Meeting))
     assert session is not None
-    assert session.held_on == START and session.kind == SessionKind.INPUT
+    assert session.held_on == START and session.kind == MeetingKind.INPUT
     assert session.facilitator_id == world.leader.id
     page = page_of(leader_client.get(module_url(world, 1)))
     assert "Mødet er registreret." in page
@@ -561,10 +561,10 @@ def test_reopen_refused_once_next_module_has_a_session(
     leader_client: FlaskClient, world: World
 ) -> None:
     complete_through(world, 1)
-    rules.record_session(
+    rules.record_meeting(
         world.cycle(2),
         held_on=END,
-        kind=SessionKind.INPUT,
+        kind=MeetingKind.INPUT,
         participants="Alle",
         notes="Noter",
         decisions="",
@@ -654,7 +654,7 @@ FORMS: dict[str, FormCase] = {
             "notes": "Vi talte om forældremøderne.",
             "decisions": "Indskolingen prøver en aktion.",
         },
-        state=lambda w: count(CycleSession),
+        state=lambda w: count(Meeting),
     ),
     "action": FormCase(
         user="leader",

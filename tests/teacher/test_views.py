@@ -234,6 +234,6 @@ def test_teacher_gets_403_on_leader_routes(
     assert response.status_code == 403
     assert "Du har ikke adgang til siden" in page_of(response)
     cycle = world.cycle(1)
-    assert cycle.sessions == [] and cycle.summary_learned == "" and cycle.local_questions == ""
+    assert cycle.meetings == [] and cycle.summary_learned == "" and cycle.local_questions == ""
     assert count(Action, Action.title == "Lærerens egen aktion") == 0
     assert db.session.get(Action, world.actions["team"].id).follow_up is None

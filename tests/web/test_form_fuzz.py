@@ -23,10 +23,10 @@ from learningpack.models import (
     Action,
     AuditEvent,
     Cycle,
-    CycleSession,
     FollowUp,
     FormSubmission,
     LogEntry,
+    Meeting,
     Run,
     action_owner,
 )
@@ -83,7 +83,7 @@ def fuzzed(fields: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
     return st.dictionaries(st.sampled_from((*fields, "stray", "school_id", "role")), field_values)
 
 
-TABLES = (Action, action_owner, AuditEvent, Cycle, CycleSession, FollowUp, FormSubmission,
+TABLES = (Action, action_owner, AuditEvent, Cycle, Meeting, FollowUp, FormSubmission,
           LogEntry, Run)  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from learningpack.content import Package
 from learningpack.domain import cycle as rules
-from learningpack.models import Action, Cycle, CycleSession, LogEntry, Run, User
+from learningpack.models import Action, Cycle, LogEntry, Meeting, Run, User
 from learningpack.web.forms import column_length
 from tests.factories import login
 from tests.school.test_module_views import (
@@ -94,7 +94,7 @@ def test_length_limits_follow_the_columns(
 def test_implausible_dates_are_refused_with_a_message(
     leader: FlaskClient, world: World, value: str
 ) -> None:
-    before = count(CycleSession)
+    before = count(Meeting)
     response = leader.post(
         module_url(world, 1, "/moede"),
         data={"held_on": value, "kind": "input", "participants": "Alle", "notes": "Noter"},
@@ -102,7 +102,7 @@ def test_implausible_dates_are_refused_with_a_message(
     assert response.status_code == 400
     page = page_of(response)
     assert "Skriv en dato mellem år 2000 og 2100." in page or "Skriv en gyldig dato." in page
-    assert count(CycleSession) == before
+    assert count(Meeting) == before
     assert "Noter</textarea>" in page  # the user's input is kept
 
 
@@ -177,14 +177,14 @@ def test_edit_cannot_move_an_action_to_another_schools_team(
 def test_control_characters_are_refused_not_a_500(
     leader: FlaskClient, world: World, bad: str
 ) -> None:
-    before = count(CycleSession)
+    before = count(Meeting)
     response = leader.post(
         module_url(world, 1, "/moede"),
         data={"held_on": "2026-09-01", "kind": "input", "participants": "Alle", "notes": bad},
     )
     assert response.status_code == 400
     assert "usynlige styretegn" in page_of(response)
-    assert count(CycleSession) == before
+    assert count(Meeting) == before
 
 
 def test_line_breaks_and_tabs_are_text(leader: FlaskClient, world: World) -> None:
@@ -221,7 +221,7 @@ def test_odd_module_slugs_answer_404(leader: FlaskClient, slug: str) -> None:
         ("/aktion", Action, "action"),
         (
             "/moede",
-            CycleSession,
+            Meeting,
             {"held_on": "2026-09-01", "kind": "input", "participants": "Alle", "notes": "N"},
         ),
     ],

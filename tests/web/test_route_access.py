@@ -21,7 +21,7 @@ from werkzeug.routing import Rule
 from learningpack.content import Package
 from learningpack.domain import cycle as rules
 from learningpack.domain.api_keys import create_token
-from learningpack.models import Action, Role, SessionKind, Team, User
+from learningpack.models import Action, MeetingKind, Role, Team, User
 from learningpack.web.access import API_TOKEN, PUBLIC, access_area
 from tests.factories import PASSWORD, TeamFactory, login, make_puf, make_teacher
 from tests.school.test_module_views import START, World, agree, make_world, page_of
@@ -57,7 +57,7 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "school.home": (STAFF, frozenset()),
     "school.start": (LEADER, frozenset()),
     "school.module": (STAFF, frozenset()),
-    "school.new_session": (LEADER, frozenset()),
+    "school.new_meeting": (LEADER, frozenset()),
     "school.new_action": (LEADER, frozenset()),
     "school.edit_action": (LEADER, frozenset({"action_id"})),
     "school.follow_up": (LEADER, frozenset({"action_id"})),
@@ -140,8 +140,8 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     # The school has a run in progress: a second start goes back to the school page.
     ("school.start", "POST"): row(LOGIN, 302, 403, 403, 403),
     ("school.module", "GET"): row(LOGIN, 200, 200, 200, 403),
-    ("school.new_session", "GET"): row(LOGIN, 200, 403, 403, 403),
-    ("school.new_session", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("school.new_meeting", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.new_meeting", "POST"): row(LOGIN, 400, 403, 403, 403),
     ("school.new_action", "GET"): row(LOGIN, 200, 403, 403, 403),
     ("school.new_action", "POST"): row(LOGIN, 400, 403, 403, 403),
     ("school.edit_action", "GET"): row(LOGIN, 200, 403, 403, 403),
@@ -289,10 +289,10 @@ def two_schools(package: Package) -> World:
     world.actions["ours2"] = agree(
         ours, world.leader, "Kildeskolens forældreråd", team=world.team2, owners=(world.teacher2,)
     )
-    rules.record_session(
+    rules.record_meeting(
         ours,
         held_on=START,
-        kind=SessionKind.INPUT,
+        kind=MeetingKind.INPUT,
         participants="Kildeskolens personale",
         notes="Kildeskolens mødenoter",
         decisions="",
@@ -315,10 +315,10 @@ def two_schools(package: Package) -> World:
     world.actions["theirs2"] = agree(
         theirs, world.other_leader, "Fjordskolens SFO-aktion", team=other_team2
     )
-    rules.record_session(
+    rules.record_meeting(
         theirs,
         held_on=START,
-        kind=SessionKind.INPUT,
+        kind=MeetingKind.INPUT,
         participants="Fjordskolens personale",
         notes="Fjordskolens mødenoter",
         decisions="",
