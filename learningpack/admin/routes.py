@@ -54,7 +54,7 @@ def new_school() -> Response | tuple[str, int]:
             school = schools.create_school(
                 form.name.data or "", form.district.data or "", current_user
             )
-        except accounts.AccountRefused as refused:
+        except schools.SchoolRefused as refused:
             db.session.rollback()
             form.name.errors = [str(refused.message)]
         else:
@@ -78,7 +78,7 @@ def school(school_id: int) -> Response | tuple[str, int]:
             schools.update_school(
                 school, form.name.data or "", form.district.data or "", current_user
             )
-        except accounts.AccountRefused as refused:
+        except schools.SchoolRefused as refused:
             db.session.rollback()
             form.name.errors = [str(refused.message)]
         else:

@@ -31,7 +31,8 @@ from learningpack.auth.account_forms import (
     TotpDisableForm,
     TotpSetupForm,
 )
-from learningpack.auth.routes import ACCOUNT_FAILURE_LIMIT, ACCOUNT_SCOPE, complete_login
+from learningpack.auth.limits import account_failures, account_key, login_rate
+from learningpack.auth.routes import complete_login
 from learningpack.domain import accounts, secretbox, twofactor
 from learningpack.extensions import db, limiter
 from learningpack.models import Role, TokenKind, User
@@ -235,23 +236,13 @@ def _pending_user() -> User | None:
 
 def _pending_key() -> str:
     user = _pending_user()
-    # The same per-account bucket (shared scope) as the password step.
-    return "login-account:" + (user.email if user else "none")
-
-
-def _login_rate() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
+    # The same per-account bucket as the password step.
+    return account_key(user.email if user else "none")
 
 
 @bp.route("/login/kode", methods=["GET", "POST"])
-@limiter.limit(_login_rate, methods=["POST"])
-@limiter.shared_limit(
-    ACCOUNT_FAILURE_LIMIT,
-    ACCOUNT_SCOPE,
-    key_func=_pending_key,
-    methods=["POST"],
-    deduct_when=_refused,
-)
+@limiter.limit(login_rate, methods=["POST"])
+@account_failures(_pending_key, _refused)
 @public
 def login_code() -> Response | tuple[str, int]:
     """The second login step: a TOTP code or a recovery code."""
@@ -282,7 +273,7 @@ def _forgot_key() -> str:
 
 
 @bp.route("/glemt-adgangskode", methods=["GET", "POST"])
-@limiter.limit(_login_rate, methods=["POST"])
+@limiter.limit(login_rate, methods=["POST"])
 @limiter.limit("3 per hour", key_func=_forgot_key, methods=["POST"])
 @public
 def forgot_password() -> Response | tuple[str, int]:
@@ -323,7 +314,7 @@ def _token_or_message(raw: str, kind: TokenKind) -> Any:
 
 
 @bp.route("/nulstil/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_rate, methods=["POST"])
+@limiter.limit(login_rate, methods=["POST"])
 @public
 def reset_password(token: str) -> Any:
     """Choose a new password from a reset link; every session of the user ends."""
@@ -342,7 +333,7 @@ def reset_password(token: str) -> Any:
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_rate, methods=["POST"])
+@limiter.limit(login_rate, methods=["POST"])
 @public
 def accept_invitation(token: str) -> Any:
     """Accept an invitation: choose name and password; the account becomes active."""

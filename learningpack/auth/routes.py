@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from learningpack.auth import bp
 from learningpack.auth.forms import LanguageForm, LoginForm
+from learningpack.auth.limits import account_failures, account_key, login_rate
 from learningpack.extensions import db, limiter
 from learningpack.models import User, normalise_email
 from learningpack.models.audit import record
@@ -38,18 +39,8 @@ from learningpack.web.session_guard import (
 _DUMMY_HASH = "scrypt:32768:8:1$dummysaltdummys$" + "0" * 128
 
 
-# Failed passwords and failed two-factor codes count together, per account.
-ACCOUNT_FAILURE_LIMIT = "5 per 15 minutes"
-ACCOUNT_SCOPE = "login-account"
-
-
-def _login_rate() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
 def _account_key() -> str:
-    # Bounded, so that a huge e-mail field cannot make a huge key in the shared storage.
-    return "login-account:" + normalise_email(request.form.get("email", ""))[:254]
+    return account_key(request.form.get("email", ""))
 
 
 def _failed(response: Response) -> bool:
@@ -69,14 +60,8 @@ def safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate, methods=["POST"])
-@limiter.shared_limit(
-    ACCOUNT_FAILURE_LIMIT,
-    ACCOUNT_SCOPE,
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-)
+@limiter.limit(login_rate, methods=["POST"])
+@account_failures(_account_key, _failed)
 @public
 def login() -> str | Response:
     """Show the login form and log the user in."""

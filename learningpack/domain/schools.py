@@ -10,7 +10,6 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from learningpack.domain.accounts import AccountRefused
 from learningpack.extensions import db
 from learningpack.models import School, User
 from learningpack.models.audit import record
@@ -18,6 +17,14 @@ from learningpack.models.audit import record
 NAME_MAX = 200
 DISTRICT_MAX = 120
 _HEADER_NAMES = {"navn", "name", "skole", "school", "skolenavn"}
+
+
+class SchoolRefused(Exception):
+    """The change to a school is not allowed; the message says why, in the user's language."""
+
+    def __init__(self, message: LazyString | str) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ def create_school(name: str, district: str, actor: User) -> School:
     """A new school (names are unique, ignoring case)."""
     name, district = name.strip(), district.strip()
     if name_taken(name):
-        raise AccountRefused(_l("Der findes allerede en skole med det navn."))
+        raise SchoolRefused(_l("Der findes allerede en skole med det navn."))
     school = School(name=name, district=district)
     db.session.add(school)
     db.session.flush()
@@ -50,7 +57,7 @@ def update_school(school: School, name: str, district: str, actor: User) -> None
     """Rename a school and/or set its district."""
     name, district = name.strip(), district.strip()
     if name_taken(name, except_id=school.id):
-        raise AccountRefused(_l("Der findes allerede en skole med det navn."))
+        raise SchoolRefused(_l("Der findes allerede en skole med det navn."))
     changes = {}
     if school.name != name:
         changes["old_name"] = school.name

@@ -23,26 +23,35 @@ TOKEN_LIFETIME = timedelta(days=30)
 def claim_submission(form: Any, user: User | None) -> bool:
     """Claim the form's one-time token; False if this form was already saved.
 
-    Call it first in the change, before anything is added: on a duplicate the session is rolled
+    Call it before the change is added. A duplicate undoes only the token's own insert (a
+    savepoint): what the caller changed before stays in its transaction, for it to commit or roll
     back. A form posted without a token (not from our pages) is not checked.
     """
     field = getattr(form, "once", None)
     if field is None or not field.raw_data or not field.raw_data[0]:
         return True
     token = str(field.raw_data[0])[:64]
-    if db.session.scalar(select(exists().where(FormSubmission.token == token))):
+    if already_claimed(token):
         return False
-    # Keep the table small: an indexed range delete, nearly always of nothing.
+    # Keep the table small: an indexed range delete, nearly always of nothing. Being a write, it
+    # also makes SQLite's driver open the outer transaction (it defers BEGIN to the first write),
+    # so the savepoint below nests in it instead of starting, and on release committing, its own.
     db.session.execute(
         delete(FormSubmission).where(FormSubmission.created_at < utcnow() - TOKEN_LIFETIME)
     )
-    db.session.add(FormSubmission(token=token, user_id=user.id if user is not None else None))
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            db.session.add(
+                FormSubmission(token=token, user_id=user.id if user is not None else None)
+            )
     except IntegrityError:  # the same token, saved by a concurrent request a moment ago
-        db.session.rollback()
         return False
     return True
+
+
+def already_claimed(token: str) -> bool:
+    """Whether a committed (or this transaction's) claim holds the token."""
+    return bool(db.session.scalar(select(exists().where(FormSubmission.token == token))))
 
 
 T = TypeVar("T")

@@ -11,9 +11,10 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from learningpack.content import Package
+from learningpack.domain import submissions
 from learningpack.domain.submissions import TOKEN_LIFETIME, claim_submission
 from learningpack.extensions import db
-from learningpack.models import Cycle, FormSubmission, utcnow
+from learningpack.models import Cycle, FormSubmission, School, utcnow
 
 TOKEN = "t" * 32
 
@@ -69,6 +70,24 @@ def test_two_concurrent_claims_save_once(app: Flask) -> None:
         thread.join(timeout=30)
     assert results == {"a": True, "b": False}
     db.session.expire_all()
+    assert tokens() == 1
+
+
+def test_a_refused_duplicate_keeps_the_callers_earlier_change(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race: the check misses a claim committed a moment ago, the insert then fails.
+
+    Only the token's insert is undone (a savepoint); what the caller had changed before stays.
+    """
+    db.session.add(FormSubmission(token=TOKEN))
+    db.session.commit()
+    monkeypatch.setattr(submissions, "already_claimed", lambda token: False)
+    db.session.add(School(name="Skolen før kravet"))
+    db.session.flush()
+    assert not claim_submission(form(TOKEN), None)
+    db.session.commit()
+    assert db.session.scalar(select(School.name)) == "Skolen før kravet"
     assert tokens() == 1
 
 
