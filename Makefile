@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 TRANSLATIONS := learningpack/translations
 
-.PHONY: run test lint format bench install install-test translations extract-messages clean
+.PHONY: run test lint format bench install install-test translations extract-messages dist install-check clean
 
 # A virtualenv with the app (and, for tests, the test tools). uv when present, pip otherwise.
 $(VENV)/.installed-run: pyproject.toml
@@ -70,5 +70,21 @@ format: $(VENV)/.installed-test
 bench: install
 	@$(PY) bench/run.py $(BENCH_ARGS)
 
+# A wheel in dist/ (the build compiles the catalogues; see setup.py).
+dist: $(VENV)/.installed-run
+	@uv build --wheel --quiet --out-dir dist
+
+# The non-editable install serves: the wheel into a new venv, then /login from outside the checkout.
+INSTALL_CHECK := $(abspath build/install-check)
+install-check: dist
+	@rm -rf $(INSTALL_CHECK) && mkdir -p $(INSTALL_CHECK)
+	@uv venv -q $(INSTALL_CHECK)/venv
+	@uv pip install -q --python $(INSTALL_CHECK)/venv/bin/python dist/learningpack-*.whl
+	@cd $(INSTALL_CHECK) && DATABASE_URL=sqlite:///$(INSTALL_CHECK)/app.sqlite \
+	  venv/bin/flask --app learningpack.wsgi db upgrade >/dev/null 2>&1
+	@cd $(INSTALL_CHECK) && DATABASE_URL=sqlite:///$(INSTALL_CHECK)/app.sqlite venv/bin/python -c \
+	  'from learningpack.wsgi import app; r = app.test_client().get("/login"); \
+	  assert r.status_code == 200 and b"<form" in r.data, r.status; print("installed app serves /login")'
+
 clean:
-	rm -rf $(VENV) node_modules instance/learningpack.sqlite
+	rm -rf $(VENV) node_modules instance/learningpack.sqlite build dist

@@ -1,5 +1,5 @@
-"""WSGI entry point: ``flask --app app …`` and ``gunicorn app:app`` find the application here."""
+"""Entry point in a checkout: ``flask --app app …`` and ``gunicorn app:app`` find the app here."""
 
-from learningpack import create_app
+from learningpack.wsgi import app
 
-app = create_app()
+__all__ = ["app"]

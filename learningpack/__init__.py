@@ -7,16 +7,16 @@ from typing import Any
 
 from flask import Flask
 
-from learningpack.config import PROJECT_ROOT, load_config
+from learningpack.config import INSTANCE_DIR, data_dir, load_config
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, error pages and commands."""
     app = Flask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=str(data_dir("templates")),
         static_folder="static",
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=str(INSTANCE_DIR),
     )
     app.config.update(load_config())
     if config:
@@ -40,7 +40,7 @@ def register_extensions(app: Flask) -> None:
     if uri.startswith("sqlite:///") and ":memory:" not in uri:
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(data_dir("migrations")))
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)

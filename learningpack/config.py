@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = PROJECT_ROOT / "instance"
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+# Run from a checkout (``make run``, an editable install) or from an installed wheel.
+IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "templates").is_dir()
+# The data folders: at the top of a checkout, inside the installed package (pyproject.toml's
+# package-dir maps the one onto the other).
+_PACKAGED = {"templates": "templates", "migrations": "migrations", "content": "content/data"}
+# Local state (the development SQLite database): next to a checkout; for an installed app where
+# Flask puts an installed package's instance folder, unless DATABASE_URL says otherwise.
+INSTANCE_DIR = (
+    PROJECT_ROOT / "instance" if IN_CHECKOUT else Path(sys.prefix) / "var" / "learningpack-instance"
+)
+
+
+def data_dir(name: str) -> Path:
+    """The folder ``templates``, ``migrations`` or ``content``, wherever this copy keeps it."""
+    return PROJECT_ROOT / name if IN_CHECKOUT else PACKAGE_DIR / _PACKAGED[name]
 
 
 class ConfigError(RuntimeError):
@@ -69,7 +85,7 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "da",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
         "LANGUAGES": ("da", "en"),
-        "CONTENT_DIR": env.get("CONTENT_DIR", str(PROJECT_ROOT / "content")),
+        "CONTENT_DIR": env.get("CONTENT_DIR", str(data_dir("content"))),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         # Sessions: idle timeout through the permanent lifetime, absolute lifetime checked
