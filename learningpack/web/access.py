@@ -45,7 +45,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 ACCESS_ATTR = "access_area"
 PUBLIC = "public"
 
-# Module slugs are lowercase a-z, 0-9 and "-" (content.py checks the same); anything else is
+# Module slugs are lowercase a-z, 0-9 and "-" (content/loader.py checks the same); anything else is
 # answered 404 before it reaches the database.
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
