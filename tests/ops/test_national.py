@@ -143,7 +143,7 @@ def test_rows_flushed_in_small_chunks_keep_every_reference(
 ) -> None:
     """A chunk may be flushed between any two rows: parents must already be in (PostgreSQL
     checks the foreign keys at once)."""
-    monkeypatch.setattr("learningpack.ops.national.CHUNK", 7)
+    monkeypatch.setattr("learningpack.ops.bulk.CHUNK", 7)
     seed(app, schools=6, actions=15)
     orphans = db.session.scalar(
         select(func.count(Meeting.id)).where(~Meeting.cycle_id.in_(select(Cycle.id)))
