@@ -20,6 +20,8 @@ from learningpack.domain.api_keys import authenticate
 from learningpack.extensions import db, limiter
 from learningpack.models import CycleState, School, utcnow
 from learningpack.reads import progress as q
+from learningpack.reads.pagination import Page, paginate
+from learningpack.reads.runs import days_in_module
 from learningpack.web.access import api_token, public
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -165,11 +167,11 @@ def _progress(
         "opened_at": _time(row.opened_at),
         "completed_at": _time(row.completed_at),
         "last_activity_at": _time(row.last_activity_at),
-        "days_in_module": q.days_in_module(row, now),
+        "days_in_module": days_in_module(row.state == CycleState.ACTIVE, row.opened_at, now),
     }
 
 
-def _page_body(page: q.Page, items: list[dict[str, Any]]) -> dict[str, Any]:
+def _page_body(page: Page[Any], items: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "items": items,
         "page": page.page,
@@ -195,7 +197,7 @@ def schools() -> Response:
     """Every school, in Danish alphabetical order; optionally one district."""
     district = _district_arg()
     page_number, per_page = _page_args()
-    page = q.paginate(q.schools(district), page_number, per_page)
+    page = paginate(q.schools(district), page_number, per_page, clamp=False)
     items = [{"id": r.id, "name": r.name, "district": r.district} for r in page.items]
     return jsonify(_page_body(page, items))
 

@@ -43,6 +43,7 @@ from learningpack.models import (
     action_owner,
     team_member,
 )
+from learningpack.output.labels import ascii_slug
 
 YEAR_LABEL = "2026/27"
 CHUNK = 20_000
@@ -130,11 +131,6 @@ def school_names(count: int, taken: set[str], seed: int = 2026) -> list[str]:
 
 def max_schools() -> int:
     return len(_FIRST) * len(_SECOND) * len(_SUFFIX) - 50
-
-
-def _slug(name: str) -> str:
-    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", " ": "-"})
-    return "".join(c for c in name.lower().translate(table) if c.isalnum() or c == "-")
 
 
 def _at(day: date, hour: int = 12) -> datetime:
@@ -283,7 +279,7 @@ def seed_national(
             School.__table__,
             {"id": school_id, "name": name, "district": district, "created_at": now},
         )
-        slug = _slug(name)
+        slug = ascii_slug(name)
         user = {
             "password_hash": password_hash, "school_id": school_id, "active": True,
             "locale": "da", "session_version": 1, "created_at": now,
