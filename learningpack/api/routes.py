@@ -1,7 +1,7 @@
 """The read-only JSON API for the municipality's reporting tools: ``/api/v1/…``.
 
-Every endpoint but the OpenAPI description needs ``Authorization: Bearer <token>`` with a PUF
-user's token; session cookies are neither read for access nor set. Errors are JSON too.
+Every endpoint but the OpenAPI description needs ``Authorization: Bearer <key>`` with a PUF
+user's API key; session cookies are neither read for access nor set. Errors are JSON too.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _rate_limit() -> str:
 
 
 def _rate_key() -> str:
-    """Limit per token (its hash prefix would do; the header's tail is as good) or address."""
+    """Limit per API key (its hash prefix would do; the header's tail is as good) or address."""
     header = request.headers.get("Authorization", "")
     return header[-16:] if header else (request.remote_addr or "-")
 
@@ -56,8 +56,8 @@ def unauthorized(message: str) -> Response:
 
 
 @bp.before_request
-def require_token() -> Response | None:
-    """Let a request in only with a usable PUF token in the Authorization header."""
+def require_api_key() -> Response | None:
+    """Let a request in only with a usable PUF API key in the Authorization header."""
     if request.endpoint == "api.openapi":
         return None
     header = request.headers.get("Authorization", "")
@@ -187,7 +187,7 @@ def _page_body(page: Page[Any], items: list[dict[str, Any]]) -> dict[str, Any]:
 @bp.get("/openapi.json")
 @public
 def openapi() -> Response:
-    """The OpenAPI 3.1 description of this API (no token needed)."""
+    """The OpenAPI 3.1 description of this API (no API key needed)."""
     return jsonify(openapi_document(sorted(q.module_slugs())))
 
 
