@@ -107,30 +107,30 @@ def _download(body: Any, mimetype: str, filename: str) -> Response:
     return response
 
 
-@bp.get("/oversigt.csv")
-@role_required(Role.PUF)
-def overview_csv() -> Any:
-    """The overview's schools (every page, current filters) as CSV for Excel."""
+def _overview_export(fmt: str) -> Any:
     package, form, filters, result = _overview_for_export()
     if form.errors:
         return overview()
     with force_locale("da"):
         rows = list(_overview_export_rows(package, result))
-    _audit_export("overview", "csv", filters.describe(), len(rows))
-    return _download(csv_lines(OVERVIEW_HEADER, rows), "text/csv", "skoleoversigt.csv")
+    _audit_export("overview", fmt, filters.describe(), len(rows))
+    if fmt == "csv":
+        return _download(csv_lines(OVERVIEW_HEADER, rows), "text/csv", "skoleoversigt.csv")
+    return _download(xlsx_bytes("Skoleoversigt", OVERVIEW_HEADER, rows), XLSX, "skoleoversigt.xlsx")
+
+
+@bp.get("/oversigt.csv")
+@role_required(Role.PUF)
+def overview_csv() -> Any:
+    """The overview's schools (every page, current filters) as CSV for Excel."""
+    return _overview_export("csv")
 
 
 @bp.get("/oversigt.xlsx")
 @role_required(Role.PUF)
 def overview_xlsx() -> Any:
     """The overview's schools (every page, current filters) as an Excel workbook."""
-    package, form, filters, result = _overview_for_export()
-    if form.errors:
-        return overview()
-    with force_locale("da"):
-        rows = list(_overview_export_rows(package, result))
-    _audit_export("overview", "xlsx", filters.describe(), len(rows))
-    return _download(xlsx_bytes("Skoleoversigt", OVERVIEW_HEADER, rows), XLSX, "skoleoversigt.xlsx")
+    return _overview_export("xlsx")
 
 
 DIGEST_HEADER = (
