@@ -16,7 +16,7 @@ from learningpack.admin.forms import ImportForm, SchoolForm
 from learningpack.domain import accounts, schools
 from learningpack.extensions import db
 from learningpack.models import Role, School, User
-from learningpack.reads.ordering import danish_key
+from learningpack.reads.pagination import danish_key
 from learningpack.web.access import role_required, school_or_404, user_or_404
 from learningpack.web.delivery import deliver_invitation
 from learningpack.web.forms import ConfirmForm

@@ -12,7 +12,7 @@ from learningpack.api.errors import is_api_request
 
 
 class NoApiSessionInterface(SecureCookieSessionInterface):
-    """The cookie session, except that API responses never set a cookie (tokens only)."""
+    """The cookie session, except that API responses never set a cookie (API keys only)."""
 
     def save_session(self, app: Flask, session: Any, response: FlaskResponse) -> None:
         if is_api_request():

@@ -103,7 +103,10 @@ SCHEMAS: dict[str, Any] = {
                     {"type": "null"},
                     _object({"package": {"type": "string"}, "year_label": {"type": "string"}}),
                 ],
-                "description": "The school's newest run; null when it has not started.",
+                "description": (
+                    "The school's newest run of the package (the latest started: the run "
+                    "PUF's overview shows); null when it has not started."
+                ),
             },
             "modules": {"type": "array", "items": _ref("ModuleProgress")},
         }
@@ -180,7 +183,7 @@ PARAMETERS: dict[str, Any] = {
 def _errors(*codes: int) -> dict[str, Any]:
     descriptions = {
         400: "A query parameter is not valid.",
-        401: "No token, or a token that is unknown, expired or revoked.",
+        401: "No API key, or a key that is unknown, expired or revoked.",
         404: "Not found.",
         405: "Only GET is allowed.",
         429: "Too many requests; try again later.",
@@ -219,8 +222,8 @@ def _document() -> dict[str, Any]:
             "title": "Læringspakken API",
             "version": "1.0.0",
             "description": "Read-only progress of every school's run of the learning package, "
-            "for the municipality's reporting tools. Create a token on the page "
-            "/puf/api-noegler and send it as `Authorization: Bearer <token>`.",
+            "for the municipality's reporting tools. Create an API key on the page "
+            "/puf/api-noegler and send it as `Authorization: Bearer <key>`.",
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}],

@@ -1,7 +1,7 @@
 """The read-only JSON API for the municipality's reporting tools: ``/api/v1/…``.
 
-Every endpoint but the OpenAPI description needs ``Authorization: Bearer <token>`` with a PUF
-user's token; session cookies are neither read for access nor set. Errors are JSON too.
+Every endpoint but the OpenAPI description needs ``Authorization: Bearer <key>`` with a PUF
+user's API key; session cookies are neither read for access nor set. Errors are JSON too.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from learningpack.domain.api_keys import authenticate
 from learningpack.extensions import db, limiter
 from learningpack.models import CycleState, School, utcnow
 from learningpack.reads import progress as q
+from learningpack.reads.pagination import Page, paginate
+from learningpack.reads.runs import days_in_module
 from learningpack.web.access import api_token, public
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -39,7 +41,7 @@ def _rate_limit() -> str:
 
 
 def _rate_key() -> str:
-    """Limit per token (its hash prefix would do; the header's tail is as good) or address."""
+    """Limit per API key (its hash prefix would do; the header's tail is as good) or address."""
     header = request.headers.get("Authorization", "")
     return header[-16:] if header else (request.remote_addr or "-")
 
@@ -54,8 +56,8 @@ def unauthorized(message: str) -> Response:
 
 
 @bp.before_request
-def require_token() -> Response | None:
-    """Let a request in only with a usable PUF token in the Authorization header."""
+def require_api_key() -> Response | None:
+    """Let a request in only with a usable PUF API key in the Authorization header."""
     if request.endpoint == "api.openapi":
         return None
     header = request.headers.get("Authorization", "")
@@ -165,11 +167,11 @@ def _progress(
         "opened_at": _time(row.opened_at),
         "completed_at": _time(row.completed_at),
         "last_activity_at": _time(row.last_activity_at),
-        "days_in_module": q.days_in_module(row, now),
+        "days_in_module": days_in_module(row.state == CycleState.ACTIVE, row.opened_at, now),
     }
 
 
-def _page_body(page: q.Page, items: list[dict[str, Any]]) -> dict[str, Any]:
+def _page_body(page: Page[Any], items: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "items": items,
         "page": page.page,
@@ -185,7 +187,7 @@ def _page_body(page: q.Page, items: list[dict[str, Any]]) -> dict[str, Any]:
 @bp.get("/openapi.json")
 @public
 def openapi() -> Response:
-    """The OpenAPI 3.1 description of this API (no token needed)."""
+    """The OpenAPI 3.1 description of this API (no API key needed)."""
     return jsonify(openapi_document(sorted(q.module_slugs())))
 
 
@@ -195,7 +197,7 @@ def schools() -> Response:
     """Every school, in Danish alphabetical order; optionally one district."""
     district = _district_arg()
     page_number, per_page = _page_args()
-    page = q.paginate(q.schools(district), page_number, per_page)
+    page = paginate(q.schools(district), page_number, per_page, clamp=False)
     items = [{"id": r.id, "name": r.name, "district": r.district} for r in page.items]
     return jsonify(_page_body(page, items))
 

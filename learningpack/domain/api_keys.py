@@ -1,7 +1,9 @@
-"""API tokens: create (shown once), revoke, and authenticate a bearer token.
+"""API keys: create (shown once), revoke, and authenticate the key sent as a bearer token.
 
-A token is ``lp_`` followed by 43 URL-safe characters (32 random bytes). Only its SHA-256 is
-stored; the prefix (the first few characters) lets the owner tell tokens apart in the list.
+"API key" is the one name for this credential in code and on the page (the model keeps its
+name ``ApiToken`` and its table ``api_token``; the audit verbs keep ``api_token_*``, as stored).
+A key is ``lp_`` followed by 43 URL-safe characters (32 random bytes). Only its SHA-256 is
+stored; the prefix (the first few characters) lets the owner tell keys apart in the list.
 """
 
 from __future__ import annotations
@@ -18,32 +20,32 @@ from learningpack.extensions import db
 from learningpack.models import ApiToken, Role, User, utcnow
 from learningpack.models.audit import record
 
-TOKEN_PREFIX = "lp_"
+KEY_PREFIX = "lp_"
 SHOWN_PREFIX_LENGTH = 10
-# last_used_at is a hint for the owner, not a log: write it at most once a minute per token.
+# last_used_at is a hint for the owner, not a log: write it at most once a minute per key.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 LIFETIMES_DAYS = (30, 90, 365)
 
 
-class TokenRefused(Exception):
-    """The token cannot be used (the owner may not create or revoke it)."""
+class ApiKeyRefused(Exception):
+    """The key cannot be created (the user may not have keys, or the lifetime is unknown)."""
 
 
 @dataclass(frozen=True)
-class NewToken:
-    """A token just created: the secret is shown once and then forgotten."""
+class NewApiKey:
+    """A key just created: the secret is shown once and then forgotten."""
 
-    token: ApiToken
+    key: ApiToken
     secret: str
 
 
-def create_token(user: User, name: str, lifetime_days: int) -> NewToken:
-    """Give a PUF user a new API token; audited without the token. The caller commits."""
+def create_api_key(user: User, name: str, lifetime_days: int) -> NewApiKey:
+    """Give a PUF user a new API key; audited without the secret. The caller commits."""
     if user.role != Role.PUF or not user.active:
-        raise TokenRefused("only active PUF users have API tokens")
+        raise ApiKeyRefused("only active PUF users have API keys")
     if lifetime_days not in LIFETIMES_DAYS:
-        raise TokenRefused("unknown lifetime")
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        raise ApiKeyRefused("unknown lifetime")
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     token = ApiToken(
         user_id=user.id,
@@ -63,11 +65,11 @@ def create_token(user: User, name: str, lifetime_days: int) -> NewToken:
         prefix=token.prefix,
         expires_at=token.expires_at.isoformat(),
     )
-    return NewToken(token=token, secret=secret)
+    return NewApiKey(key=token, secret=secret)
 
 
-def user_tokens(user: User) -> list[ApiToken]:
-    """The user's tokens, newest first (revoked ones too, so the history is visible)."""
+def user_api_keys(user: User) -> list[ApiToken]:
+    """The user's API keys, newest first (revoked ones too, so the history is visible)."""
     return list(
         db.session.scalars(
             select(ApiToken)
@@ -77,15 +79,15 @@ def user_tokens(user: User) -> list[ApiToken]:
     )
 
 
-def own_token(user: User, token_id: int) -> ApiToken | None:
-    """One of the user's own tokens, or None (another user's token is as good as missing)."""
+def own_api_key(user: User, key_id: int) -> ApiToken | None:
+    """One of the user's own API keys, or None (another user's key is as good as missing)."""
     return db.session.scalar(
-        select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+        select(ApiToken).where(ApiToken.id == key_id, ApiToken.user_id == user.id)
     )
 
 
-def revoke_token(token: ApiToken, actor: User) -> bool:
-    """Revoke a token for good; False if it was already revoked. Audited. The caller commits."""
+def revoke_api_key(token: ApiToken, actor: User) -> bool:
+    """Revoke an API key for good; False if it was already revoked. Audited. The caller commits."""
     if token.revoked_at is not None:
         return False
     token.revoked_at = utcnow()
@@ -94,13 +96,12 @@ def revoke_token(token: ApiToken, actor: User) -> bool:
 
 
 def authenticate(secret: str, now: datetime | None = None) -> User | None:
-    """The PUF user a bearer token stands for, or None when it cannot be used.
-
-    Refused: unknown, revoked or expired tokens, and tokens of deactivated or non-PUF users.
-    One query to find the token and its owner; at most one more to note when it was used
+    """The PUF user an API key (sent as a bearer token) stands for, or None when it cannot be
+    used. Refused: unknown, revoked or expired keys, and keys of deactivated or non-PUF users.
+    One query to find the key and its owner; at most one more to note when it was used
     (the caller commits).
     """
-    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+    if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
         return None
     now = now or utcnow()
     token = db.session.scalar(

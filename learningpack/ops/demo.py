@@ -34,6 +34,7 @@ from learningpack.models import (
     Team,
     User,
 )
+from learningpack.output.labels import ascii_slug
 
 DEMO_PASSWORD = "demo-forældre-2026"
 YEAR_LABEL = "2026/27"
@@ -65,11 +66,6 @@ class Login:
     role: str
     email: str
     school: str
-
-
-def _ascii_slug(name: str) -> str:
-    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", " ": "-"})
-    return "".join(c for c in name.lower().translate(table) if c.isalnum() or c == "-")
 
 
 def school_specs(count: int) -> list[tuple[str, str]]:
@@ -119,7 +115,7 @@ class _Seeder:
         return team
 
     def staff(self, school: School) -> tuple[User, list[User], list[Team]]:
-        slug = _ascii_slug(school.name)
+        slug = ascii_slug(school.name)
         leader = self.user(f"leder@{slug}.demo.dk", f"Leder på {school.name}", Role.LEADER, school)
         teachers = [
             self.user(f"laerer{i + 1}@{slug}.demo.dk", TEACHER_NAMES[i], Role.TEACHER, school)

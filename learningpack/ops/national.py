@@ -37,6 +37,7 @@ from learningpack.models import (
 )
 from learningpack.ops.bulk import BulkIds, BulkRows, reset_sequences
 from learningpack.ops.national_runs import NationalResult, add_run, at, plan_school
+from learningpack.output.labels import ascii_slug
 
 __all__ = ["AlreadySeeded", "NationalResult", "max_schools", "school_names", "seed_national"]
 
@@ -85,11 +86,6 @@ def max_schools() -> int:
     return len(_FIRST) * len(_SECOND) * len(_SUFFIX) - 50
 
 
-def _slug(name: str) -> str:
-    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", " ": "-"})
-    return "".join(c for c in name.lower().translate(table) if c.isalnum() or c == "-")
-
-
 def seed_national(
     package: Package,
     schools: int,
@@ -135,7 +131,7 @@ def seed_national(
             School.__table__,
             {"id": school_id, "name": name, "district": district, "created_at": now},
         )
-        slug = _slug(name)
+        slug = ascii_slug(name)
         user = {
             "password_hash": password_hash, "school_id": school_id, "active": True,
             "locale": "da", "session_version": 1, "created_at": now,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from learningpack.models import (
     ActionStatus,
+    CyclePhase,
     CycleState,
     MeetingKind,
     Outcome,
@@ -23,6 +26,14 @@ CYCLE_STATE = {
     CycleState.LOCKED: _l("Låst"),
     CycleState.ACTIVE: _l("I gang"),
     CycleState.COMPLETED: _l("Afsluttet"),
+}
+# The phases of an open module: the steps' titles (as in DESIGN §2), and "ready" after the last.
+CYCLE_PHASE = {
+    CyclePhase.INPUT: _l("Videnoplæg og drøftelse"),
+    CyclePhase.ACTIONS: _l("Aktioner aftalt"),
+    CyclePhase.TRYING: _l("Afprøvning"),
+    CyclePhase.FOLLOW_UP: _l("Opsamling"),
+    CyclePhase.READY: _l("Klar til at afslutte"),
 }
 MEETING_KIND = {
     MeetingKind.INPUT: _l("Videnoplæg og drøftelse"),
@@ -50,6 +61,7 @@ RESOURCE_CATEGORY = {
 ALL: dict[str, dict[str, LazyString]] = {
     "role": {k.value: v for k, v in ROLE.items()},
     "cycle_state": {k.value: v for k, v in CYCLE_STATE.items()},
+    "cycle_phase": {k.value: v for k, v in CYCLE_PHASE.items()},
     "meeting_kind": {k.value: v for k, v in MEETING_KIND.items()},
     "action_status": {k.value: v for k, v in ACTION_STATUS.items()},
     "outcome": {k.value: v for k, v in OUTCOME.items()},
@@ -62,3 +74,13 @@ def label(kind: str, value: object) -> str:
     names = ALL[kind]
     key = getattr(value, "value", value)
     return str(names.get(str(key), key))
+
+
+_ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe", "ä": "ae"})
+
+
+def ascii_slug(name: str, fallback: str = "") -> str:
+    """A name as lower-case ASCII letters, digits and single hyphens, e.g. for a file name or
+    an e-mail address: "Skolen i Ærø" → "skolen-i-aeroe"; ``fallback`` when nothing is left."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower().translate(_ASCII)).strip("-")
+    return slug or fallback

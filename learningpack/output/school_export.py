@@ -1,18 +1,16 @@
 """A school's data as a ZIP of CSV files (DESIGN.md §6): everything the school recorded.
 
-Semicolon-separated UTF-8 with a byte-order mark, so Excel in a Danish locale opens the files
-as they are. Every query is limited to the one school; no password hashes or other secrets.
-Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
+The files are written by ``tables.csv_bytes`` (``;``, UTF-8 with a byte-order mark, formulas
+defused), as every CSV of the app. Every query is limited to the one school; no password hashes
+or other secrets.
 """
 
 from __future__ import annotations
 
-import csv
 import io
-import re
 import zipfile
-from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from flask import Response
@@ -33,41 +31,13 @@ from learningpack.models import (
     team_member,
 )
 from learningpack.models.audit import record
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value: Any) -> str:
-    """One CSV cell: dates as ISO, booleans as ja/nej, formulas defused."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nej"
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(getattr(value, "value", value))
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+from learningpack.output.labels import ascii_slug
+from learningpack.output.tables import csv_bytes
 
 
 def export_file_name(school: School, today: date | None = None) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", school.name.lower().translate(_ASCII)).strip("-")
-    return f"laeringspakken-{slug or 'skole'}-{(today or date.today()).isoformat()}.zip"
-
-
-_ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe"})
+    slug = ascii_slug(school.name, fallback="skole")
+    return f"laeringspakken-{slug}-{(today or date.today()).isoformat()}.zip"
 
 
 def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:

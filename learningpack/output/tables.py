@@ -3,7 +3,8 @@
 CSV: ``;`` as delimiter (Danish Excel's list separator), UTF-8 with a byte-order mark (so Excel
 reads æøå), CRLF line ends. Cells that a spreadsheet would run as a formula (starting with
 ``= + - @``, tab or carriage return) get a leading apostrophe (CSV/formula injection, OWASP).
-Numbers are written as numbers, never guarded.
+Numbers are written as numbers, never guarded. Every CSV the app writes (PUF's exports, a
+school's data export) goes through ``csv_lines``, so all share one date format (``text_cell``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from openpyxl import Workbook
@@ -27,11 +28,15 @@ def guard(value: Cell) -> Cell:
     return value
 
 
-def _text(value: Cell) -> str:
+def text_cell(value: Cell) -> str:
+    """One CSV cell as text: nothing as empty, booleans as ja/nej, a moment as ISO 8601 in UTC
+    to the second, a date as ISO 8601, text guarded against formulas."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.astimezone(UTC).isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
     return str(guard(value))
@@ -57,11 +62,16 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator
     """The CSV file, line by line (for a streamed response), BOM first."""
     line = _Line()
     writer = csv.writer(line, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([_text(h) for h in header])
+    writer.writerow([text_cell(h) for h in header])
     yield ("\ufeff" + line.take()).encode("utf-8")
     for row in rows:
-        writer.writerow([_text(v) for v in row])
+        writer.writerow([text_cell(v) for v in row])
         yield line.take().encode("utf-8")
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """The whole CSV file at once (e.g. for a ZIP archive)."""
+    return b"".join(csv_lines(header, rows))
 
 
 def _xlsx_value(value: Cell) -> Any:

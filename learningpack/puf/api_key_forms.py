@@ -1,4 +1,4 @@
-"""PUF's form for a new API token."""
+"""PUF's form for a new API key."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ LIFETIME_LABELS = {
 }
 
 
-class NewTokenForm(Form):
+class NewApiKeyForm(Form):
     name = StringField(
         _l("Navn på nøglen"),
         validators=[

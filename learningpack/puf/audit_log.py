@@ -21,7 +21,7 @@ from learningpack.reads.audit_search import (
     search_audit_log,
     verb_label,
 )
-from learningpack.reads.ordering import danish_key
+from learningpack.reads.pagination import danish_key
 from learningpack.web.access import role_required
 from learningpack.web.forms import Form, PlausibleDate, choices, end_not_before_start, max_length
 

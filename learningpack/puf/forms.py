@@ -43,12 +43,17 @@ def _check_choice(field: Any, what: Any) -> None:
 
 
 class OverviewFilterForm(_GetForm):
-    omraade = SelectField(_l("Område"), choices=[], validate_choice=False, default="")
-    modul = SelectField(_l("Modul"), choices=[], validate_choice=False, default="")
-    status = SelectField(_l("Status"), choices=[], validate_choice=False, default="")
-    staa = BooleanField(_l("Kun skoler, der er gået i stå"))
-    dage = IntegerField(
-        _l("Gået i stå: ingen aktivitet i mindst (dage)"),
+    """The overview's filters; the query-string names are Danish (they show in the address)."""
+
+    district = SelectField(
+        _l("Område"), choices=[], validate_choice=False, default="", name="omraade"
+    )
+    module = SelectField(_l("Modul"), choices=[], validate_choice=False, default="", name="modul")
+    state = SelectField(_l("Status"), choices=[], validate_choice=False, default="", name="status")
+    stalled = BooleanField(_l("Kun skoler, der er gået i stå"), name="staa")
+    days = IntegerField(
+        name="dage",
+        label=_l("Gået i stå: ingen aktivitet i mindst (dage)"),
         description=_l("Skoler, der ikke har startet forløbet, tælles ikke som gået i stå."),
         default=DEFAULT_STALLED_DAYS,
         validators=[
@@ -60,8 +65,9 @@ class OverviewFilterForm(_GetForm):
             ),
         ],
     )
-    side = IntegerField(
+    page = IntegerField(
         _l("Side"),
+        name="side",
         default=1,
         validators=[
             Optional(),
@@ -71,31 +77,36 @@ class OverviewFilterForm(_GetForm):
 
     def __init__(self, package: Package, districts: list[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.omraade.choices = [("", str(_l("Alle områder"))), *((d, d) for d in districts)]
-        self.modul.choices = [
+        self.district.choices = [("", str(_l("Alle områder"))), *((d, d) for d in districts)]
+        self.module.choices = [
             ("", str(_l("Alle moduler"))),
             *((m.slug, f"{m.position}. {m.title}") for m in package.modules),
         ]
-        self.status.choices = [
+        self.state.choices = [
             ("", str(_l("Alle"))),
             *((k, str(v)) for k, v in STATE_FILTERS.items()),
         ]
 
-    def validate_omraade(self, field: Any) -> None:
+    def validate_district(self, field: Any) -> None:
         _check_choice(field, _l("Området"))
 
-    def validate_modul(self, field: Any) -> None:
+    def validate_module(self, field: Any) -> None:
         _check_choice(field, _l("Modulet"))
 
-    def validate_status(self, field: Any) -> None:
+    def validate_state(self, field: Any) -> None:
         _check_choice(field, _l("Status"))
 
 
 class DigestFilterForm(_GetForm):
-    modul = SelectField(_l("Modul"), choices=[], validate_choice=False, default="")
-    omraade = SelectField(_l("Område"), choices=[], validate_choice=False, default="")
-    side = IntegerField(
+    """The digest's filters; the query-string names are Danish (they show in the address)."""
+
+    module = SelectField(_l("Modul"), choices=[], validate_choice=False, default="", name="modul")
+    district = SelectField(
+        _l("Område"), choices=[], validate_choice=False, default="", name="omraade"
+    )
+    page = IntegerField(
         _l("Side"),
+        name="side",
         default=1,
         validators=[
             Optional(),
@@ -105,13 +116,13 @@ class DigestFilterForm(_GetForm):
 
     def __init__(self, package: Package, districts: list[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.modul.choices = [(m.slug, f"{m.position}. {m.title}") for m in package.modules]
-        self.omraade.choices = [("", str(_l("Alle områder"))), *((d, d) for d in districts)]
+        self.module.choices = [(m.slug, f"{m.position}. {m.title}") for m in package.modules]
+        self.district.choices = [("", str(_l("Alle områder"))), *((d, d) for d in districts)]
 
-    def validate_omraade(self, field: Any) -> None:
+    def validate_district(self, field: Any) -> None:
         _check_choice(field, _l("Området"))
 
-    def validate_modul(self, field: Any) -> None:
+    def validate_module(self, field: Any) -> None:
         _check_choice(field, _l("Modulet"))
 
 

@@ -1,12 +1,11 @@
-"""PUF's view across all schools: overview, drill-down, learnings digest and exports."""
+"""PUF's view across all schools: overview, learnings digest, drill-down (downloads: exports)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_translations, to_user_timezone
+from flask_babel import get_translations, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,16 +14,13 @@ from learningpack.content import Package, default_package
 from learningpack.domain.cycle import CycleRefused, lock_reason, unlock_out_of_order
 from learningpack.extensions import db
 from learningpack.models import CycleState, Role, School
-from learningpack.models.audit import record
 from learningpack.output.charts import Bar, Series, stacked_bars, swatch
-from learningpack.output.labels import ACTION_STATUS, OUTCOME, label
+from learningpack.output.labels import ACTION_STATUS, OUTCOME
 from learningpack.output.school_export import download_response
-from learningpack.output.tables import Cell, csv_lines, xlsx_bytes
 from learningpack.puf import bp
 from learningpack.puf.forms import DigestFilterForm, OverviewFilterForm, UnlockForm
 from learningpack.reads import digest as digests
 from learningpack.reads.drilldown import load_school_runs
-from learningpack.reads.ordering import danish_key
 from learningpack.reads.overview import (
     STATE_ORDER,
     Filters,
@@ -34,10 +30,9 @@ from learningpack.reads.overview import (
     load_rows,
     state_label,
 )
+from learningpack.reads.pagination import danish_key
 from learningpack.web.access import cycle_or_404, role_required, school_or_404
 from learningpack.web.school_pages import module_page
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Colours of the chart's segments, from "not started" (white) to "completed" (green). Text on
 # each segment and each segment against white meet WCAG's contrast minimums.
@@ -53,7 +48,7 @@ SEGMENT_COLOURS = {
 }
 
 
-def _local_date(value: Any) -> Any:
+def local_date(value: Any) -> Any:
     return to_user_timezone(value).date() if value is not None else None
 
 
@@ -61,19 +56,19 @@ def _local_date(value: Any) -> Any:
 # Overview
 
 
-def _overview_filters(package: Package, districts: list[str]) -> tuple[OverviewFilterForm, Filters]:
+def overview_filters(package: Package, districts: list[str]) -> tuple[OverviewFilterForm, Filters]:
     form = OverviewFilterForm(package, districts, formdata=request.args)
     form.validate()
-    slug = form.known("modul")
+    slug = form.known("module")
     module = package.module(slug).position if slug else None
     filters = Filters(
-        district=form.known("omraade") or "",
+        district=form.known("district") or "",
         module=module,
         module_slug=slug or "",
-        state=form.known("status") or "",
-        stalled=bool(form.staa.data),
-        days=form.known("dage") or form.dage.default,
-        page=form.known("side") or 1,
+        state=form.known("state") or "",
+        stalled=bool(form.stalled.data),
+        days=form.known("days") or form.days.default,
+        page=form.known("page") or 1,
     )
     return form, filters
 
@@ -122,7 +117,7 @@ def overview() -> tuple[str, int]:
     """Every school × every module with its state, totals, chart and filters."""
     package = default_package()
     rows = load_rows(package)
-    form, filters = _overview_filters(package, districts_of(rows))
+    form, filters = overview_filters(package, districts_of(rows))
     result = build_overview(rows, filters, len(package.modules))
     chart, series = _chart(package, result)
     page = render_template(
@@ -143,100 +138,6 @@ def overview() -> tuple[str, int]:
     return page, 400 if form.errors else 200
 
 
-OVERVIEW_HEADER = (
-    "Skole",
-    "Område",
-    "Modul nr.",
-    "Modul",
-    "Status",
-    "Aktioner aftalt",
-    "Aktioner gennemført",
-    "Møder",
-    "Logninger",
-    "Opsamlinger",
-    "Modul åbnet",
-    "Modul afsluttet",
-    "Seneste aktivitet i modulet",
-    "Dage i modulet",
-    "Dage uden aktivitet (skolen)",
-    "Gået i stå",
-)
-
-
-def _overview_export_rows(package: Package, overview: Overview) -> Iterator[list[Cell]]:
-    """One row per school × module shown (a school that has not started: one row per module)."""
-    now = overview.now
-    for row in overview.matching:
-        idle = row.days_idle(now)
-        stalled = _("Ja") if row.is_stalled(now, overview.stalled_days) else _("Nej")
-        for position in overview.modules:
-            cell = row.cell(position)
-            days = (now - cell.opened_at).days if cell.is_active and cell.opened_at else None
-            yield [
-                row.name,
-                row.district,
-                position,
-                package.module_at(position).title,
-                state_label(cell.state),
-                cell.action_count,
-                cell.done_action_count,
-                cell.meeting_count,
-                cell.log_entry_count,
-                cell.follow_up_count,
-                _local_date(cell.opened_at),
-                _local_date(cell.completed_at),
-                _local_date(cell.last_activity_at),
-                days,
-                idle,
-                stalled,
-            ]
-
-
-def _overview_for_export() -> tuple[Package, OverviewFilterForm, Filters, Overview]:
-    package = default_package()
-    rows = load_rows(package, full=True)
-    form, filters = _overview_filters(package, districts_of(rows))
-    result = build_overview(rows, filters, len(package.modules))
-    return package, form, filters, result
-
-
-def _audit_export(what: str, fmt: str, filters: dict[str, Any], rows: int) -> None:
-    record("export", actor=current_user, what=what, format=fmt, filters=filters, rows=rows)
-    db.session.commit()
-
-
-def _download(body: Any, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@bp.get("/oversigt.csv")
-@role_required(Role.PUF)
-def overview_csv() -> Any:
-    """The overview's schools (every page, current filters) as CSV for Excel."""
-    package, form, filters, result = _overview_for_export()
-    if form.errors:
-        return overview()
-    with force_locale("da"):
-        rows = list(_overview_export_rows(package, result))
-    _audit_export("overview", "csv", filters.describe(), len(rows))
-    return _download(csv_lines(OVERVIEW_HEADER, rows), "text/csv", "skoleoversigt.csv")
-
-
-@bp.get("/oversigt.xlsx")
-@role_required(Role.PUF)
-def overview_xlsx() -> Any:
-    """The overview's schools (every page, current filters) as an Excel workbook."""
-    package, form, filters, result = _overview_for_export()
-    if form.errors:
-        return overview()
-    with force_locale("da"):
-        rows = list(_overview_export_rows(package, result))
-    _audit_export("overview", "xlsx", filters.describe(), len(rows))
-    return _download(xlsx_bytes("Skoleoversigt", OVERVIEW_HEADER, rows), XLSX, "skoleoversigt.xlsx")
-
-
 # ---------------------------------------------------------------------------------------------
 # Learnings digest
 
@@ -246,11 +147,11 @@ def _districts() -> list[str]:
     return sorted((d for d in names if d), key=danish_key)
 
 
-def _digest_filters(package: Package) -> tuple[DigestFilterForm, str, str, int]:
+def digest_filters(package: Package) -> tuple[DigestFilterForm, str, str, int]:
     form = DigestFilterForm(package, _districts(), formdata=request.args)
     form.validate()
-    slug = form.known("modul") or package.first_module.slug
-    return form, slug, form.known("omraade") or "", form.known("side") or 1
+    slug = form.known("module") or package.first_module.slug
+    return form, slug, form.known("district") or "", form.known("page") or 1
 
 
 @bp.get("/laering")
@@ -258,7 +159,7 @@ def _digest_filters(package: Package) -> tuple[DigestFilterForm, str, str, int]:
 def digest() -> tuple[str, int]:
     """What schools learned in one module: follow-ups and module summaries, school by school."""
     package = default_package()
-    form, slug, district, page = _digest_filters(package)
+    form, slug, district, page = digest_filters(package)
     result = digests.build_digest(package, slug, district, page)
     args = {"modul": slug, "omraade": district}
     page_html = render_template(
@@ -270,79 +171,6 @@ def digest() -> tuple[str, int]:
         args={k: v for k, v in args.items() if v},
     )
     return page_html, 400 if form.errors else 200
-
-
-DIGEST_HEADER = (
-    "Skole",
-    "Område",
-    "Modul",
-    "Slags",
-    "Aktion",
-    "Udfald",
-    "Læring",
-    "Fastholder",
-    "Næste skridt",
-    "Dato",
-)
-
-
-def _digest_rows(package: Package, slug: str, district: str) -> Iterator[list[Cell]]:
-    title = package.module(slug).title
-    for s in digests.all_learnings(package, slug, district):
-        for item in s.learnings:
-            yield [
-                s.school,
-                s.district,
-                title,
-                _("Opsamling på aktion"),
-                item.action_title,
-                label("outcome", item.outcome),
-                item.learning,
-                None,
-                None,
-                _local_date(item.recorded_at),
-            ]
-        if s.summary_learned or s.summary_keep or s.summary_next:
-            yield [
-                s.school,
-                s.district,
-                title,
-                _("Modulets opsamling"),
-                None,
-                None,
-                s.summary_learned,
-                s.summary_keep,
-                s.summary_next,
-                _local_date(s.completed_at),
-            ]
-
-
-def _digest_export(fmt: str) -> Any:
-    package = default_package()
-    form, slug, district, _page = _digest_filters(package)
-    if form.errors:
-        return digest()
-    with force_locale("da"):
-        rows = list(_digest_rows(package, slug, district))
-    _audit_export("digest", fmt, {"module": slug, "district": district}, len(rows))
-    name = f"laering-{slug}"
-    if fmt == "csv":
-        return _download(csv_lines(DIGEST_HEADER, rows), "text/csv", f"{name}.csv")
-    return _download(xlsx_bytes("Læring", DIGEST_HEADER, rows), XLSX, f"{name}.xlsx")
-
-
-@bp.get("/laering.csv")
-@role_required(Role.PUF)
-def digest_csv() -> Any:
-    """The digest of one module (every school, current filters) as CSV for Excel."""
-    return _digest_export("csv")
-
-
-@bp.get("/laering.xlsx")
-@role_required(Role.PUF)
-def digest_xlsx() -> Any:
-    """The digest of one module (every school, current filters) as an Excel workbook."""
-    return _digest_export("xlsx")
 
 
 # ---------------------------------------------------------------------------------------------

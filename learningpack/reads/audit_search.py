@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -15,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from learningpack.extensions import db
 from learningpack.models import AuditEvent, User
+from learningpack.reads.pagination import Page, paginate_query
 
 PAGE_SIZE = 50
 LOCAL = ZoneInfo("Europe/Copenhagen")
@@ -76,22 +76,6 @@ class AuditQuery:
     page: int = 1
 
 
-@dataclass(frozen=True)
-class AuditPage:
-    events: Sequence[AuditEvent]
-    total: int
-    page: int
-    pages: int
-
-    @property
-    def first(self) -> int:
-        return 0 if not self.total else (self.page - 1) * PAGE_SIZE + 1
-
-    @property
-    def last(self) -> int:
-        return min(self.page * PAGE_SIZE, self.total)
-
-
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -131,23 +115,15 @@ def _conditions(query: AuditQuery) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def search_audit_log(query: AuditQuery) -> AuditPage:
+def search_audit_log(query: AuditQuery) -> Page[AuditEvent]:
     """One page of matching events, newest first, with the total (two queries)."""
-    conditions = _conditions(query)
-    total = int(db.session.scalar(select(func.count(AuditEvent.id)).where(*conditions)) or 0)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, query.page), pages)
-    events = list(
-        db.session.scalars(
-            select(AuditEvent)
-            .where(*conditions)
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE)
-            .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.school))
-        )
+    statement = (
+        select(AuditEvent)
+        .where(*_conditions(query))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.school))
     )
-    return AuditPage(events=events, total=total, page=page, pages=pages)
+    return paginate_query(statement, query.page, PAGE_SIZE)
 
 
 def known_verbs() -> list[str]:

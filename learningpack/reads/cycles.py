@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from learningpack.content import default_package
 from learningpack.extensions import db
 from learningpack.models import (
     Action,
@@ -24,17 +25,12 @@ from learningpack.models import (
     action_owner,
     team_member,
 )
+from learningpack.reads.runs import newest_run, newest_run_id
 
 
-def current_run(school_id: int) -> Run | None:
-    """The school's newest run, with its cycles loaded."""
-    return db.session.scalar(
-        select(Run)
-        .where(Run.school_id == school_id)
-        .order_by(Run.started_at.desc(), Run.id.desc())
-        .options(selectinload(Run.cycles))
-        .limit(1)
-    )
+def current_run(school_id: int, package_slug: str | None = None) -> Run | None:
+    """The school's newest run of the package (the library's default), with its cycles."""
+    return newest_run(school_id, package_slug or default_package().slug)
 
 
 @dataclass(frozen=True)
@@ -86,15 +82,10 @@ def my_actions(user: User) -> list[ActionCard]:
     return [ActionCard(a, *logs.get(a.id, (0, None))) for a in actions]
 
 
-def school_cycle(school_id: int, module_slug: str) -> Cycle | None:
-    """One module's cycle in the school's newest run, with everything the module page shows."""
-    run_id = (
-        select(Run.id)
-        .where(Run.school_id == school_id)
-        .order_by(Run.started_at.desc(), Run.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+def school_cycle(school_id: int, module_slug: str, package_slug: str | None = None) -> Cycle | None:
+    """One module's cycle in the school's newest run of the package (the library's default),
+    with everything the module page shows."""
+    run_id = newest_run_id(school_id, package_slug or default_package().slug)
     cycle = db.session.scalar(
         select(Cycle)
         .where(Cycle.run_id == run_id, Cycle.module_slug == module_slug)
@@ -186,7 +177,7 @@ def scoped_action(action_id: int, user: User) -> Action | None:
 
 def school_staff(school_id: int) -> tuple[list[Team], list[User]]:
     """The school's teams and active staff, for choosing owners of an action."""
-    from learningpack.reads.ordering import danish_key
+    from learningpack.reads.pagination import danish_key
 
     teams = list(db.session.scalars(select(Team).where(Team.school_id == school_id)))
     staff = list(

@@ -7,18 +7,17 @@ are read for those few cycles only (``action`` by its ``cycle_id`` index).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import or_, select
 
 from learningpack.content import Package
 from learningpack.extensions import db
 from learningpack.models import Action, Cycle, FollowUp, Run, School
-from learningpack.reads.ordering import danish_key
+from learningpack.reads.pagination import danish_key, paginate
+from learningpack.reads.runs import newest_run_id
 
 PER_PAGE = 20
 
@@ -55,24 +54,12 @@ class Digest:
     pages: int
 
 
-def newest_run_ids(package: Package) -> Any:
-    """The id of each school's newest run of the package, as a correlated scalar subquery."""
-    return (
-        select(Run.id)
-        .where(Run.school_id == School.id, Run.package_slug == package.slug)
-        .order_by(Run.started_at.desc(), Run.id.desc())
-        .limit(1)
-        .correlate(School)
-        .scalar_subquery()
-    )
-
-
 def _with_something(package: Package, module_slug: str, district: str) -> list[SchoolLearnings]:
     """Every school whose newest run has follow-ups or a summary in this module, Danish order."""
     statement = (
         select(School.id, School.name, School.district, Cycle.id, Cycle.follow_up_count)
         .select_from(School)
-        .join(Run, Run.id == newest_run_ids(package))
+        .join(Run, Run.id == newest_run_id(School.id, package.slug))
         .join(Cycle, Cycle.run_id == Run.id)
         .where(
             Cycle.module_slug == module_slug,
@@ -126,16 +113,14 @@ def build_digest(
     """One page of schools with their learnings in the module, and the totals over all pages."""
     per_page = per_page or PER_PAGE
     found = _with_something(package, module_slug, district)
-    pages = max(1, math.ceil(len(found) / per_page))
-    page = min(max(1, page), pages)
-    shown = found[(page - 1) * per_page : page * per_page]
-    _fill(shown)
+    shown = paginate(found, page, per_page)
+    _fill(shown.items)
     return Digest(
-        schools=shown,
+        schools=shown.items,
         school_count=len(found),
         follow_up_count=sum(s.follow_up_count for s in found),
-        page=page,
-        pages=pages,
+        page=shown.page,
+        pages=shown.pages,
     )
 
 

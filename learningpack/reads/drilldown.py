@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from learningpack.content import Package
 from learningpack.extensions import db
 from learningpack.models import Run
 from learningpack.reads.cycles import load_cycle_records
+from learningpack.reads.runs import runs_newest_first
 
 
 def load_school_runs(school_id: int, package: Package) -> list[Run]:
@@ -23,10 +23,9 @@ def load_school_runs(school_id: int, package: Package) -> list[Run]:
     """
     runs = list(
         db.session.scalars(
-            select(Run)
-            .where(Run.school_id == school_id, Run.package_slug == package.slug)
-            .order_by(Run.started_at.desc(), Run.id.desc())
-            .options(joinedload(Run.school), joinedload(Run.cycles))
+            runs_newest_first(school_id, package.slug).options(
+                joinedload(Run.school), joinedload(Run.cycles)
+            )
         ).unique()
     )
     if runs:

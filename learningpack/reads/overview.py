@@ -7,7 +7,6 @@ The action table is never read here: ``cycle.py`` keeps the counts on the cycle 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,7 +21,9 @@ from learningpack.content import Package
 from learningpack.extensions import db
 from learningpack.models import Cycle, CyclePhase, CycleState, Run, School
 from learningpack.models.types import utcnow
-from learningpack.reads.ordering import danish_key
+from learningpack.output.labels import CYCLE_PHASE, CYCLE_STATE
+from learningpack.reads.pagination import danish_key, paginate
+from learningpack.reads.runs import days_in_module, days_since, newest_run_id
 
 PER_PAGE = 50
 DEFAULT_STALLED_DAYS = 30
@@ -31,13 +32,9 @@ NOT_STARTED = "not_started"
 ACTIVE_ANY = "active"
 # Where a school stands in one module: locked, the phase of an open module, or completed.
 CELL_STATES: dict[str, LazyString] = {
-    CycleState.LOCKED.value: _l("Låst"),
-    CyclePhase.INPUT.value: _l("Videnoplæg og drøftelse"),
-    CyclePhase.ACTIONS.value: _l("Aktioner aftales"),
-    CyclePhase.TRYING.value: _l("Afprøvning"),
-    CyclePhase.FOLLOW_UP.value: _l("Opsamling"),
-    CyclePhase.READY.value: _l("Klar til at afslutte"),
-    CycleState.COMPLETED.value: _l("Afsluttet"),
+    CycleState.LOCKED.value: CYCLE_STATE[CycleState.LOCKED],
+    **{phase.value: title for phase, title in CYCLE_PHASE.items()},
+    CycleState.COMPLETED.value: CYCLE_STATE[CycleState.COMPLETED],
 }
 ACTIVE_PHASES = tuple(p.value for p in CyclePhase)
 # The state filter: every cell state, "any open phase", and schools that have not started.
@@ -89,6 +86,10 @@ class Cell:
     def is_active(self) -> bool:
         return self.state in ACTIVE_PHASES
 
+    def days_open(self, now: datetime) -> int | None:
+        """Days in the module, if it is open."""
+        return days_in_module(self.is_active, self.opened_at, now)
+
     def matches(self, wanted: str) -> bool:
         return self.state == wanted or (wanted == ACTIVE_ANY and self.is_active)
 
@@ -123,14 +124,11 @@ class SchoolRow:
         return next((c for _, c in sorted(self.cells.items()) if c.is_active), None)
 
     def days_idle(self, now: datetime) -> int | None:
-        last = self.last_activity
-        return None if last is None else max(0, (now - last).days)
+        return days_since(self.last_activity, now)
 
     def days_in_current(self, now: datetime) -> int | None:
         current = self.current
-        if current is None or current.opened_at is None:
-            return None
-        return max(0, (now - current.opened_at).days)
+        return None if current is None else current.days_open(now)
 
     def is_stalled(self, now: datetime, days: int) -> bool:
         """Started, not finished, and nothing recorded for at least ``days`` days."""
@@ -237,14 +235,6 @@ def load_rows(package: Package, *, full: bool = False) -> list[SchoolRow]:
     The page reads only what it shows; ``full`` adds the columns only the export has (logs,
     follow-ups, completion dates): fewer values to decode is most of what costs on PostgreSQL.
     """
-    newest_run = (
-        select(Run.id)
-        .where(Run.school_id == School.id, Run.package_slug == package.slug)
-        .order_by(Run.started_at.desc(), Run.id.desc())
-        .limit(1)
-        .correlate(School)
-        .scalar_subquery()
-    )
     extra = (Cycle.log_entry_count, Cycle.follow_up_count, _raw(Cycle.completed_at)) if full else ()
     # Core execution: rows straight from the cursor, without the ORM's per-row machinery.
     result = db.session.connection().execute(
@@ -265,7 +255,7 @@ def load_rows(package: Package, *, full: bool = False) -> list[SchoolRow]:
             *extra,
         )
         .select_from(School)
-        .outerjoin(Run, Run.id == newest_run)
+        .outerjoin(Run, Run.id == newest_run_id(School.id, package.slug))
         .outerjoin(Cycle, Cycle.run_id == Run.id)
     )
     rows: dict[int, SchoolRow] = {}
@@ -348,17 +338,15 @@ def build_overview(
             totals.meeting_count += cell.meeting_count
             d.action_count += cell.action_count
             d.done_action_count += cell.done_action_count
-    pages = max(1, math.ceil(len(matching) / per_page))
-    page = min(max(1, filters.page), pages)
-    start = (page - 1) * per_page
+    shown = paginate(matching, filters.page, per_page)
     return Overview(
-        rows=matching[start : start + per_page],
+        rows=shown.items,
         matching=matching,
         modules=modules,
         module_totals=list(module_totals.values()),
         district_totals=sorted(districts.values(), key=lambda d: danish_key(d.district)),
-        page=page,
-        pages=pages,
+        page=shown.page,
+        pages=shown.pages,
         stalled_count=stalled_count,
         not_started_count=not_started_count,
         stalled_days=filters.days,

@@ -7,17 +7,15 @@ cannot sort that way; a national data set has about 1,100 schools, so that stays
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
-from learningpack.content import get_library
+from learningpack.content import default_package, get_library
 from learningpack.extensions import db
 from learningpack.models import Cycle, CyclePhase, CycleState, Run, School
-from learningpack.reads.ordering import danish_key
+from learningpack.reads.pagination import Page, danish_key, paginate
+from learningpack.reads.runs import newest_run_id
 
 PHASES = tuple(p.value for p in CyclePhase)
 STATES = tuple(s.value for s in CycleState)
@@ -36,26 +34,12 @@ def module_slugs() -> set[str]:
     return {slug for _package, slug in module_titles()}
 
 
-def _newest_runs() -> Any:
-    """The id of each school's newest run (the one the school works in)."""
-    return select(func.max(Run.id)).group_by(Run.school_id).scalar_subquery()
+def _in_newest_run() -> Any:
+    """Rows of each school's newest run of the package PUF follows (the overview's package).
 
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def paginate(rows: Sequence[Any], page: int, per_page: int) -> Page:
-    start = (page - 1) * per_page
-    return Page(list(rows[start : start + per_page]), len(rows), page, per_page)
+    The query must join ``School`` (the run is chosen per school).
+    """
+    return Run.id == newest_run_id(School.id, default_package().slug)
 
 
 def schools(district: str | None) -> list[Any]:
@@ -90,7 +74,7 @@ def _cycle_columns() -> Any:
         )
         .join(Run, Run.id == Cycle.run_id)
         .join(School, School.id == Run.school_id)
-        .where(Run.id.in_(_newest_runs()))
+        .where(_in_newest_run())
     )
 
 
@@ -102,14 +86,14 @@ def school_progress(school_id: int) -> list[Any]:
 
 def progress_page(
     district: str | None, module: str | None, state: str | None, page: int, per_page: int
-) -> Page:
+) -> Page[Any]:
     """One page of school × module rows of every school's newest run, filtered, in Danish
     school order. Two queries: the matching rows' keys (to sort and count), then the page."""
     keys = (
         select(Cycle.id, School.id.label("school_id"), School.name, Cycle.position)
         .join(Run, Run.id == Cycle.run_id)
         .join(School, School.id == Run.school_id)
-        .where(Run.id.in_(_newest_runs()))
+        .where(_in_newest_run())
     )
     if district is not None:
         keys = keys.where(School.district == district)
@@ -123,7 +107,7 @@ def progress_page(
     ordered: list[Any] = sorted(
         rows_found, key=lambda r: (name_keys[r.school_id], r.school_id, r.position)
     )
-    found = paginate(ordered, page, per_page)
+    found = paginate(ordered, page, per_page, clamp=False)
     wanted = [row.id for row in found.items]
     rows = {}
     if wanted:
@@ -134,13 +118,6 @@ def progress_page(
             )
         }
     return Page([rows[cycle_id] for cycle_id in wanted], found.total, page, per_page)
-
-
-def days_in_module(row: Any, now: datetime) -> int | None:
-    """Days since an open module was opened; None for locked and completed ones."""
-    if row.state != CycleState.ACTIVE or row.opened_at is None:
-        return None
-    return max(0, (now - row.opened_at).days)
 
 
 def summary(district: str | None) -> dict[str, Any]:
@@ -159,7 +136,7 @@ def summary(district: str | None) -> dict[str, Any]:
         )
         .join(Run, Run.id == Cycle.run_id)
         .join(School, School.id == Run.school_id)
-        .where(Run.id.in_(_newest_runs()))
+        .where(_in_newest_run())
         .group_by(School.district, Run.package_slug, Cycle.module_slug, Cycle.state, Cycle.phase)
     )
     school_counts = (

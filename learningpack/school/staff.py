@@ -16,7 +16,7 @@ from learningpack.domain import accounts
 from learningpack.extensions import db
 from learningpack.models import Role, Team, User
 from learningpack.models.audit import record
-from learningpack.reads.ordering import danish_key
+from learningpack.reads.pagination import danish_key
 from learningpack.school import bp
 from learningpack.school.staff_forms import RoleForm, StaffInviteForm, TeamForm
 from learningpack.web.access import role_required, team_or_404, user_or_404

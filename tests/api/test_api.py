@@ -17,11 +17,11 @@ from schemathesis.generation import GenerationMode
 from sqlalchemy import func, select
 
 from learningpack.api.openapi import openapi_document
-from learningpack.domain.api_keys import create_token
+from learningpack.domain.api_keys import create_api_key
 from learningpack.extensions import db
 from learningpack.models import Action, Cycle, CycleState, Run, School
 from learningpack.ops.demo import seed_demo
-from learningpack.reads.ordering import danish_key
+from learningpack.reads.pagination import danish_key
 from tests.factories import SchoolFactory, make_puf
 from tests.reads.test_query_budget import BUDGET, count_queries, grow
 
@@ -46,7 +46,7 @@ def check(response: Any, path: str, status: int | None = None) -> dict[str, Any]
 
 @pytest.fixture
 def token(app: Flask) -> str:
-    secret = create_token(make_puf(name="Pia PUF"), "Test", 30).secret
+    secret = create_api_key(make_puf(name="Pia PUF"), "Test", 30).secret
     db.session.commit()
     return secret
 

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from learningpack.domain.api_keys import (
     LAST_USED_RESOLUTION,
-    TokenRefused,
+    ApiKeyRefused,
     authenticate,
-    create_token,
-    revoke_token,
+    create_api_key,
+    revoke_api_key,
 )
 from learningpack.extensions import db
 from learningpack.models import ApiToken, AuditEvent, Role, User, utcnow
@@ -36,7 +36,7 @@ def puf(app: Flask) -> User:
 
 
 def new_secret(user: User, name: str = "Rapport", days: int = 90) -> str:
-    secret = create_token(user, name, days).secret
+    secret = create_api_key(user, name, days).secret
     db.session.commit()
     return secret
 
@@ -49,7 +49,7 @@ def audit_verbs() -> list[str]:
 
 
 def test_token_is_stored_as_a_hash_and_audited_without_the_secret(puf: User) -> None:
-    new = create_token(puf, "  Ledelsesinformation  ", 90)
+    new = create_api_key(puf, "  Ledelsesinformation  ", 90)
     db.session.commit()
     assert new.secret.startswith("lp_") and len(new.secret) >= 40
     token = db.session.scalars(select(ApiToken)).one()
@@ -72,13 +72,13 @@ def test_two_tokens_differ(puf: User) -> None:
 def test_only_puf_users_get_tokens(app: Flask, role: Role) -> None:
     school = SchoolFactory()
     user = UserFactory(school=school, role=role)
-    with pytest.raises(TokenRefused):
-        create_token(user, "Nøgle", 30)
+    with pytest.raises(ApiKeyRefused):
+        create_api_key(user, "Nøgle", 30)
 
 
 def test_unknown_lifetime_is_refused(puf: User) -> None:
-    with pytest.raises(TokenRefused):
-        create_token(puf, "Nøgle", 10_000)
+    with pytest.raises(ApiKeyRefused):
+        create_api_key(puf, "Nøgle", 10_000)
 
 
 def test_authenticate_accepts_a_good_token_and_notes_when_it_was_used(puf: User) -> None:
@@ -105,8 +105,8 @@ def test_authenticate_accepts_a_good_token_and_notes_when_it_was_used(puf: User)
 def test_revoked_token_is_refused_and_revocation_is_audited(puf: User) -> None:
     secret = new_secret(puf)
     token = db.session.scalars(select(ApiToken)).one()
-    assert revoke_token(token, puf) is True
-    assert revoke_token(token, puf) is False  # once only
+    assert revoke_api_key(token, puf) is True
+    assert revoke_api_key(token, puf) is False  # once only
     db.session.commit()
     assert authenticate(secret) is None
     assert audit_verbs() == ["api_token_created", "api_token_revoked"]
@@ -185,7 +185,7 @@ def test_api_refuses_revoked_expired_and_deactivated(client: FlaskClient, puf: U
     db.session.commit()
     assert_401(client.get(SCHOOLS, headers=bearer(secret)))
     puf.active = True
-    revoke_token(token, puf)
+    revoke_api_key(token, puf)
     db.session.commit()
     assert_401(client.get(SCHOOLS, headers=bearer(secret)))
 

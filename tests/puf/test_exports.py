@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient
@@ -12,7 +14,7 @@ from sqlalchemy import select
 
 from learningpack.extensions import db
 from learningpack.models import AuditEvent
-from learningpack.output.tables import csv_lines, guard
+from learningpack.output.tables import csv_bytes, csv_lines, guard, text_cell
 from tests.factories import SchoolFactory
 from tests.puf.test_digest import puf_client, world  # noqa: F401  (fixtures)
 
@@ -55,6 +57,22 @@ def test_csv_lines_quote_delimiters_and_line_breaks() -> None:
         ["x;y", 'sagde "hej"\nfarvel'],
         ["1", ""],
     ]
+
+
+def test_one_cell_format_for_every_csv() -> None:
+    """PUF's exports and a school's data export share one writer: one date format, ja/nej."""
+    moment = datetime(2026, 9, 1, 10, 30, 5, tzinfo=ZoneInfo("Europe/Copenhagen"))
+    assert text_cell(moment) == "2026-09-01T08:30:05+00:00"
+    assert text_cell(date(2026, 9, 1)) == "2026-09-01"
+    assert (text_cell(True), text_cell(False), text_cell(None), text_cell(0)) == (
+        "ja",
+        "nej",
+        "",
+        "0",
+    )
+    rows = [[moment, True, "=1+1"]]
+    assert csv_bytes(["a", "b", "c"], rows) == b"".join(csv_lines(["a", "b", "c"], rows))
+    assert read_csv(csv_bytes(["a"], [[moment]])) == [["a"], ["2026-09-01T08:30:05+00:00"]]
 
 
 def test_overview_csv_has_every_school_and_module(

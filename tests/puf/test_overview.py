@@ -243,7 +243,7 @@ def test_pages_in_english(puf_client: FlaskClient, world: World) -> None:
     assert puf_client.post("/sprog/en", data={"back": "/puf/"}).status_code == 302
     page = page_of(puf_client.get("/puf/?dage=abc"))
     assert "A filter could not be used" in page and "Enter a whole number." in page
-    assert "Schools per module and state" in page and "Agreeing actions" in page
+    assert "Schools per module and state" in page and "Actions agreed" in page
     assert "1 action<" in page and "1 session<" in page and "0 done<" in page
     digest = page_of(puf_client.get("/puf/laering"))
     assert "Learnings across schools" in digest

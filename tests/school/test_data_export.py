@@ -15,7 +15,7 @@ from learningpack.content import Package
 from learningpack.domain import cycle as rules
 from learningpack.extensions import db
 from learningpack.models import AuditEvent, Outcome
-from learningpack.output.school_export import cell
+from learningpack.output.tables import text_cell
 from tests.factories import login
 from tests.school.test_module_views import World
 from tests.web.test_route_access import two_schools
@@ -149,4 +149,4 @@ def test_export_link_on_the_school_page(client: FlaskClient, world: World) -> No
     ],
 )
 def test_cells(value: object, text: str) -> None:
-    assert cell(value) == text
+    assert text_cell(value) == text

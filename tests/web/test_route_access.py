@@ -20,7 +20,7 @@ from werkzeug.routing import Rule
 
 from learningpack.content import Package
 from learningpack.domain import cycle as rules
-from learningpack.domain.api_keys import create_token
+from learningpack.domain.api_keys import create_api_key
 from learningpack.models import Action, MeetingKind, Role, Team, User
 from learningpack.web.access import API_TOKEN, PUBLIC, access_area
 from tests.factories import PASSWORD, TeamFactory, login, make_puf, make_teacher
@@ -332,8 +332,8 @@ def two_schools(package: Package) -> World:
     )
     # The PUF user's own API token, and another PUF user's.
     world.token_ids = [  # type: ignore[attr-defined]
-        create_token(world.puf, "Egen nøgle", 30).token.id,
-        create_token(make_puf(name="Anden PUF"), "Andens nøgle", 30).token.id,
+        create_api_key(world.puf, "Egen nøgle", 30).key.id,
+        create_api_key(make_puf(name="Anden PUF"), "Andens nøgle", 30).key.id,
     ]
     return world
 

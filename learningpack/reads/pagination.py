@@ -1,0 +1,79 @@
+"""Ordering and paging of lists the pages and the API show: the Danish sort key and one paginator.
+
+Danish order (Æ, Ø, Å after Z, "aa" as "å") is applied in Python, as SQLite cannot sort that
+way; the lists sorted so are at most the country's ~1,100 schools. A page is cut from a list
+already in order (``paginate``) or read with OFFSET/LIMIT after a count (``paginate_query``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+
+from learningpack.extensions import db
+
+T = TypeVar("T")
+
+# Danish alphabet: … x y z æ ø å. Map the letters after z to code points after "z".
+_DANISH = str.maketrans(
+    {"æ": "z{", "ä": "z{", "ø": "z|", "ö": "z|", "å": "z}", "é": "e", "ü": "y", "á": "a"}
+)
+
+
+def danish_key(value: str) -> str:
+    """A sort key that orders strings as a Danish reader expects (Å last, after Æ and Ø)."""
+    return value.casefold().replace("aa", "å").translate(_DANISH)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list: its items, the list's length, the page number (from 1) and size."""
+
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the list has (at least one, also when it is empty)."""
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The position (from 1) of the page's first item in the list; 0 on an empty list."""
+        return 0 if not self.total else (self.page - 1) * self.per_page + 1
+
+    @property
+    def last(self) -> int:
+        """The position of the page's last item in the list."""
+        return min(self.page * self.per_page, self.total)
+
+
+def page_number(requested: int, total: int, per_page: int) -> int:
+    """The requested page, moved into the pages the list has (the last if past it)."""
+    return min(max(1, requested), max(1, -(-total // per_page)))
+
+
+def paginate(rows: Sequence[T], page: int, per_page: int, *, clamp: bool = True) -> Page[T]:
+    """One page of rows already in order. ``clamp``: a page past the end shows the last one
+    (the pages); without it, it is empty (the API: a client reads until a page is empty)."""
+    if clamp:
+        page = page_number(page, len(rows), per_page)
+    start = (page - 1) * per_page
+    return Page(list(rows[start : start + per_page]), len(rows), page, per_page)
+
+
+def paginate_query(statement: Select[Any], page: int, per_page: int) -> Page[Any]:
+    """One page of an ordered query's rows (scalars), read with a count and OFFSET/LIMIT; a
+    page past the end shows the last one."""
+    total = int(
+        db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+        or 0
+    )
+    page = page_number(page, total, per_page)
+    items = list(db.session.scalars(statement.offset((page - 1) * per_page).limit(per_page)))
+    return Page(items, total, page, per_page)
