@@ -12,18 +12,21 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from learningpack.content import Package, default_package
-from learningpack.domain.cycle import CycleRefused, lock_reason, unlock_out_of_order
+from learningpack.domain.cycle import lock_reason
+from learningpack.domain.refusals import CycleRefused
+from learningpack.domain.transitions import unlock_out_of_order
 from learningpack.extensions import db
 from learningpack.models import CycleState, Role, School
 from learningpack.models.audit import record
 from learningpack.output.charts import Bar, Series, stacked_bars, swatch
-from learningpack.output.labels import ACTION_STATUS, OUTCOME, label
+from learningpack.output.labels import ACTION_STATUS, OUTCOME, label, words
 from learningpack.output.school_export import download_response
 from learningpack.output.tables import Cell, csv_lines, xlsx_bytes
 from learningpack.puf import bp
 from learningpack.puf.forms import DigestFilterForm, OverviewFilterForm, UnlockForm
 from learningpack.reads import digest as digests
 from learningpack.reads.drilldown import load_school_runs
+from learningpack.reads.module import module_view
 from learningpack.reads.ordering import danish_key
 from learningpack.reads.overview import (
     STATE_ORDER,
@@ -35,7 +38,7 @@ from learningpack.reads.overview import (
     state_label,
 )
 from learningpack.web.access import cycle_or_404, role_required, school_or_404
-from learningpack.web.school_pages import module_page
+from learningpack.web.forms import ConfirmForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -378,13 +381,22 @@ def _school_cycle_or_404(school_id: int, slug: str) -> tuple[School, Any]:
     return school, cycle_or_404(current_user, school.id, slug)
 
 
+def _module_page(cycle: Any, form: UnlockForm | None, status: int = 200) -> tuple[str, int]:
+    """A school's module page as PUF sees it (read-only; unlock offered for a locked one)."""
+    view = module_view(cycle, current_user)
+    unlock_form = (form or UnlockForm()) if view.offers_unlock else None
+    page = render_template(
+        "school/module.html", view=view, refusal=(), confirm=ConfirmForm(), unlock_form=unlock_form
+    )
+    return page, status
+
+
 @bp.get("/skoler/<int:school_id>/modul/<slug>")
 @role_required(Role.PUF)
 def module(school_id: int, slug: str) -> Any:
     """One module of a school's run, read-only; a locked one can be opened with a reason."""
-    school, cycle = _school_cycle_or_404(school_id, slug)
-    form = UnlockForm() if cycle.state == CycleState.LOCKED else None
-    return module_page(school, cycle, current_user, unlock_form=form)
+    _school, cycle = _school_cycle_or_404(school_id, slug)
+    return _module_page(cycle, None)
 
 
 @bp.post("/skoler/<int:school_id>/modul/<slug>/aabn")
@@ -394,12 +406,12 @@ def unlock(school_id: int, slug: str) -> Any:
     school, cycle = _school_cycle_or_404(school_id, slug)
     form = UnlockForm()
     if not form.validate_on_submit():
-        return module_page(school, cycle, current_user, status=400, unlock_form=form)
+        return _module_page(cycle, form, status=400)
     try:
         unlock_out_of_order(cycle, current_user, form.reason.data or "")
     except CycleRefused as error:
         db.session.rollback()
-        for reason in error.reasons:
+        for reason in words(error.refusals):
             flash(reason, "error")
         return redirect(url_for("puf.module", school_id=school.id, slug=slug))
     db.session.commit()
