@@ -12,11 +12,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from learningpack.content import Package, default_package
-from learningpack.domain.cycle import lock_reason
 from learningpack.domain.refusals import CycleRefused
 from learningpack.domain.transitions import unlock_out_of_order
 from learningpack.extensions import db
-from learningpack.models import CycleState, Role, School
+from learningpack.models import Role, School
 from learningpack.models.audit import record
 from learningpack.output.charts import Bar, Series, stacked_bars, swatch
 from learningpack.output.labels import ACTION_STATUS, OUTCOME, label, words
@@ -26,7 +25,7 @@ from learningpack.puf import bp
 from learningpack.puf.forms import DigestFilterForm, OverviewFilterForm, UnlockForm
 from learningpack.reads import digest as digests
 from learningpack.reads.drilldown import load_school_runs
-from learningpack.reads.module import module_view
+from learningpack.reads.module import drilldown_modules, earlier_runs, module_view
 from learningpack.reads.ordering import danish_key
 from learningpack.reads.overview import (
     STATE_ORDER,
@@ -360,17 +359,14 @@ def school(school_id: int) -> str:
     runs = load_school_runs(school_id, package)
     run = runs[0] if runs else None
     school = run.school if run is not None else school_or_404(current_user, school_id)
-    modules = {m.slug: m for m in package.modules}
     return render_template(
         "puf/school.html",
         school=school,
         run=run,
-        earlier_runs=runs[1:],
+        cycles=drilldown_modules(run, package) if run is not None else (),
+        earlier_runs=earlier_runs(runs[1:]),
         package=package,
-        modules=modules,
-        state_of=lambda c: c.phase if c.state == CycleState.ACTIVE else c.state,
         state_label=state_label,
-        lock_reason=lock_reason,
         status_labels={status.value: str(name) for status, name in ACTION_STATUS.items()},
         outcome_labels={outcome.value: str(name) for outcome, name in OUTCOME.items()},
     )

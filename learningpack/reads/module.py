@@ -120,3 +120,53 @@ def school_view(school: School, viewer: User) -> SchoolView:
         may_export=can_export_school(viewer, school.id),
         is_puf=viewer.role == Role.PUF,
     )
+
+
+@dataclass(frozen=True)
+class DrilldownModule:
+    """One module of a school's newest run on PUF's drill-down."""
+
+    cycle: Cycle
+    module: Module | None
+    state_key: str
+    """The overview's key: the phase of an open module, else its state (locked, completed)."""
+    is_locked: bool
+    is_active: bool
+    lock_reason: Refusal | None
+
+
+@dataclass(frozen=True)
+class EarlierRun:
+    """A school's earlier run, listed with how many of its modules were completed."""
+
+    run: Run
+    completed: int
+    total: int
+
+
+def drilldown_modules(run: Run, package: Package) -> tuple[DrilldownModule, ...]:
+    """Every module of the run with the state PUF's drill-down shows."""
+    modules = {m.slug: m for m in package.modules}
+    return tuple(
+        DrilldownModule(
+            cycle=c,
+            module=modules.get(c.module_slug),
+            state_key=str(c.phase if c.state == CycleState.ACTIVE else c.state),
+            is_locked=c.state == CycleState.LOCKED,
+            is_active=c.state == CycleState.ACTIVE,
+            lock_reason=rules.lock_reason(c, package),
+        )
+        for c in run.cycles
+    )
+
+
+def earlier_runs(runs: list[Run]) -> tuple[EarlierRun, ...]:
+    """Earlier runs with their count of completed modules."""
+    return tuple(
+        EarlierRun(
+            run=r,
+            completed=sum(1 for c in r.cycles if c.state == CycleState.COMPLETED),
+            total=len(r.cycles),
+        )
+        for r in runs
+    )
