@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, ClassVar
 
-from flask_babel import lazy_gettext as _l
-from wtforms import Field
-from wtforms.form import BaseForm
-from wtforms.validators import ValidationError
+from learningpack.domain.refusals import refuse
 
 # Six digits (ddmmyy), an optional dash or space, four digits; not inside a longer number.
 _CPR_SHAPE = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[- ]?(\d)(\d{3})(?!\d)")
-
-FREE_TEXT_HINT = _l("Skriv ikke børns navne, CPR-numre eller oplysninger om helbred.")
-CPR_MESSAGE = _l(
-    "Teksten ser ud til at indeholde et CPR-nummer. Fjern det – der må ikke stå "
-    "personoplysninger om børn her."
-)
 
 
 def _century(year2: int, seventh_digit: int) -> int:
@@ -40,7 +30,7 @@ def _valid_cpr_date(day: int, month: int, year2: int, seventh_digit: int) -> boo
 
 def find_cpr_numbers(text: str) -> list[str]:
     """Every CPR-shaped number (ddmmyy-xxxx or ddmmyyxxxx with a valid date) in the text."""
-    found = []
+    found: list[str] = []
     for match in _CPR_SHAPE.finditer(text or ""):
         day, month, year2, seventh = (int(match.group(i)) for i in range(1, 5))
         if _valid_cpr_date(day, month, year2, seventh):
@@ -49,15 +39,15 @@ def find_cpr_numbers(text: str) -> list[str]:
 
 
 def contains_cpr(text: str) -> bool:
+    """Whether the text holds a CPR-shaped number."""
     return bool(find_cpr_numbers(text))
 
 
-class NoPersonalData:
-    """WTForms validator that refuses text holding a CPR-shaped number."""
+def guard_free_text(**texts: str) -> None:
+    """Refuse (``personal_data``, naming the field) when any of the texts holds a CPR number.
 
-    field_flags: ClassVar[dict[str, bool]] = {"free_text": True}
-
-    def __call__(self, form: BaseForm, field: Field) -> None:
-        value: Any = field.data
-        if isinstance(value, str) and contains_cpr(value):
-            raise ValidationError(str(CPR_MESSAGE))
+    Every domain write of free text calls this, so a write that skips the forms is guarded too.
+    """
+    for name, text in texts.items():
+        if contains_cpr(text):
+            raise refuse("personal_data", field=name)

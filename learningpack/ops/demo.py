@@ -13,15 +13,14 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from learningpack.content import Package, split_action_suggestion
-from learningpack.domain.cycle import (
+from learningpack.domain.records import (
     add_log_entry,
     agree_action,
-    complete_cycle,
     record_follow_up,
     record_meeting,
     save_summary,
-    start_run,
 )
+from learningpack.domain.transitions import complete_cycle, start_run
 from learningpack.extensions import db
 from learningpack.models import (
     Cycle,

@@ -1,12 +1,14 @@
-"""User-facing names of the domain's enumerations, through the i18n layer."""
+"""User-facing names of the domain's enumerations and refusal codes, through the i18n layer."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from learningpack.domain.refusals import Refusal
 from learningpack.models import (
     ActionStatus,
     CyclePhase,
@@ -84,3 +86,77 @@ def ascii_slug(name: str, fallback: str = "") -> str:
     an e-mail address: "Skolen i Ærø" → "skolen-i-aeroe"; ``fallback`` when nothing is left."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower().translate(_ASCII)).strip("-")
     return slug or fallback
+
+
+# The domain's refusal codes (domain/refusals.py), worded with their parameters.
+REFUSAL: dict[str, LazyString] = {
+    # What a step of the stepper still misses (domain/cycle.py)
+    "no_input_meeting": _l("Registrér mindst ét møde med dato, deltagere og noter fra drøftelsen."),
+    "no_action": _l("Aftal mindst én aktion."),
+    "action_incomplete": _l("Aktionen »%(title)s« mangler: %(fields)s."),
+    "no_action_to_try": _l("Der er ingen aktioner at afprøve endnu."),
+    "action_not_logged": _l("Aktionen »%(title)s« har ingen logninger endnu."),
+    "follow_up_missing": _l("Aktionen »%(title)s« mangler en opsamling."),
+    "summary_missing": _l("Modulets opsamling mangler: %(field)s."),
+    "no_action_to_follow_up": _l("Der er ingen aktioner at samle op på endnu."),
+    # The state of a cycle (domain/cycle.py)
+    "locked_cannot_complete": _l("Modulet er låst og kan ikke afsluttes."),
+    "already_completed": _l("Modulet er allerede afsluttet."),
+    "run_not_started": _l("Forløbet er ikke startet."),
+    "waits_for": _l("Åbner, når modul %(pos)d »%(title)s« er samlet op og afsluttet."),
+    "not_completed": _l("Kun et afsluttet modul kan genåbnes."),
+    "next_has_records": _l(
+        "Modulet kan ikke genåbnes, fordi der allerede er registreret noget i næste modul."
+    ),
+    "not_open": _l("Modulet er ikke åbent, så der kan ikke registreres noget i det."),
+    # Transitions (domain/transitions.py)
+    "run_in_progress": _l("Skolen har allerede et forløb i gang med denne pakke."),
+    "run_name_taken": _l(
+        "Skolen har allerede haft et forløb med navnet »%(label)s«. Vælg et andet navn."
+    ),
+    "changed_concurrently": _l("Modulet blev ændret af en anden lige nu. Prøv igen."),
+    "already_reopened": _l("Modulet er allerede genåbnet."),
+    "next_got_records": _l(
+        "Nu er der registreret noget i næste modul, så modulet kan ikke genåbnes."
+    ),
+    "puf_only": _l("Kun PUF kan åbne et modul uden for rækkefølgen."),
+    "reason_required": _l("Skriv en begrundelse for at åbne modulet."),
+    "not_locked": _l("Modulet er ikke låst."),
+    # Recording (domain/records.py) and teams (domain/teams.py)
+    "foreign_team_or_owner": _l("Team og ansvarlige skal høre til skolen."),
+    "period_reversed": _l("Periodens slutdato ligger før startdatoen."),
+    "foreign_author": _l("Du kan kun logge på din egen skoles aktioner."),
+    "team_name_taken": _l("Skolen har allerede et team med det navn."),
+    "personal_data": _l(
+        "Teksten ser ud til at indeholde et CPR-nummer. Fjern det – der må ikke stå "
+        "personoplysninger om børn her."
+    ),
+}
+# The parts of an action and of a module's summary that a refusal names.
+ACTION_FIELD = {
+    "what": _l("hvad vi gør"),
+    "expectation": _l("hvorfor / hvad vi forventer at se"),
+    "how_notice": _l("hvordan vi opdager det"),
+    "owners": _l("team eller ansvarlige"),
+    "period": _l("periode"),
+}
+SUMMARY_FIELD = {
+    "learned": _l("hvad vi har lært"),
+    "keep": _l("hvad vi fastholder"),
+    "next": _l("næste skridt"),
+}
+
+
+def word(reason: Refusal) -> str:
+    """A refusal from the domain as one sentence in the user's language."""
+    params = dict(reason.params)
+    if reason.code == "action_incomplete":
+        params["fields"] = ", ".join(str(ACTION_FIELD[f]) for f in params["fields"])
+    elif reason.code == "summary_missing":
+        params["field"] = str(SUMMARY_FIELD[params["field"]])
+    return str(REFUSAL[reason.code]) % params
+
+
+def words(reasons: Iterable[Refusal]) -> list[str]:
+    """Every refusal worded, in order."""
+    return [word(r) for r in reasons]

@@ -7,8 +7,7 @@ from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length
 
 from learningpack.domain.api_keys import LIFETIMES_DAYS
-from learningpack.domain.privacy import NoPersonalData
-from learningpack.web.forms import Form, choices
+from learningpack.web.forms import Form, NoPersonalData, choices
 
 LIFETIME_LABELS = {
     30: _l("30 dage"),

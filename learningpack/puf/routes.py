@@ -11,16 +11,18 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from learningpack.content import Package, default_package
-from learningpack.domain.cycle import CycleRefused, lock_reason, unlock_out_of_order
+from learningpack.domain.refusals import CycleRefused
+from learningpack.domain.transitions import unlock_out_of_order
 from learningpack.extensions import db
-from learningpack.models import CycleState, Role, School
+from learningpack.models import Role, School
 from learningpack.output.charts import Bar, Series, stacked_bars, swatch
-from learningpack.output.labels import ACTION_STATUS, OUTCOME
+from learningpack.output.labels import ACTION_STATUS, OUTCOME, words
 from learningpack.output.school_export import download_response
 from learningpack.puf import bp
 from learningpack.puf.forms import DigestFilterForm, OverviewFilterForm, UnlockForm
 from learningpack.reads import digest as digests
 from learningpack.reads.drilldown import load_school_runs
+from learningpack.reads.module import drilldown_modules, earlier_runs, module_view
 from learningpack.reads.overview import (
     STATE_ORDER,
     Filters,
@@ -32,7 +34,7 @@ from learningpack.reads.overview import (
 )
 from learningpack.reads.pagination import danish_key
 from learningpack.web.access import cycle_or_404, role_required, school_or_404
-from learningpack.web.school_pages import module_page
+from learningpack.web.forms import ConfirmForm
 
 # Colours of the chart's segments, from "not started" (white) to "completed" (green). Text on
 # each segment and each segment against white meet WCAG's contrast minimums.
@@ -185,17 +187,14 @@ def school(school_id: int) -> str:
     runs = load_school_runs(school_id, package)
     run = runs[0] if runs else None
     school = run.school if run is not None else school_or_404(current_user, school_id)
-    modules = {m.slug: m for m in package.modules}
     return render_template(
         "puf/school.html",
         school=school,
         run=run,
-        earlier_runs=runs[1:],
+        cycles=drilldown_modules(run, package) if run is not None else (),
+        earlier_runs=earlier_runs(runs[1:]),
         package=package,
-        modules=modules,
-        state_of=lambda c: c.phase if c.state == CycleState.ACTIVE else c.state,
         state_label=state_label,
-        lock_reason=lock_reason,
         status_labels={status.value: str(name) for status, name in ACTION_STATUS.items()},
         outcome_labels={outcome.value: str(name) for outcome, name in OUTCOME.items()},
     )
@@ -206,13 +205,22 @@ def _school_cycle_or_404(school_id: int, slug: str) -> tuple[School, Any]:
     return school, cycle_or_404(current_user, school.id, slug)
 
 
+def _module_page(cycle: Any, form: UnlockForm | None, status: int = 200) -> tuple[str, int]:
+    """A school's module page as PUF sees it (read-only; unlock offered for a locked one)."""
+    view = module_view(cycle, current_user)
+    unlock_form = (form or UnlockForm()) if view.offers_unlock else None
+    page = render_template(
+        "school/module.html", view=view, refusal=(), confirm=ConfirmForm(), unlock_form=unlock_form
+    )
+    return page, status
+
+
 @bp.get("/skoler/<int:school_id>/modul/<slug>")
 @role_required(Role.PUF)
 def module(school_id: int, slug: str) -> Any:
     """One module of a school's run, read-only; a locked one can be opened with a reason."""
-    school, cycle = _school_cycle_or_404(school_id, slug)
-    form = UnlockForm() if cycle.state == CycleState.LOCKED else None
-    return module_page(school, cycle, current_user, unlock_form=form)
+    _school, cycle = _school_cycle_or_404(school_id, slug)
+    return _module_page(cycle, None)
 
 
 @bp.post("/skoler/<int:school_id>/modul/<slug>/aabn")
@@ -222,12 +230,12 @@ def unlock(school_id: int, slug: str) -> Any:
     school, cycle = _school_cycle_or_404(school_id, slug)
     form = UnlockForm()
     if not form.validate_on_submit():
-        return module_page(school, cycle, current_user, status=400, unlock_form=form)
+        return _module_page(cycle, form, status=400)
     try:
         unlock_out_of_order(cycle, current_user, form.reason.data or "")
     except CycleRefused as error:
         db.session.rollback()
-        for reason in error.reasons:
+        for reason in words(error.refusals):
             flash(reason, "error")
         return redirect(url_for("puf.module", school_id=school.id, slug=slug))
     db.session.commit()

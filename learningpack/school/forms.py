@@ -8,12 +8,12 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired
 
-from learningpack.domain.privacy import NoPersonalData
 from learningpack.models import Action, Cycle, Run
 from learningpack.output.labels import MEETING_KIND, OUTCOME
 from learningpack.web.forms import (
     Form,
     MultiCheckboxField,
+    NoPersonalData,
     PlausibleDate,
     baseline_field,
     choices,

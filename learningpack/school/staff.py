@@ -13,9 +13,11 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from learningpack.domain import accounts
+from learningpack.domain.refusals import CycleRefused
+from learningpack.domain.teams import save_team
 from learningpack.extensions import db
 from learningpack.models import Role, Team, User
-from learningpack.models.audit import record
+from learningpack.output.labels import words
 from learningpack.reads.pagination import danish_key
 from learningpack.school import bp
 from learningpack.school.staff_forms import RoleForm, StaffInviteForm, TeamForm
@@ -160,37 +162,18 @@ def _team_form(team: Team | None) -> TeamForm:
 
 
 def _save_team(team: Team | None, form: TeamForm) -> Team | None:
-    name = (form.name.data or "").strip()
-    clash = db.session.scalar(
-        select(Team.id).where(
-            Team.school_id == current_user.school_id,
-            Team.name == name,
-            Team.id != (team.id if team else -1),
+    """Ask the domain to save the team; a refusal goes onto the name field."""
+    try:
+        return save_team(
+            current_user.school_id,
+            team,
+            name=form.name.data or "",
+            member_ids=form.members.data or [],
+            actor=current_user,
         )
-    )
-    if clash is not None:
-        form.name.errors = [_("Skolen har allerede et team med det navn.")]
+    except CycleRefused as error:
+        form.name.errors = words(error.refusals)
         return None
-    chosen = set(form.members.data or [])
-    members = list(
-        db.session.scalars(
-            select(User).where(User.school_id == current_user.school_id, User.id.in_(chosen))
-        )
-    )
-    if team is None:
-        team = Team(school_id=current_user.school_id, name=name)
-        db.session.add(team)
-    team.name = name
-    team.members = members
-    db.session.flush()
-    record(
-        "team_saved",
-        actor=current_user,
-        obj=team,
-        school_id=team.school_id,
-        members=[m.id for m in members],
-    )
-    return team
 
 
 @bp.route("/teams/nyt", methods=["GET", "POST"])

@@ -13,12 +13,14 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from learningpack.content import get_library
-from learningpack.domain import cycle as rules
+from learningpack.domain import records
 from learningpack.domain.access import can_log_on
+from learningpack.domain.cycle import ensure_open
+from learningpack.domain.refusals import CycleRefused
 from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
 from learningpack.models import Action, ActionStatus, CycleState, Role
-from learningpack.output.labels import ACTION_STATUS
+from learningpack.output.labels import ACTION_STATUS, words
 from learningpack.reads.cycles import ActionCard, current_run, my_actions
 from learningpack.teacher import bp
 from learningpack.teacher.forms import LogEntryForm, StatusForm
@@ -34,6 +36,14 @@ def _loggable_action(action_id: int) -> Action:
 
 def _back(action: Action) -> Response:
     return redirect(url_for("teacher.my_actions_page") + f"#aktion-{action.id}")
+
+
+def _refused(error: CycleRefused, action: Action) -> Response:
+    """Undo the request's changes, say why the domain refused, and go back to the card."""
+    db.session.rollback()
+    for reason in words(error.refusals):
+        flash(reason, "error")
+    return _back(action)
 
 
 @dataclass(frozen=True)
@@ -116,9 +126,10 @@ def my_actions_page() -> str:
 def log_entry(action_id: int) -> Any:
     """Log what happened when we tried the action (quick, phone-sized)."""
     action = _loggable_action(action_id)
-    if action.cycle.state != CycleState.ACTIVE:
-        flash(_("Modulet er ikke åbent, så der kan ikke logges på aktionen."), "error")
-        return _back(action)
+    try:
+        ensure_open(action.cycle)
+    except CycleRefused as error:
+        return _refused(error, action)
     form = LogEntryForm()
     if form.validate_on_submit():
         if not claim_submission(form, current_user):
@@ -126,16 +137,16 @@ def log_entry(action_id: int) -> Any:
             flash(_("Formularen var allerede sendt, så den er kun gemt én gang."), "info")
             return _back(action)
         try:
-            rules.add_log_entry(
+            records.add_log_entry(
                 action,
                 author=current_user,
                 happened_on=form.happened_on.data,
                 text=form.text.data or "",
                 observation=form.observation.data or "",
             )
-        except rules.CycleRefused as error:
+        except CycleRefused as error:
             db.session.rollback()
-            for reason in error.reasons:
+            for reason in words(error.refusals):
                 flash(reason, "error")
         else:
             db.session.commit()
@@ -157,12 +168,9 @@ def set_status(action_id: int) -> Response:
         flash(_("Vælg en gyldig status."), "error")
         return _back(action)
     try:
-        rules.set_action_status(action, ActionStatus(form.status.data))
-    except rules.CycleRefused as error:
-        db.session.rollback()
-        for reason in error.reasons:
-            flash(reason, "error")
-        return _back(action)
+        records.set_action_status(action, ActionStatus(form.status.data))
+    except CycleRefused as error:
+        return _refused(error, action)
     db.session.commit()
     flash(_("Status er opdateret."), "success")
     return _back(action)

@@ -7,15 +7,35 @@ import json
 import secrets
 import unicodedata
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import InstrumentedAttribute
 from wtforms import Field, HiddenField, SelectChoice, SelectMultipleField, TextAreaField, widgets
+from wtforms.form import BaseForm
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
-from learningpack.domain.privacy import NoPersonalData
+from learningpack.domain.privacy import contains_cpr
+
+FREE_TEXT_HINT = _l("Skriv ikke børns navne, CPR-numre eller oplysninger om helbred.")
+CPR_MESSAGE = _l(
+    "Teksten ser ud til at indeholde et CPR-nummer. Fjern det – der må ikke stå "
+    "personoplysninger om børn her."
+)
+
+
+class NoPersonalData:
+    """WTForms validator that refuses text holding a CPR-shaped number (the friendly message;
+    the domain's writes refuse it too)."""
+
+    field_flags: ClassVar[dict[str, bool]] = {"free_text": True}
+
+    def __call__(self, form: BaseForm, field: Field) -> None:
+        value: Any = field.data
+        if isinstance(value, str) and contains_cpr(value):
+            raise ValidationError(str(CPR_MESSAGE))
+
 
 # WTForms ships no Danish catalogue: its built-in messages are mapped to our own msgids, which
 # the i18n layer then shows in the user's language. WTForms formats the placeholders itself.

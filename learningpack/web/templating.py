@@ -10,8 +10,8 @@ from babel.dates import format_date as babel_format_date
 from flask import Flask, request
 from flask_babel import format_datetime, get_locale, to_user_timezone
 
-from learningpack.domain.privacy import FREE_TEXT_HINT
-from learningpack.output.labels import label
+from learningpack.output.labels import label, word
+from learningpack.web.forms import FREE_TEXT_HINT
 from learningpack.web.i18n import LANGUAGE_NAMES
 
 
@@ -52,6 +52,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetimefmt"] = datetimefmt
     app.jinja_env.filters["label"] = lambda value, kind: label(kind, value)
     app.jinja_env.filters["markdown"] = render_user_markdown
+    app.jinja_env.filters["word"] = word  # a domain Refusal, worded
     # Globals (unlike context variables) are visible inside imported macros too.
     app.jinja_env.globals["free_text_hint"] = FREE_TEXT_HINT
     app.jinja_env.trim_blocks = True

@@ -273,12 +273,12 @@ def test_invite_staff_with_role(client: FlaskClient) -> None:
 def test_anonymised_author_keeps_their_log_entries_under_the_placeholder(
     client: FlaskClient, package: Any
 ) -> None:
-    from learningpack.domain import cycle as rules
+    from learningpack.domain import records
     from tests.school.test_module_views import START, agree, make_world
 
     world = make_world(package)
     action = agree(world.cycle(1), world.leader, "Fredagsbrev", team=world.team)
-    rules.add_log_entry(
+    records.add_log_entry(
         action, author=world.teacher, happened_on=START, text="Sendt til alle", observation=""
     )
     old_name = world.teacher.name

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from learningpack.domain.privacy import contains_cpr, find_cpr_numbers
+from learningpack.domain.privacy import contains_cpr, find_cpr_numbers, guard_free_text
+from learningpack.domain.refusals import CycleRefused, refusal
 
 
 @pytest.mark.parametrize(
@@ -47,6 +48,7 @@ def test_leap_day_depends_on_century() -> None:
     assert not contains_cpr("290200-0123")
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # a loaded CI machine is not a failure
 @given(
     st.dates(min_value=date(1900, 1, 1), max_value=date(2036, 12, 31)),
     st.integers(min_value=0, max_value=999),
@@ -65,3 +67,10 @@ def test_invalid_day_is_not_found(day: date) -> None:
     last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     bad = f"{last.day + 1:02d}{day:%m}{day.year % 100:02d}-4123"
     assert not contains_cpr(bad)
+
+
+def test_the_guard_names_the_first_field_holding_a_cpr_number() -> None:
+    guard_free_text(notes="Ingen numre her", title="")
+    with pytest.raises(CycleRefused) as info:
+        guard_free_text(notes="Fint", decisions="Eleven 010203-1234 er ny", title="0102031234")
+    assert list(info.value.refusals) == [refusal("personal_data", field="decisions")]

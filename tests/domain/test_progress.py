@@ -9,26 +9,20 @@ from __future__ import annotations
 
 import importlib.util
 import random
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from flask import Flask
 from sqlalchemy import event, select, text
 
 from learningpack.config import PROJECT_ROOT
 from learningpack.content import Package
-from learningpack.domain.cycle import (
-    STEP_PHASES,
-    current_step,
-    set_action_status,
-    update_action,
-)
+from learningpack.domain.cycle import phase_of
 from learningpack.domain.progress import rebuild
+from learningpack.domain.records import set_action_status, update_action
 from learningpack.extensions import db
 from learningpack.models import ActionStatus, Cycle, CyclePhase, CycleState, Outcome
-from tests.domain.test_cycle import (
+from tests.domain.cycle_world import (
     END,
     START,
     add_action,
@@ -49,12 +43,6 @@ COLUMNS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def request_context(app: Flask) -> Iterator[None]:
-    with app.test_request_context():
-        yield
-
-
 def snapshot() -> dict[int, tuple[Any, ...]]:
     db.session.expire_all()
     cycles = db.session.scalars(select(Cycle).order_by(Cycle.id))
@@ -62,8 +50,7 @@ def snapshot() -> dict[int, tuple[Any, ...]]:
 
 
 def expected_phase(cycle: Cycle) -> CyclePhase:
-    step = current_step(cycle)
-    return CyclePhase.READY if step is None else STEP_PHASES[step]
+    return phase_of(cycle)
 
 
 def test_a_new_run_starts_every_cycle_at_input_with_zero_counts(package: Package) -> None:

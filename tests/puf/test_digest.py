@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from learningpack.content import Package
-from learningpack.domain import cycle as rules
+from learningpack.domain import transitions
 from learningpack.models import Outcome
 from tests.factories import SchoolFactory, login, make_leader, make_teacher
 from tests.school.test_module_views import (
@@ -30,7 +30,7 @@ def world(package: Package) -> World:
     fill_cycle(world.cycle(1, world.other_run), world.other_leader, world.other_teacher)
     aaby = SchoolFactory(name="Åby Skole", district="Syd")
     leader = make_leader(aaby, name="Åse Leder")
-    run = rules.start_run(aaby.id, package, "2026/27", leader)
+    run = transitions.start_run(aaby.id, package, "2026/27", leader)
     action = fill_cycle(run.cycles[0], leader, make_teacher(aaby, name="Åge Lærer"))
     action.follow_up.learning = '=HYPERLINK("http://evil")'  # type: ignore[union-attr]
     action.follow_up.outcome = Outcome.STOP  # type: ignore[union-attr]

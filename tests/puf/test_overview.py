@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from learningpack.content import Package
-from learningpack.domain import cycle as rules
+from learningpack.domain import records
 from learningpack.extensions import db
 from learningpack.models import Cycle, MeetingKind, Run
 from tests.bulk import insert_schools
@@ -46,7 +46,7 @@ def world(package: Package) -> World:
     just started; six more schools have not started."""
     world = make_world(package, other_started=True)
     cycle = world.cycle(1)
-    rules.record_meeting(
+    records.record_meeting(
         cycle,
         held_on=START,
         kind=MeetingKind.INPUT,

@@ -77,7 +77,7 @@ def grow(package: Any, extra_actions: int) -> None:
     """More schools and many more actions and log entries in the first school's open module."""
     from datetime import date
 
-    from learningpack.domain.cycle import add_log_entry, agree_action
+    from learningpack.domain.records import add_log_entry, agree_action
     from learningpack.reads.cycles import school_cycle
 
     seed_demo(package, schools=8)

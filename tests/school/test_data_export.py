@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from learningpack.content import Package
-from learningpack.domain import cycle as rules
+from learningpack.domain import records
 from learningpack.extensions import db
 from learningpack.models import AuditEvent, Outcome
 from learningpack.output.tables import text_cell
@@ -30,14 +30,14 @@ FILES = {
 @pytest.fixture
 def world(package: Package) -> World:
     world = two_schools(package)
-    rules.record_follow_up(
+    records.record_follow_up(
         world.actions["ours"],
         outcome=Outcome.KEEP,
         learning="Kildeskolens læring",
         actor=world.leader,
     )
-    rules.save_local_adaptation(world.cycle(1), notes='=HYPERLINK("http://x")', questions="")
-    rules.record_follow_up(
+    records.save_local_adaptation(world.cycle(1), notes='=HYPERLINK("http://x")', questions="")
+    records.record_follow_up(
         world.actions["theirs"],
         outcome=Outcome.STOP,
         learning="Fjordskolens læring",

@@ -17,7 +17,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from learningpack.content import Package
-from learningpack.domain import cycle as rules
+from learningpack.domain import records, transitions
 from learningpack.extensions import db
 from learningpack.models import (
     Action,
@@ -112,9 +112,9 @@ def make_world(package: Package, *, started: bool = True, other_started: bool = 
         puf=make_puf(name="Pia PUF"),
     )
     if started:
-        world.run = rules.start_run(school.id, package, YEAR, world.leader)
+        world.run = transitions.start_run(school.id, package, YEAR, world.leader)
     if other_started:
-        world.other_run = rules.start_run(other_school.id, package, YEAR, world.other_leader)
+        world.other_run = transitions.start_run(other_school.id, package, YEAR, world.other_leader)
     return world
 
 
@@ -127,7 +127,7 @@ def agree(
     owners: tuple[User, ...] = (),
 ) -> Action:
     """A fully described action in an open cycle."""
-    return rules.agree_action(
+    return records.agree_action(
         cycle,
         title=title,
         what="Vi sender en kort besked om fællesskabet hver fredag.",
@@ -143,7 +143,7 @@ def agree(
 
 def fill_cycle(cycle: Cycle, leader: User, logger: User, team: Team | None = None) -> Action:
     """Record everything the cycle needs before it can be completed."""
-    rules.record_meeting(
+    records.record_meeting(
         cycle,
         held_on=START,
         kind=MeetingKind.INPUT,
@@ -153,11 +153,11 @@ def fill_cycle(cycle: Cycle, leader: User, logger: User, team: Team | None = Non
         facilitator=leader,
     )
     action = agree(cycle, leader, f"Aktion i modul {cycle.position}", team=team, owners=(logger,))
-    rules.add_log_entry(
+    records.add_log_entry(
         action, author=logger, happened_on=START, text="Vi prøvede det.", observation=""
     )
-    rules.record_follow_up(action, outcome=Outcome.KEEP, learning="Det virkede.", actor=leader)
-    rules.save_summary(cycle, learned="Meget.", keep="Beskederne.", next_steps="Modul 2.")
+    records.record_follow_up(action, outcome=Outcome.KEEP, learning="Det virkede.", actor=leader)
+    records.save_summary(cycle, learned="Meget.", keep="Beskederne.", next_steps="Modul 2.")
     return action
 
 
@@ -166,7 +166,7 @@ def complete_through(world: World, last: int) -> None:
     for position in range(1, last + 1):
         cycle = world.cycle(position)
         fill_cycle(cycle, world.leader, world.teacher, world.team)
-        rules.complete_cycle(cycle, world.leader)
+        transitions.complete_cycle(cycle, world.leader)
 
 
 def count(model: Any, *where: Any) -> int:
@@ -402,7 +402,7 @@ def test_edit_action(leader_client: FlaskClient, world: World) -> None:
 
 def test_follow_up(leader_client: FlaskClient, world: World) -> None:
     action = agree(world.cycle(1), world.leader, "Fredagsbesked", team=world.team)
-    rules.add_log_entry(
+    records.add_log_entry(
         action,
         author=world.teacher,
         happened_on=START,
@@ -467,7 +467,7 @@ def test_local_adaptation_only_while_the_module_is_open(
 def test_user_text_is_escaped_on_the_module_page(leader_client: FlaskClient, world: World) -> None:
     cycle = world.cycle(1)
     agree(cycle, world.leader, "<script>alert('titel')</script>", team=world.team)
-    rules.save_local_adaptation(cycle, notes="<script>alert('noter')</script>", questions="")
+    records.save_local_adaptation(cycle, notes="<script>alert('noter')</script>", questions="")
     page = page_of(leader_client.get(module_url(world, 1)))
     assert "<script>alert(" not in page
     assert "&lt;script&gt;" in page
@@ -561,7 +561,7 @@ def test_reopen_refused_once_next_module_has_a_session(
     leader_client: FlaskClient, world: World
 ) -> None:
     complete_through(world, 1)
-    rules.record_meeting(
+    records.record_meeting(
         world.cycle(2),
         held_on=END,
         kind=MeetingKind.INPUT,

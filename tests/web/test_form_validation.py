@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from learningpack.content import Package
-from learningpack.domain import cycle as rules
+from learningpack.domain import records
 from learningpack.models import Action, Cycle, LogEntry, Meeting, Run, User
 from learningpack.web.forms import column_length
 from tests.factories import login
@@ -277,7 +277,7 @@ def test_stale_action_edit_is_refused_and_input_kept(leader: FlaskClient, world:
     url = f"/skole/aktion/{action.id}/rediger"
     baseline = hidden(BASELINE, page_of(leader.get(url)))
     # Meanwhile another leader changes the action.
-    rules.update_action(
+    records.update_action(
         action,
         title="Ændret af kollega",
         what=action.what,
@@ -319,9 +319,9 @@ def test_stale_summary_and_adaptation_are_refused(
     url = module_url(world, 1, path)
     baseline = hidden(BASELINE, page_of(leader.get(url)))
     if change == "summary":
-        rules.save_summary(cycle, learned="Kollegas", keep="k", next_steps="n")
+        records.save_summary(cycle, learned="Kollegas", keep="k", next_steps="n")
     else:
-        rules.save_local_adaptation(cycle, notes="Kollegas noter", questions="")
+        records.save_local_adaptation(cycle, notes="Kollegas noter", questions="")
     response = leader.post(url, data={**fields, "baseline": baseline})
     assert response.status_code == 409
     page = page_of(response)
@@ -341,7 +341,7 @@ def test_unrelated_activity_does_not_make_a_form_stale(leader: FlaskClient, worl
     baseline = hidden(BASELINE, page_of(leader.get(url)))
     from datetime import date
 
-    rules.add_log_entry(
+    records.add_log_entry(
         action, author=world.teacher, happened_on=date(2026, 9, 3), text="Logget", observation=""
     )
     response = leader.post(

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from learningpack.content import Package
-from learningpack.domain import cycle as rules
+from learningpack.domain import records
 from learningpack.domain.api_keys import create_api_key
 from learningpack.models import Action, MeetingKind, Role, Team, User
 from learningpack.web.access import API_TOKEN, PUBLIC, access_area
@@ -289,7 +289,7 @@ def two_schools(package: Package) -> World:
     world.actions["ours2"] = agree(
         ours, world.leader, "Kildeskolens forældreråd", team=world.team2, owners=(world.teacher2,)
     )
-    rules.record_meeting(
+    records.record_meeting(
         ours,
         held_on=START,
         kind=MeetingKind.INPUT,
@@ -298,7 +298,7 @@ def two_schools(package: Package) -> World:
         decisions="",
         facilitator=world.leader,
     )
-    rules.add_log_entry(
+    records.add_log_entry(
         world.actions["ours"],
         author=world.teacher,
         happened_on=START,
@@ -315,7 +315,7 @@ def two_schools(package: Package) -> World:
     world.actions["theirs2"] = agree(
         theirs, world.other_leader, "Fjordskolens SFO-aktion", team=other_team2
     )
-    rules.record_meeting(
+    records.record_meeting(
         theirs,
         held_on=START,
         kind=MeetingKind.INPUT,

@@ -1,0 +1,172 @@
+"""Page models of a school's run: the school page and one module's page.
+
+Each holds every decision its page shows, so the templates hold no rules: they show what is
+here. The school's staff and PUF see the same pages, built by the same functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from learningpack.content import Module, Package, default_package, get_library, package_of
+from learningpack.domain import cycle as rules
+from learningpack.domain.access import can_export_school, can_facilitate, can_log_on
+from learningpack.domain.refusals import Refusal
+from learningpack.models import Cycle, CyclePhase, CycleState, Role, Run, School, User
+from learningpack.reads.cycles import current_run
+
+
+@dataclass(frozen=True)
+class ModuleView:
+    """One module of a school's run as a viewer sees it."""
+
+    school: School
+    package: Package
+    module: Module
+    cycle: Cycle
+    is_locked: bool
+    is_active: bool
+    is_completed: bool
+    editable: bool
+    """The viewer may record in the module now (a leader of the school, module open)."""
+    can_reopen: bool
+    reopen_refusals: tuple[Refusal, ...]
+    """Why the module cannot be reopened (empty when it can, or when it is not completed)."""
+    loggable: frozenset[int]
+    """Ids of the actions the viewer may log on now."""
+    steps: tuple[rules.StepStatus, ...]
+    current_step: CyclePhase | None
+    lock_reason: Refusal | None
+    local_questions: tuple[str, ...]
+    is_puf: bool
+    offers_unlock: bool
+    """PUF may open the locked module out of order."""
+
+
+def module_view(cycle: Cycle, viewer: User) -> ModuleView:
+    """Everything the module page decides, for this viewer."""
+    package = package_of(cycle)
+    school = cycle.run.school
+    facilitates = can_facilitate(viewer, school.id)
+    active = cycle.state == CycleState.ACTIVE
+    completed = cycle.state == CycleState.COMPLETED
+    steps = tuple(rules.step_statuses(cycle)) if active else ()
+    refusals = tuple(rules.reopen_refusals(cycle)) if completed else ()
+    is_puf = viewer.role == Role.PUF
+    return ModuleView(
+        school=school,
+        package=package,
+        module=package.module(cycle.module_slug),
+        cycle=cycle,
+        is_locked=cycle.state == CycleState.LOCKED,
+        is_active=active,
+        is_completed=completed,
+        editable=active and facilitates,
+        can_reopen=completed and facilitates and not refusals,
+        reopen_refusals=refusals,
+        loggable=frozenset(a.id for a in cycle.actions if active and can_log_on(viewer, a)),
+        steps=steps,
+        current_step=next((s.phase for s in steps if not s.done), None),
+        lock_reason=rules.lock_reason(cycle, package),
+        local_questions=tuple(q.strip() for q in cycle.local_questions.splitlines() if q.strip()),
+        is_puf=is_puf,
+        offers_unlock=is_puf and cycle.state == CycleState.LOCKED,
+    )
+
+
+@dataclass(frozen=True)
+class ModuleRow:
+    """One module on the school page."""
+
+    cycle: Cycle
+    module: Module
+    lock_reason: Refusal | None
+    is_completed: bool
+
+
+@dataclass(frozen=True)
+class SchoolView:
+    """The school's newest run with every module's state, as a viewer sees it."""
+
+    school: School
+    run: Run | None
+    package: Package
+    rows: tuple[ModuleRow, ...]
+    may_start: bool
+    """The viewer may start a (new) run now."""
+    may_export: bool
+    is_puf: bool
+
+
+def school_view(school: School, viewer: User) -> SchoolView:
+    """Everything the school page decides, for this viewer."""
+    run = current_run(school.id)
+    package = get_library().package(run.package_slug) if run else default_package()
+    rows = tuple(
+        ModuleRow(
+            cycle=cycle,
+            module=package.module(cycle.module_slug),
+            lock_reason=rules.lock_reason(cycle, package),
+            is_completed=cycle.state == CycleState.COMPLETED,
+        )
+        for cycle in (run.cycles if run is not None else [])
+    )
+    return SchoolView(
+        school=school,
+        run=run,
+        package=package,
+        rows=rows,
+        may_start=rules.may_start_run(run) and can_facilitate(viewer, school.id),
+        may_export=can_export_school(viewer, school.id),
+        is_puf=viewer.role == Role.PUF,
+    )
+
+
+@dataclass(frozen=True)
+class DrilldownModule:
+    """One module of a school's newest run on PUF's drill-down."""
+
+    cycle: Cycle
+    module: Module | None
+    state_key: str
+    """The overview's key: the phase of an open module, else its state (locked, completed)."""
+    is_locked: bool
+    is_active: bool
+    lock_reason: Refusal | None
+
+
+@dataclass(frozen=True)
+class EarlierRun:
+    """A school's earlier run, listed with how many of its modules were completed."""
+
+    run: Run
+    completed: int
+    total: int
+
+
+def drilldown_modules(run: Run, package: Package) -> tuple[DrilldownModule, ...]:
+    """Every module of the run with the state PUF's drill-down shows."""
+    modules = {m.slug: m for m in package.modules}
+    return tuple(
+        DrilldownModule(
+            cycle=c,
+            module=modules.get(c.module_slug),
+            state_key=str(c.phase if c.state == CycleState.ACTIVE else c.state),
+            is_locked=c.state == CycleState.LOCKED,
+            is_active=c.state == CycleState.ACTIVE,
+            lock_reason=rules.lock_reason(c, package),
+        )
+        for c in run.cycles
+    )
+
+
+def earlier_runs(runs: list[Run]) -> tuple[EarlierRun, ...]:
+    """Earlier runs with their count of completed modules."""
+    return tuple(
+        EarlierRun(
+            run=r,
+            completed=sum(1 for c in r.cycles if c.state == CycleState.COMPLETED),
+            total=len(r.cycles),
+        )
+        for r in runs
+    )
