@@ -1,4 +1,10 @@
-"""Shared fixtures: the app on SQLite (always) and PostgreSQL (when TEST_DATABASE_URL is set)."""
+"""Shared fixtures: the app on SQLite, and on PostgreSQL for the tests that opt into it.
+
+A test runs once, on SQLite. Where behaviour can differ by database it opts into PostgreSQL with
+``@pytest.mark.both_backends`` (or ``pytestmark = pytest.mark.both_backends`` for a module), or
+``@pytest.mark.postgres`` for PostgreSQL only. PostgreSQL comes from TEST_DATABASE_URL; without it
+those runs skip, and under REQUIRE_POSTGRES=1 they fail.
+"""
 
 from __future__ import annotations
 
@@ -136,11 +142,38 @@ class IsolatedClient(FlaskClient):
         return response
 
 
-@pytest.fixture(params=BACKENDS)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run a test on SQLite only, unless it (or its module) opts into PostgreSQL.
+
+    ``@pytest.mark.both_backends`` runs it on SQLite and PostgreSQL (behaviour that may differ by
+    database: SQL, sorting, constraints, transactions); ``@pytest.mark.postgres`` runs it on
+    PostgreSQL only (locks, races). A test that parametrizes ``backend`` itself keeps its choice.
+    """
+    if "backend" not in metafunc.fixturenames:
+        return
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        names = marker.args[0]
+        if "backend" in (names.replace(" ", "").split(",") if isinstance(names, str) else names):
+            return
+    both = metafunc.definition.get_closest_marker("both_backends") is not None
+    postgres_only = metafunc.definition.get_closest_marker("postgres") is not None
+    if both and postgres_only:
+        raise pytest.UsageError(
+            f"{metafunc.definition.nodeid}: both_backends or postgres, not both"
+        )
+    if both:
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+    elif postgres_only:
+        metafunc.parametrize("backend", ["postgres"], indirect=True)
+
+
+@pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
-    if request.param == "postgres":
+    """The database the test runs on: SQLite unless the test opted into PostgreSQL."""
+    name = str(getattr(request, "param", "sqlite"))
+    if name == "postgres":
         need_postgres()
-    return str(request.param)
+    return name
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -18,12 +17,10 @@ from learningpack.domain.cycle import (
     CycleRefused,
     Step,
     add_log_entry,
-    agree_action,
     complete_cycle,
     current_step,
     lock_reason,
     record_follow_up,
-    record_meeting,
     reopen_cycle,
     save_local_adaptation,
     save_summary,
@@ -46,15 +43,25 @@ from learningpack.models import (
     MeetingKind,
     Outcome,
     Run,
-    School,
-    Team,
     User,
 )
-from tests.factories import SchoolFactory, TeamFactory, make_leader, make_puf, make_teacher
+from tests.factories import SchoolFactory, TeamFactory, make_leader, make_teacher
+from tests.world import (
+    END,
+    START,
+    YEAR,
+    World,
+    add_action,
+    add_follow_up,
+    add_log,
+    add_session,
+    add_summary,
+    make_world,
+)
 
-YEAR = "2026/27"
-START = date(2026, 9, 1)
-END = date(2026, 10, 15)
+# The rules write through SQL (constraints, counters, transactions): on both databases.
+pytestmark = pytest.mark.both_backends
+
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 
 NOT_OPEN = "Modulet er ikke åbent, så der kan ikke registreres noget i det."
@@ -73,85 +80,9 @@ def request_context(app: Flask) -> Iterator[None]:
         yield
 
 
-@dataclass
-class World:
-    school: School
-    leader: User
-    teacher: User
-    team: Team
-    puf: User
-    run: Run
-    package: Package
-
-    def cycle(self, position: int) -> Cycle:
-        found = db.session.scalar(
-            select(Cycle).where(Cycle.run_id == self.run.id, Cycle.position == position)
-        )
-        assert found is not None
-        return found
-
-
-def make_world(package: Package) -> World:
-    school = SchoolFactory()
-    leader = make_leader(school)
-    teacher = make_teacher(school)
-    team = TeamFactory(school=school, members=[teacher])
-    puf = make_puf()
-    run = start_run(school.id, package, YEAR, leader)
-    return World(school, leader, teacher, team, puf, run, package)
-
-
 @pytest.fixture
 def world(package: Package) -> World:
     return make_world(package)
-
-
-def add_session(cycle: Cycle, **overrides: Any) -> Meeting:
-    values: dict[str, Any] = {
-        "held_on": START,
-        "kind": MeetingKind.INPUT,
-        "participants": "Hele personalegruppen",
-        "notes": "Vi drøftede videnoplægget i teams.",
-        "decisions": "Indskolingen afprøver en aktion.",
-        "facilitator": None,
-    }
-    values.update(overrides)
-    return record_meeting(cycle, **values)
-
-
-def add_action(cycle: Cycle, w: World, **overrides: Any) -> Action:
-    values: dict[str, Any] = {
-        "title": "Forældrekaffe",
-        "what": "Vi inviterer forældre til kaffe hver fredag.",
-        "expectation": "Forældrene lærer hinanden at kende.",
-        "how_notice": "Vi tæller fremmøde.",
-        "team": w.team,
-        "owners": [w.teacher],
-        "period_start": START,
-        "period_end": END,
-        "actor": w.leader,
-    }
-    values.update(overrides)
-    return agree_action(cycle, **values)
-
-
-def add_log(action: Action, w: World, **overrides: Any) -> None:
-    values: dict[str, Any] = {
-        "author": w.teacher,
-        "happened_on": START,
-        "text": "Tolv forældre kom.",
-        "observation": "De blev længe.",
-    }
-    values.update(overrides)
-    add_log_entry(action, **values)
-
-
-def add_follow_up(action: Action, w: World, outcome: Outcome = Outcome.KEEP) -> FollowUp:
-    return record_follow_up(action, outcome=outcome, learning="Det virker.", actor=w.leader)
-
-
-def add_summary(cycle: Cycle) -> None:
-    save_summary(cycle, learned="Små tiltag virker.", keep="Forældrekaffen.", next_steps="Udbred.")
 
 
 def fulfil(cycle: Cycle, w: World) -> Action:

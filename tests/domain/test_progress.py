@@ -28,7 +28,7 @@ from learningpack.domain.cycle import (
 from learningpack.domain.progress import rebuild
 from learningpack.extensions import db
 from learningpack.models import ActionStatus, Cycle, CyclePhase, CycleState, Outcome
-from tests.domain.test_cycle import (
+from tests.world import (
     END,
     START,
     add_action,
@@ -38,6 +38,9 @@ from tests.domain.test_cycle import (
     add_summary,
     make_world,
 )
+
+# The progress rebuild is SQL: on both databases.
+pytestmark = pytest.mark.both_backends
 
 COLUMNS = (
     "phase",

@@ -16,7 +16,16 @@ from learningpack.extensions import db
 from learningpack.models import Cycle, MeetingKind, Run
 from tests.bulk import insert_schools
 from tests.factories import SchoolFactory, login
-from tests.school.test_module_views import START, World, agree, make_world, page_of
+from tests.helpers import page_of
+from tests.world import (
+    START,
+    World,
+    agree,
+    make_world,
+)
+
+# The overview's queries, filters and sorting: on both databases.
+pytestmark = pytest.mark.both_backends
 
 SVG = "{http://www.w3.org/2000/svg}"
 # Not started, in an order that only a Danish sort gets right ("Aa" counts as "Å").

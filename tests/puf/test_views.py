@@ -10,14 +10,13 @@ from learningpack.content import Package
 from learningpack.extensions import db
 from learningpack.models import AuditEvent, CycleState, LogEntry
 from tests.factories import login
-from tests.school.test_module_views import (
+from tests.helpers import count, page_of
+from tests.world import (
     COMPLETE_BUTTON,
     RECORD_BUTTON,
     World,
     agree,
-    count,
     make_world,
-    page_of,
     recording_controls,
 )
 

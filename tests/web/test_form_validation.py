@@ -14,14 +14,13 @@ from learningpack.domain import cycle as rules
 from learningpack.models import Action, Cycle, LogEntry, Meeting, Run, User
 from learningpack.web.forms import column_length
 from tests.factories import login
-from tests.school.test_module_views import (
+from tests.helpers import count, page_of
+from tests.world import (
     World,
     action_data,
     agree,
-    count,
     make_world,
     module_url,
-    page_of,
 )
 
 ONCE = re.compile(
