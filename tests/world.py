@@ -139,10 +139,8 @@ def agree(
 
 def fill_cycle(cycle: Cycle, leader: User, logger: User, team: Team | None = None) -> Action:
     """Record everything the cycle needs before it can be completed."""
-    rules.record_meeting(
+    add_session(
         cycle,
-        held_on=START,
-        kind=MeetingKind.INPUT,
         participants="Hele personalet",
         notes="Vi drøftede videnoplægget.",
         decisions="",
@@ -254,10 +252,8 @@ def two_schools(package: Package) -> World:
     world.actions["ours2"] = agree(
         ours, world.leader, "Kildeskolens forældreråd", team=world.team2, owners=(world.teacher2,)
     )
-    rules.record_meeting(
+    add_session(
         ours,
-        held_on=START,
-        kind=MeetingKind.INPUT,
         participants="Kildeskolens personale",
         notes="Kildeskolens mødenoter",
         decisions="",
@@ -280,10 +276,8 @@ def two_schools(package: Package) -> World:
     world.actions["theirs2"] = agree(
         theirs, world.other_leader, "Fjordskolens SFO-aktion", team=other_team2
     )
-    rules.record_meeting(
+    add_session(
         theirs,
-        held_on=START,
-        kind=MeetingKind.INPUT,
         participants="Fjordskolens personale",
         notes="Fjordskolens mødenoter",
         decisions="",

@@ -81,9 +81,13 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The real app (migrations, CSRF on) with the demo municipality, served on a free port."""
+    """The real app (migrations, CSRF on) with the demo municipality, served on a free port.
+
+    One per test module, on a freshly seeded database: what one module's journey changes (a run
+    started, an account invited) cannot make another module pass or fail.
+    """
     tmp = tmp_path_factory.mktemp("live")
     app = create_app(
         {
@@ -133,5 +137,6 @@ def log_in(page: Any, server: LiveServer, email: str, password: str = DEMO_PASSW
     page.goto(f"{server.url}/login")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Adgangskode").fill(password)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_load_state("domcontentloaded")
+    # The form posts and the browser navigates (to the start page, or the form again): wait for it.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log ind").click()

@@ -8,7 +8,6 @@ import pytest
 from flask.testing import FlaskClient
 
 from learningpack.content import Package
-from tests.factories import login
 from tests.helpers import page_of
 from tests.world import World, digest_world
 
@@ -20,12 +19,6 @@ pytestmark = pytest.mark.both_backends
 def world(package: Package) -> World:
     """Four schools with learnings to tell, or not (see ``digest_world``)."""
     return digest_world(package)
-
-
-@pytest.fixture
-def puf_client(client: FlaskClient, world: World) -> FlaskClient:
-    login(client, world.puf)
-    return client
 
 
 def digest_schools(page: str) -> list[str]:

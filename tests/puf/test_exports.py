@@ -14,7 +14,7 @@ from learningpack.content import Package
 from learningpack.extensions import db
 from learningpack.models import AuditEvent
 from learningpack.output.tables import csv_lines, guard
-from tests.factories import SchoolFactory, login
+from tests.factories import SchoolFactory
 from tests.world import World, digest_world
 
 # The exports run the overview and digest queries: on both databases.
@@ -25,12 +25,6 @@ pytestmark = pytest.mark.both_backends
 def world(package: Package) -> World:
     """The digest's four schools (see ``digest_world``)."""
     return digest_world(package)
-
-
-@pytest.fixture
-def puf_client(client: FlaskClient, world: World) -> FlaskClient:
-    login(client, world.puf)
-    return client
 
 
 BOM = b"\xef\xbb\xbf"

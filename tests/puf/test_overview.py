@@ -15,7 +15,7 @@ from learningpack.domain import cycle as rules
 from learningpack.extensions import db
 from learningpack.models import Cycle, MeetingKind, Run
 from tests.bulk import insert_schools
-from tests.factories import SchoolFactory, login
+from tests.factories import SchoolFactory
 from tests.helpers import page_of
 from tests.world import (
     START,
@@ -68,12 +68,6 @@ def world(package: Package) -> World:
     for name, district in EXTRA:
         SchoolFactory(name=name, district=district)
     return world
-
-
-@pytest.fixture
-def puf_client(client: FlaskClient, world: World) -> FlaskClient:
-    login(client, world.puf)
-    return client
 
 
 def school_names(page: str) -> list[str]:
