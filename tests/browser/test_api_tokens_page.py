@@ -6,7 +6,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LiveServer, assert_accessible, log_in
+from tests.browser.support import LiveServer, assert_accessible, log_in
 
 
 def test_puf_creates_and_revokes_a_token(page: Any, live_server: LiveServer) -> None:

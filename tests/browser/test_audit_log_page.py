@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LiveServer, assert_accessible, log_in
+from tests.browser.support import LiveServer, assert_accessible, log_in
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LiveServer, assert_accessible, log_in
+from tests.browser.support import LiveServer, assert_accessible, log_in
 
 SCHOOL = "soendervangskolen"  # the demo school that has not started yet
 LEADER = f"leder@{SCHOOL}.demo.dk"

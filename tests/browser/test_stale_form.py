@@ -6,7 +6,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LiveServer, assert_accessible, log_in
+from tests.browser.support import LiveServer, assert_accessible, log_in
 
 LEADER = "leder@ellevangskolen.demo.dk"
 

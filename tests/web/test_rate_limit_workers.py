@@ -34,7 +34,7 @@ from learningpack import create_app
 from learningpack.config import PROJECT_ROOT
 from learningpack.extensions import db
 from learningpack.models import Role, School, User
-from tests.conftest import make_test_config
+from tests.apps import make_test_config
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 REQUIRE_REDIS = os.environ.get("REQUIRE_REDIS") == "1"
@@ -125,7 +125,7 @@ def gunicorn(tmp_path: Path) -> Iterator[Server]:
         "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(s)s %(r)s",
         "--error-logfile", str(error_log), "--timeout", "30", "app:app",
     ]  # fmt: skip
-    proc = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, start_new_meeting=True)
+    proc = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, start_new_session=True)
     try:
         url = f"http://127.0.0.1:{port}"
         _wait_until_up(url, proc, error_log)

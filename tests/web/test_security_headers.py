@@ -14,7 +14,7 @@ from learningpack import create_app
 from learningpack.content import Package
 from learningpack.extensions import db
 from learningpack.web.headers import CSP, HSTS
-from tests.conftest import IsolatedClient, make_test_config
+from tests.apps import IsolatedClient, make_test_config
 from tests.factories import SchoolFactory, login, make_leader
 from tests.routes import ROLES, build, own_ids, routes, user_for
 from tests.world import (
