@@ -1,24 +1,27 @@
-"""Shared fixtures: the app on SQLite (always) and PostgreSQL (when TEST_DATABASE_URL is set)."""
+"""Shared fixtures: the app on SQLite, and on PostgreSQL for the tests that opt into it.
+
+A test runs once, on SQLite. Where behaviour can differ by database it opts into PostgreSQL with
+``@pytest.mark.both_backends`` (or ``pytestmark = pytest.mark.both_backends`` for a module), or
+``@pytest.mark.postgres`` for PostgreSQL only. PostgreSQL comes from TEST_DATABASE_URL; without it
+those runs skip, and under REQUIRE_POSTGRES=1 they fail.
+"""
 
 from __future__ import annotations
 
-import contextvars
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from flask.ctx import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from learningpack import create_app
 from learningpack.config import normalise_database_url
 from learningpack.extensions import db
+from tests.apps import IsolatedClient, PostgresDatabases, make_test_config
 
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 PG_ADMIN_URL = normalise_database_url(os.environ.get("TEST_DATABASE_URL", ""))
@@ -53,49 +56,12 @@ def need_postgres() -> None:
     pytest.skip(_PG_REASON)
 
 
-class PostgresDatabases:
-    """Creates throw-away databases on the test server and drops them afterwards."""
-
-    def __init__(self, admin_url: str) -> None:
-        self.admin_url = admin_url
-        self.created: list[str] = []
-
-    def create(self) -> str:
-        name = f"lp_test_{uuid.uuid4().hex[:12]}"
-        engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        engine.dispose()
-        self.created.append(name)
-        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
-
-    def drop_all(self) -> None:
-        engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            for name in self.created:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def pg_databases() -> Iterator[PostgresDatabases]:
     need_postgres()
     databases = PostgresDatabases(PG_ADMIN_URL)
     yield databases
     databases.drop_all()
-
-
-def make_test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
-    config: dict[str, Any] = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "SERVER_NAME": None,
-    }
-    config.update(overrides)
-    return config
 
 
 @pytest.fixture(scope="session")
@@ -117,30 +83,38 @@ def _truncate_all() -> None:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
-class IsolatedClient(FlaskClient):
-    """A test client whose requests run in their own app context, as they do in production.
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run a test on SQLite only, unless it (or its module) opts into PostgreSQL.
 
-    The test's own session is committed before each request (so the request sees the test's
-    data) and expired after it (so the test sees what the request changed).
+    ``@pytest.mark.both_backends`` runs it on SQLite and PostgreSQL (behaviour that may differ by
+    database: SQL, sorting, constraints, transactions); ``@pytest.mark.postgres`` runs it on
+    PostgreSQL only (locks, races). A test that parametrizes ``backend`` itself keeps its choice.
     """
+    if "backend" not in metafunc.fixturenames:
+        return
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        names = marker.args[0]
+        if "backend" in (names.replace(" ", "").split(",") if isinstance(names, str) else names):
+            return
+    both = metafunc.definition.get_closest_marker("both_backends") is not None
+    postgres_only = metafunc.definition.get_closest_marker("postgres") is not None
+    if both and postgres_only:
+        raise pytest.UsageError(
+            f"{metafunc.definition.nodeid}: both_backends or postgres, not both"
+        )
+    if both:
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+    elif postgres_only:
+        metafunc.parametrize("backend", ["postgres"], indirect=True)
 
-    def open(self, *args: Any, **kwargs: Any) -> Any:
-        db.session.commit()
 
-        def in_fresh_context() -> Any:
-            _cv_app.set(None)
-            return super(IsolatedClient, self).open(*args, **kwargs)
-
-        response = contextvars.copy_context().run(in_fresh_context)
-        db.session.expire_all()
-        return response
-
-
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
-    if request.param == "postgres":
+    """The database the test runs on: SQLite unless the test opted into PostgreSQL."""
+    name = str(getattr(request, "param", "sqlite"))
+    if name == "postgres":
         need_postgres()
-    return str(request.param)
+    return name
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from sqlalchemy import inspect
 from learningpack import create_app
 from learningpack.config import PROJECT_ROOT
 from learningpack.extensions import db
-from tests.conftest import PostgresDatabases, make_test_config
+from tests.apps import PostgresDatabases, make_test_config
 
 MIGRATIONS = PROJECT_ROOT / "migrations"
 

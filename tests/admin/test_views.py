@@ -274,7 +274,7 @@ def test_anonymised_author_keeps_their_log_entries_under_the_placeholder(
     client: FlaskClient, package: Any
 ) -> None:
     from learningpack.domain import records
-    from tests.school.test_module_views import START, agree, make_world
+    from tests.world import START, agree, make_world
 
     world = make_world(package)
     action = agree(world.cycle(1), world.leader, "Fredagsbrev", team=world.team)

@@ -23,7 +23,13 @@ from learningpack.models import Action, Cycle, CycleState, Run, School
 from learningpack.ops.demo import seed_demo
 from learningpack.reads.pagination import danish_key
 from tests.factories import SchoolFactory, make_puf
-from tests.reads.test_query_budget import BUDGET, count_queries, grow
+from tests.helpers import BUDGET, count_queries
+from tests.world import (
+    grow,
+)
+
+# The API's queries and ordering: on both databases.
+pytestmark = pytest.mark.both_backends
 
 SPEC = openapi_document()
 

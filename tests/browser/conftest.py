@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask_migrate import upgrade
-from werkzeug.serving import make_server
 
 from learningpack import create_app
 from learningpack.config import PROJECT_ROOT
 from learningpack.extensions import db
+from tests.browser.support import AXE_SOURCE, LiveServer
 
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-AXE_SOURCE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -29,8 +27,6 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DEMO_PASSWORD = "demo-forældre-2026"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def _browser_missing() -> str | None:
@@ -66,24 +62,13 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "locale": "da-DK", "timezone_id": "Europe/Copenhagen"}
 
 
-class LiveServer:
-    def __init__(self, app: Any, tmp: Path) -> None:
-        self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The real app (migrations, CSRF on) with the demo municipality, served on a free port."""
+    """The real app (migrations, CSRF on) with the demo municipality, served on a free port.
+
+    One per test module, on a freshly seeded database: what one module's journey changes (a run
+    started, an account invited) cannot make another module pass or fail.
+    """
     tmp = tmp_path_factory.mktemp("live")
     app = create_app(
         {
@@ -104,34 +89,3 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server.stop()
     with app.app_context():
         db.engine.dispose()
-
-
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Run axe-core (WCAG 2.1 A/AA) on the page; the app's CSP forbids a script tag, so evaluate."""
-    page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_TAGS,
-    )
-    return list(result["violations"])
-
-
-def format_violations(violations: list[dict[str, Any]]) -> str:
-    lines = []
-    for v in violations:
-        targets = ", ".join(str(n["target"]) for n in v["nodes"][:5])
-        lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {targets}")
-    return "\n".join(lines)
-
-
-def assert_accessible(page: Any) -> None:
-    violations = axe_violations(page)
-    assert not violations, f"axe found problems on {page.url}:\n" + format_violations(violations)
-
-
-def log_in(page: Any, server: LiveServer, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto(f"{server.url}/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Adgangskode").fill(password)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_load_state("domcontentloaded")

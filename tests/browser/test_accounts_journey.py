@@ -6,8 +6,9 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import LiveServer, assert_accessible, log_in
+from tests.browser.support import LiveServer, assert_accessible, log_in
 
 NEW_PASSWORD = "tre grønne ænder i regnvejr"
 
@@ -23,7 +24,7 @@ def check_both_widths(page: Any) -> None:
 def test_invite_accept_and_log_in(page: Any, live_server: LiveServer) -> None:
     log_in(page, live_server, "leder@ellevangskolen.demo.dk")
     page.get_by_role("link", name="Personale").click()
-    assert "Personale og teams" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Personale og teams")
     check_both_widths(page)
     page.get_by_role("link", name="Invitér en medarbejder").click()
     check_both_widths(page)
@@ -34,30 +35,31 @@ def test_invite_accept_and_log_in(page: Any, live_server: LiveServer) -> None:
     flash = page.locator(".flash").inner_text()
     link = re.search(r"http://\S+/invitation/[\w-]+", flash)
     assert link, flash
-    assert "Nanna Nyansat" in page.content() and "Inviteret" in page.content()
+    expect(page.locator("body")).to_contain_text("Nanna Nyansat")
+    expect(page.locator("body")).to_contain_text("Inviteret")
     page.get_by_role("button", name="Log ud").click()
 
     page.goto(link.group(0))
-    assert "Opret din konto" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Opret din konto")
     check_both_widths(page)
     page.locator("#password").fill("kort")
     page.get_by_label("Gentag den nye adgangskode").fill("kort")
     page.locator("main button[type=submit]").click()
-    assert "mindst 12 tegn" in page.content()
-    assert page.get_by_label("Dit navn").input_value() == "Nanna Nyansat"
+    expect(page.locator("body")).to_contain_text("mindst 12 tegn")
+    expect(page.get_by_label("Dit navn")).to_have_value("Nanna Nyansat")
     assert_accessible(page)
     page.locator("#password").fill(NEW_PASSWORD)
     page.get_by_label("Gentag den nye adgangskode").fill(NEW_PASSWORD)
     page.locator("main button[type=submit]").click()
-    assert "Din konto er klar" in page.content()
+    expect(page.locator("body")).to_contain_text("Din konto er klar")
 
     log_in(page, live_server, "nanna@ellevangskolen.demo.dk", NEW_PASSWORD)
-    assert page.url.endswith("/mine-aktioner/")
+    expect(page).to_have_url(re.compile(re.escape("/mine-aktioner/") + "$"))
     page.get_by_role("link", name="Min konto").click()
-    assert "Min konto" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Min konto")
     check_both_widths(page)
     page.get_by_role("link", name="Slå totrinsbekræftelse til").click()
-    assert page.locator(".qr svg").count() == 1
+    expect(page.locator(".qr svg")).to_have_count(1)
     check_both_widths(page)
 
 
@@ -70,7 +72,7 @@ def test_puf_administration_pages_are_accessible(
 ) -> None:
     log_in(page, live_server, "puf@demo.dk")
     page.goto(f"{live_server.url}{path}")
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     check_both_widths(page)
 
 
@@ -80,4 +82,4 @@ def test_forgot_password_page_is_accessible(page: Any, live_server: LiveServer) 
     check_both_widths(page)
     page.get_by_label("E-mail").fill("findes.ikke@demo.dk")
     page.locator("main button[type=submit]").click()
-    assert "Hvis adressen findes" in page.content()
+    expect(page.locator("body")).to_contain_text("Hvis adressen findes")

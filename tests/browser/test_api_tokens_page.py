@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.conftest import LiveServer, assert_accessible, log_in
+from playwright.sync_api import expect
+
+from tests.browser.support import LiveServer, assert_accessible, log_in
 
 
 def test_puf_creates_and_revokes_a_token(page: Any, live_server: LiveServer) -> None:
     log_in(page, live_server, "puf@demo.dk")
     page.get_by_role("link", name="API-nøgler").click()
-    assert page.locator("h1").inner_text() == "API-nøgler"
+    expect(page.locator("h1")).to_have_text("API-nøgler")
     assert_accessible(page)
 
     # A missing name is explained, in Danish, next to the field.
     page.get_by_role("button", name="Opret nøgle").click()
-    assert "Giv nøglen et navn" in page.locator(".error-summary").inner_text()
+    expect(page.locator(".error-summary")).to_contain_text("Giv nøglen et navn")
     assert_accessible(page)
 
     page.get_by_label("Navn på nøglen").fill("Halvårsrapport")
@@ -23,7 +25,7 @@ def test_puf_creates_and_revokes_a_token(page: Any, live_server: LiveServer) -> 
     page.get_by_role("button", name="Opret nøgle").click()
     secret = page.get_by_label("API-nøgle", exact=True).input_value()
     assert secret.startswith("lp_") and len(secret) > 40
-    assert "vises kun denne ene gang" in page.content()
+    expect(page.locator("body")).to_contain_text("vises kun denne ene gang")
     assert_accessible(page)
 
     # The token opens the API; the description is public.
@@ -39,9 +41,9 @@ def test_puf_creates_and_revokes_a_token(page: Any, live_server: LiveServer) -> 
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
     page.goto(f"{live_server.url}/puf/api-noegler/")
-    assert secret not in page.content()
+    assert secret not in page.content()  # the whole HTML, attributes too
     page.get_by_role("button", name="Tilbagekald Halvårsrapport").click()
-    assert "er tilbagekaldt" in page.locator(".flashes").inner_text()
+    expect(page.locator(".flashes")).to_contain_text("er tilbagekaldt")
     assert_accessible(page)
     api = page.request.get(
         f"{live_server.url}/api/v1/summary", headers={"Authorization": f"Bearer {secret}"}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import LiveServer, assert_accessible, log_in
+from tests.browser.support import LiveServer, assert_accessible, log_in
 
 ROLES = [
     ("puf@demo.dk", "/puf/", "Skolernes forløb"),
@@ -26,7 +28,7 @@ def test_role_lands_on_start_page(
     page: Any, live_server: LiveServer, email: str, path: str, heading: str
 ) -> None:
     log_in(page, live_server, email)
-    assert page.url == f"{live_server.url}{path}"
+    expect(page).to_have_url(f"{live_server.url}{path}")
     assert heading in page.locator("h1").inner_text()
     assert_accessible(page)
     page.set_viewport_size({"width": 375, "height": 740})
@@ -34,17 +36,17 @@ def test_role_lands_on_start_page(
     # Nothing wider than a phone: no horizontal scrolling of the page itself.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.get_by_role("button", name="Log ud").click()
-    assert "/login" in page.url
+    expect(page).to_have_url(re.compile(re.escape("/login")))
 
 
 def test_wrong_password_shows_danish_error(page: Any, live_server: LiveServer) -> None:
     log_in(page, live_server, "puf@demo.dk", password="forkert-kodeord")
-    assert "Forkert e-mail eller adgangskode" in page.content()
-    assert page.get_by_label("E-mail").input_value() == "puf@demo.dk"
+    expect(page.locator("body")).to_contain_text("Forkert e-mail eller adgangskode")
+    expect(page.get_by_label("E-mail")).to_have_value("puf@demo.dk")
     assert_accessible(page)
 
 
 def test_error_page_is_accessible(page: Any, live_server: LiveServer) -> None:
     page.goto(f"{live_server.url}/findes-ikke")
-    assert "Siden findes ikke" in page.content()
+    expect(page.locator("body")).to_contain_text("Siden findes ikke")
     assert_accessible(page)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import LiveServer, assert_accessible, log_in
+from tests.browser.support import LiveServer, assert_accessible, log_in
 
 SIZES = [(1280, 900), (390, 844)]
 
@@ -23,22 +25,24 @@ def test_overview_filters_and_export(
 ) -> None:
     page.set_viewport_size({"width": width, "height": height})
     log_in(page, live_server, "puf@demo.dk")
-    assert page.url == f"{live_server.url}/puf/"
-    assert page.locator("svg.chart[role=img]").count() == 1
+    expect(page).to_have_url(f"{live_server.url}/puf/")
+    expect(page.locator("svg.chart[role=img]")).to_have_count(1)
     assert_accessible(page)
     assert fits_the_width(page)
 
     page.get_by_label("Område", exact=True).select_option("Nord")
     page.get_by_label("Status", exact=True).select_option("not_started")
-    page.get_by_role("button", name="Vis skoler").click()
-    page.wait_for_load_state("domcontentloaded")
-    assert "omraade=Nord" in page.url and "status=not_started" in page.url
-    assert "Ingen skoler passer til filtrene." in page.content()  # both Nord schools started
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vis skoler").click()
+    expect(page).to_have_url(re.compile(r"[?&]omraade=Nord(&|$)"))
+    expect(page).to_have_url(re.compile(r"[?&]status=not_started(&|$)"))
+    # Both Nord schools have started.
+    expect(page.locator("body")).to_contain_text("Ingen skoler passer til filtrene.")
     page.get_by_label("Status", exact=True).select_option("")
-    page.get_by_role("button", name="Vis skoler").click()
-    page.wait_for_load_state("domcontentloaded")
-    rows = page.locator("table.school-table tbody th[scope=row] a").all_inner_texts()
-    assert rows == ["Ellevangskolen", "Skæring Skole"]
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vis skoler").click()
+    rows = page.locator("table.school-table tbody th[scope=row] a")
+    expect(rows).to_have_text(["Ellevangskolen", "Skæring Skole"])
     assert (
         page.get_by_label("Område", exact=True).input_value() == "Nord"
     )  # the form keeps the filter
@@ -51,7 +55,7 @@ def test_overview_filters_and_export(
     assert "Ellevangskolen" in body.decode("utf-8") and "Søndervangskolen" not in body.decode()
 
     page.goto(f"{live_server.url}/puf/?dage=abc")
-    assert "Et filter kunne ikke bruges" in page.content()
+    expect(page.locator("body")).to_contain_text("Et filter kunne ikke bruges")
     assert_accessible(page)
 
 
@@ -59,15 +63,15 @@ def test_overview_filters_and_export(
 def test_digest_and_drill_down(page: Any, live_server: LiveServer, width: int, height: int) -> None:
     page.set_viewport_size({"width": width, "height": height})
     log_in(page, live_server, "puf@demo.dk")
-    page.get_by_role("link", name="Læring", exact=True).click()
-    page.wait_for_load_state("domcontentloaded")
-    assert "Læring på tværs af skoler" in page.locator("h1").inner_text()
-    assert "Ellevangskolen" in page.content()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Læring", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("Læring på tværs af skoler")
+    expect(page.locator("body")).to_contain_text("Ellevangskolen")
     assert_accessible(page)
     assert fits_the_width(page)
 
-    page.get_by_role("link", name="Ellevangskolen").click()
-    page.wait_for_load_state("domcontentloaded")
-    assert page.locator("h1").inner_text() == "Ellevangskolen"
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ellevangskolen").click()
+    expect(page.locator("h1")).to_have_text("Ellevangskolen")
     assert_accessible(page)
     assert fits_the_width(page)

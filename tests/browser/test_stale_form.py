@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.conftest import LiveServer, assert_accessible, log_in
+from playwright.sync_api import expect
+
+from tests.browser.support import LiveServer, assert_accessible, log_in
 
 LEADER = "leder@ellevangskolen.demo.dk"
 
@@ -21,21 +23,21 @@ def test_a_stale_save_is_refused_accessibly(
         page.goto(url)
         colleague.goto(url)
         colleague.get_by_label("Skolens lokale noter").fill("Kollegaens noter")
-        colleague.locator("main button[type=submit]").click()
-        colleague.wait_for_load_state("domcontentloaded")
+        with colleague.expect_navigation():
+            colleague.locator("main button[type=submit]").click()
 
         page.get_by_label("Skolens lokale noter").fill("Mine egne noter")
-        page.locator("main button[type=submit]").click()
-        page.wait_for_load_state("domcontentloaded")
-        assert "Dine ændringer er ikke gemt" in page.content()
-        assert "En anden har ændret det her" in page.content()
-        assert page.get_by_label("Skolens lokale noter").input_value() == "Mine egne noter"
+        with page.expect_navigation():
+            page.locator("main button[type=submit]").click()
+        expect(page.locator("body")).to_contain_text("Dine ændringer er ikke gemt")
+        expect(page.locator("body")).to_contain_text("En anden har ændret det her")
+        expect(page.get_by_label("Skolens lokale noter")).to_have_value("Mine egne noter")
         assert_accessible(page)
 
         # Having seen it, saving again is deliberate and goes through.
-        page.locator("main button[type=submit]").click()
-        page.wait_for_load_state("domcontentloaded")
-        assert "Skolens lokale tilpasning er gemt." in page.content()
-        assert "Mine egne noter" in page.content()
+        with page.expect_navigation():
+            page.locator("main button[type=submit]").click()
+        expect(page.locator("body")).to_contain_text("Skolens lokale tilpasning er gemt.")
+        expect(page.locator("body")).to_contain_text("Mine egne noter")
     finally:
         colleague_context.close()

@@ -19,6 +19,9 @@ from learningpack.extensions import db
 from learningpack.models import AccountToken, AuditEvent, Role, TokenKind, User
 from tests.factories import PASSWORD, SchoolFactory, login, make_leader, make_puf, make_teacher
 
+# Accounts look up by SQL (case-insensitive e-mail, tokens, counts): on both databases.
+pytestmark = pytest.mark.both_backends
+
 NEW = "blå cykel under æbletræet"
 
 

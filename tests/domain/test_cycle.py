@@ -66,6 +66,10 @@ def test_a_session_without_participants_or_notes_does_not_count(
     assert step_statuses(cycle)[0].missing == (INPUT_MISSING,)
 
 
+# The rules write through SQL (constraints, counters, transactions): on both databases.
+pytestmark = pytest.mark.both_backends
+
+
 def test_a_complete_session_moves_the_cycle_to_the_actions_step(world: World) -> None:
     cycle = world.cycle(1)
     add_session(cycle, participants="", notes="")

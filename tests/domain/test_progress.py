@@ -33,6 +33,9 @@ from tests.domain.cycle_world import (
     make_world,
 )
 
+# The progress rebuild is SQL: on both databases.
+pytestmark = pytest.mark.both_backends
+
 COLUMNS = (
     "phase",
     "meeting_count",

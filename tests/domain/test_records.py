@@ -46,6 +46,9 @@ from tests.domain.cycle_world import (
 )
 from tests.factories import SchoolFactory, TeamFactory, make_leader, make_teacher
 
+# The rules write through SQL (constraints, counters, transactions): on both databases.
+pytestmark = pytest.mark.both_backends
+
 # ---------------------------------------------------------------------------------------------
 # Recording inside a cycle
 

@@ -16,6 +16,9 @@ from learningpack.domain.submissions import TOKEN_LIFETIME, claim_submission
 from learningpack.extensions import db
 from learningpack.models import Cycle, FormSubmission, School, utcnow
 
+# Claims use savepoints and unique constraints: on both databases.
+pytestmark = pytest.mark.both_backends
+
 TOKEN = "t" * 32
 
 
@@ -103,7 +106,7 @@ def test_old_tokens_are_let_go(app: Flask) -> None:
 def test_locked_waits_for_a_concurrent_save_and_sees_it(app: Flask, package: Package) -> None:
     """Two saves of the same module summary: the second's stale check sees the first's save."""
     from learningpack.domain.submissions import locked
-    from tests.school.test_module_views import make_world
+    from tests.world import make_world
 
     world = make_world(package)
     cycle_id = world.cycle(1).id

@@ -80,6 +80,10 @@ def test_start_run_creates_one_cycle_per_module_with_the_first_open(
         assert cycle.opened_by_id is None
 
 
+# The rules write through SQL (constraints, counters, transactions): on both databases.
+pytestmark = pytest.mark.both_backends
+
+
 def test_start_run_strips_the_year_label(package: Package) -> None:
     school = SchoolFactory()
     run = start_run(school.id, package, "  2027/28 ", make_leader(school))

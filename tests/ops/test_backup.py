@@ -14,7 +14,7 @@ from learningpack import create_app
 from learningpack.extensions import db
 from learningpack.models import School, User
 from learningpack.ops.backup import pg_dump_instructions
-from tests.conftest import make_test_config
+from tests.apps import make_test_config
 from tests.factories import SchoolFactory, make_leader
 
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
 from learningpack.extensions import db
-from learningpack.models import Action, Cycle, CycleState, LogEntry, Role, Run, School, Team, User
+from learningpack.models import Cycle, CycleState, Role, School, User
+from tests.helpers import counts
 
-
-def counts() -> dict[str, int]:
-    return {
-        model.__name__: db.session.scalar(select(func.count()).select_from(model))
-        for model in (School, User, Team, Run, Cycle, Action, LogEntry)
-    }
+# The demo seed: on both databases.
+pytestmark = pytest.mark.both_backends
 
 
 def test_demo_seed_creates_a_demo_municipality(app: Flask) -> None:

@@ -27,7 +27,10 @@ from learningpack.models import (
     utcnow,
 )
 from learningpack.ops.national import DISTRICTS, DOMAIN, school_names
-from tests.ops.test_demo import counts
+from tests.helpers import counts
+
+# The national seed writes in bulk: on both databases.
+pytestmark = pytest.mark.both_backends
 
 COLUMNS = (
     "phase",

@@ -21,7 +21,7 @@ from learningpack.domain.api_keys import (
 from learningpack.extensions import db
 from learningpack.models import ApiToken, AuditEvent, Role, User, utcnow
 from tests.factories import SchoolFactory, UserFactory, login, make_puf
-from tests.school.test_module_views import page_of
+from tests.helpers import page_of
 
 SCHOOLS = "/api/v1/schools"
 

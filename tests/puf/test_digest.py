@@ -8,40 +8,17 @@ import pytest
 from flask.testing import FlaskClient
 
 from learningpack.content import Package
-from learningpack.domain import transitions
-from learningpack.models import Outcome
-from tests.factories import SchoolFactory, login, make_leader, make_teacher
-from tests.school.test_module_views import (
-    World,
-    complete_through,
-    fill_cycle,
-    make_world,
-    page_of,
-)
+from tests.helpers import page_of
+from tests.world import World, digest_world
+
+# The digest's queries and sorting: on both databases.
+pytestmark = pytest.mark.both_backends
 
 
 @pytest.fixture
 def world(package: Package) -> World:
-    """Kildeskolen (Nord) completed module 1 and learned something; Fjordskolen (Syd) followed
-    up in module 1 too; Åby Skole (Syd) followed up; Anker Skole has nothing to tell."""
-    world = make_world(package, other_started=True)
-    complete_through(world, 1)
-    world.other_school.district = "Syd"
-    fill_cycle(world.cycle(1, world.other_run), world.other_leader, world.other_teacher)
-    aaby = SchoolFactory(name="Åby Skole", district="Syd")
-    leader = make_leader(aaby, name="Åse Leder")
-    run = transitions.start_run(aaby.id, package, "2026/27", leader)
-    action = fill_cycle(run.cycles[0], leader, make_teacher(aaby, name="Åge Lærer"))
-    action.follow_up.learning = '=HYPERLINK("http://evil")'  # type: ignore[union-attr]
-    action.follow_up.outcome = Outcome.STOP  # type: ignore[union-attr]
-    SchoolFactory(name="Anker Skole", district="Nord")
-    return world
-
-
-@pytest.fixture
-def puf_client(client: FlaskClient, world: World) -> FlaskClient:
-    login(client, world.puf)
-    return client
+    """Four schools with learnings to tell, or not (see ``digest_world``)."""
+    return digest_world(package)
 
 
 def digest_schools(page: str) -> list[str]:

@@ -12,11 +12,22 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from learningpack.content import Package
 from learningpack.extensions import db
 from learningpack.models import AuditEvent
 from learningpack.output.tables import csv_bytes, csv_lines, guard, text_cell
 from tests.factories import SchoolFactory
-from tests.puf.test_digest import puf_client, world  # noqa: F401  (fixtures)
+from tests.world import World, digest_world
+
+# The exports run the overview and digest queries: on both databases.
+pytestmark = pytest.mark.both_backends
+
+
+@pytest.fixture
+def world(package: Package) -> World:
+    """The digest's four schools (see ``digest_world``)."""
+    return digest_world(package)
+
 
 BOM = b"\xef\xbb\xbf"
 
@@ -76,7 +87,7 @@ def test_one_cell_format_for_every_csv() -> None:
 
 
 def test_overview_csv_has_every_school_and_module(
-    puf_client: FlaskClient,  # noqa: F811
+    puf_client: FlaskClient,
 ) -> None:
     SchoolFactory(name='=HYPERLINK("x") Skole', district="Øst")
     response = puf_client.get("/puf/oversigt.csv")
@@ -105,7 +116,7 @@ def test_overview_csv_has_every_school_and_module(
     assert event.detail["filters"]["district"] == ""
 
 
-def test_overview_export_keeps_the_filters(puf_client: FlaskClient) -> None:  # noqa: F811
+def test_overview_export_keeps_the_filters(puf_client: FlaskClient) -> None:
     rows = read_csv(puf_client.get("/puf/oversigt.csv?omraade=Syd&modul=faellesskab").data)[1:]
     assert [r[0] for r in rows] == ["Fjordskolen", "Åby Skole"]
     assert {r[2] for r in rows} == {"1"}
@@ -114,7 +125,7 @@ def test_overview_export_keeps_the_filters(puf_client: FlaskClient) -> None:  # 
     assert event.detail["filters"]["module"] == "faellesskab"
 
 
-def test_overview_xlsx(puf_client: FlaskClient) -> None:  # noqa: F811
+def test_overview_xlsx(puf_client: FlaskClient) -> None:
     SchoolFactory(name="@Skole", district="Øst")
     response = puf_client.get("/puf/oversigt.xlsx?status=completed")
     assert response.status_code == 200
@@ -128,14 +139,14 @@ def test_overview_xlsx(puf_client: FlaskClient) -> None:  # noqa: F811
     assert [e.detail["format"] for e in exports("overview")] == ["xlsx", "xlsx"]
 
 
-def test_invalid_filter_exports_nothing(puf_client: FlaskClient) -> None:  # noqa: F811
+def test_invalid_filter_exports_nothing(puf_client: FlaskClient) -> None:
     response = puf_client.get("/puf/oversigt.csv?dage=abc")
     assert response.status_code == 400
     assert "Et filter kunne ikke bruges" in response.get_data(as_text=True)
     assert exports("overview") == []
 
 
-def test_digest_csv_and_xlsx(puf_client: FlaskClient) -> None:  # noqa: F811
+def test_digest_csv_and_xlsx(puf_client: FlaskClient) -> None:
     rows = read_csv(puf_client.get("/puf/laering.csv?omraade=Syd").data)
     assert rows[0] == [
         "Skole",

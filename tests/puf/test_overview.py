@@ -15,8 +15,17 @@ from learningpack.domain import records
 from learningpack.extensions import db
 from learningpack.models import Cycle, MeetingKind, Run
 from tests.bulk import insert_schools
-from tests.factories import SchoolFactory, login
-from tests.school.test_module_views import START, World, agree, make_world, page_of
+from tests.factories import SchoolFactory
+from tests.helpers import page_of
+from tests.world import (
+    START,
+    World,
+    agree,
+    make_world,
+)
+
+# The overview's queries, filters and sorting: on both databases.
+pytestmark = pytest.mark.both_backends
 
 SVG = "{http://www.w3.org/2000/svg}"
 # Not started, in an order that only a Danish sort gets right ("Aa" counts as "Å").
@@ -59,12 +68,6 @@ def world(package: Package) -> World:
     for name, district in EXTRA:
         SchoolFactory(name=name, district=district)
     return world
-
-
-@pytest.fixture
-def puf_client(client: FlaskClient, world: World) -> FlaskClient:
-    login(client, world.puf)
-    return client
 
 
 def school_names(page: str) -> list[str]:

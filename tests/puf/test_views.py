@@ -9,15 +9,13 @@ from sqlalchemy import select
 from learningpack.content import Package
 from learningpack.extensions import db
 from learningpack.models import AuditEvent, CycleState, LogEntry
-from tests.factories import login
-from tests.school.test_module_views import (
+from tests.helpers import count, page_of
+from tests.world import (
     COMPLETE_BUTTON,
     RECORD_BUTTON,
     World,
     agree,
-    count,
     make_world,
-    page_of,
     recording_controls,
 )
 
@@ -32,12 +30,6 @@ def world(package: Package) -> World:
         world.cycle(1), world.leader, "Kildeskolens fredagsbesked", team=world.team
     )
     return world
-
-
-@pytest.fixture
-def puf_client(client: FlaskClient, world: World) -> FlaskClient:
-    login(client, world.puf)
-    return client
 
 
 def puf_module_url(world: World, position: int, suffix: str = "") -> str:

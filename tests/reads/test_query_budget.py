@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from learningpack.extensions import db
 from learningpack.models import Action, School, User
 from learningpack.ops.demo import seed_demo
+from tests.helpers import BUDGET, count_queries
+from tests.world import (
+    grow,
+)
 
-BUDGET = 8
-
-
-@contextmanager
-def count_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
+# The SQL a page runs: on both databases.
+pytestmark = pytest.mark.both_backends
 
 
 def queries_for(client: FlaskClient, url: str) -> int:
@@ -71,40 +60,6 @@ PAGES = [
     ("leder@ellevangskolen.demo.dk", "/skole/teams/1"),
     ("leder@ellevangskolen.demo.dk", "/skole/teams/nyt"),
 ]
-
-
-def grow(package: Any, extra_actions: int) -> None:
-    """More schools and many more actions and log entries in the first school's open module."""
-    from datetime import date
-
-    from learningpack.domain.records import add_log_entry, agree_action
-    from learningpack.reads.cycles import school_cycle
-
-    seed_demo(package, schools=8)
-    leader = db.session.scalar(select(User).where(User.email == "leder@ellevangskolen.demo.dk"))
-    teacher = db.session.scalar(select(User).where(User.email == "laerer1@ellevangskolen.demo.dk"))
-    assert leader is not None and teacher is not None
-    cycle = school_cycle(leader.school_id, "foraeldremoeder")
-    assert cycle is not None
-    team = teacher.teams[0]
-    for n in range(extra_actions):
-        action = agree_action(
-            cycle,
-            title=f"Ekstra aktion {n}",
-            what="Noget.",
-            expectation="Noget.",
-            how_notice="Noget.",
-            team=team,
-            owners=[teacher, leader],
-            period_start=date(2026, 1, 1),
-            period_end=date(2026, 2, 1),
-            actor=leader,
-        )
-        for _ in range(3):
-            add_log_entry(
-                action, author=teacher, happened_on=date(2026, 1, 5), text="Logget.", observation=""
-            )
-    db.session.commit()
 
 
 @pytest.mark.parametrize(("email", "url"), PAGES)

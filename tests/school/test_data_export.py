@@ -17,8 +17,13 @@ from learningpack.extensions import db
 from learningpack.models import AuditEvent, Outcome
 from learningpack.output.tables import text_cell
 from tests.factories import login
-from tests.school.test_module_views import World
-from tests.web.test_route_access import two_schools
+from tests.world import (
+    World,
+    two_schools,
+)
+
+# The school's export queries: on both databases.
+pytestmark = pytest.mark.both_backends
 
 FILES = {
     "skole.csv", "personale.csv", "teams.csv", "teammedlemmer.csv", "forloeb.csv",

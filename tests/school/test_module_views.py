@@ -7,22 +7,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from markupsafe import escape
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from learningpack.content import Package
-from learningpack.domain import records, transitions
+from learningpack.domain import records
 from learningpack.extensions import db
 from learningpack.models import (
     Action,
     AuditEvent,
-    Cycle,
     CycleState,
     FollowUp,
     LogEntry,
@@ -30,151 +28,32 @@ from learningpack.models import (
     MeetingKind,
     Outcome,
     Run,
-    School,
-    Team,
-    User,
 )
 from tests.factories import (
-    SchoolFactory,
-    TeamFactory,
     login,
-    make_leader,
-    make_puf,
-    make_teacher,
+)
+from tests.helpers import count, page_of
+from tests.world import (
+    COMPLETE_BUTTON,
+    END,
+    RECORD_BUTTON,
+    START,
+    YEAR,
+    World,
+    action_data,
+    agree,
+    complete_through,
+    fill_cycle,
+    make_world,
+    module_url,
 )
 
-YEAR = "2026/27"
-START = date(2026, 9, 1)
-END = date(2026, 10, 15)
 HINT = "Skriv ikke børns navne, CPR-numre eller oplysninger om helbred."
 CPR_TEXTS = ("Eleven 010203-1234 var ked af det", "Eleven 0102031234 var ked af det")
 
 
 # ---------------------------------------------------------------------------------------------
 # The world and helpers (also imported by the other view tests)
-
-
-@dataclass
-class World:
-    """Two schools: ours (leader, two teachers in two teams) and another one; and PUF."""
-
-    package: Package
-    school: School
-    leader: User
-    teacher: User  # member of ``team``
-    teacher2: User  # member of ``team2``
-    team: Team
-    team2: Team
-    other_school: School
-    other_leader: User
-    other_teacher: User
-    other_team: Team
-    puf: User
-    run: Run | None = None
-    other_run: Run | None = None
-    actions: dict[str, Action] = field(default_factory=dict)
-
-    def slug(self, position: int) -> str:
-        return self.package.module_at(position).slug
-
-    def cycle(self, position: int, run: Run | None = None) -> Cycle:
-        run = run or self.run
-        assert run is not None
-        found = db.session.scalar(
-            select(Cycle).where(Cycle.run_id == run.id, Cycle.position == position)
-        )
-        assert found is not None
-        return found
-
-    @property
-    def action(self) -> Action:
-        return self.actions["team"]
-
-
-def make_world(package: Package, *, started: bool = True, other_started: bool = False) -> World:
-    school = SchoolFactory(name="Kildeskolen")
-    teacher = make_teacher(school, name="Anne Lærer")
-    teacher2 = make_teacher(school, name="Bo Pædagog")
-    other_school = SchoolFactory(name="Fjordskolen")
-    other_teacher = make_teacher(other_school, name="Cecilie Fremmed")
-    world = World(
-        package=package,
-        school=school,
-        leader=make_leader(school, name="Lise Leder"),
-        teacher=teacher,
-        teacher2=teacher2,
-        team=TeamFactory(school=school, name="Indskolingen", members=[teacher]),
-        team2=TeamFactory(school=school, name="Udskolingen", members=[teacher2]),
-        other_school=other_school,
-        other_leader=make_leader(other_school, name="Ole Leder"),
-        other_teacher=other_teacher,
-        other_team=TeamFactory(school=other_school, name="Mellemtrinnet", members=[other_teacher]),
-        puf=make_puf(name="Pia PUF"),
-    )
-    if started:
-        world.run = transitions.start_run(school.id, package, YEAR, world.leader)
-    if other_started:
-        world.other_run = transitions.start_run(other_school.id, package, YEAR, world.other_leader)
-    return world
-
-
-def agree(
-    cycle: Cycle,
-    actor: User,
-    title: str,
-    *,
-    team: Team | None = None,
-    owners: tuple[User, ...] = (),
-) -> Action:
-    """A fully described action in an open cycle."""
-    return records.agree_action(
-        cycle,
-        title=title,
-        what="Vi sender en kort besked om fællesskabet hver fredag.",
-        expectation="Flere forældre svarer og spørger ind til klassen.",
-        how_notice="Vi tæller svarene i fire uger.",
-        team=team,
-        owners=list(owners),
-        period_start=START,
-        period_end=END,
-        actor=actor,
-    )
-
-
-def fill_cycle(cycle: Cycle, leader: User, logger: User, team: Team | None = None) -> Action:
-    """Record everything the cycle needs before it can be completed."""
-    records.record_meeting(
-        cycle,
-        held_on=START,
-        kind=MeetingKind.INPUT,
-        participants="Hele personalet",
-        notes="Vi drøftede videnoplægget.",
-        decisions="",
-        facilitator=leader,
-    )
-    action = agree(cycle, leader, f"Aktion i modul {cycle.position}", team=team, owners=(logger,))
-    records.add_log_entry(
-        action, author=logger, happened_on=START, text="Vi prøvede det.", observation=""
-    )
-    records.record_follow_up(action, outcome=Outcome.KEEP, learning="Det virkede.", actor=leader)
-    records.save_summary(cycle, learned="Meget.", keep="Beskederne.", next_steps="Modul 2.")
-    return action
-
-
-def complete_through(world: World, last: int) -> None:
-    """Fill and complete modules 1..last of our school's run."""
-    for position in range(1, last + 1):
-        cycle = world.cycle(position)
-        fill_cycle(cycle, world.leader, world.teacher, world.team)
-        transitions.complete_cycle(cycle, world.leader)
-
-
-def count(model: Any, *where: Any) -> int:
-    return int(db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
-
-
-def page_of(response: Any) -> str:
-    return str(response.get_data(as_text=True))
 
 
 def assert_kept(page: str, data: dict[str, Any], skip: str = "") -> None:
@@ -204,21 +83,7 @@ def leader_client(client: FlaskClient, world: World) -> FlaskClient:
     return client
 
 
-RECORD_BUTTON = ">Registrér møde</a>"
-COMPLETE_BUTTON = ">Afslut modulet</button>"
 # Links and form targets that record something in a module (a read-only page has none).
-RECORDING_TARGETS = re.compile(
-    r'(href|action)="[^"]*(/moede|/aktion|\?forslag=\d+|/rediger|/opsamling|/tilpasning|/afslut|'
-    r'/genaabn)"'
-)
-
-
-def recording_controls(page: str) -> list[str]:
-    return [m.group(0) for m in RECORDING_TARGETS.finditer(page)]
-
-
-def module_url(world: World, position: int, suffix: str = "") -> str:
-    return f"/skole/modul/{world.slug(position)}{suffix}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,21 +187,6 @@ def test_record_meeting(leader_client: FlaskClient, world: World) -> None:
     agree(world.cycle(1), world.leader, "Fredagsbesked", team=world.team)
     form = page_of(leader_client.get(module_url(world, 1, "/moede")))
     assert re.search(r'<input checked[^>]*name="kind"[^>]*value="follow_up"', form)
-
-
-def action_data(world: World, **overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "title": "Fredagsbesked om fællesskabet",
-        "what": "Teamet skriver hver fredag om klassens fællesskab.",
-        "expectation": "Flere forældre svarer på beskederne.",
-        "how_notice": "Vi tæller svarene i fire uger.",
-        "team_id": str(world.team.id),
-        "owner_ids": [str(world.teacher.id), str(world.teacher2.id)],
-        "period_start": "2026-09-01",
-        "period_end": "2026-10-15",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_agree_action_with_team_and_owners(leader_client: FlaskClient, world: World) -> None:

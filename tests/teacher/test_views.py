@@ -11,16 +11,15 @@ from learningpack.domain import records
 from learningpack.extensions import db
 from learningpack.models import Action, ActionStatus, AuditEvent, LogEntry, Outcome
 from tests.factories import login
-from tests.school.test_module_views import (
+from tests.helpers import count, page_of
+from tests.world import (
     COMPLETE_BUTTON,
     RECORD_BUTTON,
     World,
     agree,
     complete_through,
-    count,
     make_world,
     module_url,
-    page_of,
     recording_controls,
 )
 

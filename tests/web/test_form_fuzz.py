@@ -31,7 +31,12 @@ from learningpack.models import (
     action_owner,
 )
 from tests.factories import login
-from tests.school.test_module_views import World, agree, count, make_world
+from tests.helpers import count
+from tests.world import (
+    World,
+    agree,
+    make_world,
+)
 
 FUZZ = settings(
     max_examples=int(os.environ.get("FORM_FUZZ_EXAMPLES", "15")),
@@ -214,7 +219,7 @@ def test_query_strings_never_cause_a_500(client: FlaskClient, world: World, role
     """Every GET route, with wild query strings (e.g. ?forslag=² or 5,000 digits)."""
     from flask import current_app
 
-    from tests.web.test_route_access import Ids, build, routes
+    from tests.routes import Ids, build, routes
 
     login(client, getattr(world, role))
     app = current_app._get_current_object()  # type: ignore[attr-defined]

@@ -34,7 +34,7 @@ from learningpack import create_app
 from learningpack.config import PROJECT_ROOT
 from learningpack.extensions import db
 from learningpack.models import Role, School, User
-from tests.conftest import make_test_config
+from tests.apps import make_test_config
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 REQUIRE_REDIS = os.environ.get("REQUIRE_REDIS") == "1"

@@ -10,7 +10,7 @@ message saying what to add.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -19,17 +19,18 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from learningpack.content import Package
-from learningpack.domain import records
-from learningpack.domain.api_keys import create_api_key
-from learningpack.models import Action, MeetingKind, Role, Team, User
+from learningpack.models import Action, Role, Team, User
 from learningpack.web.access import API_TOKEN, PUBLIC, access_area
-from tests.factories import PASSWORD, TeamFactory, login, make_puf, make_teacher
-from tests.school.test_module_views import START, World, agree, make_world, page_of
+from tests.factories import PASSWORD, login
+from tests.helpers import page_of
+from tests.routes import ROLES, Ids, build, own_ids, routes, user_for
+from tests.world import (
+    World,
+    two_schools,
+)
 
 LOGIN = "login"  # a redirect to the login page
 NOT_ON = "not on it"  # 403: the role may use the route, but this user is not on the action
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-ROLES = ("anon", "leader", "teacher", "teacher2", "puf")
 API_PREFIX = "/api/"  # anonymous requests here get 401 JSON instead of a redirect
 
 # Who a route is for, as the view declares it in access.py.
@@ -230,43 +231,6 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
 }
 
 # A very late request: it ends the session.
-LAST = ("auth.logout", "POST")
-
-
-@dataclass
-class Ids:
-    """Concrete values for the URL variables of a rule."""
-
-    slug: str
-    action_id: int
-    school_id: int
-    code: str = "da"
-    user_id: int = 0
-    team_id: int = 0
-    token: str = "kein-gueltiger-link"
-    token_id: int = 0
-
-
-def routes(app: Flask) -> list[tuple[Rule, str]]:
-    found = [
-        (rule, method)
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint != "static"
-        for method in METHODS
-        if method in (rule.methods or set())
-    ]
-    return sorted(found, key=lambda rm: (rm[0].endpoint, rm[1]) == LAST)
-
-
-def build(app: Flask, rule: Rule, method: str, ids: Ids) -> str:
-    unknown = [name for name in rule.arguments if not hasattr(ids, name)]
-    if unknown:
-        pytest.fail(
-            f"Route {rule.rule} ({rule.endpoint}) takes {unknown}: add a value for it to "
-            "Ids in tests/test_route_access.py"
-        )
-    values = {name: getattr(ids, name) for name in rule.arguments}
-    return str(app.url_map.bind("localhost").build(rule.endpoint, values, method=method))
 
 
 def outcome(response: Any) -> Any:
@@ -279,63 +243,6 @@ def outcome(response: Any) -> Any:
 @pytest.fixture
 def world(package: Package) -> World:
     return two_schools(package)
-
-
-def two_schools(package: Package) -> World:
-    """Two started schools, each with a leader and two teachers in two teams, and actions."""
-    world = make_world(package, other_started=True)
-    ours, theirs = world.cycle(1), world.cycle(1, world.other_run)
-    world.actions["ours"] = agree(ours, world.leader, "Kildeskolens fredagsbesked", team=world.team)
-    world.actions["ours2"] = agree(
-        ours, world.leader, "Kildeskolens forældreråd", team=world.team2, owners=(world.teacher2,)
-    )
-    records.record_meeting(
-        ours,
-        held_on=START,
-        kind=MeetingKind.INPUT,
-        participants="Kildeskolens personale",
-        notes="Kildeskolens mødenoter",
-        decisions="",
-        facilitator=world.leader,
-    )
-    records.add_log_entry(
-        world.actions["ours"],
-        author=world.teacher,
-        happened_on=START,
-        text="Kildeskolens logning",
-        observation="",
-    )
-    other_teacher2 = make_teacher(world.other_school, name="Dorte Fremmed")
-    other_team2 = TeamFactory(
-        school=world.other_school, name="Fjordens SFO", members=[other_teacher2]
-    )
-    world.actions["theirs"] = agree(
-        theirs, world.other_leader, "Fjordskolens forældrekaffe", team=world.other_team
-    )
-    world.actions["theirs2"] = agree(
-        theirs, world.other_leader, "Fjordskolens SFO-aktion", team=other_team2
-    )
-    records.record_meeting(
-        theirs,
-        held_on=START,
-        kind=MeetingKind.INPUT,
-        participants="Fjordskolens personale",
-        notes="Fjordskolens mødenoter",
-        decisions="",
-        facilitator=world.other_leader,
-    )
-    world.other_teacher2 = other_teacher2  # type: ignore[attr-defined]
-    # Staff the account pages may deactivate and anonymise, one at each school.
-    world.spare = make_teacher(world.school, name="Karl Kildereserve")  # type: ignore[attr-defined]
-    world.other_spare = make_teacher(  # type: ignore[attr-defined]
-        world.other_school, name="Frida Fjordreserve"
-    )
-    # The PUF user's own API token, and another PUF user's.
-    world.token_ids = [  # type: ignore[attr-defined]
-        create_api_key(world.puf, "Egen nøgle", 30).key.id,
-        create_api_key(make_puf(name="Anden PUF"), "Andens nøgle", 30).key.id,
-    ]
-    return world
 
 
 OURS = (
@@ -356,21 +263,6 @@ def readable(response: Any) -> str:
         with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
             return "\n".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist())
     return page_of(response)
-
-
-def user_for(world: World, role: str) -> User | None:
-    return None if role == "anon" else getattr(world, role)
-
-
-def own_ids(world: World) -> Ids:
-    return Ids(
-        slug=world.slug(1),
-        action_id=world.actions["ours"].id,
-        school_id=world.school.id,
-        user_id=world.spare.id,  # type: ignore[attr-defined]
-        team_id=world.team.id,
-        token_id=world.token_ids[0],  # type: ignore[attr-defined]
-    )
 
 
 def variants(world: World, rule: Rule) -> dict[str, Ids]:
@@ -596,6 +488,8 @@ def test_every_post_route_is_checked_for_csrf(app: Flask) -> None:
     assert not unchecked, f"POST routes no role may use: {unchecked}"
 
 
+# School scoping is SQL: every page, both databases.
+@pytest.mark.both_backends
 @pytest.mark.parametrize(
     ("viewer", "foreign"),
     [

@@ -14,10 +14,13 @@ from learningpack import create_app
 from learningpack.content import Package
 from learningpack.extensions import db
 from learningpack.web.headers import CSP, HSTS
-from tests.conftest import IsolatedClient, make_test_config
+from tests.apps import IsolatedClient, make_test_config
 from tests.factories import SchoolFactory, login, make_leader
-from tests.school.test_module_views import World
-from tests.web.test_route_access import ROLES, build, own_ids, routes, two_schools, user_for
+from tests.routes import ROLES, build, own_ids, routes, user_for
+from tests.world import (
+    World,
+    two_schools,
+)
 
 ALWAYS = {
     "Content-Security-Policy": CSP,

@@ -1,0 +1,44 @@
+"""Small observations the tests make: a page's text, row counts, the SQL a request runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, func, select
+
+from learningpack.extensions import db
+from learningpack.models import Action, Cycle, LogEntry, Run, School, Team, User
+
+# DESIGN.md §8: every page at most this many SQL queries.
+BUDGET = 8
+
+
+def page_of(response: Any) -> str:
+    return str(response.get_data(as_text=True))
+
+
+def count(model: Any, *where: Any) -> int:
+    return int(db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+def counts() -> dict[str, int]:
+    """Rows per table of the main models."""
+    return {
+        model.__name__: count(model) for model in (School, User, Team, Run, Cycle, Action, LogEntry)
+    }
+
+
+@contextmanager
+def count_queries() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
