@@ -35,7 +35,7 @@ translations: $(VENV)/.installed-run
 
 extract-messages: $(VENV)/.installed-run
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot .
-	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 
 # axe-core for the accessibility scan in the browser tests (npm registry, pinned by the lock file).
 node_modules/axe-core/axe.min.js: package.json package-lock.json

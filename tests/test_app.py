@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from learningpack import create_app
 from learningpack.config import ConfigError, load_config
+from learningpack.extensions import db
 from tests.factories import SchoolFactory, login, make_leader, make_teacher
 
 
@@ -73,9 +77,24 @@ def test_403_for_the_wrong_role(client: FlaskClient) -> None:
     assert "Du har ikke adgang til siden" in response.get_data(as_text=True)
 
 
-def test_500_page_rolls_back_and_is_friendly(app: Flask) -> None:
+def test_500_page_rolls_back_and_is_friendly(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure after a flush: the error page is rendered with the half change rolled back."""
+    from learningpack.models import School
+    from learningpack.web import errors
+
+    seen: list[int] = []
+    render = errors.render_error
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(db.session.scalar(select(func.count()).select_from(School)) or 0)
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(errors, "render_error", spy)
+
     @app.get("/boom")
     def boom() -> str:
+        db.session.add(School(name="Halvt gemt skole", district="Nord"))
+        db.session.flush()
         raise RuntimeError("kaboom")
 
     app.config["PROPAGATE_EXCEPTIONS"] = False
@@ -84,6 +103,8 @@ def test_500_page_rolls_back_and_is_friendly(app: Flask) -> None:
     page = response.get_data(as_text=True)
     assert "Der skete en fejl hos os" in page
     assert "kaboom" not in page
+    assert seen == [0]  # the flushed school was gone when the page was rendered
+    assert db.session.scalar(select(func.count()).select_from(School)) == 0
 
 
 @pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)

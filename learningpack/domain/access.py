@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, and_, false, true
 
 from learningpack.models import Role, User
 
@@ -20,6 +20,14 @@ def school_filter(user: User, school_id_column: ColumnElement[Any] | Any) -> Col
     if user.school_id is None:
         return false()
     return school_id_column == user.school_id  # type: ignore[no-any-return]
+
+
+def people_filter(viewer: User) -> ColumnElement[bool]:
+    """The WHERE clause for the people a viewer manages: PUF anyone; a leader the own school's
+    staff, never PUF."""
+    if viewer.role == Role.PUF:
+        return true()
+    return and_(school_filter(viewer, User.school_id), User.role != Role.PUF)
 
 
 def may_see_school(user: User, school_id: int) -> bool:

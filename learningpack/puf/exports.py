@@ -65,7 +65,7 @@ def _overview_export_rows(package: Package, overview: Overview) -> Iterator[list
     now = overview.now
     for row in overview.matching:
         idle = row.days_idle(now)
-        stalled = _("Ja") if row.is_stalled(now, overview.stalled_days) else _("Nej")
+        stalled = _("Ja") if row.id in overview.stalled_ids else _("Nej")
         for position in overview.modules:
             cell = row.cell(position)
             yield [

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from learningpack.content import default_package
+from learningpack.domain.access import people_filter, school_filter
 from learningpack.extensions import db
 from learningpack.models import (
     Action,
@@ -25,6 +26,7 @@ from learningpack.models import (
     action_owner,
     team_member,
 )
+from learningpack.reads.pagination import danish_key
 from learningpack.reads.runs import newest_run, newest_run_id
 
 
@@ -57,7 +59,7 @@ def my_actions(user: User) -> list[ActionCard]:
             .join(Cycle, Cycle.id == Action.cycle_id)
             .join(Run, Run.id == Cycle.run_id)
             .where(
-                Run.school_id == user.school_id,
+                school_filter(user, Run.school_id),
                 Cycle.state == CycleState.ACTIVE,
                 or_(Action.team_id.in_(team_ids), Action.owners.any(User.id == user.id)),
             )
@@ -158,7 +160,6 @@ def load_cycle_records(cycles: list[Cycle]) -> None:
 
 def scoped_action(action_id: int, user: User) -> Action | None:
     """An action the user's role may see (own school; PUF all), with its cycle and run."""
-    from learningpack.domain.access import school_filter
 
     return db.session.scalar(
         select(Action)
@@ -176,9 +177,7 @@ def scoped_action(action_id: int, user: User) -> Action | None:
 
 
 def school_staff(school_id: int) -> tuple[list[Team], list[User]]:
-    """The school's teams and active staff, for choosing owners of an action."""
-    from learningpack.reads.pagination import danish_key
-
+    """The school's teams and active staff, for choosing owners of an action or team members."""
     teams = list(db.session.scalars(select(Team).where(Team.school_id == school_id)))
     staff = list(
         db.session.scalars(select(User).where(User.school_id == school_id, User.active.is_(True)))
@@ -186,3 +185,21 @@ def school_staff(school_id: int) -> tuple[list[Team], list[User]]:
     teams.sort(key=lambda t: danish_key(t.name))
     staff.sort(key=lambda u: danish_key(u.name))
     return teams, staff
+
+
+def staff_page(viewer: User) -> tuple[list[User], list[Team]]:
+    """The leader's staff page: everyone of the school (anonymised last) and its teams with
+    their members, each in Danish order."""
+    people = sorted(
+        db.session.scalars(select(User).where(people_filter(viewer))),
+        key=lambda u: (u.anonymised_at is not None, danish_key(u.name)),
+    )
+    teams = sorted(
+        db.session.scalars(
+            select(Team)
+            .where(school_filter(viewer, Team.school_id))
+            .options(selectinload(Team.members))
+        ),
+        key=lambda t: danish_key(t.name),
+    )
+    return people, teams

@@ -86,6 +86,10 @@ class Cell:
     def is_active(self) -> bool:
         return self.state in ACTIVE_PHASES
 
+    @property
+    def is_locked(self) -> bool:
+        return self.state == CycleState.LOCKED.value
+
     def days_open(self, now: datetime) -> int | None:
         """Days in the module, if it is open."""
         return days_in_module(self.is_active, self.opened_at, now)
@@ -206,6 +210,7 @@ class Overview:
     not_started_count: int
     stalled_days: int
     now: datetime
+    stalled_ids: frozenset[int] = frozenset()  # the schools (of every page) that are stalled
 
 
 ACTIVE = CycleState.ACTIVE.value
@@ -321,8 +326,11 @@ def build_overview(
     module_totals = {p: ModuleTotals(p, dict.fromkeys(STATE_ORDER, 0)) for p in modules}
     districts: dict[str, DistrictTotals] = {}
     stalled_count = not_started_count = 0
+    stalled_ids: set[int] = set()
     for row in matching:
         stalled = row.is_stalled(now, filters.days)
+        if stalled:
+            stalled_ids.add(row.id)
         stalled_count += stalled
         not_started_count += not row.started
         d = districts.setdefault(row.district, DistrictTotals(row.district))
@@ -351,4 +359,5 @@ def build_overview(
         not_started_count=not_started_count,
         stalled_days=filters.days,
         now=now,
+        stalled_ids=frozenset(stalled_ids),
     )

@@ -7,8 +7,6 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -16,9 +14,9 @@ from learningpack.domain import accounts
 from learningpack.domain.refusals import CycleRefused
 from learningpack.domain.teams import save_team
 from learningpack.extensions import db
-from learningpack.models import Role, Team, User
+from learningpack.models import Role, Team
 from learningpack.output.labels import words
-from learningpack.reads.pagination import danish_key
+from learningpack.reads.cycles import school_staff, staff_page
 from learningpack.school import bp
 from learningpack.school.staff_forms import RoleForm, StaffInviteForm, TeamForm
 from learningpack.web.access import role_required, team_or_404, user_or_404
@@ -31,18 +29,7 @@ from learningpack.web.people import anonymise_view, apply_refusal, invitation_fl
 @role_required(Role.LEADER)
 def staff() -> str:
     """The school's staff and teams."""
-    people = sorted(
-        db.session.scalars(select(User).where(User.school_id == current_user.school_id)),
-        key=lambda u: (u.anonymised_at is not None, danish_key(u.name)),
-    )
-    teams = sorted(
-        db.session.scalars(
-            select(Team)
-            .where(Team.school_id == current_user.school_id)
-            .options(selectinload(Team.members))
-        ),
-        key=lambda t: danish_key(t.name),
-    )
+    people, teams = staff_page(current_user)
     return render_template(
         "school/staff.html",
         people=people,
@@ -146,15 +133,7 @@ def _team_form(team: Team | None) -> TeamForm:
     if team is not None and request.method == "GET":
         data = {"name": team.name, "members": [m.id for m in team.members]}
     form = TeamForm(data=data)
-    people = sorted(
-        db.session.scalars(
-            select(User).where(
-                User.school_id == current_user.school_id,
-                User.active.is_(True),
-            )
-        ),
-        key=lambda u: danish_key(u.name),
-    )
+    _, people = school_staff(current_user.school_id)
     if team is not None:
         people += [m for m in team.members if m not in people]
     form.members.choices = [SelectChoice(str(u.id), u.name) for u in people]

@@ -34,10 +34,12 @@ from werkzeug.wrappers import Response
 from learningpack.api.errors import is_api_request
 from learningpack.domain.access import (
     may_see_school,
+    people_filter,
 )
-from learningpack.extensions import db
+from learningpack.extensions import db, login_manager
 from learningpack.models import Action, Cycle, Role, School, Team, User
 from learningpack.models.audit import record
+from learningpack.reads.cycles import school_cycle, scoped_action
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,7 +60,6 @@ START_PAGES = {
 
 def unauthorized() -> Response | tuple[Response, int]:
     """Not logged in: the API answers 401 JSON; pages send the user to the login with ``next``."""
-    from learningpack.extensions import login_manager
 
     if is_api_request():
         response = jsonify(error="unauthorized")
@@ -70,7 +71,6 @@ def unauthorized() -> Response | tuple[Response, int]:
 
 
 def init_app(app: Flask) -> None:
-    from learningpack.extensions import login_manager
 
     login_manager.unauthorized_handler(unauthorized)
 
@@ -164,10 +164,7 @@ def school_or_404(user: User, school_id: int) -> School:
 
 def user_or_404(viewer: User, user_id: int) -> User:
     """A person the viewer manages: PUF anyone; a leader the own school's staff (not PUF)."""
-    query = select(User).where(User.id == user_id)
-    if viewer.role != Role.PUF:
-        query = query.where(User.school_id == viewer.school_id, User.role != Role.PUF)
-    user = db.session.scalar(query)
+    user = db.session.scalar(select(User).where(User.id == user_id, people_filter(viewer)))
     if user is None:
         abort(404)
     return user
@@ -187,7 +184,6 @@ def valid_slug(slug: str) -> bool:
 
 def cycle_or_404(user: User, school_id: int | None, slug: str) -> Cycle:
     """One module's cycle in the school's newest run, if the user may see that school."""
-    from learningpack.reads.cycles import school_cycle
 
     if school_id is None or not valid_slug(slug) or not may_see_school(user, school_id):
         abort(404)
@@ -199,7 +195,6 @@ def cycle_or_404(user: User, school_id: int | None, slug: str) -> Cycle:
 
 def action_or_404(user: User, action_id: int) -> Action:
     """An action of a school the user may see."""
-    from learningpack.reads.cycles import scoped_action
 
     action = scoped_action(action_id, user)
     if action is None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from learningpack.content import Package
-from tests.domain.cycle_world import World, make_world
+from tests.world import (
+    World,
+    make_world,
+)
 
 
 @pytest.fixture

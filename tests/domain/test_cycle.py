@@ -28,13 +28,15 @@ from learningpack.output.labels import word
 from tests.domain.cycle_world import (
     ALREADY_COMPLETED,
     INPUT_MISSING,
+    fulfil_and_complete,
+)
+from tests.world import (
     World,
     add_action,
     add_follow_up,
     add_log,
     add_session,
     add_summary,
-    fulfil_and_complete,
 )
 
 # ---------------------------------------------------------------------------------------------

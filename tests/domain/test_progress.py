@@ -22,7 +22,7 @@ from learningpack.domain.progress import rebuild
 from learningpack.domain.records import set_action_status, update_action
 from learningpack.extensions import db
 from learningpack.models import ActionStatus, Cycle, CyclePhase, CycleState, Outcome
-from tests.domain.cycle_world import (
+from tests.world import (
     END,
     START,
     add_action,

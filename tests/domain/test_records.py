@@ -27,24 +27,28 @@ from learningpack.models import (
     Action,
     ActionStatus,
     Cycle,
+    CyclePhase,
+    CycleState,
     FollowUp,
     Meeting,
     MeetingKind,
     Outcome,
 )
 from tests.domain.cycle_world import (
-    END,
     LONG_AGO,
     NOT_OPEN,
+    fulfil,
+    refusal,
+)
+from tests.factories import SchoolFactory, TeamFactory, make_leader, make_teacher
+from tests.world import (
+    END,
     START,
     World,
     add_action,
     add_log,
     add_session,
-    fulfil,
-    refusal,
 )
-from tests.factories import SchoolFactory, TeamFactory, make_leader, make_teacher
 
 # The rules write through SQL (constraints, counters, transactions): on both databases.
 pytestmark = pytest.mark.both_backends
@@ -170,7 +174,11 @@ def test_recording_touches_the_cycle(
 
 def test_recording_works_in_a_cycle_unlocked_out_of_order(world: World) -> None:
     unlock_out_of_order(world.cycle(4), world.puf, "Fordi.")
-    fulfil(world.cycle(4), world)
+    action = fulfil(world.cycle(4), world)
+    fourth = world.cycle(4)
+    assert action.cycle_id == fourth.id and fourth.state == CycleState.ACTIVE
+    assert (fourth.meeting_count, fourth.action_count, fourth.follow_up_count) == (1, 1, 1)
+    assert fourth.phase == CyclePhase.READY
 
 
 def test_record_meeting_stores_what_was_given(world: World) -> None:
