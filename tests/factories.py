@@ -12,7 +12,9 @@ from learningpack.extensions import db
 from learningpack.models import Role, School, Team, User
 
 PASSWORD = "correct horse battery staple"
-# Hashing is slow on purpose; tests share one hash of PASSWORD.
+# The app hashes with Werkzeug's scrypt, slow on purpose (about 0.1 s a check here); every login
+# of a factory user would pay that. Factory users share one cheap hash of PASSWORD instead. The
+# app's own hashing is still what passwords set through it get (invitations, resets, /konto).
 _HASH_CACHE: dict[str, str] = {}
 
 
@@ -20,7 +22,7 @@ def password_hash() -> str:
     if "h" not in _HASH_CACHE:
         from werkzeug.security import generate_password_hash
 
-        _HASH_CACHE["h"] = generate_password_hash(PASSWORD)
+        _HASH_CACHE["h"] = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
     return _HASH_CACHE["h"]
 
 

@@ -104,6 +104,7 @@ def test_export_has_every_table_of_the_school_and_nothing_else(
         "Lise Leder",
         "Karl Kildereserve",
     }
+    assert world.leader.password_hash.split("$")[-1] not in everything  # no hash, whatever kind
     assert "scrypt" not in everything and "password" not in everything.lower()
     assert len(tables["aktioner.csv"]) == 3  # header + our two actions
     assert tables["opsamlinger.csv"][1][2] == "keep"
