@@ -19,7 +19,7 @@ def school_filter(user: User, school_id_column: ColumnElement[Any] | Any) -> Col
         return true()
     if user.school_id is None:
         return false()
-    return school_id_column == user.school_id  # type: ignore[no-any-return]
+    return school_id_column == user.school_id
 
 
 def people_filter(viewer: User) -> ColumnElement[bool]:
