@@ -134,10 +134,11 @@ def content_check(path: Path | None) -> None:
 def users_create(email: str, name: str, role: str, school_name: str | None, password: str) -> None:
     """Create a user account."""
     from learningpack.domain.passwords import password_problems
+    from learningpack.output.labels import words
 
     problems = password_problems(password, email=email, name=name)
     if problems:
-        raise click.BadParameter(" ".join(str(p) for p in problems), param_hint="password")
+        raise click.BadParameter(" ".join(words(problems)), param_hint="password")
     school = None
     if role != Role.PUF.value:
         if not school_name:

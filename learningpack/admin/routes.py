@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -16,6 +16,7 @@ from learningpack.admin.forms import ImportForm, SchoolForm
 from learningpack.domain import accounts, schools
 from learningpack.extensions import db
 from learningpack.models import Role, School, User
+from learningpack.output.labels import words
 from learningpack.reads.pagination import danish_key
 from learningpack.web.access import role_required, school_or_404, user_or_404
 from learningpack.web.delivery import deliver_invitation
@@ -56,7 +57,7 @@ def new_school() -> Response | tuple[str, int]:
             )
         except schools.SchoolRefused as refused:
             db.session.rollback()
-            form.name.errors = [str(refused.message)]
+            form.name.errors = words(refused.refusals)
         else:
             db.session.commit()
             flash(_("Skolen er oprettet."), "success")
@@ -80,7 +81,7 @@ def school(school_id: int) -> Response | tuple[str, int]:
             )
         except schools.SchoolRefused as refused:
             db.session.rollback()
-            form.name.errors = [str(refused.message)]
+            form.name.errors = words(refused.refusals)
         else:
             db.session.commit()
             flash(_("Skolen er gemt."), "success")
@@ -165,10 +166,11 @@ def invite_leader(school_id: int) -> Response | tuple[str, int]:
                 role=Role.LEADER,
                 school=school,
                 actor=current_user,
+                valid_for=current_app.config["INVITE_VALID_FOR"],
             )
         except accounts.AccountRefused as refused:
             db.session.rollback()
-            form.email.errors = [str(refused.message)]
+            form.email.errors = words(refused.refusals)
         else:
             db.session.commit()
             invitation_flash(user, deliver_invitation(user, raw))

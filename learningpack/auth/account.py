@@ -38,6 +38,7 @@ from learningpack.extensions import db, limiter
 from learningpack.models import Role, TokenKind, User
 from learningpack.models.audit import record
 from learningpack.models.people import normalise_email
+from learningpack.output.labels import words
 from learningpack.output.mail import mail_configured
 from learningpack.web.access import public, role_required
 from learningpack.web.delivery import link_for, mail_link
@@ -280,7 +281,7 @@ def forgot_password() -> Response | tuple[str, int]:
     """Ask for a reset link; the answer is the same whether the address exists or not."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        found = accounts.request_reset(form.email.data or "")
+        found = accounts.request_reset(form.email.data or "", current_app.config["RESET_VALID_FOR"])
         db.session.commit()
         if found is not None:
             user, raw = found
@@ -310,7 +311,9 @@ def _token_or_message(raw: str, kind: TokenKind) -> Any:
     try:
         return accounts.find_token(raw, kind)
     except accounts.AccountRefused as refused:
-        return render_template("auth/link_refused.html", message=refused.message), 410
+        return render_template(
+            "auth/link_refused.html", message=" ".join(words(refused.refusals))
+        ), 410
 
 
 @bp.route("/nulstil/<token>", methods=["GET", "POST"])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, RadioField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import EmailField, Field, PasswordField, RadioField, StringField
+from wtforms.form import BaseForm
+from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidation
 
-from learningpack.domain.passwords import MIN_LENGTH, PasswordPolicy
+from learningpack.domain.passwords import MIN_LENGTH, password_problems
+from learningpack.output.labels import words
 from learningpack.web.forms import Form, choices
 
 NEW_PASSWORD_HINT = _l(
@@ -14,6 +16,28 @@ NEW_PASSWORD_HINT = _l(
     "e-mail eller en almindelig adgangskode.",
     min=MIN_LENGTH,
 )
+
+
+class PasswordPolicy:
+    """A WTForms validator: the domain's password policy, with the user's own e-mail and name
+    from the form (fields ``email`` and ``name``) or from the form's ``user_email`` /
+    ``user_name``; every problem worded."""
+
+    def __init__(self, email_field: str = "email", name_field: str = "name") -> None:
+        self.email_field = email_field
+        self.name_field = name_field
+
+    def __call__(self, form: BaseForm, field: Field) -> None:
+        email = _value(form, self.email_field) or getattr(form, "user_email", "")
+        name = _value(form, self.name_field) or getattr(form, "user_name", "")
+        problems = password_problems(field.data or "", email=email, name=name)
+        if problems:
+            raise StopValidation(" ".join(words(problems)))
+
+
+def _value(form: BaseForm, name: str) -> str:
+    data = getattr(getattr(form, name, None), "data", None)
+    return data if isinstance(data, str) else ""
 
 
 def new_password_field() -> PasswordField:

@@ -10,23 +10,17 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
+from learningpack.domain.refusals import Refused
 from learningpack.extensions import db
 from learningpack.models import AccountToken, RecoveryCode, Role, School, TokenKind, User
 from learningpack.models.audit import record
 from learningpack.models.people import normalise_email
 
 
-class AccountRefused(Exception):
-    """The change is not allowed; the message says why, in the user's language."""
-
-    def __init__(self, message: LazyString | str) -> None:
-        super().__init__(str(message))
-        self.message = message
+class AccountRefused(Refused):
+    """A change to an account the rules do not allow; ``refusals`` say why (codes)."""
 
 
 def hash_token(raw: str) -> str:
@@ -70,20 +64,25 @@ def find_token(raw: str, kind: TokenKind) -> AccountToken:
         )
     )
     if token is None:
-        raise AccountRefused(_l("Linket er ikke gyldigt. Tjek, at du har kopieret hele linket."))
+        raise AccountRefused.one("link_invalid")
     if token.used_at is not None:
-        raise AccountRefused(
-            _l("Linket er allerede brugt. Et link virker kun én gang; bed om et nyt.")
-        )
+        raise AccountRefused.one("link_used")
     if token.expires_at <= now():
-        raise AccountRefused(_l("Linket er udløbet. Bed om et nyt."))
+        raise AccountRefused.one("link_expired")
     return token
 
 
 def invite(
-    *, email: str, name: str, role: Role, school: School | None, actor: User
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    school: School | None,
+    actor: User,
+    valid_for: timedelta,
 ) -> tuple[User, str]:
-    """Create an inactive account (or renew a pending one) and return it with its invite token.
+    """Create an inactive account (or renew a pending one) and return it with its invite token,
+    which works for ``valid_for`` (the app's ``INVITE_VALID_FOR``).
 
     The invitee sets a password and becomes active when accepting the link.
     """
@@ -93,7 +92,7 @@ def invite(
         pending = not user.active and not user.password_hash and user.anonymised_at is None
         same_place = user.role == role and user.school_id == (school.id if school else None)
         if not (pending and same_place):
-            raise AccountRefused(_l("Der findes allerede en konto med den e-mailadresse."))
+            raise AccountRefused.one("email_taken")
         user.name = name
     else:
         user = User(
@@ -106,7 +105,7 @@ def invite(
         )
         db.session.add(user)
         db.session.flush()
-    raw = issue_token(user, TokenKind.INVITE, current_app.config["INVITE_VALID_FOR"], actor)
+    raw = issue_token(user, TokenKind.INVITE, valid_for, actor)
     record(
         "user_invited",
         actor=actor,
@@ -130,12 +129,13 @@ def accept_invitation(token: AccountToken, *, name: str, password: str) -> User:
     return user
 
 
-def request_reset(email: str) -> tuple[User, str] | None:
-    """A reset token for an account that may log in, or None (the caller says the same)."""
+def request_reset(email: str, valid_for: timedelta) -> tuple[User, str] | None:
+    """A reset token (working for ``valid_for``) for an account that may log in, or None (the
+    caller says the same)."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.may_log_in or not user.password_hash:
         return None
-    raw = issue_token(user, TokenKind.RESET, current_app.config["RESET_VALID_FOR"], None)
+    raw = issue_token(user, TokenKind.RESET, valid_for, None)
     record("password_reset_requested", actor=None, obj=user, school_id=user.school_id)
     return user, raw
 
@@ -162,12 +162,12 @@ def change_password(user: User, password: str) -> None:
 def set_active(user: User, active: bool, actor: User) -> None:
     """Deactivate (ending every session) or reactivate an account."""
     if user.id == actor.id:
-        raise AccountRefused(_l("Du kan ikke deaktivere din egen konto."))
+        raise AccountRefused.one("own_account_deactivate")
     if user.anonymised_at is not None:
-        raise AccountRefused(_l("Kontoen er anonymiseret og kan ikke genaktiveres."))
+        raise AccountRefused.one("anonymised_reactivate")
     # A school must not lock itself out; PUF (who can invite a new leader) may.
     if not active and actor.role != Role.PUF and _last_active_leader(user):
-        raise AccountRefused(_l("Skolen skal have mindst én aktiv leder."))
+        raise AccountRefused.one("last_active_leader")
     if user.active == active:
         return
     user.active = active
@@ -199,13 +199,13 @@ def _last_active_leader(user: User) -> bool:
 def change_role(user: User, role: Role, actor: User) -> None:
     """Teacher ↔ leader within a school; never one's own role, never the last active leader."""
     if role not in (Role.LEADER, Role.TEACHER) or user.role == Role.PUF:
-        raise AccountRefused(_l("Rollen kan ikke vælges her."))
+        raise AccountRefused.one("role_not_allowed")
     if user.id == actor.id:
-        raise AccountRefused(_l("Du kan ikke ændre din egen rolle."))
+        raise AccountRefused.one("own_role")
     if user.role == role:
         return
     if user.role == Role.LEADER and _last_active_leader(user):
-        raise AccountRefused(_l("Skolen skal have mindst én aktiv leder."))
+        raise AccountRefused.one("last_active_leader")
     old = user.role
     user.role = role
     user.end_sessions()
@@ -223,11 +223,11 @@ def change_role(user: User, role: Role, actor: User) -> None:
 def anonymise(user: User, actor: User) -> None:
     """A departing user: name and e-mail become a placeholder; secrets cleared; history kept."""
     if user.id == actor.id:
-        raise AccountRefused(_l("Du kan ikke anonymisere din egen konto."))
+        raise AccountRefused.one("own_account_anonymise")
     if user.anonymised_at is not None:
         return
     if actor.role != Role.PUF and _last_active_leader(user):
-        raise AccountRefused(_l("Skolen skal have mindst én aktiv leder."))
+        raise AccountRefused.one("last_active_leader")
     user.name = f"Tidligere medarbejder #{user.id}"
     # The .invalid top-level domain is reserved: this address can never receive mail.
     user.email = f"anonymiseret-{user.id}@anonymiseret.invalid"

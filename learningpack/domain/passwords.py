@@ -1,7 +1,8 @@
 """The password policy, used everywhere a password is chosen (DESIGN.md §10).
 
 At least 12 characters; not a common password or a common word dressed up with digits and
-symbols; not built on the user's own e-mail, name or the app's name.
+symbols; not built on the user's own e-mail, name or the app's name. The problems are codes
+(``output/labels.py`` words them); the forms' validator is ``auth/account_forms.PasswordPolicy``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from functools import cache
 from importlib import resources
 from itertools import pairwise
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
+from learningpack.domain.refusals import Refusal, refusal
 
 MIN_LENGTH = 12
 MAX_LENGTH = 200
@@ -50,17 +50,13 @@ def _is_sequence(value: str) -> bool:
     return steps <= {1, -9} or steps <= {-1, 9}
 
 
-def password_problems(password: str, *, email: str = "", name: str = "") -> list[LazyString]:
+def password_problems(password: str, *, email: str = "", name: str = "") -> list[Refusal]:
     """What is wrong with this password (empty when it may be used)."""
-    problems: list[LazyString] = []
     if len(password) < MIN_LENGTH:
-        problems.append(
-            _l("Adgangskoden skal have mindst %(min)d tegn.", min=MIN_LENGTH),
-        )
-        return problems
+        return [refusal("password_too_short", min=MIN_LENGTH)]
     if len(password) > MAX_LENGTH:
-        problems.append(_l("Adgangskoden må højst have %(max)d tegn.", max=MAX_LENGTH))
-        return problems
+        return [refusal("password_too_long", max=MAX_LENGTH)]
+    problems: list[Refusal] = []
     folded = password.casefold()
     words = common_passwords()
     core = _letters(password)
@@ -72,12 +68,7 @@ def password_problems(password: str, *, email: str = "", name: str = "") -> list
         or (core and _is_repetition(core, words))
         or _is_sequence(compact)
     ):
-        problems.append(
-            _l(
-                "Adgangskoden er for almindelig og let at gætte. Vælg fx tre-fire tilfældige "
-                "ord med mellemrum."
-            )
-        )
+        problems.append(refusal("password_common"))
     personal = []
     local = email.split("@", 1)[0].casefold()
     if len(local) >= 3:
@@ -85,31 +76,7 @@ def password_problems(password: str, *, email: str = "", name: str = "") -> list
         personal += [part for part in re.split(r"[._\-+]", local) if len(part) >= 3]
     personal += [part for part in name.casefold().split() if len(part) >= 3]
     if any(part in folded for part in personal):
-        problems.append(_l("Adgangskoden må ikke indeholde dit navn eller din e-mailadresse."))
+        problems.append(refusal("password_personal"))
     if any(app_name in folded for app_name in APP_NAMES):
-        problems.append(_l("Adgangskoden må ikke indeholde navnet på systemet."))
+        problems.append(refusal("password_app_name"))
     return problems
-
-
-class PasswordPolicy:
-    """A WTForms validator: the policy, with the user's own e-mail and name from the form
-    (fields ``email`` and ``name``) or from the form's ``user_email`` / ``user_name``."""
-
-    def __init__(self, email_field: str = "email", name_field: str = "name") -> None:
-        self.email_field = email_field
-        self.name_field = name_field
-
-    def __call__(self, form: object, field: object) -> None:
-        from wtforms.validators import StopValidation
-
-        email = _value(form, self.email_field) or getattr(form, "user_email", "")
-        name = _value(form, self.name_field) or getattr(form, "user_name", "")
-        problems = password_problems(getattr(field, "data", "") or "", email=email, name=name)
-        if problems:
-            raise StopValidation(" ".join(str(p) for p in problems))
-
-
-def _value(form: object, name: str) -> str:
-    field = getattr(form, name, None)
-    data = getattr(field, "data", None)
-    return data if isinstance(data, str) else ""

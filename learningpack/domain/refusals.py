@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 
 @dataclass(frozen=True)
@@ -23,12 +23,17 @@ def refusal(code: str, **params: Any) -> Refusal:
     return Refusal(code, params)
 
 
-class CycleRefused(Exception):
-    """A transition or a change the rules do not allow; ``refusals`` say why."""
+class Refused(Exception):
+    """The domain said no; ``refusals`` say why. Each area raises its own subclass."""
 
     def __init__(self, refusals: list[Refusal] | tuple[Refusal, ...]) -> None:
         super().__init__("; ".join(r.code for r in refusals))
         self.refusals = tuple(refusals)
+
+    @classmethod
+    def one(cls, code: str, **params: Any) -> Self:
+        """The exception for one refusal: ``raise AccountRefused.one("own_role")``."""
+        return cls([Refusal(code, params)])
 
     @property
     def codes(self) -> list[str]:
@@ -36,6 +41,10 @@ class CycleRefused(Exception):
         return [r.code for r in self.refusals]
 
 
+class CycleRefused(Refused):
+    """A transition or a change to a module the rules do not allow."""
+
+
 def refuse(code: str, **params: Any) -> CycleRefused:
-    """The exception for one refusal: ``raise refuse("not_open")``."""
-    return CycleRefused([Refusal(code, params)])
+    """The exception for one refusal of the cycle's rules: ``raise refuse("not_open")``."""
+    return CycleRefused.one(code, **params)

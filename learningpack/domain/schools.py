@@ -6,10 +6,9 @@ import csv
 import io
 from dataclasses import dataclass
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from learningpack.domain.refusals import Refusal, Refused, refusal
 from learningpack.extensions import db
 from learningpack.models import School, User
 from learningpack.models.audit import record
@@ -19,19 +18,17 @@ DISTRICT_MAX = 120
 _HEADER_NAMES = {"navn", "name", "skole", "school", "skolenavn"}
 
 
-class SchoolRefused(Exception):
-    """The change to a school is not allowed; the message says why, in the user's language."""
-
-    def __init__(self, message: LazyString | str) -> None:
-        super().__init__(str(message))
-        self.message = message
+class SchoolRefused(Refused):
+    """A change to a school the rules do not allow; ``refusals`` say why (codes)."""
 
 
 @dataclass(frozen=True)
 class RowProblem:
+    """What is wrong with one line of an import file (``line`` 0: with the whole file)."""
+
     line: int
     text: str
-    reason: LazyString
+    reason: Refusal
 
 
 def name_taken(name: str, *, except_id: int | None = None) -> bool:
@@ -45,7 +42,7 @@ def create_school(name: str, district: str, actor: User) -> School:
     """A new school (names are unique, ignoring case)."""
     name, district = name.strip(), district.strip()
     if name_taken(name):
-        raise SchoolRefused(_l("Der findes allerede en skole med det navn."))
+        raise SchoolRefused.one("school_name_taken")
     school = School(name=name, district=district)
     db.session.add(school)
     db.session.flush()
@@ -57,7 +54,7 @@ def update_school(school: School, name: str, district: str, actor: User) -> None
     """Rename a school and/or set its district."""
     name, district = name.strip(), district.strip()
     if name_taken(name, except_id=school.id):
-        raise SchoolRefused(_l("Der findes allerede en skole med det navn."))
+        raise SchoolRefused.one("school_name_taken")
     changes = {}
     if school.name != name:
         changes["old_name"] = school.name
@@ -93,7 +90,7 @@ def parse_school_csv(data: bytes) -> tuple[list[tuple[str, str]], list[RowProble
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [], [RowProblem(0, "", _l("Filen er ikke i UTF-8. Gem den som “CSV UTF-8”."))]
+        return [], [RowProblem(0, "", refusal("csv_not_utf8"))]
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     delimiter = ";" if ";" in first else ","
@@ -110,34 +107,25 @@ def parse_school_csv(data: bytes) -> tuple[list[tuple[str, str]], list[RowProble
         if not rows and not problems and not seen and name.lower() in _HEADER_NAMES:
             continue
         key = name.lower()
+        reason = None
         if not name:
-            problems.append(RowProblem(number, shown, _l("Skolens navn mangler.")))
+            reason = refusal("csv_name_missing")
         elif len(name) > NAME_MAX:
-            problems.append(
-                RowProblem(
-                    number, shown, _l("Navnet er for langt (højst %(max)d tegn).", max=NAME_MAX)
-                )
-            )
+            reason = refusal("csv_name_too_long", max=NAME_MAX)
         elif len(district) > DISTRICT_MAX:
-            problems.append(
-                RowProblem(
-                    number,
-                    shown,
-                    _l("Området er for langt (højst %(max)d tegn).", max=DISTRICT_MAX),
-                )
-            )
+            reason = refusal("csv_district_too_long", max=DISTRICT_MAX)
         elif key in seen:
-            problems.append(
-                RowProblem(number, shown, _l("Skolen står også på linje %(line)d.", line=seen[key]))
-            )
+            reason = refusal("csv_duplicate_line", line=seen[key])
         elif key in existing:
-            problems.append(RowProblem(number, shown, _l("Skolen findes allerede.")))
-        else:
+            reason = refusal("csv_school_exists")
+        if reason is None:
             rows.append((name, district))
+        else:
+            problems.append(RowProblem(number, shown, reason))
         if name:
             seen.setdefault(key, number)
     if not rows and not problems:
-        problems.append(RowProblem(0, "", _l("Filen indeholder ingen skoler.")))
+        problems.append(RowProblem(0, "", refusal("csv_no_schools")))
     return rows, problems
 
 

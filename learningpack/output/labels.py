@@ -131,6 +131,35 @@ REFUSAL: dict[str, LazyString] = {
         "Teksten ser ud til at indeholde et CPR-nummer. Fjern det – der må ikke stå "
         "personoplysninger om børn her."
     ),
+    # Accounts (domain/accounts.py)
+    "link_invalid": _l("Linket er ikke gyldigt. Tjek, at du har kopieret hele linket."),
+    "link_used": _l("Linket er allerede brugt. Et link virker kun én gang; bed om et nyt."),
+    "link_expired": _l("Linket er udløbet. Bed om et nyt."),
+    "email_taken": _l("Der findes allerede en konto med den e-mailadresse."),
+    "own_account_deactivate": _l("Du kan ikke deaktivere din egen konto."),
+    "own_account_anonymise": _l("Du kan ikke anonymisere din egen konto."),
+    "own_role": _l("Du kan ikke ændre din egen rolle."),
+    "anonymised_reactivate": _l("Kontoen er anonymiseret og kan ikke genaktiveres."),
+    "last_active_leader": _l("Skolen skal have mindst én aktiv leder."),
+    "role_not_allowed": _l("Rollen kan ikke vælges her."),
+    # Passwords (domain/passwords.py)
+    "password_too_short": _l("Adgangskoden skal have mindst %(min)d tegn."),
+    "password_too_long": _l("Adgangskoden må højst have %(max)d tegn."),
+    "password_common": _l(
+        "Adgangskoden er for almindelig og let at gætte. Vælg fx tre-fire tilfældige "
+        "ord med mellemrum."
+    ),
+    "password_personal": _l("Adgangskoden må ikke indeholde dit navn eller din e-mailadresse."),
+    "password_app_name": _l("Adgangskoden må ikke indeholde navnet på systemet."),
+    # Schools and their CSV import (domain/schools.py)
+    "school_name_taken": _l("Der findes allerede en skole med det navn."),
+    "csv_not_utf8": _l("Filen er ikke i UTF-8. Gem den som “CSV UTF-8”."),
+    "csv_no_schools": _l("Filen indeholder ingen skoler."),
+    "csv_name_missing": _l("Skolens navn mangler."),
+    "csv_name_too_long": _l("Navnet er for langt (højst %(max)d tegn)."),
+    "csv_district_too_long": _l("Området er for langt (højst %(max)d tegn)."),
+    "csv_duplicate_line": _l("Skolen står også på linje %(line)d."),
+    "csv_school_exists": _l("Skolen findes allerede."),
 }
 # The parts of an action and of a module's summary that a refusal names.
 ACTION_FIELD = {

@@ -16,7 +16,7 @@ from learningpack.domain.transitions import unlock_out_of_order
 from learningpack.extensions import db
 from learningpack.models import Role, School
 from learningpack.output.charts import Bar, Series, stacked_bars, swatch
-from learningpack.output.labels import ACTION_STATUS, OUTCOME, words
+from learningpack.output.labels import ACTION_STATUS, OUTCOME
 from learningpack.output.school_export import download_response
 from learningpack.puf import bp
 from learningpack.puf.forms import DigestFilterForm, OverviewFilterForm, UnlockForm
@@ -35,6 +35,7 @@ from learningpack.reads.overview import (
 from learningpack.reads.pagination import danish_key
 from learningpack.web.access import cycle_or_404, role_required, school_or_404
 from learningpack.web.forms import ConfirmForm
+from learningpack.web.refusals import flash_refused
 
 # Colours of the chart's segments, from "not started" (white) to "completed" (green). Text on
 # each segment and each segment against white meet WCAG's contrast minimums.
@@ -234,9 +235,7 @@ def unlock(school_id: int, slug: str) -> Any:
     try:
         unlock_out_of_order(cycle, current_user, form.reason.data or "")
     except CycleRefused as error:
-        db.session.rollback()
-        for reason in words(error.refusals):
-            flash(reason, "error")
+        flash_refused(error)
         return redirect(url_for("puf.module", school_id=school.id, slug=slug))
     db.session.commit()
     flash(

@@ -33,9 +33,10 @@ from learningpack.school.forms import (
     follow_up_fingerprint,
     summary_fingerprint,
 )
-from learningpack.school.routes import leader_cycle, refused, to_module
+from learningpack.school.routes import leader_cycle, to_module
 from learningpack.web.access import action_or_404, require, role_required
 from learningpack.web.forms import is_stale
+from learningpack.web.refusals import flash_refused
 
 
 def _apply(
@@ -53,7 +54,7 @@ def _apply(
     try:
         change()
     except CycleRefused as error:
-        refused(error)
+        flash_refused(error)
         return None
     db.session.commit()
     flash(done, "success")
@@ -75,7 +76,7 @@ def _closed(cycle: Cycle) -> Response | None:
     try:
         ensure_open(cycle)
     except CycleRefused as error:
-        refused(error)
+        flash_refused(error)
         return to_module(cycle)
     return None
 

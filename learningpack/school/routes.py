@@ -20,12 +20,12 @@ from learningpack.domain.refusals import CycleRefused, Refusal
 from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
 from learningpack.models import Cycle, Role
-from learningpack.output.labels import words
 from learningpack.reads.module import module_view, school_view
 from learningpack.school import bp
 from learningpack.school.forms import StartRunForm
 from learningpack.web.access import cycle_or_404, require, role_required
 from learningpack.web.forms import ConfirmForm
+from learningpack.web.refusals import flash_refused
 
 STAFF = (Role.LEADER, Role.TEACHER)
 
@@ -67,13 +67,6 @@ def to_module(cycle: Cycle, anchor: str = "") -> Response:
     return redirect(f"{target}#{anchor}" if anchor else target)
 
 
-def refused(error: CycleRefused) -> None:
-    """Undo the request's changes and say why the domain refused."""
-    db.session.rollback()
-    for reason in words(error.refusals):
-        flash(reason, "error")
-
-
 @bp.get("/")
 @role_required(*STAFF)
 def home() -> tuple[str, int]:
@@ -100,7 +93,7 @@ def start() -> Any:
             current_user.school_id, default_package(), form.year_label.data or "", current_user
         )
     except CycleRefused as error:
-        refused(error)
+        flash_refused(error)
         return redirect(url_for("school.home"))
     db.session.commit()
     flash(_("Forløbet er startet. Modul 1 er åbent."), "success")
@@ -154,7 +147,7 @@ def reopen(slug: str) -> Any:
     try:
         transitions.reopen_cycle(cycle, current_user)
     except CycleRefused as error:
-        refused(error)
+        flash_refused(error)
     else:
         db.session.commit()
         flash(_("Modulet er genåbnet."), "success")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -22,7 +22,8 @@ from learningpack.school.staff_forms import RoleForm, StaffInviteForm, TeamForm
 from learningpack.web.access import role_required, team_or_404, user_or_404
 from learningpack.web.delivery import deliver_invitation
 from learningpack.web.forms import ConfirmForm
-from learningpack.web.people import anonymise_view, apply_refusal, invitation_flash, set_active_view
+from learningpack.web.people import anonymise_view, invitation_flash, set_active_view
+from learningpack.web.refusals import flash_refused
 
 
 @bp.get("/personale")
@@ -53,10 +54,11 @@ def invite() -> Response | tuple[str, int]:
                 role=Role(form.role.data),
                 school=current_user.school,
                 actor=current_user,
+                valid_for=current_app.config["INVITE_VALID_FOR"],
             )
         except accounts.AccountRefused as refused:
             db.session.rollback()
-            form.email.errors = [str(refused.message)]
+            form.email.errors = words(refused.refusals)
         else:
             db.session.commit()
             invitation_flash(user, deliver_invitation(user, raw))
@@ -78,7 +80,12 @@ def reinvite(user_id: int) -> Response:
         flash(_("%(name)s har allerede taget imod invitationen.", name=user.name), "error")
         return redirect(url_for("school.staff"))
     user, raw = accounts.invite(
-        email=user.email, name=user.name, role=user.role, school=user.school, actor=current_user
+        email=user.email,
+        name=user.name,
+        role=user.role,
+        school=user.school,
+        actor=current_user,
+        valid_for=current_app.config["INVITE_VALID_FOR"],
     )
     db.session.commit()
     invitation_flash(user, deliver_invitation(user, raw))
@@ -111,7 +118,7 @@ def change_role(user_id: int) -> Response:
     try:
         accounts.change_role(user, Role(form.role.data), current_user)
     except accounts.AccountRefused as refused:
-        apply_refusal(refused)
+        flash_refused(refused)
         return redirect(url_for("school.staff"))
     db.session.commit()
     flash(_("%(name)s har nu en ny rolle.", name=user.name), "success")

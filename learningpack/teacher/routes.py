@@ -20,11 +20,12 @@ from learningpack.domain.refusals import CycleRefused
 from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
 from learningpack.models import Action, ActionStatus, CycleState, Role
-from learningpack.output.labels import ACTION_STATUS, words
+from learningpack.output.labels import ACTION_STATUS
 from learningpack.reads.cycles import ActionCard, current_run, my_actions
 from learningpack.teacher import bp
 from learningpack.teacher.forms import LogEntryForm, StatusForm
 from learningpack.web.access import action_or_404, require, role_required
+from learningpack.web.refusals import flash_refused
 from learningpack.web.templating import datefmt
 
 
@@ -40,9 +41,7 @@ def _back(action: Action) -> Response:
 
 def _refused(error: CycleRefused, action: Action) -> Response:
     """Undo the request's changes, say why the domain refused, and go back to the card."""
-    db.session.rollback()
-    for reason in words(error.refusals):
-        flash(reason, "error")
+    flash_refused(error)
     return _back(action)
 
 
@@ -145,9 +144,7 @@ def log_entry(action_id: int) -> Any:
                 observation=form.observation.data or "",
             )
         except CycleRefused as error:
-            db.session.rollback()
-            for reason in words(error.refusals):
-                flash(reason, "error")
+            flash_refused(error)
         else:
             db.session.commit()
             flash(_("Din logning er gemt. Tak!"), "success")

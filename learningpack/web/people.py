@@ -17,6 +17,7 @@ from learningpack.domain import accounts
 from learningpack.extensions import db
 from learningpack.models import User
 from learningpack.web.forms import ConfirmForm, Form
+from learningpack.web.refusals import flash_refused
 
 
 class InviteForm(Form):
@@ -53,11 +54,6 @@ def invitation_flash(user: User, link: str | None) -> None:
         )
 
 
-def apply_refusal(refused: accounts.AccountRefused) -> None:
-    db.session.rollback()
-    flash(str(refused.message), "error")
-
-
 def set_active_view(user: User, active: bool, back: str) -> Response:
     """Shared by the leader's and PUF's pages."""
     if not ConfirmForm().validate_on_submit():
@@ -65,7 +61,7 @@ def set_active_view(user: User, active: bool, back: str) -> Response:
     try:
         accounts.set_active(user, active, current_user)
     except accounts.AccountRefused as refused:
-        apply_refusal(refused)
+        flash_refused(refused)
         return redirect(back)
     db.session.commit()
     if active:
@@ -82,7 +78,7 @@ def anonymise_view(user: User, back: str, action: str) -> Any:
         try:
             accounts.anonymise(user, current_user)
         except accounts.AccountRefused as refused:
-            apply_refusal(refused)
+            flash_refused(refused)
             return redirect(back)
         db.session.commit()
         flash(_("Kontoen er anonymiseret. Historikken er bevaret."), "success")

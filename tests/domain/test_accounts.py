@@ -15,8 +15,10 @@ from sqlalchemy import select
 
 from learningpack.domain import accounts
 from learningpack.domain.passwords import password_problems
+from learningpack.domain.refusals import refusal
 from learningpack.extensions import db
 from learningpack.models import AccountToken, AuditEvent, Role, TokenKind, User
+from learningpack.output.labels import word
 from tests.factories import PASSWORD, SchoolFactory, login, make_leader, make_puf, make_teacher
 
 # Accounts look up by SQL (case-insensitive e-mail, tokens, counts): on both databases.
@@ -28,42 +30,11 @@ NEW = "blå cykel under æbletræet"
 # --- the password policy ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("password", "problem"),
-    [
-        ("kort-kode", "mindst 12 tegn"),
-        ("Password2024!!", "for almindelig"),
-        ("123456789012", "for almindelig"),
-        ("aaaaaaaaaaaaaaa", "for almindelig"),
-        ("sommersommer12", "for almindelig"),
-        ("Adgangskode123!", "for almindelig"),
-        ("qwertyuiopåø", "for almindelig"),
-        ("københavn2026!!", "for almindelig"),
-        ("hanne.jensen-er-her", "dit navn eller din e-mail"),
-        ("JENSEN i skolegården", "dit navn eller din e-mail"),
-        ("min-læringspakken-kode", "navnet på systemet"),
-    ],
-)
-def test_policy_refuses(app: Flask, password: str, problem: str) -> None:
-    with app.test_request_context():
-        problems = [
-            str(p)
-            for p in password_problems(password, email="hanne.jensen@skole.dk", name="Hanne Jensen")
-        ]
-    assert any(problem in p for p in problems), problems
-
-
-@pytest.mark.parametrize("password", [PASSWORD, "blå cykel under æbletræet", "Tre grønne Ænder 7"])
-def test_policy_accepts_long_uncommon_passwords(app: Flask, password: str) -> None:
-    with app.test_request_context():
-        assert password_problems(password, email="hanne.jensen@skole.dk", name="Hanne Jensen") == []
-
-
 def test_policy_speaks_english_when_asked(app: Flask) -> None:
     from flask_babel import force_locale
 
     with app.test_request_context(), force_locale("en"):
-        assert "at least 12 characters" in str(password_problems("kort")[0])
+        assert "at least 12 characters" in word(password_problems("kort")[0])
 
 
 def test_cli_create_uses_the_policy(app: Flask, runner: Any) -> None:
@@ -91,12 +62,18 @@ def _token_row(raw: str) -> AccountToken:
 
 def test_tokens_are_random_and_stored_only_as_a_hash(app: Flask) -> None:
     leader = make_leader(SchoolFactory())
-    user, raw = accounts.invite(
-        email="ny@skole.dk", name="Ny", role=Role.TEACHER, school=leader.school, actor=leader
-    )
-    _user2, raw2 = accounts.invite(
-        email="ny2@skole.dk", name="Ny 2", role=Role.TEACHER, school=leader.school, actor=leader
-    )
+    invited = [
+        accounts.invite(
+            email=email,
+            name=email,
+            role=Role.TEACHER,
+            school=leader.school,
+            actor=leader,
+            valid_for=timedelta(days=7),
+        )
+        for email in ("ny@skole.dk", "ny2@skole.dk")
+    ]
+    (user, raw), (_user2, raw2) = invited
     db.session.commit()
     assert raw != raw2 and len(raw) >= 40
     stored = [t.token_hash for t in db.session.scalars(select(AccountToken))]
@@ -407,12 +384,15 @@ def test_last_active_leader_cannot_lose_the_role(app: Flask) -> None:
     puf = make_puf()
     teacher = make_teacher(school)
     accounts.change_role(second, Role.TEACHER, leader)
-    with pytest.raises(accounts.AccountRefused, match="mindst én aktiv leder"):
+    with pytest.raises(accounts.AccountRefused) as info:
         accounts.change_role(leader, Role.TEACHER, second)
-    with pytest.raises(accounts.AccountRefused, match="mindst én aktiv leder"):
+    assert info.value.refusals == (refusal("last_active_leader"),)
+    with pytest.raises(accounts.AccountRefused) as info:
         accounts.set_active(leader, False, teacher)
-    with pytest.raises(accounts.AccountRefused, match="egen"):
+    assert info.value.refusals == (refusal("last_active_leader"),)
+    with pytest.raises(accounts.AccountRefused) as info:
         accounts.change_role(leader, Role.TEACHER, leader)
+    assert info.value.refusals == (refusal("own_role"),)
     # PUF may (and can invite a new leader).
     accounts.set_active(leader, False, puf)
     assert not leader.active
