@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -19,9 +19,13 @@ from learningpack.models import Role, School, User
 from learningpack.output.labels import words
 from learningpack.reads.pagination import danish_key
 from learningpack.web.access import role_required, school_or_404, user_or_404
-from learningpack.web.delivery import deliver_invitation
 from learningpack.web.forms import ConfirmForm
-from learningpack.web.people import InviteForm, anonymise_view, invitation_flash, set_active_view
+from learningpack.web.people import (
+    InviteForm,
+    anonymise_view,
+    invite_person,
+    set_active_view,
+)
 
 
 def _back_for(user: User) -> str:
@@ -158,23 +162,8 @@ def invite_leader(school_id: int) -> Response | tuple[str, int]:
     """Invite a leader for a school."""
     school = school_or_404(current_user, school_id)
     form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            user, raw = accounts.invite(
-                email=form.email.data or "",
-                name=form.name.data or "",
-                role=Role.LEADER,
-                school=school,
-                actor=current_user,
-                valid_for=current_app.config["INVITE_VALID_FOR"],
-            )
-        except accounts.AccountRefused as refused:
-            db.session.rollback()
-            form.email.errors = words(refused.refusals)
-        else:
-            db.session.commit()
-            invitation_flash(user, deliver_invitation(user, raw))
-            return redirect(url_for("admin.school", school_id=school.id))
+    if form.validate_on_submit() and invite_person(form, Role.LEADER, school) is not None:
+        return redirect(url_for("admin.school", school_id=school.id))
     return render_template(
         "school/invite.html",
         form=form,

@@ -22,7 +22,7 @@ from learningpack.school.staff_forms import RoleForm, StaffInviteForm, TeamForm
 from learningpack.web.access import role_required, team_or_404, user_or_404
 from learningpack.web.delivery import deliver_invitation
 from learningpack.web.forms import ConfirmForm
-from learningpack.web.people import anonymise_view, invitation_flash, set_active_view
+from learningpack.web.people import anonymise_view, invitation_flash, invite_person, set_active_view
 from learningpack.web.refusals import flash_refused
 
 
@@ -46,23 +46,11 @@ def staff() -> str:
 def invite() -> Response | tuple[str, int]:
     """Invite a teacher or a leader to the own school."""
     form = StaffInviteForm()
-    if form.validate_on_submit():
-        try:
-            user, raw = accounts.invite(
-                email=form.email.data or "",
-                name=form.name.data or "",
-                role=Role(form.role.data),
-                school=current_user.school,
-                actor=current_user,
-                valid_for=current_app.config["INVITE_VALID_FOR"],
-            )
-        except accounts.AccountRefused as refused:
-            db.session.rollback()
-            form.email.errors = words(refused.refusals)
-        else:
-            db.session.commit()
-            invitation_flash(user, deliver_invitation(user, raw))
-            return redirect(url_for("school.staff"))
+    if (
+        form.validate_on_submit()
+        and invite_person(form, Role(form.role.data), current_user.school) is not None
+    ):
+        return redirect(url_for("school.staff"))
     return render_template(
         "school/invite.html",
         form=form,

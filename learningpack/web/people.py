@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template
+from flask import abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,7 +15,9 @@ from wtforms.validators import DataRequired, Email, Length
 
 from learningpack.domain import accounts
 from learningpack.extensions import db
-from learningpack.models import User
+from learningpack.models import Role, School, User
+from learningpack.output.labels import words
+from learningpack.web.delivery import deliver_invitation
 from learningpack.web.forms import ConfirmForm, Form
 from learningpack.web.refusals import flash_refused
 
@@ -89,3 +91,24 @@ def anonymise_view(user: User, back: str, action: str) -> Any:
     return render_template(
         "school/anonymise.html", person=user, form=form, back=back, action=action
     )
+
+
+def invite_person(form: InviteForm, role: Role, school: School) -> User | None:
+    """Invite someone from a validated form: the invitation is saved and its link delivered
+    (mailed, or shown to the inviter); None with the refusal on the e-mail field otherwise."""
+    try:
+        user, raw = accounts.invite(
+            email=form.email.data or "",
+            name=form.name.data or "",
+            role=role,
+            school=school,
+            actor=current_user,
+            valid_for=current_app.config["INVITE_VALID_FOR"],
+        )
+    except accounts.AccountRefused as refused:
+        db.session.rollback()
+        form.email.errors = words(refused.refusals)
+        return None
+    db.session.commit()
+    invitation_flash(user, deliver_invitation(user, raw))
+    return user
