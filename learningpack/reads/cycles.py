@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from learningpack.content import default_package
+from learningpack.content import Module, default_package, get_library
 from learningpack.domain.access import people_filter, school_filter
 from learningpack.extensions import db
 from learningpack.models import (
@@ -203,3 +203,12 @@ def staff_page(viewer: User) -> tuple[list[User], list[Team]]:
         key=lambda t: danish_key(t.name),
     )
     return people, teams
+
+
+def open_modules(school_id: int) -> list[Module]:
+    """The modules the school works in now (open in its newest run), in order."""
+    run = current_run(school_id)
+    if run is None:
+        return []
+    package = get_library().package(run.package_slug)
+    return [package.module(c.module_slug) for c in run.cycles if c.state == CycleState.ACTIVE]

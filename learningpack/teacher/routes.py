@@ -12,16 +12,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from learningpack.content import get_library
+from learningpack.content import module_of
 from learningpack.domain import records
 from learningpack.domain.access import can_log_on
 from learningpack.domain.cycle import ensure_open
 from learningpack.domain.refusals import CycleRefused
 from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
-from learningpack.models import Action, ActionStatus, CycleState, Role
+from learningpack.models import Action, ActionStatus, Role
 from learningpack.output.labels import ACTION_STATUS
-from learningpack.reads.cycles import ActionCard, current_run, my_actions
+from learningpack.reads.cycles import ActionCard, my_actions, open_modules
 from learningpack.teacher import bp
 from learningpack.teacher.forms import LogEntryForm, StatusForm
 from learningpack.web.access import action_or_404, require, role_required
@@ -104,18 +104,10 @@ def _card_views(cards: list[ActionCard]) -> list[CardView]:
 @role_required(Role.TEACHER, Role.LEADER)
 def my_actions_page() -> str:
     """The actions I own or my team owns, in the school's open modules."""
-    run = current_run(current_user.school_id)
-    library = get_library()
-    open_modules = []
-    if run is not None:
-        package = library.package(run.package_slug)
-        open_modules = [
-            package.module(c.module_slug) for c in run.cycles if c.state == CycleState.ACTIVE
-        ]
     return render_template(
         "teacher/my_actions.html",
         cards=_card_views(my_actions(current_user)),
-        open_modules=open_modules,
+        open_modules=open_modules(current_user.school_id),
         status_choices=[(status.value, str(name)) for status, name in ACTION_STATUS.items()],
     )
 
@@ -149,7 +141,7 @@ def log_entry(action_id: int) -> Any:
             db.session.commit()
             flash(_("Din logning er gemt. Tak!"), "success")
             return _back(action)
-    module = get_library().package(action.cycle.run.package_slug).module(action.cycle.module_slug)
+    module = module_of(action.cycle)
     return render_template("teacher/log_form.html", form=form, action=action, module=module), (
         400 if form.errors else 200
     )
