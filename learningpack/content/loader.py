@@ -95,12 +95,29 @@ def _check_package_yaml(file: SourceFile, folder: Path) -> bool:
                 file.line("findings", i), "a finding must be a mapping (key, title, summary)"
             )
             return False
-        if not file.check(FINDING_FIELDS, "findings", i):
+        if not file.check(FINDING_FIELDS, "findings", i, strict=True):
             return False
         if item["key"] in keys:
             file.report(file.line("findings", i, "key"), f'duplicate finding key "{item["key"]}"')
         keys.append(item["key"])
     return True
+
+
+def _check_finding_refs(
+    file: SourceFile, refs: tuple[tuple[int, str], ...], listed: list[str], declared: Any
+) -> None:
+    """A finding code the text names must be declared in package.yaml and listed by the module
+    (the module page shows the summaries of the findings the module lists)."""
+    for line, code in refs:
+        if code not in declared:
+            message = f'finding "{code}" is used in the text but not declared in package.yaml'
+            file.report(line, f"{message} (it defines {', '.join(declared)})")
+        elif code not in listed:
+            file.report(
+                line,
+                f'finding "{code}" is used in the text but not in this module\'s '
+                f"findings: add it to findings: [{', '.join([*listed, code])}]",
+            )
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -153,6 +170,7 @@ def _load_package(folder: Path, root: Path, problems: list[Problem]) -> Package 
             if key not in findings:
                 message = f'unknown finding "{key}" (package.yaml defines {", ".join(findings)})'
                 file.report(file.line("findings", i), message)
+        _check_finding_refs(file, fields["finding_refs"], keys, findings)
     if len(problems) > count:
         return None
     built = tuple(

@@ -1,4 +1,4 @@
-"""A module file's Markdown body: the seven sections, their lists and the agenda table."""
+"""A module file's Markdown body: the eight sections, their lists and the agenda table."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from markdown_it.token import Token
 from learningpack.content.model import AgendaStep, Section
 from learningpack.content.source import SourceFile, is_count
 
-#: (stable key, Danish heading) of the seven module sections, in their required order.
+#: (stable key, Danish heading) of the eight module sections, in their required order.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("purpose", "Formål"),
     ("input", "Videnoplæg"),
@@ -19,9 +19,15 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("actions", "Aktionsforslag"),
     ("followup", "Opsamling"),
     ("guide", "Facilitatorguide"),
-    ("parents", "Til forældre og skolebestyrelse"),
+    ("parents", "Til forældre"),
+    ("board", "Til skolebestyrelsen"),
 )
 AGENDA_COLUMNS = ("Tid", "Minutter", "Aktivitet", "Sådan gør I")
+#: The parts every action suggestion must have, so it can fill an action's fields.
+SUGGESTION_PARTS = ("Hvad vi forventer at se:", "Sådan opdager vi det:")
+_RANGE = re.compile(r"(\d+)\s*[–-]\s*(\d+)")
+#: A finding code such as F3, as the text names it.
+FINDING_CODE = re.compile(r"\bF\d+\b")
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
@@ -43,10 +49,11 @@ def _plain(inline: Token) -> str:
     return " ".join(text.split())
 
 
-def _list_items(tokens: list[Token], kind: str) -> list[str]:
-    """Plain text of the items of the outermost lists of one kind ("ordered" or "bullet")."""
-    items: list[str] = []
-    depth, outer, item_level = 0, "", -1
+def _list_items(tokens: list[Token], kind: str, first_line: int) -> list[tuple[int, str]]:
+    """(file line, plain text) of the items of the outermost lists of one kind ("ordered" or
+    "bullet")."""
+    items: list[tuple[int, str]] = []
+    depth, outer, item_level, line = 0, "", -1, 0
     current: list[str] | None = None
     for token in tokens:
         if token.type.endswith("_list_open"):
@@ -55,13 +62,40 @@ def _list_items(tokens: list[Token], kind: str) -> list[str]:
         elif token.type.endswith("_list_close"):
             depth -= 1
         elif token.type == "list_item_open" and depth == 1 and outer == f"{kind}_list_open":
-            current, item_level = [], token.level
+            current, item_level, line = [], token.level, first_line + _start(token)
         elif token.type == "list_item_close" and current is not None and token.level == item_level:
-            items.append(" ".join(current))
+            items.append((line, " ".join(current)))
             current = None
         elif token.type == "inline" and current is not None and token.level == item_level + 2:
             current.append(_plain(token))
     return items
+
+
+def _check_suggestions(file: SourceFile, items: list[tuple[int, str]]) -> None:
+    """Every action suggestion names what we expect to see and how we will notice it."""
+    for line, text in items:
+        for part in SUGGESTION_PARTS:
+            if part not in text:
+                file.report(line, f'action suggestion has no "{part[:-1]}" part: {text[:50]!r}')
+
+
+def _check_times(file: SourceFile, rows: list[tuple[int, str, int]]) -> None:
+    """Each agenda row's Tid range ("5–25") spans its minutes and starts where the last ended."""
+    previous_end: int | None = None
+    for line, time, minutes in rows:
+        match = _RANGE.fullmatch(time.strip())
+        if match is None:
+            file.report(line, f'agenda time "{time}" is not a range like "0–10"')
+            previous_end = None
+            continue
+        start, end = int(match[1]), int(match[2])
+        if end - start != minutes:
+            message = f'agenda time "{time}" spans {end - start} minutes, but Minutter is {minutes}'
+            file.report(line, message)
+        if previous_end is not None and start != previous_end:
+            message = f'agenda time "{time}" starts at {start}, but the step before ends at '
+            file.report(line, f"{message}{previous_end}")
+        previous_end = end
 
 
 def _agenda(
@@ -88,11 +122,14 @@ def _agenda(
         file.report(line, f'missing agenda table with the columns "{columns}"{found}')
         return []
     steps: list[AgendaStep] = []
+    timed: list[tuple[int, str, int]] = []
     for line, (time, minutes, activity, how) in agenda[1:]:
         if re.fullmatch(r"\d+", minutes):
             steps.append(AgendaStep(time, int(minutes), activity, how))
+            timed.append((line, time, int(minutes)))
         else:
             file.report(line, f'agenda minutes "{minutes}" is not a whole number')
+    _check_times(file, timed)
     total, duration = sum(step.minutes for step in steps), file.data.get("duration_minutes")
     if len(steps) == len(agenda) - 1 and is_count(duration) and total != duration:
         message = f"agenda minutes add up to {total}, but duration_minutes is {duration}"
@@ -101,7 +138,8 @@ def _agenda(
 
 
 def parse_body(file: SourceFile, lines: list[str], first_line: int) -> dict[str, Any]:
-    """Split the Markdown body into the seven sections; extract questions, actions and agenda."""
+    """Split the Markdown body into the sections; extract questions, actions, agenda and the
+    finding codes the text names (``finding_refs``: file line and code)."""
     tokens = _markdown.parse("".join(lines))
     starts = [
         i
@@ -139,13 +177,21 @@ def parse_body(file: SourceFile, lines: list[str], first_line: int) -> dict[str,
         ("Aktionsforslag", "bullet", "action_suggestions"),
     ):
         line, section_tokens, source = found.get(title, (0, [], ""))
-        result[field] = tuple(_list_items(section_tokens, kind))
-        if source.strip() and not result[field]:
+        items = _list_items(section_tokens, kind, first_line)
+        result[field] = tuple(text for _, text in items)
+        if source.strip() and not items:
             what = "numbered list of questions" if kind == "ordered" else "bullet list"
             file.report(line, f'section "{title}" has no {what}')
+        if field == "action_suggestions":
+            _check_suggestions(file, items)
     if "Facilitatorguide" in found:
         line, section_tokens, _ = found["Facilitatorguide"]
         result["agenda"] = tuple(_agenda(file, section_tokens, line, first_line))
+    result["finding_refs"] = tuple(
+        (first_line + number, code)
+        for number, text in enumerate(lines)
+        for code in dict.fromkeys(FINDING_CODE.findall(text))
+    )
     result["sections"] = tuple(
         Section(key, title, found[title][2], render_markdown(found[title][2]))
         for key, title in SECTIONS

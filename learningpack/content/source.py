@@ -118,10 +118,11 @@ class SourceFile:
             node = child
         return self.first_line + line
 
-    def check(self, fields: dict[str, Expect], *where: str | int) -> bool:
+    def check(self, fields: dict[str, Expect], *where: str | int, strict: bool = False) -> bool:
         """Check the required keys of the mapping at ``where``; True if all are there and valid.
 
-        At the top level a key the fields do not name is reported as unknown.
+        At the top level (or anywhere, if ``strict``) a key the fields do not name is reported
+        as unknown.
         """
         mapping = self.data
         for step in where:
@@ -137,8 +138,11 @@ class SourceFile:
                 message = f'"{name}" must be {expect.says}, got {mapping[key]!r:.60}'
                 self.report(self.line(*where, key), message)
                 ok = False
-        if not where:
+        if not where or strict:
+            known = ", ".join(fields)
             for key in mapping:
                 if key not in fields:
-                    self.report(self.line(key), f'unknown key "{key}"')
+                    name = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where)
+                    inside = f" in {name.lstrip('.')} (expected {known})" if where else ""
+                    self.report(self.line(*where, key), f'unknown key "{key}"{inside}')
         return ok

@@ -79,8 +79,8 @@ Mere viden.
 
 ## Aktionsforslag
 
-- Prøv noget **småt**.
-- Observer bagefter.
+- Prøv noget **småt**. Hvad vi forventer at se: Mere snak. Sådan opdager vi det: Vi tæller.
+- Observer bagefter. Hvad vi forventer at se: Ro. Sådan opdager vi det: Vi spørger.
 
 ## Opsamling
 
@@ -95,9 +95,13 @@ Mere viden.
 | 0–10 | 10 | Velkomst | Lederen rammesætter. |
 | 10–60 | 50 | Drøftelse | I grupper på *fire*. |
 
-## Til forældre og skolebestyrelse
+## Til forældre
 
-En kort tekst til forældrene.
+En kort tekst til forældrene om F1.
+
+## Til skolebestyrelsen
+
+En kort tekst til bestyrelsen.
 """
 
 
@@ -172,9 +176,12 @@ ALPHA_GAMMA = MODULE_MD.format(slug="gamma")
         pytest.param(write("03-copy.md", MODULE_MD.format(slug="beta")), "03-copy.md", 2,
                      'duplicate module slug "beta" (also used by content/pakke/02-beta.md)',
                      id="two-files-same-slug"),
-        pytest.param(edit(ALPHA, "\n## Til forældre og skolebestyrelse\n\nEn kort tekst til "
-                          "forældrene.\n", ""), ALPHA, 42,
-                     'missing section "Til forældre og skolebestyrelse"', id="missing-last"),
+        pytest.param(edit(ALPHA, "\n## Til skolebestyrelsen\n\nEn kort tekst til "
+                          "bestyrelsen.\n", ""), ALPHA, 46,
+                     'missing section "Til skolebestyrelsen"', id="missing-last"),
+        pytest.param(edit(ALPHA, "## Til forældre\n", "## Til forældre og skolebestyrelse\n"),
+                     ALPHA, 44, 'unknown section "Til forældre og skolebestyrelse"',
+                     id="old-parents-heading"),
         pytest.param(edit(ALPHA, "## Opsamling\n\n1. Hvad skete der?\n2. Hvad lærte vi?\n"
                           "3. Fastholde, justere eller stoppe?\n\n", ""), ALPHA, 31,
                      'missing section "Opsamling"', id="missing-middle"),
@@ -192,7 +199,9 @@ ALPHA_GAMMA = MODULE_MD.format(slug="gamma")
         pytest.param(edit(ALPHA, "1. Hvad gør vi i dag?\n2. Hvad virker *godt*?",
                           "- Hvad gør vi i dag?"), ALPHA, 21,
                      'section "Drøftelse" has no numbered list', id="discussion-not-numbered"),
-        pytest.param(edit(ALPHA, "- Prøv noget **småt**.\n- Observer bagefter.", "Prøv noget."),
+        pytest.param(edit(ALPHA, "- Prøv noget **småt**. Hvad vi forventer at se: Mere snak. "
+                          "Sådan opdager vi det: Vi tæller.\n- Observer bagefter. Hvad vi "
+                          "forventer at se: Ro. Sådan opdager vi det: Vi spørger.", "Prøv noget."),
                      ALPHA, 26, 'section "Aktionsforslag" has no bullet list', id="no-actions"),
         pytest.param(edit(ALPHA, "findings: [F1, F2]", "findings: [F1, F9]"), ALPHA, 5,
                      'unknown finding "F9"', id="unknown-finding"),
@@ -207,6 +216,29 @@ ALPHA_GAMMA = MODULE_MD.format(slug="gamma")
                           "| 0–10 | 10 | Velkomst | Lederen rammesætter. |\n"
                           "| 10–60 | 50 | Drøftelse | I grupper på *fire*. |", "Ingen tabel."),
                      ALPHA, 37, "missing agenda table", id="agenda-missing"),
+        pytest.param(edit(ALPHA, " Sådan opdager vi det: Vi tæller.", ""), ALPHA, 28,
+                     'action suggestion has no "Sådan opdager vi det" part', id="no-notice-part"),
+        pytest.param(edit(ALPHA, " Hvad vi forventer at se: Ro.", ""), ALPHA, 29,
+                     'action suggestion has no "Hvad vi forventer at se" part',
+                     id="no-expect-part"),
+        pytest.param(edit(ALPHA, "| 10–60 | 50 |", "| 10–55 | 50 |"), ALPHA, 42,
+                     'agenda time "10–55" spans 45 minutes, but Minutter is 50',
+                     id="time-range-not-minutes"),
+        pytest.param(edit(ALPHA, "| 10–60 | 50 |", "| 15–65 | 50 |"), ALPHA, 42,
+                     'agenda time "15–65" starts at 15, but the step before ends at 10',
+                     id="time-range-gap"),
+        pytest.param(edit(ALPHA, "| 0–10 | 10 |", "| start | 10 |"), ALPHA, 41,
+                     'agenda time "start" is not a range like "0–10"', id="time-not-range"),
+        pytest.param(edit(YAML, "    summary: Andet fund.", "    summary: Fund.\n    sumary: x"),
+                     YAML, 16, 'unknown key "sumary" in findings[1] (expected key, title, summ',
+                     id="unknown-key-in-finding"),
+        pytest.param(edit(ALPHA, "Viden om fællesskaber.", "Viden om (F9)."), ALPHA, 15,
+                     'finding "F9" is used in the text but not declared in package.yaml',
+                     id="undeclared-finding-in-text"),
+        pytest.param(lambda content: (edit(ALPHA, "[F1, F2]", "[F1]")(content),
+                                      edit(ALPHA, "om fællesskaber.", "(F2).")(content)),
+                     ALPHA, 15, 'finding "F2" is used in the text but not in this module',
+                     id="unlisted-finding-in-text"),
     ],
 )  # fmt: skip
 def test_each_error_is_reported_with_file_and_line(
@@ -309,7 +341,7 @@ def test_module_fields(tmp_path: Path) -> None:
     )  # fmt: skip
     assert [f.key for f in module.findings] == ["F1", "F2"]
     assert [s.key for s in module.sections] == [
-        "purpose", "input", "discussion", "actions", "followup", "guide", "parents"
+        "purpose", "input", "discussion", "actions", "followup", "guide", "parents", "board"
     ]  # fmt: skip
     assert module.section("input").title == "Videnoplæg"
     assert "### Undersøgelsen" in module.section("input").markdown
@@ -317,7 +349,10 @@ def test_module_fields(tmp_path: Path) -> None:
     assert module.section("purpose").markdown.strip() == "Hvorfor vi gør det."
     assert module.discussion_questions == ("Hvad gør vi i dag?", "Hvad virker godt?")
     assert module.followup_questions[-1] == "Fastholde, justere eller stoppe?"
-    assert module.action_suggestions == ("Prøv noget småt.", "Observer bagefter.")
+    assert module.action_suggestions == (
+        "Prøv noget småt. Hvad vi forventer at se: Mere snak. Sådan opdager vi det: Vi tæller.",
+        "Observer bagefter. Hvad vi forventer at se: Ro. Sådan opdager vi det: Vi spørger.",
+    )
     with pytest.raises(KeyError):
         module.section("nope")
 
@@ -394,7 +429,7 @@ def test_real_content_loads() -> None:
         "faellesskab", "foraeldremoeder", "differentiering", "kommunikation", "lokale-tilgange"
     ]  # fmt: skip
     for module in package.modules:
-        assert len(module.sections) == 7
+        assert len(module.sections) == 8
         assert module.discussion_questions and module.followup_questions
         assert module.action_suggestions and module.agenda
         assert sum(step.minutes for step in module.agenda) == module.duration_minutes
