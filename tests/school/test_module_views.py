@@ -225,7 +225,7 @@ def test_action_suggestion_prefills_the_form(leader_client: FlaskClient, world: 
     assert 'value="Fællesskabet på dagsordenen"' in page
     assert "Ved næste forældremøde eller i en særskilt besked" in page
     assert "Forældrene stiller spørgsmål til og kommenterer fællesskabet" in page
-    assert "Teamet noterer umiddelbart efter mødet" in page
+    assert "Observatøren noterer under mødet" in page
     # An index past the end, or not a number, gives the empty form.
     for query in ("?forslag=99", "?forslag=x"):
         response = leader_client.get(module_url(world, 1, "/aktion" + query))
