@@ -78,9 +78,10 @@ def content_check() -> str:
     from learningpack.content import ContentError, get_library
 
     try:
-        return OK if get_library().packages else "empty"
+        get_library()  # a library without a valid package is a ContentError
     except ContentError:
         return "invalid"
+    return OK
 
 
 _LAST_STATE = "learningpack.ready"
