@@ -29,6 +29,7 @@ def make_test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
+        "LOG_JSON": False,  # the process's logging is pytest's (tests/ops/test_logs.py opts in)
     }
     config.update(overrides)
     return config

@@ -73,3 +73,5 @@ LIMITS_DOWN = (
         "logge ind eller skifte adgangskode i øjeblikket. Prøv igen om lidt."
     ),
 )
+# Beside the request id on a plain-text error answer.
+REQUEST_ID_LABEL = _l("Fejl-id")

@@ -8,7 +8,6 @@ from typing import Any
 from flask import Flask, g, has_request_context, render_template, request
 from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from limits.errors import StorageError
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -22,6 +21,7 @@ from learningpack.web.error_messages import (
     DATABASE_DOWN_READING,
     LIMITS_DOWN,
     MESSAGES,
+    REQUEST_ID_LABEL,
 )
 from learningpack.web.observe import request_id
 
@@ -37,7 +37,7 @@ def render_error(code: int, message: str | None = None, title: str | None = None
         # with links can be built, so answer in plain text rather than fail with a 500.
         text = f"{title}\n\n{message or default_message}\n"
         if reference:
-            text += f"\n{_('Fejl-id')}: {reference}\n"
+            text += f"\n{REQUEST_ID_LABEL}: {reference}\n"
         return text, code, {"Content-Type": "text/plain; charset=utf-8"}
     return (
         render_template(

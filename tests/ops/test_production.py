@@ -674,3 +674,20 @@ def test_a_backup_restores_into_an_empty_database(deployment: Deployment, tmp_pa
         engine.dispose()
         run(["psql", *admin, "-c", f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'], env,
             tmp_path)  # fmt: skip
+
+
+@pytest.mark.parametrize(("proxies", "trusted"), [("0", ""), ("1", "127.0.0.1,::1")])
+def test_gunicorn_trusts_forwarded_headers_only_with_a_proxy(
+    proxies: str, trusted: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same rule as the app's ProxyFix (PROXY_COUNT): no proxy declared, nobody trusted."""
+    import runpy
+
+    monkeypatch.setenv("PROXY_COUNT", proxies)
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    for name in ("PROMETHEUS_MULTIPROC_DIR", "LOG_JSON"):  # the file sets defaults in os.environ
+        monkeypatch.setenv(name, "")
+    settings = runpy.run_path(str(PROJECT_ROOT / "deploy" / "gunicorn.conf.py"))
+    assert settings["forwarded_allow_ips"] == trusted
+    assert settings["accesslog"] is None  # paths can hold tokens; the app logs endpoints
+    assert settings["graceful_timeout"] < settings["timeout"]
