@@ -97,7 +97,8 @@ def handle_database_error(error: DBAPIError) -> Any:
     status = 409 if isinstance(error, IntegrityError) else 503
     if status == 503:
         forget_user()
-        log.warning("database unavailable", extra={"fields": {"error": type(error.orig).__name__}})
+        fields = {"error": type(error.orig).__name__}
+        log.warning("database unavailable", exc_info=True, extra={"fields": fields})
     else:
         log.exception("database error, change rolled back")
     if is_api_request():

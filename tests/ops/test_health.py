@@ -127,20 +127,22 @@ def test_a_change_of_readiness_is_logged_once(
     assert messages == ["not ready: migrations", "ready"]
 
 
-def test_probes_need_no_login_make_no_session_and_are_not_rate_limited(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    "app",
+    [{"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}/0"}],
+    indirect=True,
+)
+def test_probes_need_no_login_make_no_session_and_pass_the_rate_limiter(
+    app: Flask, client: FlaskClient
 ) -> None:
-    config = make_test_config(
-        f"sqlite:///{tmp_path / 'p.sqlite'}", RATELIMIT_ENABLED=True, RATELIMIT_DEFAULT="2/minute"
-    )
-    application = create_app(config)
-    with application.app_context():
-        db.create_all()
-        stamp()
-        client = application.test_client()
-        for _ in range(5):
-            for probe in ("/healthz", "/readyz"):
-                response = client.get(probe)
-                assert response.status_code == 200, probe
-                assert "Set-Cookie" not in response.headers
-        db.engine.dispose()
+    """With the limit storage unreachable, a limited request is refused (503, the limits-down
+    page), while the probes answer for themselves: the limiter never stands in their way."""
+    refused = app.test_client().post("/login").get_data(as_text=True)
+    assert "Log ind er midlertidigt lukket" in refused
+    for _ in range(5):  # a probe sends no cookie
+        health = client.get("/healthz")
+        assert health.status_code == 200 and health.get_json() == {"status": "ok"}
+        ready = client.get("/readyz")
+        assert ready.status_code == 503 and ready.get_json()["checks"]["limits"] == "unreachable"
+        for response in (health, ready):
+            assert "Set-Cookie" not in response.headers
