@@ -52,7 +52,9 @@ run: install
 
 # Two workers. Every test runs on SQLite; the SQL-sensitive ones (marked both_backends or
 # postgres) also on PostgreSQL. Coverage is printed; it may not drop (fail_under in pyproject.toml).
-PYTEST_ARGS ?= -n 2 --cov=learningpack --cov-report=term:skip-covered
+# loadgroup: tests marked xdist_group stay on one worker (tests/ops/test_production.py shares one
+# deployment of two gunicorn nodes); the rest are spread as before.
+PYTEST_ARGS ?= -n 2 --dist loadgroup --cov=learningpack --cov-report=term:skip-covered
 
 test: install-test
 	@$(PY) -m pytest $(PYTEST_ARGS)

@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    register_observability(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -29,6 +30,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def register_observability(app: Flask) -> None:
+    """Request ids, JSON logs and metrics: first, so that every later hook is inside them."""
+    from learningpack.web.observe import init_app
+
+    init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

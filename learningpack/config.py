@@ -46,6 +46,28 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def engine_options(database_url: str, env: dict[str, str]) -> dict[str, Any]:
+    """The connection pool: a checked-out connection is tested first (pool_pre_ping), so the app
+    recovers by itself when the database comes back; SQL parameters (users' text) are kept out
+    of error messages and logs; on PostgreSQL a connection attempt gives up after
+    DB_CONNECT_TIMEOUT seconds, so a page answers 503 quickly while the database is away."""
+    options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+    if database_url.startswith("postgresql"):
+        timeout = int(env.get("DB_CONNECT_TIMEOUT", "5") or 5)
+        options["connect_args"] = {"connect_timeout": timeout}
+        options["pool_timeout"] = timeout
+    return options
+
+
+def storage_options(uri: str) -> dict[str, Any]:
+    """The limit storage: its errors as one kind (limits' StorageError), and for Redis, bounded
+    waits so that a request never hangs on an unreachable Redis."""
+    options: dict[str, Any] = {"wrap_exceptions": True}
+    if uri.startswith(("redis://", "rediss://")):
+        options.update(socket_connect_timeout=1, socket_timeout=1)
+    return options
+
+
 def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if environ is None else environ)
@@ -63,19 +85,22 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
 
     default_db = f"sqlite:///{INSTANCE_DIR / 'learningpack.sqlite'}"
     database_url = normalise_database_url(env.get("DATABASE_URL", default_db))
+    ratelimit_uri = env.get("RATELIMIT_STORAGE_URI", "memory://")
 
     config: dict[str, Any] = {
         "PRODUCTION": production,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, env),
         # Shared storage (Redis) makes the limits hold across gunicorn workers; memory:// is
-        # per process and only for development. If Redis is unreachable each worker falls back
-        # to its own memory rather than letting every request through.
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # per process and only for development. If Redis is unreachable, a limited request
+        # (a login, a reset, a password change) is refused with a 503 (web/errors.py): failing
+        # closed, rather than each worker counting on its own or letting every attempt through.
+        "RATELIMIT_STORAGE_URI": ratelimit_uri,
+        "RATELIMIT_STORAGE_OPTIONS": storage_options(ratelimit_uri),
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "learningpack"),
-        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": False,
+        "RATELIMIT_SWALLOW_ERRORS": False,
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         # Behind a reverse proxy (nginx, a load balancer): how many proxies to trust for the
@@ -114,6 +139,11 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "REQUIRE_PUF_TOTP": production or _bool(env.get("REQUIRE_PUF_TOTP"), default=False),
         # The key the TOTP secrets are encrypted with (default: derived from SECRET_KEY).
         "TOTP_ENCRYPTION_KEY": env.get("TOTP_ENCRYPTION_KEY", ""),
+        # Operations (deploy/README): one JSON object per log line (default in production),
+        # Prometheus metrics at /metrics for a bearer token (empty: /metrics answers 404).
+        "LOG_JSON": _bool(env.get("LOG_JSON"), default=production),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
     }
     if production and config["RATELIMIT_STORAGE_URI"].startswith("memory"):
         raise ConfigError(

@@ -31,13 +31,14 @@ from learningpack.auth.account_forms import (
     TotpDisableForm,
     TotpSetupForm,
 )
-from learningpack.auth.limits import account_failures, account_key, login_rate
+from learningpack.auth.limits import account_failures, account_key, attempt_failed, login_rate
 from learningpack.auth.routes import complete_login
 from learningpack.domain import accounts, secretbox, twofactor
 from learningpack.extensions import db, limiter
 from learningpack.models import Role, TokenKind, User
 from learningpack.models.audit import record
 from learningpack.models.people import normalise_email
+from learningpack.ops import metrics
 from learningpack.output.labels import words
 from learningpack.output.mail import mail_configured
 from learningpack.web.access import public, role_required
@@ -108,12 +109,10 @@ def _own_account_key() -> str:
     return f"own-password:{getattr(current_user, 'id', 'anonymous')}"
 
 
-def _refused(response: Response) -> bool:
-    return response.status_code != 302
-
-
 # Guessing the current password from a borrowed session is throttled like a login.
-_password_guard = limiter.limit("5 per 15 minutes", key_func=_own_account_key, deduct_when=_refused)
+_password_guard = limiter.limit(
+    "5 per 15 minutes", key_func=_own_account_key, deduct_when=attempt_failed
+)
 
 
 @bp.post("/konto/adgangskode")
@@ -243,7 +242,7 @@ def _pending_key() -> str:
 
 @bp.route("/login/kode", methods=["GET", "POST"])
 @limiter.limit(login_rate, methods=["POST"])
-@account_failures(_pending_key, _refused)
+@account_failures(_pending_key, attempt_failed)
 @public
 def login_code() -> Response | tuple[str, int]:
     """The second login step: a TOTP code or a recovery code."""
@@ -260,6 +259,7 @@ def login_code() -> Response | tuple[str, int]:
         if twofactor.verify_code(user, code) or twofactor.use_recovery_code(user, code):
             target = session.get(PENDING_NEXT_KEY) or None
             return complete_login(user, target)
+        metrics.LOGIN_FAILURES.labels("code").inc()
         record("login_failed", actor=user, school_id=user.school_id, reason="code")
         db.session.commit()
         form.code.errors = [_("Koden er forkert eller allerede brugt. Prøv igen.")]
@@ -293,8 +293,11 @@ def forgot_password() -> Response | tuple[str, int]:
                     sent = True
                 except OSError:
                     current_app.logger.exception("Reset e-mail to user %s failed", user.id)
-            if not sent:
-                # No mail server: the operator hands the link over (never the anonymous asker).
+            if not sent and current_app.config.get("PRODUCTION"):
+                # A link is a password: in production it never goes into a log.
+                current_app.logger.error("Reset e-mail to user %s not sent (no mail)", user.id)
+            elif not sent:
+                # Development without a mail server: the link is printed for the developer.
                 current_app.logger.warning("Password reset link for user %s: %s", user.id, link)
         flash(
             _(

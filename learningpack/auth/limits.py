@@ -24,6 +24,12 @@ def login_rate() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
+def attempt_failed(response: Response) -> bool:
+    """Whether a login-like POST used up some of its budget: not when it succeeded (a
+    redirect), nor when it was refused untried because the limit storage was away (503)."""
+    return response.status_code not in (302, 503)
+
+
 def account_key(email: str) -> str:
     """The account's failure bucket; bounded, so a huge e-mail field cannot make a huge key."""
     return f"{ACCOUNT_SCOPE}:{normalise_email(email)[:254]}"

@@ -23,10 +23,11 @@ from werkzeug.wrappers import Response
 
 from learningpack.auth import bp
 from learningpack.auth.forms import LanguageForm, LoginForm
-from learningpack.auth.limits import account_failures, account_key, login_rate
+from learningpack.auth.limits import account_failures, account_key, attempt_failed, login_rate
 from learningpack.extensions import db, limiter
 from learningpack.models import User, normalise_email
 from learningpack.models.audit import record
+from learningpack.ops import metrics
 from learningpack.web.access import public, start_page_for
 from learningpack.web.session_guard import (
     LOGIN_AT_KEY,
@@ -43,10 +44,6 @@ def _account_key() -> str:
     return account_key(request.form.get("email", ""))
 
 
-def _failed(response: Response) -> bool:
-    return response.status_code != 302
-
-
 def safe_next(target: str | None) -> str | None:
     """Only same-site relative paths are followed after login."""
     if not target:
@@ -61,7 +58,7 @@ def safe_next(target: str | None) -> str | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_rate, methods=["POST"])
-@account_failures(_account_key, _failed)
+@account_failures(_account_key, attempt_failed)
 @public
 def login() -> str | Response:
     """Show the login form and log the user in."""
@@ -84,6 +81,7 @@ def login() -> str | Response:
             if user.has_totp:
                 return start_second_step(user, target)
             return complete_login(user, target)
+        metrics.LOGIN_FAILURES.labels("password").inc()
         record(
             "login_failed",
             actor=user,

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
-from flask_login import current_user
-from werkzeug.wrappers import Response
+import hmac
 
+from flask import (
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from learningpack.extensions import limiter
 from learningpack.main import bp
+from learningpack.ops import metrics as ops_metrics
+from learningpack.ops.health import readiness
 from learningpack.web.access import public, start_page_for
 
 
 @bp.get("/")
 @public
-def index() -> Response:
+def index() -> BaseResponse:
     """Send the user to their role's start page, or to the login."""
     if current_user.is_authenticated:
         return redirect(url_for(start_page_for(current_user)))
@@ -26,8 +40,36 @@ def accessibility() -> str:
     return render_template("main/accessibility.html")
 
 
+# Probes and the metrics scrape: no login, no rate limit (they are polled every few seconds),
+# no session and no personal data. deploy/README.md, "Production".
+
+
 @bp.get("/healthz")
+@limiter.exempt
 @public
-def health() -> tuple[str, int, dict[str, str]]:
-    """A liveness probe for the server's supervisor."""
-    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+def health() -> Response:
+    """Liveness: the process answers (a supervisor restarts it when not)."""
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+@limiter.exempt
+@public
+def ready() -> tuple[Response, int]:
+    """Readiness: database and Redis answer, migrations at head, content loaded; 503 if not."""
+    result = readiness()
+    return jsonify(result.as_json()), 200 if result.ready else 503
+
+
+@bp.get("/metrics")
+@limiter.exempt
+@public
+def metrics() -> Response:
+    """Prometheus metrics, for the bearer of METRICS_TOKEN (404 while no token is set)."""
+    token = str(current_app.config.get("METRICS_TOKEN") or "")
+    if not token:
+        abort(404)
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        return Response("unauthorized\n", 401, {"WWW-Authenticate": "Bearer"})
+    return Response(ops_metrics.exposition(), 200, {"Content-Type": ops_metrics.CONTENT_TYPE})

@@ -59,3 +59,19 @@ CSRF_MESSAGE = _l(
     "Formularen var udløbet eller ufuldstændig, så den blev ikke gemt. "
     "Gå tilbage, genindlæs siden og send den igen."
 )
+
+# 503 while reading (a page, not a change): nothing was being saved.
+DATABASE_DOWN_READING = _l(
+    "Vi kan ikke hente siden lige nu, fordi databasen ikke svarer. Det, du har gemt, er ikke "
+    "gået tabt. Prøv igen om lidt."
+)
+# 503 when the shared rate-limit storage is away: logins and other guarded steps wait.
+LIMITS_DOWN = (
+    _l("Log ind er midlertidigt lukket"),
+    _l(
+        "Vi kan ikke tjekke for gentagne forsøg lige nu, så af sikkerhedshensyn kan du ikke "
+        "logge ind eller skifte adgangskode i øjeblikket. Prøv igen om lidt."
+    ),
+)
+# Beside the request id on a plain-text error answer.
+REQUEST_ID_LABEL = _l("Fejl-id")

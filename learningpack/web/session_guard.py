@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from learningpack.extensions import db
 from learningpack.models import User
+from learningpack.ops.logs import remember_user
 
 LOGIN_AT_KEY = "login_at"
 # Between the password step and the code step of a two-factor login (not logged in yet).
@@ -28,6 +29,7 @@ def load_user(session_id: str) -> User | None:
     user = db.session.get(User, int(user_id), options=[joinedload(User.school)])
     if user is None or not user.may_log_in or user.session_version != int(version):
         return None
+    remember_user(user.id, user.school_id)
     return user
 
 

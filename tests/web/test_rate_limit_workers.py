@@ -14,11 +14,9 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,7 +24,6 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -34,34 +31,11 @@ from learningpack import create_app
 from learningpack.config import PROJECT_ROOT
 from learningpack.extensions import db
 from learningpack.models import Role, School, User
-from tests.apps import make_test_config
+from tests.apps import REDIS_URL, free_port, make_test_config, redis_client, wait_until_up
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
-REQUIRE_REDIS = os.environ.get("REQUIRE_REDIS") == "1"
 ACCOUNT_LIMIT = 5  # "5 per 15 minutes" per account in auth/routes.py
 EMAIL = "laerer@gunicorn.dk"
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-
-
-def redis_client() -> Any:
-    """A client for the test database, or skip (fail with REQUIRE_REDIS=1) when unreachable."""
-    try:
-        import redis
-
-        client = redis.Redis.from_url(REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
-        client.ping()
-    except Exception as error:
-        reason = f"Redis is not reachable at {REDIS_URL}: {error.__class__.__name__}"
-        if REQUIRE_REDIS:
-            pytest.fail(f"REQUIRE_REDIS=1 but {reason}")
-        pytest.skip(reason)
-    return client
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -76,20 +50,6 @@ class Server:
             pid, status, request = line.split(" ", 2)
             rows.append((int(pid.strip("<>")), int(status), request))
         return rows
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail("gunicorn exited:\n" + log.read_text(encoding="utf-8")[-3000:])
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail("gunicorn did not answer within 40 s:\n" + log.read_text(encoding="utf-8")[-3000:])
 
 
 @pytest.fixture
@@ -128,7 +88,7 @@ def gunicorn(tmp_path: Path) -> Iterator[Server]:
     proc = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, start_new_session=True)
     try:
         url = f"http://127.0.0.1:{port}"
-        _wait_until_up(url, proc, error_log)
+        wait_until_up(url, proc, error_log, "/healthz")
         yield Server(url=url, access_log=access_log)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

@@ -55,6 +55,8 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "main.index": (PUBLIC, frozenset()),
     "main.accessibility": (PUBLIC, frozenset()),
     "main.health": (PUBLIC, frozenset()),
+    "main.ready": (PUBLIC, frozenset()),
+    "main.metrics": (PUBLIC, frozenset()),
     "school.home": (STAFF, frozenset()),
     "school.start": (LEADER, frozenset()),
     "school.module": (STAFF, frozenset()),
@@ -137,6 +139,10 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("main.index", "GET"): row(LOGIN, 302, 302, 302, 302),
     ("main.accessibility", "GET"): row(200, 200, 200, 200, 200),
     ("main.health", "GET"): row(200, 200, 200, 200, 200),
+    # The test schema is made without migrations: not ready, for anyone alike.
+    ("main.ready", "GET"): row(503, 503, 503, 503, 503),
+    # No METRICS_TOKEN in the test config: there are no metrics to fetch.
+    ("main.metrics", "GET"): row(404, 404, 404, 404, 404),
     ("school.home", "GET"): row(LOGIN, 200, 200, 200, 403),
     # The school has a run in progress: a second start goes back to the school page.
     ("school.start", "POST"): row(LOGIN, 302, 403, 403, 403),
