@@ -50,7 +50,7 @@ class SearchForm(Form):
 
     q = SearchField(
         _l("Søg"),
-        validators=[Optional(), max_length(Resource.title), NoPersonalData()],
+        validators=[Optional(), max_length(Resource.title)],
         description=_l("Fx »forældremøde« – søgningen finder også »forældremøderne«."),
     )
     kategori = SelectField(_l("Kategori"), choices=[], default="")
