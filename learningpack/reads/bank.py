@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Integer, Select, column, func, select, text
@@ -52,7 +53,7 @@ class BankQuery:
     page: int = 1
 
 
-def _with_details(statement: Select[tuple[Resource]]) -> Select[tuple[Resource]]:
+def _with_details(statement: Select[Any]) -> Select[Any]:
     return statement.options(
         joinedload(Resource.source_school),
         selectinload(Resource.modules),
@@ -117,7 +118,8 @@ def search_published(query: BankQuery) -> Page[Resource]:
 def visible_resource(resource_id: int, viewer: User) -> Resource | None:
     """A resource the viewer may open: published ones for everyone, PUF every one, and a
     school's own proposals (in any state) for its staff. Others: None (the page answers 404)."""
-    resource = db.session.scalar(_with_details(select(Resource).where(Resource.id == resource_id)))
+    statement = _with_details(select(Resource).where(Resource.id == resource_id))
+    resource: Resource | None = db.session.scalar(statement)
     if resource is None:
         return None
     if resource.status == ResourceStatus.PUBLISHED or viewer.role == Role.PUF:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,6 +59,12 @@ def another_client(client: FlaskClient, user: Any) -> FlaskClient:
     other = client.application.test_client()
     login(other, user)
     return other
+
+
+def bank_upload() -> Any:
+    from learningpack.domain.bank import Upload
+
+    return Upload(sample_file("pdf"), "referat.pdf")
 
 
 def newest() -> Resource:
@@ -313,3 +320,54 @@ def test_a_bad_search_is_shown_with_a_message(client: FlaskClient, world: World)
     assert response.status_code == 400
     assert "Søgningen kunne ikke udføres" in page_of(response)
     assert client.get("/videnbank/?sortering=most_used&side=3").status_code == 200
+
+
+def test_lists_of_more_than_a_page(client: FlaskClient, world: World) -> None:
+    for n in range(21):
+        add_resource(world, title=f"Forældremøde nr. {n}", published=n % 2 == 0)
+    login(client, world.leader)
+    search = page_of(client.get("/videnbank/?q=forældremøde"))
+    assert "Side 1 af 1" not in search and "Viser 1–11 af 11 materialer." in search
+    proposals = page_of(client.get("/videnbank/vores-forslag"))
+    assert "Side 1 af 2" in proposals and "/videnbank/vores-forslag?side=2" in proposals
+    puf = another_client(client, world.puf)
+    curation = page_of(puf.get("/videnbank/kuratering?status=all"))
+    assert "Side 1 af 2" in curation and "side=2" in curation
+    assert puf.get("/videnbank/kuratering?status=ukendt").status_code == 400
+    for n in range(10):
+        add_resource(world, title=f"Mere om forældremøder {n}")
+    assert "side=2" in page_of(client.get("/videnbank/?q=forældremøde"))
+
+
+def test_puf_edits_and_a_bad_edit_is_kept(client: FlaskClient, world: World) -> None:
+    resource = add_resource(world)
+    login(client, world.puf)
+    response = client.post(f"/videnbank/{resource.id}/rediger", data=form(title=""))
+    assert response.status_code == 400 and "Giv materialet en titel." in page_of(response)
+    response = client.post(
+        f"/videnbank/{resource.id}/rediger",
+        data=form(title="Nyt navn", upload=upload(sample_file("html"), "side.pdf")),
+    )
+    assert response.status_code == 400 and 'value="Nyt navn"' in page_of(response)
+    assert "hverken PDF, Word" in page_of(response)
+    db.session.expire_all()
+    assert resource.title == "Dagsorden til forældremøderne i 0. klasse"
+
+
+def test_a_form_sent_twice_proposes_once(client: FlaskClient, world: World) -> None:
+    login(client, world.leader)
+    data = form(once="en-engangsnoegle-til-formularen")
+    assert client.post("/videnbank/foreslaa", data=data).status_code == 302
+    again = client.post("/videnbank/foreslaa", data=data, follow_redirects=True)
+    assert "kun sendt én gang" in page_of(again)
+    assert db.session.scalar(select(db.func.count(Resource.id))) == 1
+
+
+def test_a_file_missing_on_disk_answers_404(client: FlaskClient, world: World) -> None:
+    resource = add_resource(world, upload=bank_upload())
+    path = Path(client.application.config["BANK_UPLOAD_DIR"]) / str(resource.file_key)
+    path.unlink()
+    login(client, world.teacher)
+    assert client.get(f"/videnbank/{resource.id}/fil").status_code == 404
+    no_file = add_resource(world, title="Uden fil")
+    assert client.get(f"/videnbank/{no_file.id}/fil").status_code == 404

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -132,6 +134,13 @@ def test_a_resource_is_refused_with_a_code(world: World, fields: dict[str, str],
     assert refused.value.codes == [code]
 
 
+def zip_without_content_types() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<x/>")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize("kind", ["pdf", "docx", "pptx", "png", "jpeg"])
 def test_files_are_known_by_their_content(kind: str) -> None:
     assert detect_kind(sample_file(kind)) == kind
@@ -143,6 +152,7 @@ def test_files_are_known_by_their_content(kind: str) -> None:
         (b"", "tom.pdf", "file_empty"),
         (sample_file("html"), "faktura.pdf", "file_type"),  # an HTML page in disguise
         (sample_file("zip"), "dokument.docx", "file_type"),  # a ZIP, but not an Office file
+        (zip_without_content_types(), "dokument.docx", "file_type"),
         (b"PK\x03\x04 not really a zip", "slides.pptx", "file_type"),
         (sample_file("png"), "billede.pdf", "file_mismatch"),
         (b"%PDF-" + b"x" * MAX_FILE_BYTES, "stor.pdf", "file_too_large"),
