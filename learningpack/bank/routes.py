@@ -88,7 +88,7 @@ def resource(resource_id: int) -> str:
     """One resource: its text, link and file; PUF's curation buttons."""
     found = resource_or_404(resource_id)
     view = resource_view(found, current_user, default_package())
-    if view.is_published:
+    if view.counts_use:
         count_use(found.id)
         db.session.commit()
     return render_template("bank/resource.html", view=view, confirm=ConfirmForm())
@@ -103,8 +103,9 @@ def download(resource_id: int) -> Response:
     kind = KINDS.get(found.file_type)
     if path is None or kind is None:
         abort(404)
-    count_use(found.id)
-    db.session.commit()
+    if resource_view(found, current_user, default_package()).counts_use:
+        count_use(found.id)
+        db.session.commit()
     # Read whole (at most 10 MB): no file handle is left open whoever reads the response.
     response = send_file(
         io.BytesIO(path.read_bytes()),

@@ -230,6 +230,8 @@ class ResourceView:
     """(slug, title) of its modules."""
     findings: tuple[tuple[str, str], ...]
     is_published: bool
+    counts_use: bool
+    """Opening it counts as a use (a published resource, opened by a school, not by PUF)."""
     shows_state: bool
     """The viewer sees the curation state (PUF, or the school that proposed it)."""
     may_curate: bool
@@ -255,6 +257,7 @@ def resource_view(resource: Resource, viewer: User, package: Package) -> Resourc
         modules=tuple((s, modules.get(s, s)) for s in resource.module_slugs),
         findings=tuple((k, findings.get(k, k)) for k in resource.finding_keys),
         is_published=status == ResourceStatus.PUBLISHED,
+        counts_use=status == ResourceStatus.PUBLISHED and not puf,
         shows_state=puf or resource.source_school_id == viewer.school_id,
         may_curate=puf,
         may_publish=puf and status != ResourceStatus.PUBLISHED,

@@ -371,3 +371,14 @@ def test_a_file_missing_on_disk_answers_404(client: FlaskClient, world: World) -
     assert client.get(f"/videnbank/{resource.id}/fil").status_code == 404
     no_file = add_resource(world, title="Uden fil")
     assert client.get(f"/videnbank/{no_file.id}/fil").status_code == 404
+
+
+def test_puf_opening_a_resource_is_not_a_use(client: FlaskClient, world: World) -> None:
+    resource = add_resource(world, upload=bank_upload())
+    login(client, world.puf)
+    assert client.get(f"/videnbank/{resource.id}").status_code == 200
+    assert client.get(f"/videnbank/{resource.id}/fil").status_code == 200
+    teacher = another_client(client, world.other_teacher)
+    assert teacher.get(f"/videnbank/{resource.id}/fil").status_code == 200
+    db.session.expire_all()
+    assert resource.use_count == 1
