@@ -22,6 +22,7 @@ from learningpack.bank.routes import upload_dir
 from learningpack.content import default_package
 from learningpack.domain import bank
 from learningpack.domain.refusals import Refused
+from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
 from learningpack.models import Resource, ResourceStatus, Role
 from learningpack.reads.bank import curation_list, names, status_counts
@@ -78,6 +79,12 @@ def add() -> Any:
     form = CuratedResourceForm(default_package())
     if not form.validate_on_submit():
         return form_page("bank/edit.html", form, resource=None)
+    if not claim_submission(form, current_user):
+        db.session.rollback()
+        flash(
+            _("Formularen var allerede sendt, så materialet er kun lagt i banken én gang."), "info"
+        )
+        return redirect(url_for("bank.curation"))
     try:
         added = bank.add_external(form.curated_draft(), actor=current_user, upload_dir=upload_dir())
     except Refused as error:

@@ -361,6 +361,12 @@ def test_a_form_sent_twice_proposes_once(client: FlaskClient, world: World) -> N
     again = client.post("/videnbank/foreslaa", data=data, follow_redirects=True)
     assert "kun sendt én gang" in page_of(again)
     assert db.session.scalar(select(db.func.count(Resource.id))) == 1
+    puf = another_client(client, world.puf)
+    data = form(once="en-anden-engangsnoegle-til-formularen")
+    assert puf.post("/videnbank/ny", data=data).status_code == 302
+    again = puf.post("/videnbank/ny", data=data, follow_redirects=True)
+    assert "kun lagt i banken én gang" in page_of(again)
+    assert db.session.scalar(select(db.func.count(Resource.id))) == 2
 
 
 def test_a_file_missing_on_disk_answers_404(client: FlaskClient, world: World) -> None:
