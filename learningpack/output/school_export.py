@@ -249,8 +249,20 @@ def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
             ),
         ),
         "videndelingsbank.csv": (
-            ["id", "titel", "kategori", "status", "beskrivelse", "link", "fil"]
-            + ["afvisningsgrund", "foreslaaet_af_id", "oprettet", "udgivet", "brugt"],
+            [
+                "id",
+                "titel",
+                "kategori",
+                "status",
+                "beskrivelse",
+                "link",
+                "fil",
+                "afvisningsgrund",
+                "foreslaaet_af_id",
+                "oprettet",
+                "udgivet",
+                "brugt",
+            ],
             list(
                 s.execute(
                     select(
