@@ -58,9 +58,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from learningpack import admin, api, auth, main, puf, school, teacher
+    from learningpack import admin, api, auth, bank, main, puf, school, teacher
 
-    for area in (auth, main, school, teacher, puf, admin):
+    for area in (auth, main, school, teacher, puf, admin, bank):
         app.register_blueprint(area.bp)
     api.init_app(app)
 
@@ -72,9 +72,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from learningpack.web.headers import init_app
+    from learningpack.web import headers, uploads
 
-    init_app(app)
+    headers.init_app(app)
+    uploads.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -19,6 +19,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 content_cli = AppGroup("content", help="The learning-package content.")
 users_cli = AppGroup("users", help="User accounts.")
 progress_cli = AppGroup("progress", help="The progress columns the overview reads.")
+bank_cli = AppGroup("bank", help="The knowledge bank (videndelingsbank).")
 
 
 @demo_cli.command("seed")
@@ -165,6 +166,16 @@ def progress_rebuild() -> None:
     click.echo(f"Recomputed the progress of {changed} modules.")
 
 
+@bank_cli.command("reindex")
+def bank_reindex() -> None:
+    """Rebuild the knowledge bank's search entries (SQLite; PostgreSQL's index keeps itself)."""
+    from learningpack.domain.bank_index import reindex_all
+
+    count = reindex_all()
+    db.session.commit()
+    click.echo(f"Indexed {count} resources.")
+
+
 @click.command("backup")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def backup(path: Path | None) -> None:
@@ -204,3 +215,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(progress_cli)
+    app.cli.add_command(bank_cli)

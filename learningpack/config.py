@@ -112,6 +112,8 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "LANGUAGES": ("da", "en"),
         "CONTENT_DIR": env.get("CONTENT_DIR", str(data_dir("content"))),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # The knowledge bank's uploaded files: outside the web root (never under static/).
+        "BANK_UPLOAD_DIR": env.get("BANK_UPLOAD_DIR", str(INSTANCE_DIR / "bank-files")),
         "WTF_CSRF_TIME_LIMIT": None,
         # Sessions: idle timeout through the permanent lifetime, absolute lifetime checked
         # against the login time stored in the session.

@@ -91,6 +91,10 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
+    # The knowledge bank's search index and FTS5 tables are outside the metadata by design.
+    from learningpack.models.bank import include_name
+
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -125,6 +125,7 @@ def app(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterato
     else:
         url = f"sqlite:///{tmp_path / 'test.sqlite'}"
     overrides = getattr(request, "param", None) or {}
+    overrides = {"BANK_UPLOAD_DIR": str(tmp_path / "bank-files"), **overrides}
     application = create_app(make_test_config(url, **overrides))
     application.test_client_class = IsolatedClient
     with application.app_context():

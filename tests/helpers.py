@@ -42,3 +42,23 @@ def count_queries() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
+
+
+def sample_file(kind: str) -> bytes:
+    """The smallest bytes the knowledge bank takes for a kind of file (or an HTML page)."""
+    import io
+    import zipfile
+
+    if kind in ("docx", "pptx", "zip"):
+        part = {"docx": "word/document.xml", "pptx": "ppt/presentation.xml", "zip": "a.txt"}[kind]
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr(part, "<x/>")
+        return buffer.getvalue()
+    return {
+        "pdf": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+        "png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 32,
+        "jpeg": b"\xff\xd8\xff\xe0" + b"\x00" * 32,
+        "html": b"<!doctype html><html><script>alert(1)</script></html>",
+    }[kind]

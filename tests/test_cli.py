@@ -83,3 +83,9 @@ def test_users_create_refuses_short_passwords_and_missing_school(app: Flask) -> 
     )
     assert no_school.exit_code != 0
     assert db.session.scalar(select(User).where(User.email == "a@b.dk")) is None
+
+
+def test_bank_reindex_rebuilds_the_search_entries(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["bank", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 0 resources." in result.output

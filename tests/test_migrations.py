@@ -16,6 +16,7 @@ from sqlalchemy import inspect
 from learningpack import create_app
 from learningpack.config import PROJECT_ROOT
 from learningpack.extensions import db
+from learningpack.models.bank import include_name
 from tests.apps import PostgresDatabases, make_test_config
 
 MIGRATIONS = PROJECT_ROOT / "migrations"
@@ -47,7 +48,9 @@ def test_upgrade_matches_models_and_downgrades(empty_app: Flask) -> None:
     assert {t.name for t in db.metadata.sorted_tables} <= tables
 
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name}
+        )
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
 

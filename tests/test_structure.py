@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "learningpack"
-AREAS = ("admin", "api", "auth", "main", "puf", "school", "teacher")
+AREAS = ("admin", "api", "auth", "bank", "main", "puf", "school", "teacher")
 LINE_BUDGET = 400
 # What the request-free domain must not reach for, as (module, name) pairs.
 REQUEST_STATE = {

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from learningpack.content import Package
-from learningpack.domain import records, transitions
+from learningpack.domain import bank, records, transitions
 from learningpack.domain.api_keys import create_api_key
 from learningpack.extensions import db
 from learningpack.models import (
@@ -25,6 +27,8 @@ from learningpack.models import (
     Meeting,
     MeetingKind,
     Outcome,
+    Resource,
+    ResourceCategory,
     Run,
     School,
     Team,
@@ -240,6 +244,28 @@ def add_summary(cycle: Cycle) -> None:
     )
 
 
+def add_resource(
+    w: World, *, by: User | None = None, published: bool = True, **overrides: Any
+) -> Resource:
+    """A resource proposed by a leader (ours by default) and, unless told, published by PUF."""
+    actor = by or w.leader
+    values: dict[str, Any] = {
+        "title": "Dagsorden til forældremøderne i 0. klasse",
+        "category": ResourceCategory.PARENT_MEETINGS,
+        "body": "Sådan holdt vi forældremøderne om klassens fællesskab.",
+        "modules": (w.slug(2),),
+        "findings": ("F2",),
+    }
+    values.update(overrides)
+    upload_dir = Path(current_app.config["BANK_UPLOAD_DIR"])
+    resource = bank.propose(
+        bank.Draft(**values), school_id=actor.school_id, actor=actor, upload_dir=upload_dir
+    )
+    if published:
+        bank.publish(resource, actor=w.puf)
+    return resource
+
+
 # ---------------------------------------------------------------------------------------------
 # Worlds for the route-access, PUF and query-budget tests
 
@@ -289,6 +315,22 @@ def two_schools(package: Package) -> World:
     world.other_spare = make_teacher(  # type: ignore[attr-defined]
         world.other_school, name="Frida Fjordreserve"
     )
+    # A proposal (with a file) from each school, waiting for PUF: another school's is out of sight.
+    world.resource_ids = [  # type: ignore[attr-defined]
+        add_resource(
+            world,
+            published=False,
+            title="Vores forslag til banken",
+            upload=bank.Upload(b"%PDF-1.4\n%%EOF\n", "dagsorden.pdf"),
+        ).id,
+        add_resource(
+            world,
+            by=world.other_leader,
+            published=False,
+            title="Deres forslag",
+            upload=bank.Upload(b"\x89PNG\r\n\x1a\n", "billede.png"),
+        ).id,
+    ]
     # The PUF user's own API token, and another PUF user's.
     world.token_ids = [  # type: ignore[attr-defined]
         create_api_key(world.puf, "Egen nøgle", 30).key.id,

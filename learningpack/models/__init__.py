@@ -3,7 +3,13 @@
 from learningpack.models.accounts import AccountToken, RecoveryCode, TokenKind
 from learningpack.models.api import ApiToken
 from learningpack.models.audit import AuditEvent
-from learningpack.models.bank import Resource, ResourceCategory, ResourceStatus
+from learningpack.models.bank import (
+    Resource,
+    ResourceCategory,
+    ResourceFinding,
+    ResourceModule,
+    ResourceStatus,
+)
 from learningpack.models.people import Role, School, Team, User, normalise_email, team_member
 from learningpack.models.program import (
     Action,
@@ -40,6 +46,8 @@ __all__ = [
     "RecoveryCode",
     "Resource",
     "ResourceCategory",
+    "ResourceFinding",
+    "ResourceModule",
     "ResourceStatus",
     "Role",
     "Run",

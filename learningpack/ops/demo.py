@@ -33,6 +33,7 @@ from learningpack.models import (
     Team,
     User,
 )
+from learningpack.ops.demo_bank import seed_bank
 from learningpack.output.labels import ascii_slug
 
 DEMO_PASSWORD = "demo-forældre-2026"
@@ -221,12 +222,15 @@ def seed_demo(package: Package, schools: int = 5, today: date | None = None) -> 
     """Create (or find) the demo municipality; returns the demo logins. The caller commits."""
     seeder = _Seeder(package)
     today = today or date.today()
-    seeder.user("puf@demo.dk", "PUF Demo (central konsulent)", Role.PUF, None)
+    puf = seeder.user("puf@demo.dk", "PUF Demo (central konsulent)", Role.PUF, None)
+    leaders = []
     for index, (name, district) in enumerate(school_specs(schools)):
         school = seeder.school(name, district)
         leader, teachers, teams = seeder.staff(school)
+        leaders.append(leader)
         # The first school is in module 2, the second in module 1 with work under way,
         # the third has just started, the rest have not started yet.
         progress = {0: 2, 1: 1, 2: 0}.get(index, -1)
         seeder.run(school, leader, teachers, teams, progress, today)
+    seed_bank(puf, leaders)
     return seeder.logins

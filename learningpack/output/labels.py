@@ -16,6 +16,7 @@ from learningpack.models import (
     MeetingKind,
     Outcome,
     ResourceCategory,
+    ResourceStatus,
     Role,
 )
 
@@ -59,6 +60,12 @@ RESOURCE_CATEGORY = {
     ResourceCategory.PROCESSES: _l("Procesbeskrivelser"),
     ResourceCategory.KNOWLEDGE: _l("Relevant viden"),
 }
+RESOURCE_STATUS = {
+    ResourceStatus.PROPOSED: _l("Venter på PUF"),
+    ResourceStatus.PUBLISHED: _l("Udgivet"),
+    ResourceStatus.REJECTED: _l("Afvist"),
+    ResourceStatus.UNPUBLISHED: _l("Trukket tilbage"),
+}
 
 ALL: dict[str, dict[str, LazyString]] = {
     "role": {k.value: v for k, v in ROLE.items()},
@@ -68,6 +75,7 @@ ALL: dict[str, dict[str, LazyString]] = {
     "action_status": {k.value: v for k, v in ACTION_STATUS.items()},
     "outcome": {k.value: v for k, v in OUTCOME.items()},
     "resource_category": {k.value: v for k, v in RESOURCE_CATEGORY.items()},
+    "resource_status": {k.value: v for k, v in RESOURCE_STATUS.items()},
 }
 
 
@@ -160,6 +168,26 @@ REFUSAL: dict[str, LazyString] = {
     "csv_district_too_long": _l("Området er for langt (højst %(max)d tegn)."),
     "csv_duplicate_line": _l("Skolen står også på linje %(line)d."),
     "csv_school_exists": _l("Skolen findes allerede."),
+    # The knowledge bank (domain/bank.py, domain/bank_files.py)
+    "title_missing": _l("Giv materialet en titel."),
+    "url_invalid": _l(
+        "Linket skal være en hel webadresse, der begynder med https:// eller http://."
+    ),
+    "resource_empty": _l("Skriv en beskrivelse, giv et link eller vedhæft en fil."),
+    "file_empty": _l("Filen er tom."),
+    "file_too_large": _l("Filen er for stor. Den må højst fylde %(max)d MB."),
+    "file_type": _l(
+        "Filen kan ikke deles: den er hverken PDF, Word (DOCX), PowerPoint (PPTX), PNG eller "
+        "JPEG. Filtypen afgøres af filens indhold, ikke af navnet."
+    ),
+    "file_mismatch": _l(
+        "Filens indhold passer ikke til navnet (%(extension)s). Gem filen i det rigtige format, "
+        "og prøv igen."
+    ),
+    "already_published": _l("Materialet er allerede udgivet."),
+    "not_a_proposal": _l("Kun et forslag, der venter, kan afvises."),
+    "rejection_reason_missing": _l("Skriv, hvorfor forslaget afvises. Skolen ser begrundelsen."),
+    "not_published": _l("Materialet er ikke udgivet."),
 }
 # The parts of an action and of a module's summary that a refusal names.
 ACTION_FIELD = {

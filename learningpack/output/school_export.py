@@ -1,4 +1,5 @@
-"""A school's data as a ZIP of CSV files (DESIGN.md §6): everything the school recorded.
+"""A school's data as a ZIP of CSV files (DESIGN.md §6): everything the school recorded,
+and what it proposed to the knowledge bank.
 
 The files are written by ``tables.csv_bytes`` (``;``, UTF-8 with a byte-order mark, formulas
 defused), as every CSV of the app. Every query is limited to the one school; no password hashes
@@ -23,6 +24,7 @@ from learningpack.models import (
     FollowUp,
     LogEntry,
     Meeting,
+    Resource,
     Run,
     School,
     Team,
@@ -243,6 +245,42 @@ def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
                     )
                     .where(FollowUp.action_id.in_(actions))
                     .order_by(FollowUp.id)
+                )
+            ),
+        ),
+        "videndelingsbank.csv": (
+            [
+                "id",
+                "titel",
+                "kategori",
+                "status",
+                "beskrivelse",
+                "link",
+                "fil",
+                "afvisningsgrund",
+                "foreslaaet_af_id",
+                "oprettet",
+                "udgivet",
+                "brugt",
+            ],
+            list(
+                s.execute(
+                    select(
+                        Resource.id,
+                        Resource.title,
+                        Resource.category,
+                        Resource.status,
+                        Resource.body,
+                        Resource.link,
+                        Resource.file_name,
+                        Resource.rejection_reason,
+                        Resource.proposed_by_id,
+                        Resource.created_at,
+                        Resource.published_at,
+                        Resource.use_count,
+                    )
+                    .where(Resource.source_school_id == sid)
+                    .order_by(Resource.id)
                 )
             ),
         ),

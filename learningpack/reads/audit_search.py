@@ -32,6 +32,12 @@ VERB_LABELS: dict[str, LazyString] = {
     "run_started": _l("Forløb startet"),
     "cycle_completed": _l("Modul afsluttet"),
     "cycle_reopened": _l("Modul genåbnet"),
+    "resource_proposed": _l("Materiale foreslået til videndelingsbanken"),
+    "resource_added": _l("Materiale lagt i videndelingsbanken af PUF"),
+    "resource_edited": _l("Materiale i videndelingsbanken redigeret"),
+    "resource_published": _l("Materiale udgivet i videndelingsbanken"),
+    "resource_rejected": _l("Forslag til videndelingsbanken afvist"),
+    "resource_unpublished": _l("Materiale trukket tilbage fra videndelingsbanken"),
 }
 
 
@@ -42,6 +48,7 @@ OBJECT_LABELS: dict[str, LazyString] = {
     "Cycle": _l("Modul"),
     "Action": _l("Aktion"),
     "Team": _l("Team"),
+    "Resource": _l("Materiale"),
 }
 DETAIL_LABELS: dict[str, LazyString] = {
     "email": _l("e-mail"),
@@ -53,6 +60,8 @@ DETAIL_LABELS: dict[str, LazyString] = {
     "year": _l("forløb"),
     "address": _l("adresse"),
     "size": _l("bytes"),
+    "title": _l("titel"),
+    "fields": _l("ændrede felter"),
 }
 
 

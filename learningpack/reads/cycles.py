@@ -88,10 +88,15 @@ def school_cycle(school_id: int, module_slug: str, package_slug: str | None = No
     """One module's cycle in the school's newest run of the package (the library's default),
     with everything the module page shows."""
     run_id = newest_run_id(school_id, package_slug or default_package().slug)
-    cycle = db.session.scalar(
-        select(Cycle)
-        .where(Cycle.run_id == run_id, Cycle.module_slug == module_slug)
-        .options(joinedload(Cycle.run).selectinload(Run.cycles))
+    # The run's other cycles (for the lock reason) come in the same query: a few rows.
+    cycle = (
+        db.session.execute(
+            select(Cycle)
+            .where(Cycle.run_id == run_id, Cycle.module_slug == module_slug)
+            .options(joinedload(Cycle.run).joinedload(Run.cycles))
+        )
+        .unique()
+        .scalar_one_or_none()
     )
     if cycle is not None:
         load_cycle_records([cycle])

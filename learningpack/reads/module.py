@@ -12,7 +12,8 @@ from learningpack.content import Module, Package, default_package, get_library, 
 from learningpack.domain import cycle as rules
 from learningpack.domain.access import can_export_school, can_facilitate, can_log_on
 from learningpack.domain.refusals import Refusal
-from learningpack.models import Cycle, CyclePhase, CycleState, Role, Run, School, User
+from learningpack.models import Cycle, CyclePhase, CycleState, Resource, Role, Run, School, User
+from learningpack.reads.bank import module_resources
 from learningpack.reads.cycles import current_run
 
 
@@ -41,6 +42,10 @@ class ModuleView:
     is_puf: bool
     offers_unlock: bool
     """PUF may open the locked module out of order."""
+    bank_resources: tuple[Resource, ...]
+    """The knowledge bank's newest published resources for the module."""
+    may_propose: bool
+    """The viewer may propose the school's practice (follow-ups, summary) to the bank."""
 
 
 def module_view(cycle: Cycle, viewer: User) -> ModuleView:
@@ -71,6 +76,8 @@ def module_view(cycle: Cycle, viewer: User) -> ModuleView:
         local_questions=tuple(q.strip() for q in cycle.local_questions.splitlines() if q.strip()),
         is_puf=is_puf,
         offers_unlock=is_puf and cycle.state == CycleState.LOCKED,
+        bank_resources=module_resources(cycle.module_slug),
+        may_propose=facilitates and cycle.state != CycleState.LOCKED,
     )
 
 

@@ -10,6 +10,8 @@ Role × area matrix (DESIGN.md §1, §10):
 | actions and log entries      | read            | own school: all | own school: log |
 | staff and teams              | leaders         | own school      | –               |
 | a school's data export       | any school      | own school      | –               |
+| knowledge bank: published    | read            | read            | read            |
+| knowledge bank: proposals    | curate all      | own: propose    | own: read       |
 
 Another school's object answers 404, as if it did not exist.
 

@@ -36,12 +36,14 @@ _SECTION_OF_BLUEPRINT = {
     "school": "school.home",
     "teacher": "teacher.my_actions_page",
     "auth": "auth.account",
+    "bank": "bank.search",
 }
 
 _MENUS: dict[Role, tuple[tuple[str, LazyString], ...]] = {
     Role.PUF: (
         ("puf.overview", _l("Skoler")),
         ("puf.digest", _l("Læring")),
+        ("bank.search", _l("Videnbank")),
         ("puf.api_keys", _l("API-nøgler")),
         ("admin.schools_page", _l("Administration")),
         ("puf.audit_log", _l("Revisionslog")),
@@ -49,11 +51,13 @@ _MENUS: dict[Role, tuple[tuple[str, LazyString], ...]] = {
     Role.LEADER: (
         ("school.home", _l("Skolens forløb")),
         ("teacher.my_actions_page", _l("Mine aktioner")),
+        ("bank.search", _l("Videnbank")),
         ("school.staff", _l("Personale")),
     ),
     Role.TEACHER: (
         ("school.home", _l("Skolens forløb")),
         ("teacher.my_actions_page", _l("Mine aktioner")),
+        ("bank.search", _l("Videnbank")),
     ),
 }
 _ACCOUNT = ("auth.account", _l("Min konto"))

@@ -76,6 +76,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
             "LOGIN_RATE_LIMIT": "1000 per minute",
             "RATELIMIT_ENABLED": False,
+            "BANK_UPLOAD_DIR": str(tmp / "bank-files"),
         }
     )
     with app.app_context():

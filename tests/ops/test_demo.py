@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from learningpack.extensions import db
-from learningpack.models import Cycle, CycleState, Role, School, User
+from learningpack.models import Cycle, CycleState, Resource, Role, School, User
 from tests.helpers import counts
 
 # The demo seed: on both databases.
@@ -43,6 +43,9 @@ def test_demo_seed_is_idempotent(app: Flask) -> None:
     result = runner.invoke(args=["demo", "seed"])
     assert result.exit_code == 0, result.output
     assert counts() == first
+    # The knowledge bank: published material, and a proposal waiting for PUF; once each.
+    statuses = sorted(db.session.scalars(select(Resource.status)))
+    assert statuses == ["proposed", "published", "published", "published"]
 
 
 def test_demo_seed_if_empty_skips_a_used_database(app: Flask) -> None:

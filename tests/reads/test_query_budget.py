@@ -59,6 +59,15 @@ PAGES = [
     ("leder@ellevangskolen.demo.dk", "/skole/personale/inviter"),
     ("leder@ellevangskolen.demo.dk", "/skole/teams/1"),
     ("leder@ellevangskolen.demo.dk", "/skole/teams/nyt"),
+    ("laerer1@ellevangskolen.demo.dk", "/videnbank/"),
+    ("laerer1@ellevangskolen.demo.dk", "/videnbank/?q=forældremøde&kategori=parent_meetings"),
+    ("laerer1@ellevangskolen.demo.dk", "/videnbank/?modul=faellesskab&fund=F2&sortering=most_used"),
+    ("leder@ellevangskolen.demo.dk", "/videnbank/vores-forslag"),
+    ("leder@ellevangskolen.demo.dk", "/videnbank/foreslaa"),
+    ("leder@ellevangskolen.demo.dk", "/videnbank/foreslaa?modul=faellesskab"),
+    ("puf@demo.dk", "/videnbank/kuratering"),
+    ("puf@demo.dk", "/videnbank/kuratering?status=all&q=forældremøde"),
+    ("puf@demo.dk", "/videnbank/ny"),
 ]
 
 

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.both_backends
 FILES = {
     "skole.csv", "personale.csv", "teams.csv", "teammedlemmer.csv", "forloeb.csv",
     "moduler.csv", "moeder.csv", "aktioner.csv", "ansvarlige.csv", "logninger.csv",
-    "opsamlinger.csv",
+    "opsamlinger.csv", "videndelingsbank.csv",
 }  # fmt: skip
 
 
@@ -108,6 +108,9 @@ def test_export_has_every_table_of_the_school_and_nothing_else(
     assert "scrypt" not in everything and "password" not in everything.lower()
     assert len(tables["aktioner.csv"]) == 3  # header + our two actions
     assert tables["opsamlinger.csv"][1][2] == "keep"
+    bank = tables["videndelingsbank.csv"]
+    assert [row[1] for row in bank[1:]] == ["Vores forslag til banken"]
+    assert bank[1][3] == "proposed" and "Deres forslag" not in everything
     # A cell a spreadsheet would run as a formula is defused.
     notes = [row for row in tables["moduler.csv"][1:] if row[8]]
     assert notes and notes[0][8].startswith("'=HYPERLINK")

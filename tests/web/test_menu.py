@@ -28,6 +28,8 @@ from tests.helpers import page_of
         ("school.edit_team", "school.staff"),
         ("teacher.log_entry", "teacher.my_actions_page"),
         ("auth.totp_setup", "auth.account"),
+        ("bank.curation", "bank.search"),
+        ("bank.propose", "bank.search"),
         ("main.accessibility", None),
         (None, None),
     ],
@@ -41,6 +43,8 @@ def test_each_role_sees_its_own_items() -> None:
     assert puf[-1] == "auth.account" and "admin.schools_page" in puf
     assert "school.staff" in [i.endpoint for i in main_menu(Role.LEADER, None)]
     assert "school.staff" not in [i.endpoint for i in main_menu(Role.TEACHER, None)]
+    for role in Role:  # the knowledge bank is for everyone
+        assert "bank.search" in [i.endpoint for i in main_menu(role, None)]
     marked = [i.endpoint for i in main_menu(Role.PUF, "puf.create_api_key") if i.current]
     assert marked == ["puf.api_keys"]
 

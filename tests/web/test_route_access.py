@@ -42,7 +42,9 @@ EVERYONE = frozenset({Role.LEADER, Role.TEACHER, Role.PUF})  # any logged-in use
 
 # URL variables and what they name. School-owned ones are looked up through access.py's scoped
 # helpers: another school's value answers 404 (for anyone the route lets in at all).
-SCHOOL_OWNED = {"action_id", "school_id", "user_id", "team_id"}
+# A resource of the knowledge bank is school-owned until PUF publishes it: the world's are
+# proposals, so another school's answers 404 to staff.
+SCHOOL_OWNED = {"action_id", "school_id", "user_id", "team_id", "resource_id"}
 # A module slug is looked up in the user's own school's run; an API token id among the PUF user's
 # own tokens (another PUF user's answers 404); an e-mailed link's token is checked by its hash.
 NOT_SCHOOL_OWNED = {"slug", "code", "token", "token_id"}
@@ -120,6 +122,17 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "api.school": (API_TOKEN, frozenset({"school_id"})),
     "api.progress": (API_TOKEN, frozenset()),
     "api.summary": (API_TOKEN, frozenset()),
+    "bank.search": (EVERYONE, frozenset()),
+    "bank.resource": (EVERYONE, frozenset({"resource_id"})),
+    "bank.download": (EVERYONE, frozenset({"resource_id"})),
+    "bank.our_proposals": (STAFF, frozenset()),
+    "bank.propose": (LEADER, frozenset()),
+    "bank.curation": (PUF, frozenset()),
+    "bank.add": (PUF, frozenset()),
+    "bank.edit": (PUF, frozenset({"resource_id"})),
+    "bank.publish": (PUF, frozenset({"resource_id"})),
+    "bank.unpublish": (PUF, frozenset({"resource_id"})),
+    "bank.reject": (PUF, frozenset({"resource_id"})),
 }
 
 
@@ -234,6 +247,23 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("api.school", "GET"): row(401, 401, 401, 401, 401),
     ("api.progress", "GET"): row(401, 401, 401, 401, 401),
     ("api.summary", "GET"): row(401, 401, 401, 401, 401),
+    # The knowledge bank: everyone logged in searches it; our own proposal is seen by our staff
+    # and PUF; leaders propose (an empty form: 400); PUF curates.
+    ("bank.search", "GET"): row(LOGIN, 200, 200, 200, 200),
+    ("bank.resource", "GET"): row(LOGIN, 200, 200, 200, 200),
+    ("bank.download", "GET"): row(LOGIN, 200, 200, 200, 200),
+    ("bank.our_proposals", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("bank.propose", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("bank.propose", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("bank.curation", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("bank.add", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("bank.add", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("bank.edit", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("bank.edit", "POST"): row(LOGIN, 403, 403, 403, 302),  # no data: the saved values stay
+    ("bank.publish", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("bank.unpublish", "POST"): row(LOGIN, 403, 403, 403, 302),  # refused with a flash
+    ("bank.reject", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("bank.reject", "POST"): row(LOGIN, 403, 403, 403, 400),  # no reason given
 }
 
 # A very late request: it ends the session.
@@ -281,6 +311,7 @@ def variants(world: World, rule: Rule) -> dict[str, Ids]:
         "user_id": world.other_spare.id,  # type: ignore[attr-defined]
         "team_id": world.other_team.id,
         "token_id": world.token_ids[1],  # type: ignore[attr-defined]
+        "resource_id": world.resource_ids[1],  # type: ignore[attr-defined]
     }
     for name, other in others.items():
         if name in rule.arguments:
