@@ -114,19 +114,19 @@ def start_second_round(
     )
     second = Action(
         created_by_id=actor.id,
-        parent=action,
         title=title.strip(),
         what=what.strip(),
         expectation=expectation.strip(),
         how_notice=how_notice.strip(),
-        team=action.team,
-        owners=list(action.owners),
-        observer=action.observer,
         observation_focus=observation_focus.strip(),
         period_start=period_start,
         period_end=period_end,
     )
-    cycle.actions.append(second)
+    with db.session.no_autoflush:
+        owners = list(action.owners)
+        cycle.actions.append(second)
+        second.parent, second.team, second.owners = action, action.team, owners
+        second.observer = action.observer
     _touch(cycle)
     db.session.flush()
     return second

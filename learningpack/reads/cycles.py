@@ -20,8 +20,10 @@ from learningpack.models import (
     CycleState,
     LogEntry,
     Meeting,
+    Reflection,
     Run,
     Team,
+    TeamQuestion,
     User,
     action_owner,
     team_member,
@@ -45,7 +47,8 @@ class ActionCard:
 
 
 def my_actions(user: User) -> list[ActionCard]:
-    """Actions in the user's school's open modules that the user owns or whose team they are in.
+    """Actions in the user's school's open modules that the user owns, whose team they are in,
+    or that they observe.
 
     Two queries whatever the number of actions: the actions with their team, then the count and
     latest date of their log entries (not the entries themselves: the page shows only those).
@@ -61,7 +64,11 @@ def my_actions(user: User) -> list[ActionCard]:
             .where(
                 school_filter(user, Run.school_id),
                 Cycle.state == CycleState.ACTIVE,
-                or_(Action.team_id.in_(team_ids), Action.owners.any(User.id == user.id)),
+                or_(
+                    Action.team_id.in_(team_ids),
+                    Action.owners.any(User.id == user.id),
+                    Action.observer_id == user.id,
+                ),
             )
             .order_by(Cycle.position, Action.id)
             .options(joinedload(Action.team))
@@ -101,7 +108,7 @@ def school_cycle(school_id: int, module_slug: str, package_slug: str | None = No
 def load_cycle_records(cycles: list[Cycle]) -> None:
     """Fill the cycles' sessions and actions, and the actions' owners and log entries.
 
-    Four SELECTs however much is recorded, each selected by the few cycle ids and put into the
+    Seven SELECTs however much is recorded, each selected by the few cycle ids and put into the
     collections here: SELECT-IN loading by action id takes one more query per 500 actions, and
     a joined owner list made SQLite materialise the whole owner table.
     """
@@ -116,7 +123,12 @@ def load_cycle_records(cycles: list[Cycle]) -> None:
         db.session.scalars(
             select(Action)
             .where(Action.cycle_id.in_(cycle_ids))
-            .options(joinedload(Action.team), joinedload(Action.follow_up))
+            .options(
+                joinedload(Action.team),
+                joinedload(Action.follow_up),
+                joinedload(Action.observer),
+                selectinload(Action.second_rounds),
+            )
             .order_by(Action.id)
         )
         .unique()
@@ -138,6 +150,18 @@ def load_cycle_records(cycles: list[Cycle]) -> None:
         .order_by(User.name)
     ).all()
 
+    for name, model in (("questions", TeamQuestion), ("reflections", Reflection)):
+        rows = db.session.scalars(
+            select(model)
+            .where(model.cycle_id.in_(cycle_ids))
+            .options(joinedload(model.team))
+            .order_by(model.id)
+        ).all()
+        per_cycle: dict[int, list[Any]] = defaultdict(list)
+        for found in rows:
+            per_cycle[found.cycle_id].append(found)
+        for cycle in cycles:
+            set_committed_value(cycle, name, per_cycle.pop(cycle.id, []))
     by_cycle: dict[int, list[Any]] = defaultdict(list)
     for session in sessions:
         by_cycle[session.cycle_id].append(session)
@@ -172,6 +196,7 @@ def scoped_action(action_id: int, user: User) -> Action | None:
             selectinload(Action.owners),
             selectinload(Action.log_entries).joinedload(LogEntry.author),
             joinedload(Action.follow_up),
+            joinedload(Action.observer),
         )
     )
 

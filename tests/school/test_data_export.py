@@ -39,6 +39,7 @@ def world(package: Package) -> World:
         world.actions["ours"],
         outcome=Outcome.KEEP,
         learning="Kildeskolens læring",
+        fit="Som ventet.",
         actor=world.leader,
     )
     records.save_local_adaptation(world.cycle(1), notes='=HYPERLINK("http://x")', questions="")
@@ -46,6 +47,7 @@ def world(package: Package) -> World:
         world.actions["theirs"],
         outcome=Outcome.STOP,
         learning="Fjordskolens læring",
+        fit="Nej.",
         actor=world.other_leader,
     )
     return world
