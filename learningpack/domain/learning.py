@@ -66,6 +66,8 @@ def record_reflection(
     actions = {a.id: a for a in team_actions(cycle, team)}
     if not actions:
         raise refuse("no_team_actions")
+    if cycle.question_of(team.id) is None:
+        raise refuse("no_team_question")
     if any(action_id not in actions for action_id in decisions):
         raise refuse("decision_foreign_action")
     guard_free_text(participants=participants, seen=seen, fit=fit, change=change)

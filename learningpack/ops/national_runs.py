@@ -288,17 +288,18 @@ def _cycle_work(
             untried_left = False
         else:
             logs, observations = rng.choice((1, 1, 2, 2, 3)), rng.choice((1, 1, 2))
-        for kind, count in ((LogKind.DID, logs), (LogKind.OBSERVATION, observations)):
+        for entry_kind, count in ((LogKind.DID, logs), (LogKind.OBSERVATION, observations)):
             for _ in range(count):
                 happened = next(days)
                 text_, observation = LOG_TEXTS[rng.randrange(len(LOG_TEXTS))]
-                if kind == LogKind.OBSERVATION:
+                if entry_kind == LogKind.OBSERVATION:
                     text_ = OBSERVED[rng.randrange(len(OBSERVED))]
-                author = members[team if kind == LogKind.DID else (team + 1) % len(members)][0]
+                writer = team if entry_kind == LogKind.DID else (team + 1) % len(members)
+                author = members[writer][0]
                 rows.add(LogEntry.__table__, {
                     "id": ids.take(LogEntry), "action_id": action_id, "author_id": author,
                     "happened_on": happened, "text": text_, "observation": observation,
-                    "kind": kind.value, "created_at": at(happened, 15),
+                    "kind": entry_kind.value, "created_at": at(happened, 15),
                 })  # fmt: skip
                 result.log_entries += 1
         follow = phase == CyclePhase.READY or (

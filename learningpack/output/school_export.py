@@ -23,9 +23,11 @@ from learningpack.models import (
     FollowUp,
     LogEntry,
     Meeting,
+    Reflection,
     Run,
     School,
     Team,
+    TeamQuestion,
     User,
     action_owner,
     team_member,
@@ -180,6 +182,10 @@ def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
                 "til",
                 "status",
                 "oprettet",
+                "observatoer_id",
+                "observationsfokus",
+                "refleksionens_beslutning",
+                "anden_runde_af_id",
             ],
             list(
                 s.execute(
@@ -195,6 +201,10 @@ def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
                         Action.period_end,
                         Action.status,
                         Action.created_at,
+                        Action.observer_id,
+                        Action.observation_focus,
+                        Action.reflection_decision,
+                        Action.parent_action_id,
                     )
                     .where(Action.id.in_(actions))
                     .order_by(Action.id)
@@ -212,7 +222,16 @@ def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
             ),
         ),
         "logninger.csv": (
-            ["id", "aktion_id", "forfatter_id", "dato", "tekst", "observation", "oprettet"],
+            [
+                "id",
+                "aktion_id",
+                "forfatter_id",
+                "dato",
+                "tekst",
+                "observation",
+                "oprettet",
+                "slags",
+            ],
             list(
                 s.execute(
                     select(
@@ -223,6 +242,7 @@ def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
                         LogEntry.text,
                         LogEntry.observation,
                         LogEntry.created_at,
+                        LogEntry.kind,
                     )
                     .where(LogEntry.action_id.in_(actions))
                     .order_by(LogEntry.id)
@@ -230,7 +250,15 @@ def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
             ),
         ),
         "opsamlinger.csv": (
-            ["id", "aktion_id", "udfald", "laering", "registreret_af_id", "registreret"],
+            [
+                "id",
+                "aktion_id",
+                "udfald",
+                "laering",
+                "registreret_af_id",
+                "registreret",
+                "forventet_og_set",
+            ],
             list(
                 s.execute(
                     select(
@@ -240,9 +268,55 @@ def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
                         FollowUp.learning,
                         FollowUp.recorded_by_id,
                         FollowUp.recorded_at,
+                        FollowUp.fit,
                     )
                     .where(FollowUp.action_id.in_(actions))
                     .order_by(FollowUp.id)
+                )
+            ),
+        ),
+        "undringer.csv": (
+            ["id", "modul_id", "team_id", "undring", "det_ser_vi_nu", "registreret"],
+            list(
+                s.execute(
+                    select(
+                        TeamQuestion.id,
+                        TeamQuestion.cycle_id,
+                        TeamQuestion.team_id,
+                        TeamQuestion.question,
+                        TeamQuestion.baseline,
+                        TeamQuestion.recorded_at,
+                    )
+                    .where(TeamQuestion.cycle_id.in_(cycles))
+                    .order_by(TeamQuestion.id)
+                )
+            ),
+        ),
+        "refleksioner.csv": (
+            [
+                "id",
+                "modul_id",
+                "team_id",
+                "dato",
+                "deltagere",
+                "set",
+                "forventet_og_set",
+                "det_aendrer_vi",
+            ],
+            list(
+                s.execute(
+                    select(
+                        Reflection.id,
+                        Reflection.cycle_id,
+                        Reflection.team_id,
+                        Reflection.held_on,
+                        Reflection.participants,
+                        Reflection.seen,
+                        Reflection.fit,
+                        Reflection.change,
+                    )
+                    .where(Reflection.cycle_id.in_(cycles))
+                    .order_by(Reflection.id)
                 )
             ),
         ),

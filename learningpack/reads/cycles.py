@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -95,20 +95,28 @@ def school_cycle(school_id: int, module_slug: str, package_slug: str | None = No
     """One module's cycle in the school's newest run of the package (the library's default),
     with everything the module page shows."""
     run_id = newest_run_id(school_id, package_slug or default_package().slug)
-    cycle = db.session.scalar(
-        select(Cycle)
-        .where(Cycle.run_id == run_id, Cycle.module_slug == module_slug)
-        .options(joinedload(Cycle.run).selectinload(Run.cycles))
+    cycle = (
+        db.session.scalars(
+            select(Cycle)
+            .where(Cycle.run_id == run_id, Cycle.module_slug == module_slug)
+            .options(
+                joinedload(Cycle.run).selectinload(Run.cycles),
+                joinedload(Cycle.questions).joinedload(TeamQuestion.team),
+                joinedload(Cycle.reflections).joinedload(Reflection.team),
+            )
+        )
+        .unique()
+        .first()
     )
     if cycle is not None:
-        load_cycle_records([cycle])
+        load_cycle_records([cycle], with_learning=False)
     return cycle
 
 
-def load_cycle_records(cycles: list[Cycle]) -> None:
+def load_cycle_records(cycles: list[Cycle], *, with_learning: bool = True) -> None:
     """Fill the cycles' sessions and actions, and the actions' owners and log entries.
 
-    Seven SELECTs however much is recorded, each selected by the few cycle ids and put into the
+    Five SELECTs however much is recorded, each selected by the few cycle ids and put into the
     collections here: SELECT-IN loading by action id takes one more query per 500 actions, and
     a joined owner list made SQLite materialise the whole owner table.
     """
@@ -127,7 +135,6 @@ def load_cycle_records(cycles: list[Cycle]) -> None:
                 joinedload(Action.team),
                 joinedload(Action.follow_up),
                 joinedload(Action.observer),
-                selectinload(Action.second_rounds),
             )
             .order_by(Action.id)
         )
@@ -150,18 +157,8 @@ def load_cycle_records(cycles: list[Cycle]) -> None:
         .order_by(User.name)
     ).all()
 
-    for name, model in (("questions", TeamQuestion), ("reflections", Reflection)):
-        rows = db.session.scalars(
-            select(model)
-            .where(model.cycle_id.in_(cycle_ids))
-            .options(joinedload(model.team))
-            .order_by(model.id)
-        ).all()
-        per_cycle: dict[int, list[Any]] = defaultdict(list)
-        for found in rows:
-            per_cycle[found.cycle_id].append(found)
-        for cycle in cycles:
-            set_committed_value(cycle, name, per_cycle.pop(cycle.id, []))
+    if with_learning:
+        _load_questions_reflections(cycles)
     by_cycle: dict[int, list[Any]] = defaultdict(list)
     for session in sessions:
         by_cycle[session.cycle_id].append(session)
@@ -177,9 +174,39 @@ def load_cycle_records(cycles: list[Cycle]) -> None:
     owned: dict[int, list[User]] = defaultdict(list)
     for action_id, user in owners:
         owned[action_id].append(user)
+    later: dict[int, list[Action]] = defaultdict(list)
+    for action in actions:
+        if action.parent_action_id is not None:
+            later[action.parent_action_id].append(action)
     for action in actions:
         set_committed_value(action, "log_entries", by_action.pop(action.id, []))
         set_committed_value(action, "owners", owned.pop(action.id, []))
+        set_committed_value(action, "second_rounds", later.pop(action.id, []))
+
+
+def _load_questions_reflections(cycles: list[Cycle]) -> None:
+    """Each team's question and reflection in these cycles, with the team, in one SELECT (a
+    team reflects only in a module where it has stated its question)."""
+    rows = db.session.execute(
+        select(TeamQuestion, Team, Reflection)
+        .join(Team, Team.id == TeamQuestion.team_id)
+        .outerjoin(
+            Reflection,
+            and_(Reflection.team_id == Team.id, Reflection.cycle_id == TeamQuestion.cycle_id),
+        )
+        .where(TeamQuestion.cycle_id.in_([c.id for c in cycles]))
+        .order_by(TeamQuestion.id)
+    ).all()
+    questions: dict[int, list[TeamQuestion]] = defaultdict(list)
+    reflections: dict[int, list[Reflection]] = defaultdict(list)
+    for question, team, reflection in rows:
+        for found, by_cycle in ((question, questions), (reflection, reflections)):
+            if found is not None:
+                set_committed_value(found, "team", team)
+                by_cycle[found.cycle_id].append(found)
+    for cycle in cycles:
+        set_committed_value(cycle, "questions", questions.pop(cycle.id, []))
+        set_committed_value(cycle, "reflections", reflections.pop(cycle.id, []))
 
 
 def scoped_action(action_id: int, user: User) -> Action | None:

@@ -71,7 +71,8 @@ class ModuleView:
     steps: tuple[StepView, ...]
     current_step: CyclePhase | None
     teams: tuple[Team, ...]
-    """The school's teams: each may state its question in the module and reflect."""
+    """The teams the question section lists: for the leader who records, every team of the
+    school (each may state its question); for others, the teams that have one."""
     lock_reason: Refusal | None
     local_questions: tuple[str, ...]
     is_puf: bool
@@ -106,12 +107,17 @@ def module_view(cycle: Cycle, viewer: User) -> ModuleView:
         loggable=frozenset(a.id for a in cycle.actions if active and can_log_on(viewer, a)),
         steps=steps,
         current_step=next((s.phase for s in statuses if not s.done), None),
-        teams=tuple(sorted(school.teams, key=lambda t: danish_key(t.name))),
+        teams=_teams(cycle, school, active and facilitates),
         lock_reason=rules.lock_reason(cycle, package),
         local_questions=tuple(q.strip() for q in cycle.local_questions.splitlines() if q.strip()),
         is_puf=is_puf,
         offers_unlock=is_puf and cycle.state == CycleState.LOCKED,
     )
+
+
+def _teams(cycle: Cycle, school: School, records: bool) -> tuple[Team, ...]:
+    found = list(school.teams) if records else [q.team for q in cycle.questions]
+    return tuple(sorted(found, key=lambda t: danish_key(t.name)))
 
 
 @dataclass(frozen=True)

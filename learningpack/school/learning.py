@@ -106,7 +106,7 @@ def reflection(slug: str, team_id: int) -> Any:
             form.fit.data, form.change.data = found.fit, found.change
         for action in actions:
             if action.reflection_decision is not None:
-                form[f"decision_{action.id}"].data = action.reflection_decision.value
+                form[f"decision_{action.id}"].data = str(action.reflection_decision)
     if form.validate_on_submit():
         done = _apply(
             lambda: learning.record_reflection(

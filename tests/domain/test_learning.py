@@ -186,3 +186,13 @@ def test_adjust_starts_a_second_round_linked_to_the_first(world: World) -> None:
     add_summary(cycle)
     assert complete_cycle(cycle, world.leader) is not None
     assert cycle.done_action_count == 2
+
+
+def test_a_team_reflects_only_where_it_has_stated_its_question(world: World) -> None:
+    """An action migrated from before the questions (no question for its team) keeps working,
+    but the team states its question before it reflects."""
+    action = _tried(world)
+    cycle = action.cycle
+    found = cycle.question_of(world.team.id)
+    cycle.questions.remove(found)  # type: ignore[arg-type]
+    assert refusal(lambda: reflect(cycle, world.team, world.leader)) == [R("no_team_question")]

@@ -159,18 +159,24 @@ def test_digest_csv_and_xlsx(puf_client: FlaskClient) -> None:
         "Fastholder",
         "Næste skridt",
         "Dato",
+        "Forventet",
+        "Forventet og set",
     ]
     assert [(r[0], r[3]) for r in rows[1:]] == [
         ("Fjordskolen", "Opsamling på aktion"),
+        ("Fjordskolen", "Teamets refleksion"),
         ("Fjordskolen", "Modulets opsamling"),
         ("Åby Skole", "Opsamling på aktion"),
+        ("Åby Skole", "Teamets refleksion"),
         ("Åby Skole", "Modulets opsamling"),
     ]
-    assert rows[3][5] == "Stop" and rows[3][6] == '\'=HYPERLINK("http://evil")'
-    assert rows[2][6:9] == ["Meget.", "Beskederne.", "Modul 2."]
+    assert rows[4][5] == "Stop" and rows[4][6] == '\'=HYPERLINK("http://evil")'
+    assert rows[1][10:12] == ["Flere forældre svarer og spørger ind til klassen.", "Som ventet."]
+    assert rows[2][4] == "Mellemtrinnet" and rows[2][6] == "Lidt flere svar end forventet."
+    assert rows[3][6:9] == ["Meget.", "Beskederne.", "Modul 2."]
     workbook = read_xlsx(puf_client.get("/puf/laering.xlsx").data)
-    assert len(workbook) == 1 + 6
-    assert workbook[5][6] == '\'=HYPERLINK("http://evil")'
+    assert len(workbook) == 1 + 9
+    assert workbook[7][6] == '\'=HYPERLINK("http://evil")'
     events = exports("digest")
     assert [(e.detail["format"], e.detail["filters"]["district"]) for e in events] == [
         ("csv", "Syd"),

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.both_backends
 FILES = {
     "skole.csv", "personale.csv", "teams.csv", "teammedlemmer.csv", "forloeb.csv",
     "moduler.csv", "moeder.csv", "aktioner.csv", "ansvarlige.csv", "logninger.csv",
-    "opsamlinger.csv",
+    "opsamlinger.csv", "undringer.csv", "refleksioner.csv",
 }  # fmt: skip
 
 
@@ -110,6 +110,16 @@ def test_export_has_every_table_of_the_school_and_nothing_else(
     assert "scrypt" not in everything and "password" not in everything.lower()
     assert len(tables["aktioner.csv"]) == 3  # header + our two actions
     assert tables["opsamlinger.csv"][1][2] == "keep"
+    assert tables["opsamlinger.csv"][1][6] == "Som ventet."
+    # The teams' questions, and the observer's entries told apart from the owners'.
+    assert [r[3] for r in tables["undringer.csv"][1:]] == [
+        "Hvorfor kommer så få forældre til forældremøderne?"
+    ] * 2
+    assert tables["logninger.csv"][1][7] == "did"
+    assert tables["refleksioner.csv"] == [
+        ["id", "modul_id", "team_id", "dato", "deltagere", "set", "forventet_og_set",
+         "det_aendrer_vi"]
+    ]  # fmt: skip
     # A cell a spreadsheet would run as a formula is defused.
     notes = [row for row in tables["moduler.csv"][1:] if row[8]]
     assert notes and notes[0][8].startswith("'=HYPERLINK")
