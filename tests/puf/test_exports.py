@@ -109,7 +109,9 @@ def test_overview_csv_has_every_school_and_module(
     ]
     kilde = [r for r in body if r[0] == "Kildeskolen"]
     assert [r[4] for r in kilde] == ["Afsluttet", "Videnoplæg og drøftelse", "Låst", "Låst", "Låst"]
-    assert kilde[0][5:10] == ["1", "0", "1", "1", "1"]  # actions, done, sessions, logs, follow-ups
+    # Actions, done (the status follows the follow-up), sessions, logs (the owner's and the
+    # observer's), follow-ups.
+    assert kilde[0][5:10] == ["1", "1", "1", "2", "1"]
     assert [r[4] for r in body if r[0] == "Anker Skole"] == ["Ikke startet"] * 5
     [event] = exports("overview")
     assert event.detail["format"] == "csv" and event.detail["rows"] == 25
