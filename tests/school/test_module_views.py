@@ -907,3 +907,49 @@ def test_a_new_run_can_start_after_the_last_one_is_completed(
     assert response.status_code == 302
     assert count(Run) == 2
     assert "Forløb 2027/28" in page_of(leader_client.get("/skole/"))
+
+
+def test_question_reflection_and_second_round_on_the_module_page(
+    leader_client: FlaskClient, world: World
+) -> None:
+    """The team's question is written and edited in place; the reflection's decisions show
+    again when it is edited; "adjust" offers a second round, and both rounds are one thread."""
+    cycle = world.cycle(1)
+    page = page_of(leader_client.get(module_url(world, 1)))
+    assert "Teamet har ikke skrevet sin undring endnu." in page
+    url = module_url(world, 1, f"/undring/{world.team.id}")
+    data = {"question": "Hvem mangler vi?", "seen_now": "3 af 24 kom."}
+    assert leader_client.post(url, data=data).status_code == 302
+    form = page_of(leader_client.get(url))
+    assert "Hvem mangler vi?" in form and "3 af 24 kom." in form
+    action = agree(cycle, world.leader, "Fredagsbesked", team=world.team, owners=(world.teacher,))
+    records.add_log_entry(action, author=world.teacher, happened_on=START, text="X", observation="")
+    observe(action)
+    reflect(cycle, world.team, world.leader, {action.id: Outcome.ADJUST})
+    form = page_of(leader_client.get(module_url(world, 1, f"/refleksion/{world.team.id}")))
+    assert re.search(rf'<input checked[^>]*name="decision_{action.id}"[^>]*value="adjust"', form)
+    page = page_of(leader_client.get(module_url(world, 1)))
+    assert f"/skole/aktion/{action.id}/anden-runde" in page
+    assert "Hvem mangler vi?" in page and "Vi sender om torsdagen." in page
+    second = f"/skole/aktion/{action.id}/anden-runde"
+    prefilled = page_of(leader_client.get(second))
+    assert 'value="Fredagsbesked – anden runde"' in prefilled
+    data = {
+        "title": "Fredagsbesked igen",
+        "what": "Torsdag.",
+        "expectation": "Flere svar.",
+        "how_notice": "Vi tæller.",
+        "observation_focus": "Hvem svarer?",
+        "period_start": "2026-10-20",
+        "period_end": "2026-11-20",
+    }
+    assert leader_client.post(second, data=data).status_code == 302
+    page = page_of(leader_client.get(module_url(world, 1)))
+    assert "Fortsat i anden runde:" in page and "Anden runde af" in page
+    assert f"/skole/aktion/{action.id}/anden-runde" not in page  # one second round
+    # A second one is refused with the domain's words, the input kept.
+    response = leader_client.post(second, data=data)
+    assert "Aktionen har allerede en anden runde." in page_of(response)
+    template = page_of(leader_client.get(f"/skole/aktion/{action.id}/skabelon"))
+    assert "Aktionsskabelon: Fredagsbesked" in template and "Hvem mangler vi?" in template
+    assert "<nav" not in template  # a page to print: no navigation
