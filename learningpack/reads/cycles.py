@@ -200,10 +200,11 @@ def _load_questions_reflections(cycles: list[Cycle]) -> None:
     questions: dict[int, list[TeamQuestion]] = defaultdict(list)
     reflections: dict[int, list[Reflection]] = defaultdict(list)
     for question, team, reflection in rows:
-        for found, by_cycle in ((question, questions), (reflection, reflections)):
-            if found is not None:
-                set_committed_value(found, "team", team)
-                by_cycle[found.cycle_id].append(found)
+        set_committed_value(question, "team", team)
+        questions[question.cycle_id].append(question)
+        if reflection is not None:
+            set_committed_value(reflection, "team", team)
+            reflections[reflection.cycle_id].append(reflection)
     for cycle in cycles:
         set_committed_value(cycle, "questions", questions.pop(cycle.id, []))
         set_committed_value(cycle, "reflections", reflections.pop(cycle.id, []))
