@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from learningpack import create_app
 from learningpack.config import PROJECT_ROOT
@@ -63,3 +63,58 @@ def test_flask_db_check_passes_after_upgrade(empty_app: Flask) -> None:
     upgrade(directory=str(MIGRATIONS))
     result = empty_app.test_cli_runner().invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
+
+
+PRE_0006 = [
+    "INSERT INTO school (id, name, district, created_at) VALUES (1, 'Gammelskolen', 'Nord', "
+    "'2026-01-01 00:00:00+00')",
+    "INSERT INTO run (id, school_id, package_slug, year_label, started_at) VALUES "
+    "(1, 1, 'skole-hjem', '2025/26', '2026-01-01 00:00:00+00')",
+    "INSERT INTO cycle (id, run_id, module_slug, position, state, local_notes, local_questions, "
+    "summary_learned, summary_keep, summary_next, phase) VALUES "
+    "(1, 1, 'a', 1, 'completed', '', '', 'L', 'K', 'N', 'ready'), "
+    "(2, 1, 'b', 2, 'active', '', '', '', '', '', 'follow_up')",
+    "INSERT INTO cycle_session (id, cycle_id, held_on, kind, participants, notes, decisions, "
+    "created_at) VALUES (1, 1, '2026-01-05', 'input', 'Alle', 'Noter', '', "
+    "'2026-01-05 00:00:00+00'), (2, 2, '2026-02-05', 'input', 'Alle', 'Noter', '', "
+    "'2026-02-05 00:00:00+00')",
+    "INSERT INTO action (id, cycle_id, title, what, expectation, how_notice, period_start, "
+    "period_end, status, created_at, updated_at) VALUES "
+    "(1, 1, 'Kaffe', 'W', 'E', 'H', '2026-01-06', '2026-01-20', 'planned', "
+    "'2026-01-06 00:00:00+00', '2026-01-06 00:00:00+00'), "
+    "(2, 2, 'Droppet', 'W', 'E', 'H', '2026-02-06', '2026-02-20', 'dropped', "
+    "'2026-02-06 00:00:00+00', '2026-02-06 00:00:00+00')",
+    "INSERT INTO log_entry (id, action_id, happened_on, text, observation, created_at) VALUES "
+    "(1, 1, '2026-01-07', 'Gjort', '', '2026-01-07 00:00:00+00')",
+    "INSERT INTO follow_up (id, action_id, outcome, learning, recorded_at) VALUES "
+    "(1, 1, 'keep', 'Lært', '2026-01-21 00:00:00+00')",
+    "UPDATE cycle SET action_count = 1, done_action_count = 0",
+]
+
+
+def test_0006_keeps_completed_modules_completed_and_derives_statuses(empty_app: Flask) -> None:
+    """A module completed before 0006 stays completed and now counts its action as done; an
+    action dropped by hand stays dropped; an open module is back at the new question step."""
+    upgrade(directory=str(MIGRATIONS), revision="0005")
+    with db.engine.begin() as conn:
+        for statement in PRE_0006:
+            conn.execute(text(statement))
+    upgrade(directory=str(MIGRATIONS))
+    with db.engine.connect() as conn:
+        cycles = conn.execute(
+            text("SELECT id, state, phase, done_action_count FROM cycle ORDER BY id")
+        ).all()
+        actions = conn.execute(
+            text("SELECT id, status, reflection_decision FROM action ORDER BY id")
+        ).all()
+        kinds = conn.execute(text("SELECT kind FROM log_entry")).scalars().all()
+    assert [tuple(c) for c in cycles] == [
+        (1, "completed", "question", 1),
+        (2, "active", "question", 0),
+    ]
+    assert [tuple(a) for a in actions] == [(1, "done", None), (2, "dropped", "stop")]
+    assert kinds == ["did"]
+    downgrade(directory=str(MIGRATIONS), revision="0005")
+    with db.engine.connect() as conn:
+        states = conn.execute(text("SELECT state, phase FROM cycle ORDER BY id")).all()
+    assert [tuple(s) for s in states] == [("completed", "actions"), ("active", "actions")]

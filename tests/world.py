@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from learningpack.content import Package
-from learningpack.domain import bank, records, transitions
+from learningpack.domain import bank, learning, records, transitions
 from learningpack.domain.api_keys import create_api_key
 from learningpack.extensions import db
 from learningpack.models import (
@@ -118,6 +118,27 @@ def make_world(package: Package, *, started: bool = True, other_started: bool = 
     return world
 
 
+def ask(cycle: Cycle, team: Team, actor: User | None = None) -> None:
+    """The team's question (undring) in the module, unless it has one already."""
+    if cycle.question_of(team.id) is None:
+        learning.save_question(
+            cycle,
+            team=team,
+            question="Hvorfor kommer så få forældre til forældremøderne?",
+            baseline="3 af 24 familier kom til sidste forældremøde.",
+            actor=actor or cycle.run.started_by,  # type: ignore[arg-type]
+        )
+
+
+def own_team(school_user: User) -> Team:
+    """A team for a user who has none (the action's team must have a question)."""
+    if school_user.teams:
+        return school_user.teams[0]
+    return TeamFactory(
+        school=school_user.school, name=f"Team {school_user.name}", members=[school_user]
+    )
+
+
 def agree(
     cycle: Cycle,
     actor: User,
@@ -125,8 +146,12 @@ def agree(
     *,
     team: Team | None = None,
     owners: tuple[User, ...] = (),
+    observer: User | None = None,
 ) -> Action:
-    """A fully described action in an open cycle."""
+    """A fully described action in an open cycle (its team asked first; the actor observes
+    unless another observer is given)."""
+    team = team or own_team(owners[0] if owners else actor)
+    ask(cycle, team, actor)
     return records.agree_action(
         cycle,
         title=title,
@@ -135,8 +160,38 @@ def agree(
         how_notice="Vi tæller svarene i fire uger.",
         team=team,
         owners=list(owners),
+        observer=observer or actor,
+        observation_focus="Hvor mange forældre svarer, og hvad spørger de om?",
         period_start=START,
         period_end=END,
+        actor=actor,
+    )
+
+
+def observe(action: Action, observer: User | None = None, text: str = "Otte svar.") -> None:
+    """The observer logs an observation on the action."""
+    observer = observer or action.observer
+    assert observer is not None
+    records.add_log_entry(
+        action, author=observer, happened_on=START, text=text, observation="Forældrene spurgte."
+    )
+
+
+def reflect(
+    cycle: Cycle, team: Team, actor: User, decisions: dict[int, Outcome] | None = None
+) -> None:
+    """The team's reflection, deciding "keep" on each of its actions unless told otherwise."""
+    learning.record_reflection(
+        cycle,
+        team=team,
+        held_on=END,
+        participants="Teamets lærere og pædagoger",
+        seen="Vi sendte beskederne; observatøren så flere svar.",
+        fit="Lidt flere svar end forventet.",
+        change="Vi sender om torsdagen.",
+        decisions=decisions
+        if decisions is not None
+        else {a.id: Outcome.KEEP for a in cycle.actions if a.team_id == team.id},
         actor=actor,
     )
 
@@ -154,7 +209,12 @@ def fill_cycle(cycle: Cycle, leader: User, logger: User, team: Team | None = Non
     records.add_log_entry(
         action, author=logger, happened_on=START, text="Vi prøvede det.", observation=""
     )
-    records.record_follow_up(action, outcome=Outcome.KEEP, learning="Det virkede.", actor=leader)
+    observe(action)
+    assert action.team is not None
+    reflect(cycle, action.team, leader)
+    records.record_follow_up(
+        action, outcome=Outcome.KEEP, learning="Det virkede.", fit="Som ventet.", actor=leader
+    )
     records.save_summary(cycle, learned="Meget.", keep="Beskederne.", next_steps="Modul 2.")
     return action
 
@@ -183,6 +243,8 @@ def action_data(world: World, **overrides: Any) -> dict[str, Any]:
         "how_notice": "Vi tæller svarene i fire uger.",
         "team_id": str(world.team.id),
         "owner_ids": [str(world.teacher.id), str(world.teacher2.id)],
+        "observer_id": str(world.leader.id),
+        "observation_focus": "Hvor mange forældre svarer?",
         "period_start": "2026-09-01",
         "period_end": "2026-10-15",
     }
@@ -208,6 +270,9 @@ def add_session(cycle: Cycle, **overrides: Any) -> Meeting:
 
 
 def add_action(cycle: Cycle, w: World, **overrides: Any) -> Action:
+    team = overrides.get("team", w.team)
+    if team is not None:
+        ask(cycle, team, w.leader)
     values: dict[str, Any] = {
         "title": "Forældrekaffe",
         "what": "Vi inviterer forældre til kaffe hver fredag.",
@@ -215,6 +280,8 @@ def add_action(cycle: Cycle, w: World, **overrides: Any) -> Action:
         "how_notice": "Vi tæller fremmøde.",
         "team": w.team,
         "owners": [w.teacher],
+        "observer": w.teacher2,
+        "observation_focus": "Hvem taler med hvem?",
         "period_start": START,
         "period_end": END,
         "actor": w.leader,
@@ -235,7 +302,9 @@ def add_log(action: Action, w: World, **overrides: Any) -> None:
 
 
 def add_follow_up(action: Action, w: World, outcome: Outcome = Outcome.KEEP) -> FollowUp:
-    return records.record_follow_up(action, outcome=outcome, learning="Det virker.", actor=w.leader)
+    return records.record_follow_up(
+        action, outcome=outcome, learning="Det virker.", fit="Som ventet.", actor=w.leader
+    )
 
 
 def add_summary(cycle: Cycle) -> None:
@@ -365,6 +434,7 @@ def grow(package: Package, extra_actions: int) -> None:
     cycle = school_cycle(leader.school_id, "foraeldremoeder")
     assert cycle is not None
     team = teacher.teams[0]
+    ask(cycle, team, leader)
     for n in range(extra_actions):
         action = records.agree_action(
             cycle,
@@ -374,6 +444,8 @@ def grow(package: Package, extra_actions: int) -> None:
             how_notice="Noget.",
             team=team,
             owners=[teacher, leader],
+            observer=None,
+            observation_focus="",
             period_start=date(2026, 1, 1),
             period_end=date(2026, 2, 1),
             actor=leader,

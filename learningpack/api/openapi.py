@@ -52,12 +52,21 @@ MODULE_PROGRESS = {
     "phase": {
         "type": ["string", "null"],
         "enum": [*PHASES, None],
-        "description": "The step an active module has reached; null unless active.",
+        "description": (
+            "The step an active module has reached (input, question, actions, trying, "
+            "reflection, follow_up, or ready to complete); null unless active."
+        ),
     },
     "session_count": COUNT,
     "action_count": COUNT,
-    "done_action_count": COUNT,
-    "log_entry_count": COUNT,
+    "done_action_count": {
+        **COUNT,
+        "description": "Actions followed up (not stopped); derived from the records.",
+    },
+    "log_entry_count": {
+        **COUNT,
+        "description": "Log entries: the owners' (what we did) and the observers' together.",
+    },
     "follow_up_count": COUNT,
     "opened_at": NULLABLE_TIME,
     "completed_at": NULLABLE_TIME,

@@ -46,13 +46,14 @@ def can_export_school(user: User, school_id: int) -> bool:
 
 
 def can_log_on(user: User, action: Any) -> bool:
-    """Who may log on an action: the school's leader, its owners and its team's members."""
+    """Who may log on an action: the school's leader, its owners, its team's members and its
+    observer."""
     school_id = action.cycle.run.school_id
     if user.school_id != school_id or user.role == Role.PUF:
         return False
     if user.role == Role.LEADER:
         return True
-    if any(owner.id == user.id for owner in action.owners):
+    if action.observer_id == user.id or any(owner.id == user.id for owner in action.owners):
         return True
     # The user's own teams: one load per request, however many actions are checked.
     return action.team_id is not None and action.team_id in {t.id for t in user.teams}

@@ -16,12 +16,29 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from learningpack.content import Package
 from learningpack.domain.refusals import CycleRefused, Refusal, refusal, refuse
-from learningpack.models import Action, ActionStatus, Cycle, CyclePhase, CycleState, Meeting, Run
+from learningpack.models import (
+    Action,
+    ActionStatus,
+    Cycle,
+    CyclePhase,
+    CycleState,
+    LogKind,
+    Meeting,
+    Outcome,
+    Run,
+)
 
 __all__ = ["CycleRefused", "Refusal"]
 
-STEPS = (CyclePhase.INPUT, CyclePhase.ACTIONS, CyclePhase.TRYING, CyclePhase.FOLLOW_UP)
-"""The four steps of the stepper, in order; an open cycle past them all is ``READY``."""
+STEPS = (
+    CyclePhase.INPUT,
+    CyclePhase.QUESTION,
+    CyclePhase.ACTIONS,
+    CyclePhase.TRYING,
+    CyclePhase.REFLECTION,
+    CyclePhase.FOLLOW_UP,
+)
+"""The six steps of the stepper (DESIGN §3), in order; an open cycle past them all is ``READY``."""
 
 
 @dataclass(frozen=True)
@@ -34,13 +51,29 @@ class StepStatus:
 
     @property
     def number(self) -> int:
-        """The step's number on the stepper, 1 to 4."""
+        """The step's number on the stepper, 1 to 6."""
         return STEPS.index(self.phase) + 1
+
+
+def derived_status(action: Action) -> ActionStatus:
+    """An action's status as its records say: followed up → done (stopped → dropped), stopped
+    in the reflection → dropped, logged by an owner → in progress, else planned."""
+    if action.follow_up is not None:
+        return (
+            ActionStatus.DROPPED if action.follow_up.outcome == Outcome.STOP else ActionStatus.DONE
+        )
+    if action.reflection_decision == Outcome.STOP:
+        return ActionStatus.DROPPED
+    if any(e.kind == LogKind.DID for e in action.log_entries):
+        return ActionStatus.IN_PROGRESS
+    return ActionStatus.PLANNED
 
 
 def action_missing_fields(action: Action) -> list[str]:
     """What an agreed action still lacks before it counts as agreed (codes of its fields)."""
     missing: list[str] = []
+    if action.team_id is None or action.cycle.question_of(action.team_id) is None:
+        missing.append("question")
     if not action.what.strip():
         missing.append("what")
     if not action.expectation.strip():
@@ -49,6 +82,10 @@ def action_missing_fields(action: Action) -> list[str]:
         missing.append("how_notice")
     if action.team_id is None and not action.owners:
         missing.append("owners")
+    if action.observer_id is None:
+        missing.append("observer")
+    if not action.observation_focus.strip():
+        missing.append("observation_focus")
     if action.period_start is None or action.period_end is None:
         missing.append("period")
     return missing
@@ -59,11 +96,45 @@ def meeting_counts_as_input(meeting: Meeting) -> bool:
     return bool(meeting.participants.strip() and meeting.notes.strip())
 
 
+def _trying_missing(actions: list[Action]) -> list[Refusal]:
+    missing: list[Refusal] = []
+    if not actions:
+        missing.append(refusal("no_action_to_try"))
+    for action in actions:
+        if derived_status(action) == ActionStatus.DROPPED:
+            continue
+        kinds = {e.kind for e in action.log_entries}
+        if LogKind.DID not in kinds:
+            missing.append(refusal("action_not_logged", title=action.title))
+        if action.observer_id is not None and LogKind.OBSERVATION not in kinds:
+            missing.append(refusal("action_not_observed", title=action.title))
+    return missing
+
+
+def _reflection_missing(cycle: Cycle, actions: list[Action]) -> list[Refusal]:
+    missing: list[Refusal] = []
+    if not actions:
+        missing.append(refusal("no_action_to_reflect_on"))
+    teams = {a.team_id: a.team for a in actions if a.team_id is not None}
+    for team_id, team in teams.items():
+        if cycle.reflection_of(team_id) is None:
+            missing.append(refusal("reflection_missing", team=team.name if team else ""))
+    for action in actions:
+        reflected = action.team_id is not None and cycle.reflection_of(action.team_id)
+        if reflected and action.reflection_decision is None:
+            missing.append(refusal("decision_missing", title=action.title))
+    return missing
+
+
 def step_statuses(cycle: Cycle) -> list[StepStatus]:
-    """The four steps of the stepper, each with what is still missing."""
+    """The six steps of the stepper, each with what is still missing."""
     input_missing: list[Refusal] = []
     if not any(meeting_counts_as_input(m) for m in cycle.meetings):
         input_missing.append(refusal("no_input_meeting"))
+
+    question_missing: list[Refusal] = []
+    if not any(q.question.strip() for q in cycle.questions):
+        question_missing.append(refusal("no_question"))
 
     actions = list(cycle.actions)
     actions_missing: list[Refusal] = []
@@ -75,13 +146,6 @@ def step_statuses(cycle: Cycle) -> list[StepStatus]:
             actions_missing.append(
                 refusal("action_incomplete", title=action.title, fields=tuple(lacking))
             )
-
-    trying_missing: list[Refusal] = []
-    if not actions:
-        trying_missing.append(refusal("no_action_to_try"))
-    for action in actions:
-        if action.status != ActionStatus.DROPPED and not action.log_entries:
-            trying_missing.append(refusal("action_not_logged", title=action.title))
 
     follow_missing: list[Refusal] = []
     for action in actions:
@@ -97,11 +161,17 @@ def step_statuses(cycle: Cycle) -> list[StepStatus]:
     if not actions:
         follow_missing.append(refusal("no_action_to_follow_up"))
 
+    missing_by_step = (
+        input_missing,
+        question_missing,
+        actions_missing,
+        _trying_missing(actions),
+        _reflection_missing(cycle, actions),
+        follow_missing,
+    )
     return [
         StepStatus(phase, not missing, tuple(missing))
-        for phase, missing in zip(
-            STEPS, (input_missing, actions_missing, trying_missing, follow_missing), strict=True
-        )
+        for phase, missing in zip(STEPS, missing_by_step, strict=True)
     ]
 
 

@@ -1,5 +1,7 @@
 """Recording inside an open cycle: meetings, actions, log entries, follow-ups, summary, notes.
 
+The team's question, its reflection and a second round are in ``learning.py``.
+
 Functions here change the models and ``flush``; the caller commits. Each write refuses
 (:class:`CycleRefused` with a code) when the cycle is not open, when people or teams belong to
 another school, and when a free text holds a CPR number. After each write the cycle's progress
@@ -15,7 +17,7 @@ from typing import TypedDict, Unpack
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from learningpack.domain.cycle import ensure_open, phase_of
+from learningpack.domain.cycle import derived_status, ensure_open, phase_of
 from learningpack.domain.privacy import guard_free_text
 from learningpack.domain.refusals import refuse
 from learningpack.extensions import db
@@ -25,6 +27,7 @@ from learningpack.models import (
     Cycle,
     FollowUp,
     LogEntry,
+    LogKind,
     Meeting,
     MeetingKind,
     Outcome,
@@ -52,10 +55,14 @@ def _touch(cycle: Cycle) -> None:
                 selectinload(Action.follow_up),
                 selectinload(Action.owners),
             ),
+            selectinload(Cycle.questions),
+            selectinload(Cycle.reflections),
         )
     ).one()
-    cycle.phase = phase_of(cycle)
     actions = cycle.actions
+    for action in actions:
+        action.status = derived_status(action)
+    cycle.phase = phase_of(cycle)
     cycle.meeting_count = len(cycle.meetings)
     cycle.action_count = len(actions)
     cycle.done_action_count = sum(1 for a in actions if a.status == ActionStatus.DONE)
@@ -110,6 +117,8 @@ class ActionDescription(TypedDict):
     owners: Sequence[User]
     period_start: date | None
     period_end: date | None
+    observer: User | None
+    observation_focus: str
 
 
 def _describe_action(action: Action, cycle: Cycle, description: ActionDescription) -> None:
@@ -118,14 +127,22 @@ def _describe_action(action: Action, cycle: Cycle, description: ActionDescriptio
     period_start, period_end = description["period_start"], description["period_end"]
     title, what = description["title"], description["what"]
     expectation, how_notice = description["expectation"], description["how_notice"]
+    observer, focus = description["observer"], description["observation_focus"]
     ensure_open(cycle)
-    _same_school(cycle, [team], owners)
+    _same_school(cycle, [team], [*owners, *([observer] if observer else [])])
+    if team is None or cycle.question_of(team.id) is None:
+        raise refuse("no_team_question")
+    if observer is not None and any(o.id == observer.id for o in owners):
+        raise refuse("observer_is_owner")
     if period_start and period_end and period_end < period_start:
         raise refuse("period_reversed")
-    guard_free_text(title=title, what=what, expectation=expectation, how_notice=how_notice)
+    guard_free_text(
+        title=title, what=what, expectation=expectation, how_notice=how_notice, focus=focus
+    )
     action.title, action.what = title.strip(), what.strip()
     action.expectation, action.how_notice = expectation.strip(), how_notice.strip()
     action.team, action.owners = team, list(owners)
+    action.observer, action.observation_focus = observer, focus.strip()
     action.period_start, action.period_end = period_start, period_end
 
 
@@ -149,7 +166,8 @@ def update_action(action: Action, **description: Unpack[ActionDescription]) -> N
 def add_log_entry(
     action: Action, *, author: User, happened_on: date, text: str, observation: str
 ) -> LogEntry:
-    """A teacher logs what happened when the action was tried."""
+    """A teacher logs what happened when the action was tried: the observer's entry is an
+    observation, anyone else's what they did."""
     ensure_open(action.cycle)
     if author.school_id != action.cycle.run.school_id:
         raise refuse("foreign_author")
@@ -159,31 +177,28 @@ def add_log_entry(
         happened_on=happened_on,
         text=text.strip(),
         observation=observation.strip(),
+        kind=LogKind.OBSERVATION if author.id == action.observer_id else LogKind.DID,
     )
     action.log_entries.append(entry)
-    if action.status == ActionStatus.PLANNED:
-        action.status = ActionStatus.IN_PROGRESS
     _touch(action.cycle)
     db.session.flush()
     return entry
 
 
-def set_action_status(action: Action, status: ActionStatus) -> None:
-    """Mark an action planned, in progress, done or dropped."""
+def record_follow_up(
+    action: Action, *, outcome: Outcome, learning: str, fit: str, actor: User
+) -> FollowUp:
+    """Record (or revise) the follow-up of one action, with how what we saw fits what we
+    expected (required)."""
     ensure_open(action.cycle)
-    action.status = status
-    _touch(action.cycle)
-    db.session.flush()
-
-
-def record_follow_up(action: Action, *, outcome: Outcome, learning: str, actor: User) -> FollowUp:
-    """Record (or revise) the follow-up of one action."""
-    ensure_open(action.cycle)
-    guard_free_text(learning=learning)
+    if not fit.strip():
+        raise refuse("fit_missing")
+    guard_free_text(learning=learning, fit=fit)
     follow_up = action.follow_up or FollowUp(action=action)
     db.session.add(follow_up)
     follow_up.outcome = outcome
     follow_up.learning = learning.strip()
+    follow_up.fit = fit.strip()
     follow_up.recorded_by_id = actor.id
     follow_up.recorded_at = utcnow()
     _touch(action.cycle)

@@ -23,8 +23,10 @@ class CyclePhase(enum.StrEnum):
     """Where an open cycle stands: the first step of the stepper not yet done, or ready."""
 
     INPUT = "input"  # videnoplæg og drøftelse
+    QUESTION = "question"  # teamets undring
     ACTIONS = "actions"  # aktioner aftalt
-    TRYING = "trying"  # afprøvning
+    TRYING = "trying"  # afprøvning og observation
+    REFLECTION = "reflection"  # refleksion
     FOLLOW_UP = "follow_up"  # opsamling
     READY = "ready"  # klar til at blive afsluttet
 
@@ -46,6 +48,13 @@ class Outcome(enum.StrEnum):
     KEEP = "keep"
     ADJUST = "adjust"
     STOP = "stop"
+
+
+class LogKind(enum.StrEnum):
+    """A log entry is either what an owner did or what the observer saw."""
+
+    DID = "did"
+    OBSERVATION = "observation"
 
 
 class Run(Model):
@@ -126,6 +135,20 @@ class Cycle(Model):
     actions: Mapped[list[Action]] = relationship(
         back_populates="cycle", order_by="Action.id", cascade="all, delete-orphan"
     )
+    questions: Mapped[list[TeamQuestion]] = relationship(
+        back_populates="cycle", order_by="TeamQuestion.id", cascade="all, delete-orphan"
+    )
+    reflections: Mapped[list[Reflection]] = relationship(
+        back_populates="cycle", order_by="Reflection.id", cascade="all, delete-orphan"
+    )
+
+    def question_of(self, team_id: int | None) -> TeamQuestion | None:
+        """The team's question (undring) in this module, if it has stated one."""
+        return next((q for q in self.questions if q.team_id == team_id), None)
+
+    def reflection_of(self, team_id: int | None) -> Reflection | None:
+        """The team's reflective conversation in this module, if it has held one."""
+        return next((r for r in self.reflections if r.team_id == team_id), None)
 
 
 class Meeting(Model):
@@ -163,6 +186,7 @@ class Action(Model):
     __tablename__ = "action"
     __table_args__ = (
         enum_check("status", ActionStatus, "status"),
+        enum_check("reflection_decision", Outcome, "reflection_decision"),
         Index("ix_action_cycle_id_status", "cycle_id", "status"),
     )
 
@@ -175,8 +199,18 @@ class Action(Model):
     how_notice: Mapped[str] = mapped_column(Text, default="")
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
+    # Derived from the records by the domain (planned, in progress, done, dropped); never set apart.
     status: Mapped[ActionStatus] = mapped_column(
         enum_column_type(ActionStatus), default=ActionStatus.PLANNED
+    )
+    # The colleague who observes (not an owner) and what exactly they look for.
+    observer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    observation_focus: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The team's reflection on this action: keep, adjust (a second round may follow) or stop.
+    reflection_decision: Mapped[Outcome | None] = mapped_column(enum_column_type(Outcome))
+    # A second round (anden runde) points at the action it adjusts.
+    parent_action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("action.id", ondelete="SET NULL"), index=True
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -186,6 +220,13 @@ class Action(Model):
     team: Mapped[Team | None] = relationship()
     owners: Mapped[list[User]] = relationship(secondary=action_owner, order_by="User.name")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    observer: Mapped[User | None] = relationship(foreign_keys=[observer_id])
+    parent: Mapped[Action | None] = relationship(
+        remote_side="Action.id", back_populates="second_rounds"
+    )
+    second_rounds: Mapped[list[Action]] = relationship(
+        back_populates="parent", order_by="Action.id"
+    )
     log_entries: Mapped[list[LogEntry]] = relationship(
         back_populates="action",
         order_by="(LogEntry.happened_on.desc(), LogEntry.id.desc())",
@@ -200,6 +241,7 @@ class LogEntry(Model):
     """What happened when an action was tried, logged by a teacher."""
 
     __tablename__ = "log_entry"
+    __table_args__ = (enum_check("kind", LogKind, "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
@@ -207,6 +249,9 @@ class LogEntry(Model):
     happened_on: Mapped[date] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)
     observation: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[LogKind] = mapped_column(
+        enum_column_type(LogKind), default=LogKind.DID, server_default=LogKind.DID
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     action: Mapped[Action] = relationship(back_populates="log_entries")
@@ -223,8 +268,54 @@ class FollowUp(Model):
     action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), unique=True)
     outcome: Mapped[Outcome] = mapped_column(enum_column_type(Outcome))
     learning: Mapped[str] = mapped_column(Text)
+    # Expected vs observed: how what we saw fits what we expected (empty before revision 0006).
+    fit: Mapped[str] = mapped_column(Text, default="", server_default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     action: Mapped[Action] = relationship(back_populates="follow_up")
     recorded_by: Mapped[User | None] = relationship()
+
+
+class TeamQuestion(Model):
+    """A team's own question in a module (undring) and what it sees today (baseline)."""
+
+    __tablename__ = "team_question"
+    __table_args__ = (
+        db.UniqueConstraint("cycle_id", "team_id", name="uq_team_question_cycle_team"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    baseline: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cycle: Mapped[Cycle] = relationship(back_populates="questions")
+    team: Mapped[Team] = relationship()
+
+
+class Reflection(Model):
+    """A team's reflective conversation on its actions in a module."""
+
+    __tablename__ = "reflection"
+    __table_args__ = (db.UniqueConstraint("cycle_id", "team_id", name="uq_reflection_cycle_team"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    participants: Mapped[str] = mapped_column(Text)
+    # What did we do, and what did the observer see.
+    seen: Mapped[str] = mapped_column(Text)
+    # How does that fit what we expected.
+    fit: Mapped[str] = mapped_column(Text)
+    # What do we change.
+    change: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cycle: Mapped[Cycle] = relationship(back_populates="reflections")
+    team: Mapped[Team] = relationship()

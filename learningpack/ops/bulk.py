@@ -17,9 +17,11 @@ from learningpack.models import (
     FollowUp,
     LogEntry,
     Meeting,
+    Reflection,
     Run,
     School,
     Team,
+    TeamQuestion,
     User,
     action_owner,
     team_member,
@@ -48,7 +50,8 @@ class BulkRows:
 
     ORDER: tuple[Any, ...] = (
         School.__table__, User.__table__, Team.__table__, team_member, Run.__table__,
-        Cycle.__table__, Meeting.__table__, Action.__table__, action_owner,
+        Cycle.__table__, Meeting.__table__, TeamQuestion.__table__, Reflection.__table__,
+        Action.__table__, action_owner,
         LogEntry.__table__, FollowUp.__table__,
     )  # fmt: skip
 

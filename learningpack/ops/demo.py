@@ -13,6 +13,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from learningpack.content import Package, split_action_suggestion
+from learningpack.domain.learning import record_reflection, save_question, start_second_round
 from learningpack.domain.records import (
     add_log_entry,
     agree_action,
@@ -23,6 +24,7 @@ from learningpack.domain.records import (
 from learningpack.domain.transitions import complete_cycle, start_run
 from learningpack.extensions import db
 from learningpack.models import (
+    Action,
     Cycle,
     CycleState,
     MeetingKind,
@@ -181,8 +183,23 @@ class _Seeder:
             decisions="Indskolingen og mellemtrinnet afprøver hver en aktion i seks uger.",
             facilitator=leader,
         )
+        questions = (
+            (
+                "Hvorfor kommer så få forældre til forældremøderne – og hvem mangler?",
+                "Til sidste forældremøde kom 9 af 24 familier; de samme forældre taler hver gang.",
+            ),
+            (
+                "Hvordan kan forældrene støtte fællesskabet, når de sjældent mødes?",
+                "Forældrene kender mest hinanden fra fødselsdage; 2 af 3 klasser har intet "
+                "forældreråd.",
+            ),
+        )
+        actions: list[Action] = []
         for index, team in enumerate(teams):
+            question, baseline = questions[index % len(questions)]
+            save_question(cycle, team=team, question=question, baseline=baseline, actor=leader)
             idea = split_action_suggestion(module.action_suggestions[index])
+            owner, observer = teachers[index * 2], teachers[index * 2 + 1]
             action = agree_action(
                 cycle,
                 title=idea["title"],
@@ -190,23 +207,41 @@ class _Seeder:
                 expectation=idea["expectation"],
                 how_notice=idea["how_notice"],
                 team=team,
-                owners=[teachers[index * 2]],
+                owners=[owner],
+                observer=observer,
+                observation_focus="Hvem taler med hvem, og hvem står uden for samtalen?",
                 period_start=start + timedelta(days=7),
-                period_end=start + timedelta(days=49),
+                period_end=start + timedelta(days=35),
                 actor=leader,
             )
-            add_log_entry(
-                action,
-                author=teachers[index * 2],
-                happened_on=start + timedelta(days=10),
-                text="Første gang afprøvet på forældremødet i 2.-klasserne.",
-                observation="Forældrene talte mere med hinanden end sædvanligt.",
+            actions.append(action)
+            self.try_out(action, owner, observer, start + timedelta(days=10))
+        if full or len(teams) > 1:
+            self.reflect(cycle, teams[0], [actions[0]], Outcome.KEEP, leader, start)
+        if full:
+            self.reflect(cycle, teams[1], [actions[1]], Outcome.ADJUST, leader, start)
+            second = start_second_round(
+                actions[1],
+                actor=leader,
+                title=f"{actions[1].title} – anden runde",
+                what=actions[1].what + " Nu i mindre grupper på fire-fem forældre.",
+                expectation="Flere af de forældre, der plejer at være stille, siger noget.",
+                how_notice=actions[1].how_notice,
+                observation_focus="Hvor mange forældre siger noget i hver gruppe?",
+                period_start=start + timedelta(days=37),
+                period_end=start + timedelta(days=52),
             )
-            if full:
+            self.try_out(second, teachers[2], teachers[3], start + timedelta(days=40))
+            self.reflect(
+                cycle, teams[1], [second], Outcome.KEEP, leader, start + timedelta(days=14)
+            )
+            for action in [*actions, second]:
                 record_follow_up(
                     action,
-                    outcome=Outcome.KEEP if index == 0 else Outcome.ADJUST,
+                    outcome=action.reflection_decision or Outcome.KEEP,
                     learning="Små, faste greb virker bedre end store arrangementer.",
+                    fit="Vi forventede flere svar og fik dem – men kun fra de forældre, der "
+                    "i forvejen deltager. Det så observatøren også.",
                     actor=leader,
                 )
         if full:
@@ -216,6 +251,44 @@ class _Seeder:
                 keep="Vi fastholder dialog i små grupper på forældremøder.",
                 next_steps="Vi deler erfaringerne med udskolingen.",
             )
+
+    def try_out(self, action: Action, owner: User, observer: User, day: date) -> None:
+        """The owner logs what was done, the observer what was seen."""
+        add_log_entry(
+            action,
+            author=owner,
+            happened_on=day,
+            text="Første gang afprøvet på forældremødet i 2.-klasserne.",
+            observation="Forældrene talte mere med hinanden end sædvanligt.",
+        )
+        add_log_entry(
+            action,
+            author=observer,
+            happened_on=day,
+            text="Fire grupper à fem forældre; i to af dem talte alle. To fædre sagde intet.",
+            observation="Grupperne med en lærer ved bordet kom hurtigere i gang.",
+        )
+
+    def reflect(
+        self,
+        cycle: Cycle,
+        team: Team,
+        actions: list[Action],
+        decision: Outcome,
+        leader: User,
+        start: date,
+    ) -> None:
+        record_reflection(
+            cycle,
+            team=team,
+            held_on=start + timedelta(days=36),
+            participants=f"{team.name}s lærere og pædagoger med observatøren",
+            seen="Vi prøvede aktionen to gange; observatøren så, at de samme forældre talte.",
+            fit="Flere forældre kom, som vi forventede, men samtalen var skæv.",
+            change="Mindre grupper og et konkret spørgsmål at tale om.",
+            decisions={a.id: decision for a in actions},
+            actor=leader,
+        )
 
 
 def seed_demo(package: Package, schools: int = 5, today: date | None = None) -> list[Login]:

@@ -28,10 +28,12 @@ from learningpack.models import (
     FollowUp,
     LogEntry,
     Meeting,
+    Reflection,
     Role,
     Run,
     School,
     Team,
+    TeamQuestion,
     User,
     team_member,
 )
@@ -42,6 +44,9 @@ from learningpack.output.labels import ascii_slug
 __all__ = ["AlreadySeeded", "NationalResult", "max_schools", "school_names", "seed_national"]
 
 DOMAIN = "national.demo.dk"
+BULK_MODELS = (
+    School, User, Team, Run, Cycle, Meeting, TeamQuestion, Reflection, Action, LogEntry, FollowUp,
+)  # fmt: skip
 
 DISTRICTS = (
     "Nord", "Syd", "Vest", "Midt", "Øst", "Åby", "Viby", "Brabrand",
@@ -113,7 +118,7 @@ def seed_national(
     total_weight = sum(p.weight for p in plans) or 1.0
     target = schools * actions_per_school
 
-    ids = BulkIds(School, User, Team, Run, Cycle, Meeting, Action, LogEntry, FollowUp)
+    ids = BulkIds(*BULK_MODELS)
     rows = BulkRows()
     result = NationalResult()
     password_hash = generate_password_hash("demo-forældre-2026")
@@ -163,7 +168,7 @@ def seed_national(
              actions=round(target * plan.weight / total_weight))  # fmt: skip
 
     rows.flush()
-    reset_sequences(School, User, Team, Run, Cycle, Meeting, Action, LogEntry, FollowUp)
+    reset_sequences(*BULK_MODELS)
     postgres = db.engine.dialect.name == "postgresql"
     if postgres:
         # What autovacuum would do soon after a bulk load: give the planner real statistics

@@ -22,10 +22,13 @@ from learningpack.models import (
     CycleState,
     FollowUp,
     LogEntry,
+    LogKind,
     Meeting,
     MeetingKind,
     Outcome,
+    Reflection,
     Run,
+    TeamQuestion,
     action_owner,
 )
 from learningpack.ops.bulk import BulkIds, BulkRows
@@ -53,12 +56,25 @@ OUTCOMES = (Outcome.KEEP, Outcome.KEEP, Outcome.ADJUST, Outcome.STOP)
 PROGRESS_WEIGHTS = {0: 7, 1: 27, 2: 29, 3: 21, 4: 9, 5: 5, 6: 2}
 # What the open module has reached, and how many of a full module's actions it has so far.
 PHASE_WEIGHTS = {
-    CyclePhase.INPUT: (9, 0.0),
-    CyclePhase.ACTIONS: (10, 0.0),
-    CyclePhase.TRYING: (50, 0.6),
-    CyclePhase.FOLLOW_UP: (23, 0.9),
+    CyclePhase.INPUT: (8, 0.0),
+    CyclePhase.QUESTION: (5, 0.0),
+    CyclePhase.ACTIONS: (7, 0.0),
+    CyclePhase.TRYING: (42, 0.6),
+    CyclePhase.REFLECTION: (12, 0.8),
+    CyclePhase.FOLLOW_UP: (18, 0.9),
     CyclePhase.READY: (8, 1.0),
 }
+STEP = list(PHASE_WEIGHTS)  # the phases in the stepper's order
+QUESTIONS = (
+    ("Hvorfor kommer så få forældre til forældremøderne?", "9 af 24 familier kom sidst."),
+    ("Hvem taler vi aldrig med – og hvorfor?", "4 familier har ikke svaret på Aula i år."),
+    ("Hvordan kan forældrene støtte fællesskabet?", "2 af 3 klasser har intet forældreråd."),
+)
+OBSERVED = (
+    "To forældre talte hele tiden; fem sagde intet.",
+    "Flere fædre end sidst; de blev til kaffen bagefter.",
+    "Forældrene med tolk spurgte mest ind til klassen.",
+)
 STALLED_SHARE = 0.15
 
 
@@ -211,41 +227,81 @@ def _cycle_work(
             "decisions": "", "created_at": at(held_on, 16),
         })  # fmt: skip
         result.meetings += 1
+    reached = STEP.index(phase)
+    used_teams = sorted({number % len(team_ids) for number in range(actions)})
+    if reached >= STEP.index(CyclePhase.ACTIONS):
+        for team in used_teams or [0]:
+            question, baseline = QUESTIONS[rng.randrange(len(QUESTIONS))]
+            rows.add(TeamQuestion.__table__, {
+                "id": ids.take(TeamQuestion), "cycle_id": cycle_id, "team_id": team_ids[team],
+                "question": question, "baseline": baseline, "recorded_by_id": leader_id,
+                "recorded_at": at(first, 17),
+            })  # fmt: skip
+    # In the reflection phase the last team has not reflected yet; later every team has.
+    reflected = set(used_teams[:-1] if phase == CyclePhase.REFLECTION else used_teams)
+    if reached < STEP.index(CyclePhase.REFLECTION):
+        reflected = set()
+    for team in sorted(reflected):
+        rows.add(Reflection.__table__, {
+            "id": ids.take(Reflection), "cycle_id": cycle_id, "team_id": team_ids[team],
+            "held_on": last, "participants": "Teamets lærere og observatøren",
+            "seen": "Vi prøvede aktionen; observatøren så, hvem der deltog.",
+            "fit": "Flere kom, som ventet, men de samme talte.", "change": "Mindre grupper.",
+            "recorded_by_id": leader_id, "recorded_at": at(last, 15),
+        })  # fmt: skip
     untried_left = phase == CyclePhase.TRYING
     without_follow_up_left = phase == CyclePhase.FOLLOW_UP
+    # The first action the reflection adjusted: the cycle's last action is its second round.
+    adjusted: tuple[int, int] | None = None
     for number in range(actions):
         action_id = ids.take(Action)
         team = number % len(team_ids)
         idea = ideas[number % len(ideas)]
-        status = _status(rng, phase)
+        second = adjusted is not None and number == actions - 1
+        if adjusted is not None and second:
+            team = adjusted[1]
+        decision = rng.choice(OUTCOMES) if team in reflected else None
+        if second:
+            decision = Outcome.KEEP
         created = at(first, 17)
         rows.add(Action.__table__, {
             "id": action_id, "cycle_id": cycle_id, "team_id": team_ids[team],
-            "title": f"{idea['title']} ({number + 1})"[:200], "what": idea["what"] or "Aktionen.",
+            "title": f"{idea['title']} ({number + 1}{', anden runde' if second else ''})"[:200],
+            "what": idea["what"] or "Aktionen.",
             "expectation": idea["expectation"] or "Flere forældre deltager.",
             "how_notice": idea["how_notice"] or "Vi tæller og spørger.",
             "period_start": first + timedelta(days=7), "period_end": first + timedelta(days=49),
-            "status": status.value, "created_by_id": leader_id, "created_at": created,
-            "updated_at": created,
+            "status": ActionStatus.PLANNED.value, "created_by_id": leader_id,
+            "created_at": created, "updated_at": created,
+            "observer_id": members[(team + 1) % len(members)][0],
+            "observation_focus": "Hvem deltager, og hvem står uden for?",
+            "reflection_decision": decision.value if decision else None,
+            "parent_action_id": adjusted[0] if adjusted and second else None,
         })  # fmt: skip
+        if decision == Outcome.ADJUST and adjusted is None and number < actions - 1:
+            adjusted = (action_id, team)
         rows.add(action_owner, {"action_id": action_id, "user_id": members[team][0]})
         result.actions += 1
         if phase == CyclePhase.TRYING:
             logs = 0 if (untried_left or rng.random() < 0.4) else rng.randint(1, 2)
+            observations = rng.randint(0, 1)
             untried_left = False
-        elif status == ActionStatus.DROPPED:
-            logs = rng.randint(0, 1)
         else:
-            logs = rng.choice((1, 1, 2, 2, 3))
-        for _ in range(logs):
-            happened = next(days)
-            text_, observation = LOG_TEXTS[rng.randrange(len(LOG_TEXTS))]
-            rows.add(LogEntry.__table__, {
-                "id": ids.take(LogEntry), "action_id": action_id,
-                "author_id": members[team][0], "happened_on": happened, "text": text_,
-                "observation": observation, "created_at": at(happened, 15),
-            })  # fmt: skip
-            result.log_entries += 1
+            logs, observations = rng.choice((1, 1, 2, 2, 3)), rng.choice((1, 1, 2))
+        for entry_kind, count in ((LogKind.DID, logs), (LogKind.OBSERVATION, observations)):
+            for _ in range(count):
+                happened = next(days)
+                text_, observation = LOG_TEXTS[rng.randrange(len(LOG_TEXTS))]
+                if entry_kind == LogKind.OBSERVATION:
+                    text_ = OBSERVED[rng.randrange(len(OBSERVED))]
+                writer = team if entry_kind == LogKind.DID else (team + 1) % len(members)
+                author = members[writer][0]
+                rows.add(LogEntry.__table__, {
+                    "id": ids.take(LogEntry), "action_id": action_id, "author_id": author,
+                    "happened_on": happened, "text": text_, "observation": observation,
+                    "kind": entry_kind.value, "created_at": at(happened, 15),
+                })  # fmt: skip
+                result.log_entries += 1
         follow = phase == CyclePhase.READY or (
             phase == CyclePhase.FOLLOW_UP and not without_follow_up_left and rng.random() < 0.6
         )
@@ -253,19 +309,10 @@ def _cycle_work(
         if follow:
             rows.add(FollowUp.__table__, {
                 "id": ids.take(FollowUp), "action_id": action_id,
-                "outcome": rng.choice(OUTCOMES).value,
+                "outcome": (decision or rng.choice(OUTCOMES)).value,
                 "learning": LEARNINGS[rng.randrange(len(LEARNINGS))],
+                "fit": "Vi så flere forældre, som vi forventede; observatøren så, at de stille "
+                "forældre stadig var stille.",
                 "recorded_by_id": leader_id, "recorded_at": at(last, 15),
             })  # fmt: skip
             result.follow_ups += 1
-
-
-def _status(rng: random.Random, phase: CyclePhase) -> ActionStatus:
-    roll = rng.random()
-    if phase == CyclePhase.TRYING:
-        return ActionStatus.PLANNED if roll < 0.3 else (
-            ActionStatus.IN_PROGRESS if roll < 0.9 else ActionStatus.DONE
-        )  # fmt: skip
-    if roll < 0.75:
-        return ActionStatus.DONE
-    return ActionStatus.IN_PROGRESS if roll < 0.9 else ActionStatus.DROPPED

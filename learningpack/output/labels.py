@@ -13,6 +13,7 @@ from learningpack.models import (
     ActionStatus,
     CyclePhase,
     CycleState,
+    LogKind,
     MeetingKind,
     Outcome,
     ResourceCategory,
@@ -33,8 +34,10 @@ CYCLE_STATE = {
 # The phases of an open module: the steps' titles (as in DESIGN §2), and "ready" after the last.
 CYCLE_PHASE = {
     CyclePhase.INPUT: _l("Videnoplæg og drøftelse"),
+    CyclePhase.QUESTION: _l("Teamets undring"),
     CyclePhase.ACTIONS: _l("Aktioner aftalt"),
-    CyclePhase.TRYING: _l("Afprøvning"),
+    CyclePhase.TRYING: _l("Afprøvning og observation"),
+    CyclePhase.REFLECTION: _l("Refleksion"),
     CyclePhase.FOLLOW_UP: _l("Opsamling"),
     CyclePhase.READY: _l("Klar til at afslutte"),
 }
@@ -53,6 +56,10 @@ OUTCOME = {
     Outcome.KEEP: _l("Fasthold"),
     Outcome.ADJUST: _l("Justér"),
     Outcome.STOP: _l("Stop"),
+}
+LOG_KIND = {
+    LogKind.DID: _l("Hvad jeg gjorde"),
+    LogKind.OBSERVATION: _l("Observation"),
 }
 RESOURCE_CATEGORY = {
     ResourceCategory.PARENT_MEETINGS: _l("Materialer til forældremøder"),
@@ -74,6 +81,7 @@ ALL: dict[str, dict[str, LazyString]] = {
     "meeting_kind": {k.value: v for k, v in MEETING_KIND.items()},
     "action_status": {k.value: v for k, v in ACTION_STATUS.items()},
     "outcome": {k.value: v for k, v in OUTCOME.items()},
+    "log_kind": {k.value: v for k, v in LOG_KIND.items()},
     "resource_category": {k.value: v for k, v in RESOURCE_CATEGORY.items()},
     "resource_status": {k.value: v for k, v in RESOURCE_STATUS.items()},
 }
@@ -100,10 +108,17 @@ def ascii_slug(name: str, fallback: str = "") -> str:
 REFUSAL: dict[str, LazyString] = {
     # What a step of the stepper still misses (domain/cycle.py)
     "no_input_meeting": _l("Registrér mindst ét møde med dato, deltagere og noter fra drøftelsen."),
-    "no_action": _l("Aftal mindst én aktion."),
+    "no_question": _l("Mindst ét team skal skrive sin undring: hvad undrer os, og hvad ser vi nu?"),
+    "no_action": _l("Aftal mindst én aktion ud fra et teams undring."),
     "action_incomplete": _l("Aktionen »%(title)s« mangler: %(fields)s."),
     "no_action_to_try": _l("Der er ingen aktioner at afprøve endnu."),
     "action_not_logged": _l("Aktionen »%(title)s« har ingen logninger endnu."),
+    "action_not_observed": _l("Observatøren har endnu ikke logget en observation på »%(title)s«."),
+    "no_action_to_reflect_on": _l("Der er ingen aktioner at reflektere over endnu."),
+    "reflection_missing": _l("Teamet »%(team)s« mangler den fælles refleksion."),
+    "decision_missing": _l(
+        "Refleksionen mangler en beslutning om »%(title)s«: fasthold, justér eller stop."
+    ),
     "follow_up_missing": _l("Aktionen »%(title)s« mangler en opsamling."),
     "summary_missing": _l("Modulets opsamling mangler: %(field)s."),
     "no_action_to_follow_up": _l("Der er ingen aktioner at samle op på endnu."),
@@ -134,6 +149,19 @@ REFUSAL: dict[str, LazyString] = {
     "foreign_team_or_owner": _l("Team og ansvarlige skal høre til skolen."),
     "period_reversed": _l("Periodens slutdato ligger før startdatoen."),
     "foreign_author": _l("Du kan kun logge på din egen skoles aktioner."),
+    "no_team_question": _l(
+        "Vælg et team, der har skrevet sin undring i modulet. Aktioner aftales ud fra teamets "
+        "undring."
+    ),
+    "observer_is_owner": _l("Observatøren skal være en kollega, der ikke selv er ansvarlig."),
+    "fit_missing": _l("Skriv, hvordan det, I så, passer med det, I forventede."),
+    "question_missing": _l("Skriv teamets undring."),
+    "no_team_actions": _l("Teamet har ingen aktioner i modulet at reflektere over."),
+    "decision_foreign_action": _l("Beslutningerne skal gælde teamets egne aktioner."),
+    "second_round_needs_adjust": _l(
+        "En anden runde kan kun startes, når refleksionen har besluttet at justere aktionen."
+    ),
+    "second_round_exists": _l("Aktionen har allerede en anden runde."),
     "team_name_taken": _l("Skolen har allerede et team med det navn."),
     "personal_data": _l(
         "Teksten ser ud til at indeholde et CPR-nummer. Fjern det – der må ikke stå "
@@ -191,10 +219,13 @@ REFUSAL: dict[str, LazyString] = {
 }
 # The parts of an action and of a module's summary that a refusal names.
 ACTION_FIELD = {
+    "question": _l("et team med en undring"),
     "what": _l("hvad vi gør"),
     "expectation": _l("hvorfor / hvad vi forventer at se"),
     "how_notice": _l("hvordan vi opdager det"),
     "owners": _l("team eller ansvarlige"),
+    "observer": _l("observatør"),
+    "observation_focus": _l("observationsfokus"),
     "period": _l("periode"),
 }
 SUMMARY_FIELD = {

@@ -1,5 +1,4 @@
-"""A school's data as a ZIP of CSV files (DESIGN.md §6): everything the school recorded,
-and what it proposed to the knowledge bank.
+"""A school's data as a ZIP of CSV files (DESIGN.md §6): everything the school recorded.
 
 The files are written by ``tables.csv_bytes`` (``;``, UTF-8 with a byte-order mark, formulas
 defused), as every CSV of the app. Every query is limited to the one school; no password hashes
@@ -24,10 +23,12 @@ from learningpack.models import (
     FollowUp,
     LogEntry,
     Meeting,
+    Reflection,
     Resource,
     Run,
     School,
     Team,
+    TeamQuestion,
     User,
     action_owner,
     team_member,
@@ -182,6 +183,10 @@ def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
                 "til",
                 "status",
                 "oprettet",
+                "observatoer_id",
+                "observationsfokus",
+                "refleksionens_beslutning",
+                "anden_runde_af_id",
             ],
             list(
                 s.execute(
@@ -197,6 +202,10 @@ def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
                         Action.period_end,
                         Action.status,
                         Action.created_at,
+                        Action.observer_id,
+                        Action.observation_focus,
+                        Action.reflection_decision,
+                        Action.parent_action_id,
                     )
                     .where(Action.id.in_(actions))
                     .order_by(Action.id)
@@ -214,7 +223,16 @@ def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
             ),
         ),
         "logninger.csv": (
-            ["id", "aktion_id", "forfatter_id", "dato", "tekst", "observation", "oprettet"],
+            [
+                "id",
+                "aktion_id",
+                "forfatter_id",
+                "dato",
+                "tekst",
+                "observation",
+                "oprettet",
+                "slags",
+            ],
             list(
                 s.execute(
                     select(
@@ -225,6 +243,7 @@ def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
                         LogEntry.text,
                         LogEntry.observation,
                         LogEntry.created_at,
+                        LogEntry.kind,
                     )
                     .where(LogEntry.action_id.in_(actions))
                     .order_by(LogEntry.id)
@@ -232,7 +251,15 @@ def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
             ),
         ),
         "opsamlinger.csv": (
-            ["id", "aktion_id", "udfald", "laering", "registreret_af_id", "registreret"],
+            [
+                "id",
+                "aktion_id",
+                "udfald",
+                "laering",
+                "registreret_af_id",
+                "registreret",
+                "forventet_og_set",
+            ],
             list(
                 s.execute(
                     select(
@@ -242,9 +269,55 @@ def _tables(school: School) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
                         FollowUp.learning,
                         FollowUp.recorded_by_id,
                         FollowUp.recorded_at,
+                        FollowUp.fit,
                     )
                     .where(FollowUp.action_id.in_(actions))
                     .order_by(FollowUp.id)
+                )
+            ),
+        ),
+        "undringer.csv": (
+            ["id", "modul_id", "team_id", "undring", "det_ser_vi_nu", "registreret"],
+            list(
+                s.execute(
+                    select(
+                        TeamQuestion.id,
+                        TeamQuestion.cycle_id,
+                        TeamQuestion.team_id,
+                        TeamQuestion.question,
+                        TeamQuestion.baseline,
+                        TeamQuestion.recorded_at,
+                    )
+                    .where(TeamQuestion.cycle_id.in_(cycles))
+                    .order_by(TeamQuestion.id)
+                )
+            ),
+        ),
+        "refleksioner.csv": (
+            [
+                "id",
+                "modul_id",
+                "team_id",
+                "dato",
+                "deltagere",
+                "set",
+                "forventet_og_set",
+                "det_aendrer_vi",
+            ],
+            list(
+                s.execute(
+                    select(
+                        Reflection.id,
+                        Reflection.cycle_id,
+                        Reflection.team_id,
+                        Reflection.held_on,
+                        Reflection.participants,
+                        Reflection.seen,
+                        Reflection.fit,
+                        Reflection.change,
+                    )
+                    .where(Reflection.cycle_id.in_(cycles))
+                    .order_by(Reflection.id)
                 )
             ),
         ),

@@ -144,6 +144,8 @@ DIGEST_HEADER = (
     "Fastholder",
     "Næste skridt",
     "Dato",
+    "Forventet",
+    "Forventet og set",
 )
 
 
@@ -162,6 +164,23 @@ def _digest_rows(package: Package, slug: str, district: str) -> Iterator[list[Ce
                 None,
                 None,
                 local_date(item.recorded_at),
+                item.expected,
+                item.fit,
+            ]
+        for quote in s.reflections:
+            yield [
+                s.school,
+                s.district,
+                title,
+                _("Teamets refleksion"),
+                quote.team,
+                None,
+                quote.fit,
+                None,
+                quote.change,
+                quote.held_on,
+                None,
+                None,
             ]
         if s.summary_learned or s.summary_keep or s.summary_next:
             yield [
@@ -175,6 +194,8 @@ def _digest_rows(package: Package, slug: str, district: str) -> Iterator[list[Ce
                 s.summary_keep,
                 s.summary_next,
                 local_date(s.completed_at),
+                None,
+                None,
             ]
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -20,8 +20,10 @@ from learningpack.models import (
     CycleState,
     LogEntry,
     Meeting,
+    Reflection,
     Run,
     Team,
+    TeamQuestion,
     User,
     action_owner,
     team_member,
@@ -45,7 +47,8 @@ class ActionCard:
 
 
 def my_actions(user: User) -> list[ActionCard]:
-    """Actions in the user's school's open modules that the user owns or whose team they are in.
+    """Actions in the user's school's open modules that the user owns, whose team they are in,
+    or that they observe.
 
     Two queries whatever the number of actions: the actions with their team, then the count and
     latest date of their log entries (not the entries themselves: the page shows only those).
@@ -61,7 +64,11 @@ def my_actions(user: User) -> list[ActionCard]:
             .where(
                 school_filter(user, Run.school_id),
                 Cycle.state == CycleState.ACTIVE,
-                or_(Action.team_id.in_(team_ids), Action.owners.any(User.id == user.id)),
+                or_(
+                    Action.team_id.in_(team_ids),
+                    Action.owners.any(User.id == user.id),
+                    Action.observer_id == user.id,
+                ),
             )
             .order_by(Cycle.position, Action.id)
             .options(joinedload(Action.team))
@@ -90,23 +97,27 @@ def school_cycle(school_id: int, module_slug: str, package_slug: str | None = No
     run_id = newest_run_id(school_id, package_slug or default_package().slug)
     # The run's other cycles (for the lock reason) come in the same query: a few rows.
     cycle = (
-        db.session.execute(
+        db.session.scalars(
             select(Cycle)
             .where(Cycle.run_id == run_id, Cycle.module_slug == module_slug)
-            .options(joinedload(Cycle.run).joinedload(Run.cycles))
+            .options(
+                joinedload(Cycle.run).joinedload(Run.cycles),
+                joinedload(Cycle.questions).joinedload(TeamQuestion.team),
+                joinedload(Cycle.reflections).joinedload(Reflection.team),
+            )
         )
         .unique()
-        .scalar_one_or_none()
+        .first()
     )
     if cycle is not None:
-        load_cycle_records([cycle])
+        load_cycle_records([cycle], with_learning=False)
     return cycle
 
 
-def load_cycle_records(cycles: list[Cycle]) -> None:
+def load_cycle_records(cycles: list[Cycle], *, with_learning: bool = True) -> None:
     """Fill the cycles' sessions and actions, and the actions' owners and log entries.
 
-    Four SELECTs however much is recorded, each selected by the few cycle ids and put into the
+    Five SELECTs however much is recorded, each selected by the few cycle ids and put into the
     collections here: SELECT-IN loading by action id takes one more query per 500 actions, and
     a joined owner list made SQLite materialise the whole owner table.
     """
@@ -121,7 +132,11 @@ def load_cycle_records(cycles: list[Cycle]) -> None:
         db.session.scalars(
             select(Action)
             .where(Action.cycle_id.in_(cycle_ids))
-            .options(joinedload(Action.team), joinedload(Action.follow_up))
+            .options(
+                joinedload(Action.team),
+                joinedload(Action.follow_up),
+                joinedload(Action.observer),
+            )
             .order_by(Action.id)
         )
         .unique()
@@ -143,6 +158,8 @@ def load_cycle_records(cycles: list[Cycle]) -> None:
         .order_by(User.name)
     ).all()
 
+    if with_learning:
+        _load_questions_reflections(cycles)
     by_cycle: dict[int, list[Any]] = defaultdict(list)
     for session in sessions:
         by_cycle[session.cycle_id].append(session)
@@ -158,9 +175,40 @@ def load_cycle_records(cycles: list[Cycle]) -> None:
     owned: dict[int, list[User]] = defaultdict(list)
     for action_id, user in owners:
         owned[action_id].append(user)
+    later: dict[int, list[Action]] = defaultdict(list)
+    for action in actions:
+        if action.parent_action_id is not None:
+            later[action.parent_action_id].append(action)
     for action in actions:
         set_committed_value(action, "log_entries", by_action.pop(action.id, []))
         set_committed_value(action, "owners", owned.pop(action.id, []))
+        set_committed_value(action, "second_rounds", later.pop(action.id, []))
+
+
+def _load_questions_reflections(cycles: list[Cycle]) -> None:
+    """Each team's question and reflection in these cycles, with the team, in one SELECT (a
+    team reflects only in a module where it has stated its question)."""
+    rows = db.session.execute(
+        select(TeamQuestion, Team, Reflection)
+        .join(Team, Team.id == TeamQuestion.team_id)
+        .outerjoin(
+            Reflection,
+            and_(Reflection.team_id == Team.id, Reflection.cycle_id == TeamQuestion.cycle_id),
+        )
+        .where(TeamQuestion.cycle_id.in_([c.id for c in cycles]))
+        .order_by(TeamQuestion.id)
+    ).all()
+    questions: dict[int, list[TeamQuestion]] = defaultdict(list)
+    reflections: dict[int, list[Reflection]] = defaultdict(list)
+    for question, team, reflection in rows:
+        set_committed_value(question, "team", team)
+        questions[question.cycle_id].append(question)
+        if reflection is not None:
+            set_committed_value(reflection, "team", team)
+            reflections[reflection.cycle_id].append(reflection)
+    for cycle in cycles:
+        set_committed_value(cycle, "questions", questions.pop(cycle.id, []))
+        set_committed_value(cycle, "reflections", reflections.pop(cycle.id, []))
 
 
 def scoped_action(action_id: int, user: User) -> Action | None:
@@ -177,6 +225,7 @@ def scoped_action(action_id: int, user: User) -> Action | None:
             selectinload(Action.owners),
             selectinload(Action.log_entries).joinedload(LogEntry.author),
             joinedload(Action.follow_up),
+            joinedload(Action.observer),
         )
     )
 

@@ -1,4 +1,5 @@
-"""The learnings digest: per module, what schools learned (follow-ups and module summaries).
+"""The learnings digest: per module, what schools learned (follow-ups with expected vs observed,
+the teams' reflections, and module summaries).
 
 Paged by school: one query finds the schools with something to read for the module (from the
 cycle's progress columns, in Danish order in Python), then the page's summaries and follow-ups
@@ -9,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 
 from learningpack.content import Package
 from learningpack.extensions import db
-from learningpack.models import Action, Cycle, FollowUp, Run, School
+from learningpack.models import Action, Cycle, FollowUp, Reflection, Run, School, Team
 from learningpack.reads.pagination import danish_key, paginate
 from learningpack.reads.runs import newest_run_id
 
@@ -28,6 +29,21 @@ class Learning:
     outcome: str
     learning: str
     recorded_at: datetime
+    expected: str = ""
+    """What the team expected to see (the action's prediction)."""
+    fit: str = ""
+    """How what was seen fits what was expected."""
+    second_round: bool = False
+
+
+@dataclass
+class ReflectionQuote:
+    """A team's reflective conversation: how it fit, and what the team changes."""
+
+    team: str
+    held_on: date
+    fit: str
+    change: str
 
 
 @dataclass
@@ -43,6 +59,7 @@ class SchoolLearnings:
     summary_keep: str = ""
     summary_next: str = ""
     learnings: list[Learning] = field(default_factory=list)
+    reflections: list[ReflectionQuote] = field(default_factory=list)
 
 
 @dataclass
@@ -65,6 +82,7 @@ def _with_something(package: Package, module_slug: str, district: str) -> list[S
             Cycle.module_slug == module_slug,
             or_(
                 Cycle.follow_up_count > 0,
+                exists().where(Reflection.cycle_id == Cycle.id),
                 Cycle.summary_learned != "",
                 Cycle.summary_keep != "",
                 Cycle.summary_next != "",
@@ -79,7 +97,8 @@ def _with_something(package: Package, module_slug: str, district: str) -> list[S
 
 
 def _fill(schools: Sequence[SchoolLearnings]) -> None:
-    """The summaries and follow-ups of these schools' cycles: two queries, however many."""
+    """The summaries, follow-ups and reflections of these schools' cycles: three queries,
+    however many."""
     by_cycle = {s.cycle_id: s for s in schools}
     if not by_cycle:
         return
@@ -98,13 +117,31 @@ def _fill(schools: Sequence[SchoolLearnings]) -> None:
         s.summary_learned, s.summary_keep, s.summary_next = summary[3], summary[4], summary[5]
     for row in db.session.execute(
         select(
-            Action.cycle_id, Action.title, FollowUp.outcome, FollowUp.learning, FollowUp.recorded_at
+            Action.cycle_id,
+            Action.title,
+            FollowUp.outcome,
+            FollowUp.learning,
+            FollowUp.recorded_at,
+            Action.expectation,
+            FollowUp.fit,
+            Action.parent_action_id.is_not(None),
         )
         .join(FollowUp, FollowUp.action_id == Action.id)
         .where(Action.cycle_id.in_(list(by_cycle)))
         .order_by(Action.cycle_id, Action.id)
     ):
-        by_cycle[row[0]].learnings.append(Learning(row[1], str(row[2]), row[3], row[4]))
+        by_cycle[row[0]].learnings.append(
+            Learning(row[1], str(row[2]), row[3], row[4], row[5], row[6], bool(row[7]))
+        )
+    for quote in db.session.execute(
+        select(
+            Reflection.cycle_id, Team.name, Reflection.held_on, Reflection.fit, Reflection.change
+        )
+        .join(Team, Team.id == Reflection.team_id)
+        .where(Reflection.cycle_id.in_(list(by_cycle)))
+        .order_by(Reflection.cycle_id, Team.name)
+    ):
+        by_cycle[quote[0]].reflections.append(ReflectionQuote(*quote[1:]))
 
 
 def build_digest(

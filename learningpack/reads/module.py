@@ -12,9 +12,53 @@ from learningpack.content import Module, Package, default_package, get_library, 
 from learningpack.domain import cycle as rules
 from learningpack.domain.access import can_export_school, can_facilitate, can_log_on
 from learningpack.domain.refusals import Refusal
-from learningpack.models import Cycle, CyclePhase, CycleState, Resource, Role, Run, School, User
+from learningpack.models import (
+    Cycle,
+    CyclePhase,
+    CycleState,
+    Resource,
+    Role,
+    Run,
+    School,
+    Team,
+    User,
+)
 from learningpack.reads.bank import module_resources
 from learningpack.reads.cycles import current_run
+from learningpack.reads.pagination import danish_key
+
+# Where on the module page each missing thing is fixed: a section, or the record it names.
+_SECTION = {
+    "no_input_meeting": "moeder",
+    "no_question": "undringer",
+    "no_action": "aktioner",
+    "no_action_to_try": "aktioner",
+    "no_action_to_reflect_on": "aktioner",
+    "no_action_to_follow_up": "aktioner",
+    "summary_missing": "opsamling",
+}
+
+
+def fix_anchor(cycle: Cycle, reason: Refusal) -> str:
+    """The anchor on the module page of the place that fixes what a step is missing."""
+    title, team = reason.params.get("title"), reason.params.get("team")
+    if title is not None:
+        action = next((a for a in cycle.actions if a.title == title), None)
+        if action is not None:
+            return f"aktion-{action.id}"
+    if team is not None:
+        action = next((a for a in cycle.actions if a.team and a.team.name == team), None)
+        if action is not None:
+            return f"refleksion-{action.team_id}"
+    return _SECTION.get(reason.code, "aktioner")
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One step of the stepper with each missing thing and the anchor that fixes it."""
+
+    status: rules.StepStatus
+    missing: tuple[tuple[Refusal, str], ...]
 
 
 @dataclass(frozen=True)
@@ -35,8 +79,11 @@ class ModuleView:
     """Why the module cannot be reopened (empty when it can, or when it is not completed)."""
     loggable: frozenset[int]
     """Ids of the actions the viewer may log on now."""
-    steps: tuple[rules.StepStatus, ...]
+    steps: tuple[StepView, ...]
     current_step: CyclePhase | None
+    teams: tuple[Team, ...]
+    """The teams the question section lists: for the leader who records, every team of the
+    school (each may state its question); for others, the teams that have one."""
     lock_reason: Refusal | None
     local_questions: tuple[str, ...]
     is_puf: bool
@@ -55,7 +102,10 @@ def module_view(cycle: Cycle, viewer: User) -> ModuleView:
     facilitates = can_facilitate(viewer, school.id)
     active = cycle.state == CycleState.ACTIVE
     completed = cycle.state == CycleState.COMPLETED
-    steps = tuple(rules.step_statuses(cycle)) if active else ()
+    statuses = tuple(rules.step_statuses(cycle)) if active else ()
+    steps = tuple(
+        StepView(s, tuple((m, fix_anchor(cycle, m)) for m in s.missing)) for s in statuses
+    )
     refusals = tuple(rules.reopen_refusals(cycle)) if completed else ()
     is_puf = viewer.role == Role.PUF
     return ModuleView(
@@ -71,7 +121,8 @@ def module_view(cycle: Cycle, viewer: User) -> ModuleView:
         reopen_refusals=refusals,
         loggable=frozenset(a.id for a in cycle.actions if active and can_log_on(viewer, a)),
         steps=steps,
-        current_step=next((s.phase for s in steps if not s.done), None),
+        current_step=next((s.phase for s in statuses if not s.done), None),
+        teams=_teams(cycle, school, active and facilitates),
         lock_reason=rules.lock_reason(cycle, package),
         local_questions=tuple(q.strip() for q in cycle.local_questions.splitlines() if q.strip()),
         is_puf=is_puf,
@@ -79,6 +130,11 @@ def module_view(cycle: Cycle, viewer: User) -> ModuleView:
         bank_resources=module_resources(cycle.module_slug),
         may_propose=facilitates and cycle.state != CycleState.LOCKED,
     )
+
+
+def _teams(cycle: Cycle, school: School, records: bool) -> tuple[Team, ...]:
+    found = list(school.teams) if records else [q.team for q in cycle.questions]
+    return tuple(sorted(found, key=lambda t: danish_key(t.name)))
 
 
 @dataclass(frozen=True)

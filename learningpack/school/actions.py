@@ -123,6 +123,7 @@ def _action_form(
     if action is not None and request.method == "GET":
         form.team_id.data = str(action.team_id or "")
         form.owner_ids.data = [u.id for u in action.owners]
+        form.observer_id.data = str(action.observer_id or "")
     return form, {str(t.id): t for t in teams}, {u.id: u for u in staff}
 
 
@@ -137,6 +138,8 @@ def _action_values(
         "how_notice": form.how_notice.data or "",
         "team": teams.get(form.team_id.data or ""),
         "owners": [staff[i] for i in form.owner_ids.data or [] if i in staff],
+        "observer": staff.get(int(form.observer_id.data)) if form.observer_id.data else None,
+        "observation_focus": form.observation_focus.data or "",
         "period_start": form.period_start.data,
         "period_end": form.period_end.data,
     }
@@ -150,6 +153,9 @@ def new_action(slug: str) -> Any:
     if (back := _closed(cycle)) is not None:
         return back
     form, teams, staff = _action_form(cycle)
+    team = request.args.get("team", "")
+    if request.method == "GET" and team in teams:
+        form.team_id.data = team
     suggestion = request.args.get("forslag", "")
     # ASCII digits, short: "²".isdigit() is true and int() of 5,000 digits raises.
     if request.method == "GET" and suggestion.isascii() and suggestion.isdigit():
@@ -216,6 +222,7 @@ def follow_up(action_id: int) -> Any:
                 action,
                 outcome=Outcome(form.outcome.data),
                 learning=form.learning.data or "",
+                fit=form.fit.data or "",
                 actor=current_user,
             ),
             _("Opsamlingen på aktionen er gemt."),

@@ -84,8 +84,26 @@ class ActionForm(Form):
         _l("Hvordan opdager vi det"),
         required=_l("Skriv, hvordan I vil lægge mærke til, om det virker."),
     )
-    team_id = SelectField(_l("Team"), coerce=str, choices=[])
+    team_id = SelectField(
+        _l("Team"),
+        coerce=str,
+        choices=[],
+        validators=[DataRequired(_l("Vælg teamet, hvis undring aktionen bygger på."))],
+        description=_l("Aktionen aftales ud fra teamets undring i modulet."),
+    )
     owner_ids = MultiCheckboxField(_l("Ansvarlige"), coerce=int, choices=[])
+    observer_id = SelectField(
+        _l("Observatør"),
+        coerce=str,
+        choices=[],
+        validators=[DataRequired(_l("Vælg en kollega, der observerer."))],
+        description=_l("En kollega, der ikke selv er ansvarlig for aktionen."),
+    )
+    observation_focus = free_text(
+        _l("Observationsfokus – hvad ser observatøren efter?"),
+        required=_l("Skriv, hvad observatøren konkret skal se efter."),
+        rows=2,
+    )
     period_start = DateField(
         _l("Periode fra"),
         validators=[InputRequired(_l("Vælg, hvornår aktionen starter.")), PlausibleDate()],
@@ -96,16 +114,21 @@ class ActionForm(Form):
     )
 
     def set_choices(self, teams: list[Any], staff: list[Any]) -> None:
-        self.team_id.choices = choices([("", _l("Intet team"))] + [(t.id, t.name) for t in teams])
+        self.team_id.choices = choices([("", _l("Vælg team"))] + [(t.id, t.name) for t in teams])
         self.owner_ids.choices = choices([(u.id, u.name) for u in staff])
+        self.observer_id.choices = choices(
+            [("", _l("Vælg observatør"))] + [(u.id, u.name) for u in staff]
+        )
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
         ok = end_not_before_start(self.period_start, self.period_end) and ok
-        if not self.team_id.data and not self.owner_ids.data:
-            self.owner_ids.errors = [
-                *self.owner_ids.errors,
-                str(_l("Vælg et team eller mindst én ansvarlig.")),
+        if self.observer_id.data and self.observer_id.data in {
+            str(i) for i in self.owner_ids.data or []
+        }:
+            self.observer_id.errors = [
+                *self.observer_id.errors,
+                str(_l("Observatøren skal være en kollega, der ikke selv er ansvarlig.")),
             ]
             ok = False
         return ok
@@ -120,6 +143,8 @@ def action_fingerprint(action: Action) -> str:
         action.how_notice,
         action.team_id,
         sorted(u.id for u in action.owners),
+        action.observer_id,
+        action.observation_focus,
         action.period_start,
         action.period_end,
     )
@@ -129,7 +154,7 @@ def follow_up_fingerprint(action: Action) -> str:
     follow_up = action.follow_up
     if follow_up is None:
         return fingerprint(None)
-    return fingerprint(follow_up.outcome, follow_up.learning)
+    return fingerprint(follow_up.outcome, follow_up.learning, follow_up.fit)
 
 
 def summary_fingerprint(cycle: Cycle) -> str:
@@ -146,6 +171,11 @@ class FollowUpForm(Form):
         _l("Hvad gør vi med aktionen nu"),
         choices=choices(OUTCOME),
         validators=[DataRequired(_l("Vælg fasthold, justér eller stop."))],
+    )
+    fit = free_text(
+        _l("Hvordan passer det, vi så, med det, vi forventede?"),
+        required=_l("Skriv, hvordan det, I så, passer med det, I forventede."),
+        rows=4,
     )
     learning = free_text(
         _l("Hvad lærte vi"), required=_l("Skriv, hvad I lærte af aktionen."), rows=5

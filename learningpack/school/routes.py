@@ -20,7 +20,7 @@ from learningpack.domain.refusals import CycleRefused, Refusal
 from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
 from learningpack.models import Cycle, Role
-from learningpack.reads.module import module_view, school_view
+from learningpack.reads.module import fix_anchor, module_view, school_view
 from learningpack.school import bp
 from learningpack.school.forms import StartRunForm
 from learningpack.web.access import cycle_or_404, require, role_required
@@ -44,7 +44,11 @@ def module_page(
     """One module's page; ``refusal`` says why completing it was refused."""
     view = module_view(cycle, current_user)
     page = render_template(
-        "school/module.html", view=view, refusal=refusal, confirm=ConfirmForm(), unlock_form=None
+        "school/module.html",
+        view=view,
+        refusal=tuple((reason, fix_anchor(cycle, reason)) for reason in refusal),
+        confirm=ConfirmForm(),
+        unlock_form=None,
     )
     return page, status
 

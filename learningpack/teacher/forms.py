@@ -1,15 +1,14 @@
-"""The teacher's quick forms: a log entry and an action's status."""
+"""The teacher's quick forms: an owner's log entry and the observer's observation."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms import DateField
+from wtforms.validators import InputRequired
 
-from learningpack.output.labels import ACTION_STATUS
-from learningpack.web.forms import Form, PlausibleDate, choices, free_text, once_field
+from learningpack.web.forms import Form, PlausibleDate, free_text, once_field
 
 
 class LogEntryForm(Form):
@@ -25,5 +24,12 @@ class LogEntryForm(Form):
     observation = free_text(_l("Hvad lagde vi mærke til"), rows=3)
 
 
-class StatusForm(Form):
-    status = SelectField(_l("Status"), choices=choices(ACTION_STATUS), validators=[DataRequired()])
+class ObservationForm(LogEntryForm):
+    """The observer's entry: what I saw, with the action's observation focus in mind."""
+
+    text = free_text(
+        _l("Hvad så jeg"),
+        required=_l("Skriv kort, hvad du så – med observationsfokus for øje."),
+        rows=4,
+    )
+    observation = free_text(_l("Hvad undrede mig"), rows=3)

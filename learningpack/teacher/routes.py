@@ -1,4 +1,5 @@
-"""The teacher's pages: my actions, logging what happened, the action's status."""
+"""The teacher's pages: my actions (owned, of my team, or observed by me) and logging what
+happened or what I observed."""
 
 from __future__ import annotations
 
@@ -19,11 +20,11 @@ from learningpack.domain.cycle import ensure_open
 from learningpack.domain.refusals import CycleRefused
 from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
-from learningpack.models import Action, ActionStatus, Role
+from learningpack.models import Action, Role
 from learningpack.output.labels import ACTION_STATUS
 from learningpack.reads.cycles import ActionCard, my_actions, open_modules
 from learningpack.teacher import bp
-from learningpack.teacher.forms import LogEntryForm, StatusForm
+from learningpack.teacher.forms import LogEntryForm, ObservationForm
 from learningpack.web.access import action_or_404, require, role_required
 from learningpack.web.refusals import flash_refused
 from learningpack.web.templating import datefmt
@@ -51,11 +52,11 @@ class CardView:
 
     card: ActionCard
     log_url: str
-    status_url: str
     period: str
     logged: str
     log_label: str
-    status_label: str
+    observes: bool
+    """The user is the action's observer: the button logs an observation."""
 
 
 def _id_url(endpoint: str) -> Callable[[int], str]:
@@ -67,14 +68,13 @@ def _id_url(endpoint: str) -> Callable[[int], str]:
     return lambda action_id: f"{head}{action_id}{tail}"
 
 
-def _card_views(cards: list[ActionCard]) -> list[CardView]:
+def _card_views(cards: list[ActionCard], user_id: int) -> list[CardView]:
     # Babel's gettext looks the catalogue up through several context locals on every call; with
     # 20 cards × 4 texts that was the page's largest cost, so the catalogue is fetched once.
     catalogue = get_translations()
     log_on = catalogue.ugettext("på %(title)s")
-    status_for = catalogue.ugettext("Status for %(title)s")
     latest = catalogue.ugettext("senest %(date)s")
-    log_url, status_url = _id_url("teacher.log_entry"), _id_url("teacher.set_status")
+    log_url = _id_url("teacher.log_entry")
     views = []
     for card in cards:
         action = card.action
@@ -90,11 +90,10 @@ def _card_views(cards: list[ActionCard]) -> list[CardView]:
             CardView(
                 card=card,
                 log_url=log_url(action.id),
-                status_url=status_url(action.id),
                 period=period,
                 logged=logged,
                 log_label=log_on % {"title": action.title},
-                status_label=status_for % {"title": action.title},
+                observes=action.observer_id == user_id,
             )
         )
     return views
@@ -106,22 +105,24 @@ def my_actions_page() -> str:
     """The actions I own or my team owns, in the school's open modules."""
     return render_template(
         "teacher/my_actions.html",
-        cards=_card_views(my_actions(current_user)),
+        cards=_card_views(my_actions(current_user), current_user.id),
         open_modules=open_modules(current_user.school_id),
-        status_choices=[(status.value, str(name)) for status, name in ACTION_STATUS.items()],
+        status_labels={status.value: str(name) for status, name in ACTION_STATUS.items()},
     )
 
 
 @bp.route("/<int:action_id>/log", methods=["GET", "POST"])
 @role_required(Role.TEACHER, Role.LEADER)
 def log_entry(action_id: int) -> Any:
-    """Log what happened when we tried the action (quick, phone-sized)."""
+    """Log what we did when we tried the action, or, as its observer, what I saw (quick,
+    phone-sized)."""
     action = _loggable_action(action_id)
     try:
         ensure_open(action.cycle)
     except CycleRefused as error:
         return _refused(error, action)
-    form = LogEntryForm()
+    observes = action.observer_id == current_user.id
+    form = ObservationForm() if observes else LogEntryForm()
     if form.validate_on_submit():
         if not claim_submission(form, current_user):
             db.session.rollback()
@@ -139,27 +140,13 @@ def log_entry(action_id: int) -> Any:
             flash_refused(error)
         else:
             db.session.commit()
-            flash(_("Din logning er gemt. Tak!"), "success")
+            flash(
+                _("Din observation er gemt. Tak!") if observes else _("Din logning er gemt. Tak!"),
+                "success",
+            )
             return _back(action)
     module = module_of(action.cycle)
-    return render_template("teacher/log_form.html", form=form, action=action, module=module), (
-        400 if form.errors else 200
+    page = render_template(
+        "teacher/log_form.html", form=form, action=action, module=module, observes=observes
     )
-
-
-@bp.post("/<int:action_id>/status")
-@role_required(Role.TEACHER, Role.LEADER)
-def set_status(action_id: int) -> Response:
-    """Mark the action planned, in progress, done or dropped."""
-    action = _loggable_action(action_id)
-    form = StatusForm()
-    if not form.validate_on_submit():
-        flash(_("Vælg en gyldig status."), "error")
-        return _back(action)
-    try:
-        records.set_action_status(action, ActionStatus(form.status.data))
-    except CycleRefused as error:
-        return _refused(error, action)
-    db.session.commit()
-    flash(_("Status er opdateret."), "success")
-    return _back(action)
+    return page, 400 if form.errors else 200

@@ -22,7 +22,16 @@ from learningpack.models import (
     Cycle,
     CycleState,
 )
-from tests.world import World, add_action, add_follow_up, add_log, add_session, add_summary
+from tests.world import (
+    World,
+    add_action,
+    add_follow_up,
+    add_log,
+    add_session,
+    add_summary,
+    observe,
+    reflect,
+)
 
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -39,6 +48,8 @@ def fulfil(cycle: Cycle, w: World) -> Action:
     add_session(cycle)
     action = add_action(cycle, w)
     add_log(action, w)
+    observe(action)
+    reflect(cycle, w.team, w.leader)
     add_follow_up(action, w)
     add_summary(cycle)
     assert unmet_conditions(cycle) == []

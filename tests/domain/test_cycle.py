@@ -9,14 +9,12 @@ from flask import Flask
 
 from learningpack.content import Package
 from learningpack.domain.cycle import current_step, lock_reason, step_statuses, unmet_conditions
-from learningpack.domain.records import (
-    save_summary,
-    set_action_status,
-)
+from learningpack.domain.records import save_summary
 from learningpack.domain.refusals import refusal as R
 from learningpack.domain.transitions import (
     unlock_out_of_order,
 )
+from learningpack.extensions import db
 from learningpack.models import (
     ActionStatus,
     CycleState,
@@ -37,6 +35,9 @@ from tests.world import (
     add_log,
     add_session,
     add_summary,
+    ask,
+    observe,
+    reflect,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -47,12 +48,21 @@ def test_a_fresh_cycle_is_at_the_input_step(world: World) -> None:
     cycle = world.cycle(1)
     assert current_step(cycle) == P.INPUT
     statuses = step_statuses(cycle)
-    assert [s.phase for s in statuses] == [P.INPUT, P.ACTIONS, P.TRYING, P.FOLLOW_UP]
-    assert [s.number for s in statuses] == [1, 2, 3, 4]
+    assert [s.phase for s in statuses] == [
+        P.INPUT,
+        P.QUESTION,
+        P.ACTIONS,
+        P.TRYING,
+        P.REFLECTION,
+        P.FOLLOW_UP,
+    ]
+    assert [s.number for s in statuses] == [1, 2, 3, 4, 5, 6]
     assert not any(s.done for s in statuses)
     assert statuses[0].missing == (INPUT_MISSING,)
-    assert statuses[1].missing == (R("no_action"),)
-    assert statuses[2].missing == (R("no_action_to_try"),)
+    assert statuses[1].missing == (R("no_question"),)
+    assert statuses[2].missing == (R("no_action"),)
+    assert statuses[3].missing == (R("no_action_to_try"),)
+    assert statuses[4].missing == (R("no_action_to_reflect_on"),)
 
 
 @pytest.mark.parametrize(
@@ -72,13 +82,21 @@ def test_a_session_without_participants_or_notes_does_not_count(
 pytestmark = pytest.mark.both_backends
 
 
-def test_a_complete_session_moves_the_cycle_to_the_actions_step(world: World) -> None:
+def test_a_complete_session_moves_the_cycle_to_the_question_step(world: World) -> None:
     cycle = world.cycle(1)
     add_session(cycle, participants="", notes="")
     add_session(cycle, kind=MeetingKind.OTHER)
     input_status = step_statuses(cycle)[0]
     assert input_status.done
     assert input_status.missing == ()
+    assert current_step(cycle) == P.QUESTION
+
+
+def test_a_team_question_moves_the_cycle_to_the_actions_step(world: World) -> None:
+    cycle = world.cycle(1)
+    add_session(cycle)
+    ask(cycle, world.team, world.leader)
+    assert step_statuses(cycle)[1].done
     assert current_step(cycle) == P.ACTIONS
 
 
@@ -86,7 +104,8 @@ FIELD_BLANKS: list[tuple[dict[str, Any], str]] = [
     ({"what": "  "}, "what"),
     ({"expectation": ""}, "expectation"),
     ({"how_notice": "\t"}, "how_notice"),
-    ({"team": None, "owners": []}, "owners"),
+    ({"observer": None}, "observer"),
+    ({"observation_focus": " "}, "observation_focus"),
     ({"period_start": None}, "period"),
     ({"period_end": None}, "period"),
 ]
@@ -102,7 +121,7 @@ def test_an_action_missing_a_field_is_listed_by_name(
     add_session(cycle)
     add_action(cycle, world, title="Forældrekaffe", **blank)
     assert current_step(cycle) == P.ACTIONS
-    assert step_statuses(cycle)[1].missing == (
+    assert step_statuses(cycle)[2].missing == (
         R("action_incomplete", title="Forældrekaffe", fields=(name,)),
     )
 
@@ -110,39 +129,79 @@ def test_an_action_missing_a_field_is_listed_by_name(
 def test_an_action_missing_several_fields_lists_them_all(world: World) -> None:
     cycle = world.cycle(1)
     add_session(cycle)
-    add_action(cycle, world, title="Tom", what="", expectation="", team=None, owners=[])
-    assert step_statuses(cycle)[1].missing == (
-        R("action_incomplete", title="Tom", fields=("what", "expectation", "owners")),
+    add_action(cycle, world, title="Tom", what="", expectation="", observer=None)
+    assert step_statuses(cycle)[2].missing == (
+        R("action_incomplete", title="Tom", fields=("what", "expectation", "observer")),
     )
 
 
-@pytest.mark.parametrize("who", ["team", "owners"])
-def test_a_team_or_owners_is_enough(world: World, who: str) -> None:
+def test_an_old_action_without_team_or_owners_lacks_a_question_and_owners(world: World) -> None:
     cycle = world.cycle(1)
     add_session(cycle)
-    if who == "team":
-        add_action(cycle, world, owners=[])
-    else:
-        add_action(cycle, world, team=None)
-    assert step_statuses(cycle)[1].done
-    assert current_step(cycle) == P.TRYING
+    action = add_action(cycle, world, title="Gammel")
+    action.team, action.owners = None, []
+    db.session.flush()
+    assert step_statuses(cycle)[2].missing == (
+        R("action_incomplete", title="Gammel", fields=("question", "owners")),
+    )
 
 
-def test_trying_until_every_action_that_is_not_dropped_has_a_log_entry(world: World) -> None:
+def test_trying_until_every_action_is_logged_by_an_owner_and_observed(world: World) -> None:
     cycle = world.cycle(1)
     add_session(cycle)
     first = add_action(cycle, world, title="Første")
     second = add_action(cycle, world, title="Anden")
     assert current_step(cycle) == P.TRYING
-    assert step_statuses(cycle)[2].missing == (
+    assert step_statuses(cycle)[3].missing == (
         R("action_not_logged", title="Første"),
+        R("action_not_observed", title="Første"),
         R("action_not_logged", title="Anden"),
+        R("action_not_observed", title="Anden"),
     )
     add_log(first, world)
-    assert current_step(cycle) == P.TRYING
-    assert step_statuses(cycle)[2].missing == (R("action_not_logged", title="Anden"),)
-    set_action_status(second, ActionStatus.DROPPED)
-    assert step_statuses(cycle)[2].done
+    observe(first)
+    add_log(second, world)
+    assert step_statuses(cycle)[3].missing == (R("action_not_observed", title="Anden"),)
+    observe(second)
+    assert current_step(cycle) == P.REFLECTION
+
+
+def test_an_observation_alone_does_not_count_as_trying(world: World) -> None:
+    cycle = world.cycle(1)
+    add_session(cycle)
+    action = add_action(cycle, world, title="Første")
+    observe(action)
+    assert action.status == ActionStatus.PLANNED
+    assert step_statuses(cycle)[3].missing == (R("action_not_logged", title="Første"),)
+
+
+def test_reflection_until_each_team_has_reflected_and_decided_on_each_action(
+    world: World,
+) -> None:
+    cycle = world.cycle(1)
+    add_session(cycle)
+    first = add_action(cycle, world, title="Første")
+    other = add_action(
+        cycle,
+        world,
+        title="Anden",
+        team=world.team2,
+        owners=[world.teacher2],
+        observer=world.teacher,
+    )
+    for action in (first, other):
+        add_log(action, world, author=action.owners[0])
+        observe(action)
+    assert current_step(cycle) == P.REFLECTION
+    assert step_statuses(cycle)[4].missing == (
+        R("reflection_missing", team="Indskolingen"),
+        R("reflection_missing", team="Udskolingen"),
+    )
+    reflect(cycle, world.team, world.leader)
+    reflect(cycle, world.team2, world.leader, decisions={})
+    assert step_statuses(cycle)[4].missing == (R("decision_missing", title="Anden"),)
+    reflect(cycle, world.team2, world.leader, decisions={other.id: Outcome.STOP})
+    assert other.status == ActionStatus.DROPPED
     assert current_step(cycle) == P.FOLLOW_UP
 
 
@@ -152,9 +211,11 @@ def test_follow_up_until_every_action_has_one_and_the_summary_is_filled(world: W
     kept = add_action(cycle, world, title="Første")
     dropped = add_action(cycle, world, title="Anden")
     add_log(kept, world)
-    set_action_status(dropped, ActionStatus.DROPPED)
+    observe(kept)
+    reflect(cycle, world.team, world.leader, {kept.id: Outcome.KEEP, dropped.id: Outcome.STOP})
+    # An action stopped in the reflection needs no log entry, but it still needs a follow-up.
     assert current_step(cycle) == P.FOLLOW_UP
-    assert step_statuses(cycle)[3].missing == (
+    assert step_statuses(cycle)[5].missing == (
         R("follow_up_missing", title="Første"),
         R("follow_up_missing", title="Anden"),
         R("summary_missing", field="learned"),
@@ -162,11 +223,10 @@ def test_follow_up_until_every_action_has_one_and_the_summary_is_filled(world: W
         R("summary_missing", field="next"),
     )
     add_follow_up(kept, world)
-    # A dropped action needs no log entry, but it still needs a follow-up.
-    assert R("follow_up_missing", title="Anden") in step_statuses(cycle)[3].missing
+    assert R("follow_up_missing", title="Anden") in step_statuses(cycle)[5].missing
     add_follow_up(dropped, world, Outcome.STOP)
     save_summary(cycle, learned="Noget.", keep=" ", next_steps="")
-    assert step_statuses(cycle)[3].missing == (
+    assert step_statuses(cycle)[5].missing == (
         R("summary_missing", field="keep"),
         R("summary_missing", field="next"),
     )
@@ -175,6 +235,24 @@ def test_follow_up_until_every_action_has_one_and_the_summary_is_filled(world: W
     assert all(s.done for s in step_statuses(cycle))
     assert current_step(cycle) is None
     assert unmet_conditions(cycle) == []
+    assert (kept.status, dropped.status) == (ActionStatus.DONE, ActionStatus.DROPPED)
+    assert cycle.done_action_count == 1
+
+
+def test_the_status_follows_the_records(world: World) -> None:
+    cycle = world.cycle(1)
+    add_session(cycle)
+    action = add_action(cycle, world)
+    assert action.status == ActionStatus.PLANNED
+    add_log(action, world)
+    assert action.status == ActionStatus.IN_PROGRESS
+    observe(action)
+    reflect(cycle, world.team, world.leader, {action.id: Outcome.ADJUST})
+    assert action.status == ActionStatus.IN_PROGRESS
+    add_follow_up(action, world, Outcome.ADJUST)
+    assert action.status == ActionStatus.DONE
+    add_follow_up(action, world, Outcome.STOP)
+    assert action.status == ActionStatus.DROPPED
 
 
 def test_unmet_conditions_of_locked_and_completed_cycles(world: World) -> None:

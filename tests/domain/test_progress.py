@@ -1,7 +1,7 @@
 """The progress columns on each cycle: kept by cycle.py on write, rebuilt in bulk by SQL.
 
 The overview across all schools trusts these columns, so they must always say what the stepper
-says. Three ways compute them (cycle.py per write, progress.rebuild in bulk, the 0002 migration
+says. Three ways compute them (cycle.py per write, progress.rebuild in bulk, the 0006 migration
 for existing rows); these tests make them agree on the same data.
 """
 
@@ -18,10 +18,11 @@ from sqlalchemy import event, select, text
 from learningpack.config import PROJECT_ROOT
 from learningpack.content import Package
 from learningpack.domain.cycle import phase_of
+from learningpack.domain.learning import save_question
 from learningpack.domain.progress import rebuild
-from learningpack.domain.records import set_action_status, update_action
+from learningpack.domain.records import update_action
 from learningpack.extensions import db
-from learningpack.models import ActionStatus, Cycle, CyclePhase, CycleState, Outcome
+from learningpack.models import Action, Cycle, CyclePhase, CycleState, Outcome
 from tests.world import (
     END,
     START,
@@ -31,6 +32,8 @@ from tests.world import (
     add_session,
     add_summary,
     make_world,
+    observe,
+    reflect,
 )
 
 # The progress rebuild is SQL: on both databases.
@@ -49,7 +52,9 @@ COLUMNS = (
 def snapshot() -> dict[int, tuple[Any, ...]]:
     db.session.expire_all()
     cycles = db.session.scalars(select(Cycle).order_by(Cycle.id))
-    return {c.id: tuple(getattr(c, name) for name in COLUMNS) for c in cycles}
+    columns = {c.id: tuple(getattr(c, name) for name in COLUMNS) for c in cycles}
+    statuses = db.session.execute(select(Action.id, Action.status).order_by(Action.id)).all()
+    return {**columns, 0: tuple(tuple(row) for row in statuses)}
 
 
 def expected_phase(cycle: Cycle) -> CyclePhase:
@@ -66,7 +71,9 @@ def test_each_recording_moves_the_phase_and_the_counts(package: Package) -> None
     w = make_world(package)
     cycle = w.cycle(1)
     add_session(cycle)
-    assert (cycle.phase, cycle.meeting_count) == (CyclePhase.ACTIONS, 1)
+    assert (cycle.phase, cycle.meeting_count) == (CyclePhase.QUESTION, 1)
+    save_question(cycle, team=w.team, question="Hvorfor?", baseline="", actor=w.leader)
+    assert cycle.phase == CyclePhase.ACTIONS
 
     action = add_action(cycle, w, what="")
     assert (cycle.phase, cycle.action_count) == (CyclePhase.ACTIONS, 1)
@@ -78,20 +85,28 @@ def test_each_recording_moves_the_phase_and_the_counts(package: Package) -> None
         how_notice=action.how_notice,
         team=w.team,
         owners=[w.teacher],
+        observer=w.teacher2,
+        observation_focus="Hvem svarer?",
         period_start=START,
         period_end=END,
     )
     assert cycle.phase == CyclePhase.TRYING
 
     add_log(action, w)
-    assert (cycle.phase, cycle.log_entry_count) == (CyclePhase.FOLLOW_UP, 1)
+    assert (cycle.phase, cycle.log_entry_count) == (CyclePhase.TRYING, 1)
+    observe(action)
+    assert (cycle.phase, cycle.log_entry_count) == (CyclePhase.REFLECTION, 2)
+    reflect(cycle, w.team, w.leader)
+    assert cycle.phase == CyclePhase.FOLLOW_UP
     add_follow_up(action, w)
-    assert (cycle.phase, cycle.follow_up_count) == (CyclePhase.FOLLOW_UP, 1)
-    set_action_status(action, ActionStatus.DONE)
-    assert cycle.done_action_count == 1
+    assert (cycle.phase, cycle.follow_up_count, cycle.done_action_count) == (
+        CyclePhase.FOLLOW_UP,
+        1,
+        1,
+    )
     add_summary(cycle)
     assert cycle.phase == CyclePhase.READY
-    assert snapshot()[cycle.id] == (CyclePhase.READY, 1, 1, 1, 1, 1)
+    assert snapshot()[cycle.id] == (CyclePhase.READY, 1, 1, 1, 2, 1)
 
 
 def random_history(package: Package, seed: int, schools: int = 8) -> None:
@@ -109,20 +124,30 @@ def random_history(package: Package, seed: int, schools: int = 8) -> None:
         cycle = w.cycle(1)
         if rng.random() < 0.85:
             add_session(cycle, notes=sometimes(0.15, "", "Drøftelse i teams."))
-        for _ in range(rng.randint(0, 3)):
-            no_team = rng.random() < 0.1
+        if rng.random() < 0.9:
+            save_question(cycle, team=w.team, question="Hvorfor?", baseline="", actor=w.leader)
+        actions = []
+        for _ in range(rng.randint(0, 3) if cycle.questions else 0):
             action = add_action(
                 cycle,
                 w,
                 what=sometimes(0.07, "", "Forældrekaffe."),
-                team=None if no_team else w.team,
-                owners=sometimes(0.5, [], [w.teacher]) if no_team else [],
+                observer=sometimes(0.1, None, w.teacher2),
                 period_end=sometimes(0.07, None, END),
             )
-            for _ in range(sometimes(0.25, 0, rng.randint(1, 2))):
+            actions.append(action)
+            for _ in range(sometimes(0.2, 0, rng.randint(1, 2))):
                 add_log(action, w, happened_on=START + timedelta(days=rng.randint(0, 30)))
-            if rng.random() < 0.4:
-                set_action_status(action, rng.choice(list(ActionStatus)))
+            if action.observer is not None and rng.random() < 0.85:
+                observe(action)
+        if actions and rng.random() < 0.8:
+            reflect(
+                cycle,
+                w.team,
+                w.leader,
+                {a.id: rng.choice(list(Outcome)) for a in actions if rng.random() < 0.9},
+            )
+        for action in actions:
             if rng.random() < 0.75:
                 add_follow_up(action, w, rng.choice(list(Outcome)))
         if rng.random() < 0.7:
@@ -137,7 +162,7 @@ SEEDS = range(5)
 def test_the_random_histories_reach_every_phase(package: Package) -> None:
     for seed in SEEDS:
         random_history(package, seed)
-    phases = {row[0] for row in snapshot().values()}
+    phases = {row[0] for key, row in snapshot().items() if key}
     assert phases == set(CyclePhase)
 
 
@@ -148,13 +173,14 @@ def test_bulk_rebuild_agrees_with_the_per_write_columns(package: Package, seed: 
     db.session.execute(
         text("UPDATE cycle SET phase = 'ready', session_count = 99, action_count = 99")
     )
-    assert rebuild() == len(kept)
+    db.session.execute(text("UPDATE action SET status = 'dropped'"))
+    assert rebuild() == len(kept) - 1
     assert snapshot() == kept
 
 
-def load_migration_0002() -> Any:
-    path = PROJECT_ROOT / "migrations" / "versions" / "0002_cycle_progress.py"
-    spec = importlib.util.spec_from_file_location("migration_0002", path)
+def load_migration_0006() -> Any:
+    path = PROJECT_ROOT / "migrations" / "versions" / "0006_action_learning.py"
+    spec = importlib.util.spec_from_file_location("migration_0006", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -166,7 +192,10 @@ def test_the_migration_fills_existing_rows_as_the_app_would(package: Package, se
     random_history(package, seed)
     kept = snapshot()
     db.session.execute(text("UPDATE cycle SET phase = 'input', session_count = 0"))
-    db.session.execute(text(load_migration_0002().FILL))
+    db.session.execute(text("UPDATE action SET status = 'planned'"))
+    migration = load_migration_0006()
+    db.session.execute(text(migration.STATUS))
+    db.session.execute(text(migration.FILL))
     assert snapshot() == kept
 
 

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from learningpack.domain.learning import record_reflection, save_question
 from learningpack.domain.records import (
     add_log_entry,
     record_follow_up,
     save_local_adaptation,
     save_summary,
-    set_action_status,
     update_action,
 )
 from learningpack.domain.refusals import refusal as R
@@ -30,6 +30,7 @@ from learningpack.models import (
     CyclePhase,
     CycleState,
     FollowUp,
+    LogKind,
     Meeting,
     MeetingKind,
     Outcome,
@@ -74,6 +75,8 @@ def _update_action(cycle: Cycle, action: Action, w: World) -> object:
         how_notice="Vi spørger.",
         team=w.team,
         owners=[w.teacher],
+        observer=w.teacher2,
+        observation_focus="Hvem svarer?",
         period_start=START,
         period_end=END,
     )
@@ -86,13 +89,28 @@ def _add_log_entry(cycle: Cycle, action: Action, w: World) -> object:
     )
 
 
-def _set_action_status(cycle: Cycle, action: Action, w: World) -> object:
-    set_action_status(action, ActionStatus.DONE)
-    return None
+def _save_question(cycle: Cycle, action: Action, w: World) -> object:
+    return save_question(cycle, team=w.team2, question="Hvorfor?", baseline="", actor=w.leader)
+
+
+def _record_reflection(cycle: Cycle, action: Action, w: World) -> object:
+    return record_reflection(
+        cycle,
+        team=w.team,
+        held_on=END,
+        participants="Teamet",
+        seen="Det gik.",
+        fit="Som ventet.",
+        change="Intet.",
+        decisions={},
+        actor=w.leader,
+    )
 
 
 def _record_follow_up(cycle: Cycle, action: Action, w: World) -> object:
-    return record_follow_up(action, outcome=Outcome.ADJUST, learning="Mere.", actor=w.leader)
+    return record_follow_up(
+        action, outcome=Outcome.ADJUST, learning="Mere.", fit="Som ventet.", actor=w.leader
+    )
 
 
 def _save_summary(cycle: Cycle, action: Action, w: World) -> object:
@@ -110,7 +128,8 @@ RECORDERS: dict[str, Callable[[Cycle, Action, World], object]] = {
     "agree_action": _agree_action,
     "update_action": _update_action,
     "add_log_entry": _add_log_entry,
-    "set_action_status": _set_action_status,
+    "save_question": _save_question,
+    "record_reflection": _record_reflection,
     "record_follow_up": _record_follow_up,
     "save_summary": _save_summary,
     "save_local_adaptation": _save_local_adaptation,
@@ -245,6 +264,8 @@ def test_update_action_refuses_what_agree_action_refuses(world: World) -> None:
         "how_notice": "H",
         "team": world.team,
         "owners": [world.teacher],
+        "observer": world.teacher2,
+        "observation_focus": "F",
         "period_start": START,
         "period_end": END,
     }
@@ -257,8 +278,17 @@ def test_update_action_refuses_what_agree_action_refuses(world: World) -> None:
     assert refusal(
         lambda: update_action(action, **{**base, "period_start": END, "period_end": START})
     ) == [R("period_reversed")]
-    update_action(action, **{**base, "title": " Ny ", "team": None})
-    assert (action.title, action.team_id) == ("Ny", None)
+    assert refusal(lambda: update_action(action, **{**base, "team": None})) == [
+        R("no_team_question")
+    ]
+    assert refusal(lambda: update_action(action, **{**base, "team": world.team2})) == [
+        R("no_team_question")
+    ]
+    assert refusal(lambda: update_action(action, **{**base, "observer": world.teacher})) == [
+        R("observer_is_owner")
+    ]
+    update_action(action, **{**base, "title": " Ny ", "observation_focus": " Fokus "})
+    assert (action.title, action.observation_focus) == ("Ny", "Fokus")
 
 
 @pytest.mark.parametrize("who", ["other school", "puf"])
@@ -283,27 +313,44 @@ def test_a_log_entry_moves_a_planned_action_to_in_progress(world: World) -> None
     assert entry.author_id == world.teacher.id
 
 
-@pytest.mark.parametrize("status", [ActionStatus.DONE, ActionStatus.DROPPED])
-def test_a_log_entry_leaves_other_statuses_alone(world: World, status: ActionStatus) -> None:
+def test_the_observers_entry_is_an_observation_and_the_owners_what_they_did(
+    world: World,
+) -> None:
     action = add_action(world.cycle(1), world)
-    set_action_status(action, status)
+    add_log(action, world, author=world.teacher2)
+    assert [e.kind for e in action.log_entries] == [LogKind.OBSERVATION]
+    assert action.status == ActionStatus.PLANNED
     add_log(action, world)
-    assert action.status == status
+    assert {e.kind for e in action.log_entries} == {LogKind.OBSERVATION, LogKind.DID}
+    assert action.status == ActionStatus.IN_PROGRESS
+
+
+def test_a_follow_up_needs_how_what_we_saw_fits_what_we_expected(world: World) -> None:
+    action = add_action(world.cycle(1), world)
+    reasons = refusal(
+        lambda: record_follow_up(
+            action, outcome=Outcome.KEEP, learning="Noget.", fit=" ", actor=world.leader
+        )
+    )
+    assert reasons == [R("fit_missing")]
+    assert action.follow_up is None
 
 
 def test_record_follow_up_twice_updates_the_same_follow_up(world: World) -> None:
     action = add_action(world.cycle(1), world)
-    first = record_follow_up(action, outcome=Outcome.KEEP, learning="Først.", actor=world.leader)
+    first = record_follow_up(
+        action, outcome=Outcome.KEEP, learning="Først.", fit="Ja.", actor=world.leader
+    )
     other_leader = make_leader(world.school)
     second = record_follow_up(
-        action, outcome=Outcome.ADJUST, learning=" Siden. ", actor=other_leader
+        action, outcome=Outcome.ADJUST, learning=" Siden. ", fit=" Nej. ", actor=other_leader
     )
     db.session.commit()
     assert second.id == first.id
     assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 1
     stored = db.session.get_one(Action, action.id).follow_up
     assert stored is not None
-    assert (stored.outcome, stored.learning) == (Outcome.ADJUST, "Siden.")
+    assert (stored.outcome, stored.learning, stored.fit) == (Outcome.ADJUST, "Siden.", "Nej.")
     assert stored.recorded_by_id == other_leader.id
 
 
@@ -323,7 +370,10 @@ CPR_WRITES: dict[str, Callable[[Cycle, Action, World], object]] = {
     "action what": lambda cycle, action, w: add_action(cycle, w, what=CPR),
     "log entry": lambda cycle, action, w: add_log(action, w, observation=CPR),
     "follow-up": lambda cycle, action, w: record_follow_up(
-        action, outcome=Outcome.KEEP, learning=CPR, actor=w.leader
+        action, outcome=Outcome.KEEP, learning=CPR, fit="Ja.", actor=w.leader
+    ),
+    "question": lambda cycle, action, w: save_question(
+        cycle, team=w.team, question="Hvorfor?", baseline=CPR, actor=w.leader
     ),
     "summary": lambda cycle, action, w: save_summary(cycle, learned="A", keep=CPR, next_steps=""),
     "adaptation": lambda cycle, action, w: save_local_adaptation(cycle, notes="", questions=CPR),

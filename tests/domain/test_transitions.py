@@ -52,6 +52,8 @@ from tests.world import (
     add_session,
     add_summary,
     make_world,
+    observe,
+    reflect,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -134,8 +136,10 @@ def test_complete_is_refused_with_every_unmet_condition(world: World) -> None:
     reasons = refusal(lambda: complete_cycle(cycle, world.leader))
     assert reasons == [
         INPUT_MISSING,
+        R("no_question"),
         R("no_action"),
         R("no_action_to_try"),
+        R("no_action_to_reflect_on"),
         R("summary_missing", field="learned"),
         R("summary_missing", field="keep"),
         R("summary_missing", field="next"),
@@ -152,6 +156,14 @@ def test_complete_is_refused_when_one_condition_is_missing(world: World) -> None
     action = add_action(cycle, world)
     add_log(action, world)
     add_summary(cycle)
+    reasons = refusal(lambda: complete_cycle(cycle, world.leader))
+    assert reasons == [
+        R("action_not_observed", title="Forældrekaffe"),
+        R("reflection_missing", team="Indskolingen"),
+        R("follow_up_missing", title="Forældrekaffe"),
+    ]
+    observe(action)
+    reflect(cycle, world.team, world.leader)
     reasons = refusal(lambda: complete_cycle(cycle, world.leader))
     assert reasons == [R("follow_up_missing", title="Forældrekaffe")]
     assert states(world) == [A, L, L, L, L]

@@ -7,7 +7,20 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from learningpack.extensions import db
-from learningpack.models import Cycle, CycleState, Resource, Role, School, User
+from learningpack.models import (
+    Action,
+    Cycle,
+    CycleState,
+    LogEntry,
+    LogKind,
+    Outcome,
+    Reflection,
+    Resource,
+    Role,
+    School,
+    TeamQuestion,
+    User,
+)
 from tests.helpers import counts
 
 # The demo seed: on both databases.
@@ -71,3 +84,21 @@ def test_demo_logins_work(app: Flask) -> None:
     )
     assert response.status_code == 302
     assert response.headers["Location"] == "/puf/"
+
+
+def test_demo_seed_does_the_cycle_the_action_learning_way(app: Flask) -> None:
+    """Questions, observers and their observations, reflections and a second round, so PUF's
+    pages show them; a completed module counts its followed-up actions as done."""
+    assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
+    assert db.session.scalar(select(func.count(TeamQuestion.id))) > 0
+    assert db.session.scalar(select(func.count(Reflection.id))) > 0
+    actions = list(db.session.scalars(select(Action)))
+    assert all(a.observer_id is not None and a.observation_focus for a in actions)
+    assert all(a.observer_id not in {o.id for o in a.owners} for a in actions)
+    kinds = set(db.session.scalars(select(LogEntry.kind)))
+    assert kinds == {LogKind.DID, LogKind.OBSERVATION}
+    [second] = [a for a in actions if a.parent_action_id is not None]
+    assert second.parent is not None and second.parent.reflection_decision == Outcome.ADJUST
+    completed = db.session.scalars(select(Cycle).where(Cycle.state == CycleState.COMPLETED))
+    for cycle in completed:
+        assert cycle.done_action_count == cycle.action_count == 3

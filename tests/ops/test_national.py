@@ -20,9 +20,13 @@ from learningpack.models import (
     CyclePhase,
     CycleState,
     FollowUp,
+    LogEntry,
+    LogKind,
     Meeting,
+    Reflection,
     Run,
     School,
+    TeamQuestion,
     User,
     utcnow,
 )
@@ -76,6 +80,15 @@ def test_small_national_seed_has_the_demo_and_the_national_schools(app: Flask) -
     assert found["LogEntry"] > found["Action"] // 2
     assert db.session.scalar(select(func.count(FollowUp.id))) > 0
     assert db.session.scalar(select(func.count(Meeting.id))) > 0
+    # The action-learning records: questions, observers' entries, reflections, second rounds.
+    assert db.session.scalar(select(func.count(TeamQuestion.id))) > 12
+    assert db.session.scalar(select(func.count(Reflection.id))) > 0
+    observed = select(func.count(LogEntry.id)).where(LogEntry.kind == LogKind.OBSERVATION)
+    assert db.session.scalar(observed) > 0
+    assert db.session.scalar(select(func.count(Action.id)).where(Action.observer_id.is_(None))) == 0
+    assert db.session.scalar(
+        select(func.count(Action.id)).where(Action.parent_action_id.is_not(None))
+    )
 
 
 def test_progress_columns_are_what_rebuild_and_the_stepper_say(app: Flask) -> None:

@@ -33,6 +33,9 @@ def test_digest_shows_learnings_and_summaries_in_danish_order(puf_client: FlaskC
     page = page_of(response)
     assert digest_schools(page) == ["Fjordskolen", "Kildeskolen", "Åby Skole"]
     assert "Aktion i modul 1" in page and "Det virkede." in page and "Fasthold" in page
+    # Expected vs observed, and the teams' reflections, quoted.
+    assert "Flere forældre svarer og spørger ind til klassen." in page and "Som ventet." in page
+    assert "Teamenes refleksion" in page and "Vi sender om torsdagen." in page
     assert "Hvad har vi lært" in page and "Beskederne." in page
     assert "3 skoler har samlet op på modulet." in page
     assert "3 opsamlinger på aktioner i alt." in page
@@ -88,7 +91,12 @@ def test_drill_down_shows_everything_read_only(puf_client: FlaskClient, world: W
         "Aktion i modul 1",
         "Team: Indskolingen",
         "Ansvarlige: Anne Lærer",
-        'badge-status-in_progress">I gang<',
+        'badge-status-done">Gennemført<',  # the status follows the follow-up
+        "1 aktion, 1 gennemført",
+        "Hvorfor kommer så få forældre til forældremøderne?",  # the team's question
+        "Hvor mange forældre svarer, og hvad spørger de om?",  # the observation focus
+        "Lidt flere svar end forventet.",  # the team's reflection
+        "Forventet og set:",
         "Vi prøvede det.",
         "Fasthold",
         "Det virkede.",

@@ -109,7 +109,9 @@ def test_overview_csv_has_every_school_and_module(
     ]
     kilde = [r for r in body if r[0] == "Kildeskolen"]
     assert [r[4] for r in kilde] == ["Afsluttet", "Videnoplæg og drøftelse", "Låst", "Låst", "Låst"]
-    assert kilde[0][5:10] == ["1", "0", "1", "1", "1"]  # actions, done, sessions, logs, follow-ups
+    # Actions, done (the status follows the follow-up), sessions, logs (the owner's and the
+    # observer's), follow-ups.
+    assert kilde[0][5:10] == ["1", "1", "1", "2", "1"]
     assert [r[4] for r in body if r[0] == "Anker Skole"] == ["Ikke startet"] * 5
     [event] = exports("overview")
     assert event.detail["format"] == "csv" and event.detail["rows"] == 25
@@ -159,18 +161,24 @@ def test_digest_csv_and_xlsx(puf_client: FlaskClient) -> None:
         "Fastholder",
         "Næste skridt",
         "Dato",
+        "Forventet",
+        "Forventet og set",
     ]
     assert [(r[0], r[3]) for r in rows[1:]] == [
         ("Fjordskolen", "Opsamling på aktion"),
+        ("Fjordskolen", "Teamets refleksion"),
         ("Fjordskolen", "Modulets opsamling"),
         ("Åby Skole", "Opsamling på aktion"),
+        ("Åby Skole", "Teamets refleksion"),
         ("Åby Skole", "Modulets opsamling"),
     ]
-    assert rows[3][5] == "Stop" and rows[3][6] == '\'=HYPERLINK("http://evil")'
-    assert rows[2][6:9] == ["Meget.", "Beskederne.", "Modul 2."]
+    assert rows[4][5] == "Stop" and rows[4][6] == '\'=HYPERLINK("http://evil")'
+    assert rows[1][10:12] == ["Flere forældre svarer og spørger ind til klassen.", "Som ventet."]
+    assert rows[2][4] == "Mellemtrinnet" and rows[2][6] == "Lidt flere svar end forventet."
+    assert rows[3][6:9] == ["Meget.", "Beskederne.", "Modul 2."]
     workbook = read_xlsx(puf_client.get("/puf/laering.xlsx").data)
-    assert len(workbook) == 1 + 6
-    assert workbook[5][6] == '\'=HYPERLINK("http://evil")'
+    assert len(workbook) == 1 + 9
+    assert workbook[7][6] == '\'=HYPERLINK("http://evil")'
     events = exports("digest")
     assert [(e.detail["format"], e.detail["filters"]["district"]) for e in events] == [
         ("csv", "Syd"),

@@ -92,7 +92,7 @@ def test_each_module_shows_its_state_and_counts(puf_client: FlaskClient, world: 
     row = page.split(f'href="/puf/skoler/{world.school.id}"', 1)[1].split("</tr>", 1)[0]
     cells = re.findall(r'<span class="badge badge-state-(\w+)">([^<]+)</span>', row)
     assert cells == [
-        ("trying", "Afprøvning"),
+        ("trying", "Afprøvning og observation"),
         ("locked", "Låst"),
         ("locked", "Låst"),
         ("locked", "Låst"),

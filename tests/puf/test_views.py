@@ -150,7 +150,9 @@ def test_unknown_school_or_module_is_404(puf_client: FlaskClient, world: World, 
         ("GET", "/mine-aktioner/"),
         ("GET", "/mine-aktioner/{action}/log"),
         ("POST", "/mine-aktioner/{action}/log"),
-        ("POST", "/mine-aktioner/{action}/status"),
+        ("POST", "/skole/aktion/{action}/anden-runde"),
+        ("GET", "/skole/aktion/{action}/skabelon"),
+        ("GET", "/skole/modul/{m1}/skabelon"),
     ],
 )
 def test_puf_gets_403_on_school_staff_routes(

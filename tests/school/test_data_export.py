@@ -28,7 +28,7 @@ pytestmark = pytest.mark.both_backends
 FILES = {
     "skole.csv", "personale.csv", "teams.csv", "teammedlemmer.csv", "forloeb.csv",
     "moduler.csv", "moeder.csv", "aktioner.csv", "ansvarlige.csv", "logninger.csv",
-    "opsamlinger.csv", "videndelingsbank.csv",
+    "opsamlinger.csv", "undringer.csv", "refleksioner.csv", "videndelingsbank.csv",
 }  # fmt: skip
 
 
@@ -39,6 +39,7 @@ def world(package: Package) -> World:
         world.actions["ours"],
         outcome=Outcome.KEEP,
         learning="Kildeskolens læring",
+        fit="Som ventet.",
         actor=world.leader,
     )
     records.save_local_adaptation(world.cycle(1), notes='=HYPERLINK("http://x")', questions="")
@@ -46,6 +47,7 @@ def world(package: Package) -> World:
         world.actions["theirs"],
         outcome=Outcome.STOP,
         learning="Fjordskolens læring",
+        fit="Nej.",
         actor=world.other_leader,
     )
     return world
@@ -111,6 +113,16 @@ def test_export_has_every_table_of_the_school_and_nothing_else(
     bank = tables["videndelingsbank.csv"]
     assert [row[1] for row in bank[1:]] == ["Vores forslag til banken"]
     assert bank[1][3] == "proposed" and "Deres forslag" not in everything
+    assert tables["opsamlinger.csv"][1][6] == "Som ventet."
+    # The teams' questions, and the observer's entries told apart from the owners'.
+    assert [r[3] for r in tables["undringer.csv"][1:]] == [
+        "Hvorfor kommer så få forældre til forældremøderne?"
+    ] * 2
+    assert tables["logninger.csv"][1][7] == "did"
+    assert tables["refleksioner.csv"] == [
+        ["id", "modul_id", "team_id", "dato", "deltagere", "set", "forventet_og_set",
+         "det_aendrer_vi"]
+    ]  # fmt: skip
     # A cell a spreadsheet would run as a formula is defused.
     notes = [row for row in tables["moduler.csv"][1:] if row[8]]
     assert notes and notes[0][8].startswith("'=HYPERLINK")

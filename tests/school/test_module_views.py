@@ -27,7 +27,9 @@ from learningpack.models import (
     Meeting,
     MeetingKind,
     Outcome,
+    Reflection,
     Run,
+    TeamQuestion,
 )
 from tests.factories import (
     login,
@@ -42,10 +44,13 @@ from tests.world import (
     World,
     action_data,
     agree,
+    ask,
     complete_through,
     fill_cycle,
     make_world,
     module_url,
+    observe,
+    reflect,
 )
 
 HINT = "Skriv ikke børns navne, CPR-numre eller oplysninger om helbred."
@@ -195,6 +200,10 @@ def test_agree_action_with_team_and_owners(leader_client: FlaskClient, world: Wo
         assert name in form
     for stranger in ("Mellemtrinnet", "Cecilie Fremmed", "Ole Leder"):
         assert stranger not in form
+    assert "Ingen teams har skrevet deres undring endnu." in form
+    ask(world.cycle(1), world.team, world.leader)
+    form = page_of(leader_client.get(module_url(world, 1, "/aktion")))
+    assert "Hvorfor kommer så få forældre til forældremøderne?" in form  # the team's question
     response = leader_client.post(module_url(world, 1, "/aktion"), data=action_data(world))
     assert response.status_code == 302
     assert response.headers["Location"] == module_url(world, 1, "#aktioner")
@@ -205,17 +214,35 @@ def test_agree_action_with_team_and_owners(leader_client: FlaskClient, world: Wo
     assert {u.id for u in action.owners} == {world.teacher.id, world.teacher2.id}
     assert (action.period_start, action.period_end) == (START, END)
     assert action.cycle_id == world.cycle(1).id
+    assert (action.observer_id, action.observation_focus) == (
+        world.leader.id,
+        "Hvor mange forældre svarer?",
+    )
     page = page_of(leader_client.get(module_url(world, 1)))
     assert "Aktionen er aftalt." in page
     assert "Team: Indskolingen" in page
+    assert "Ud fra undringen:" in page
 
 
-def test_agree_action_with_owners_only(leader_client: FlaskClient, world: World) -> None:
-    data = action_data(world, team_id="", owner_ids=[str(world.teacher2.id)])
-    assert leader_client.post(module_url(world, 1, "/aktion"), data=data).status_code == 302
-    action = db.session.scalar(select(Action))
-    assert action is not None and action.team_id is None
-    assert [u.id for u in action.owners] == [world.teacher2.id]
+def test_a_team_without_a_question_cannot_have_actions_agreed(
+    leader_client: FlaskClient, world: World
+) -> None:
+    ask(world.cycle(1), world.team, world.leader)
+    data = action_data(world, team_id=str(world.team2.id))
+    response = leader_client.post(module_url(world, 1, "/aktion"), data=data)
+    page = page_of(response)
+    assert "Vælg et team, der har skrevet sin undring i modulet." in page
+    assert 'value="Fredagsbesked om fællesskabet"' in page  # the input is kept
+    assert count(Action) == 0
+
+
+def test_the_observer_may_not_be_an_owner(leader_client: FlaskClient, world: World) -> None:
+    ask(world.cycle(1), world.team, world.leader)
+    data = action_data(world, observer_id=str(world.teacher.id))
+    response = leader_client.post(module_url(world, 1, "/aktion"), data=data)
+    assert response.status_code == 400
+    assert "Observatøren skal være en kollega, der ikke selv er ansvarlig." in page_of(response)
+    assert count(Action) == 0
 
 
 def test_action_suggestion_prefills_the_form(leader_client: FlaskClient, world: World) -> None:
@@ -240,7 +267,7 @@ def test_edit_action(leader_client: FlaskClient, world: World) -> None:
     form = page_of(leader_client.get(url))
     assert 'value="Fredagsbesked"' in form
     assert re.search(rf'<input checked[^>]*value="{world.teacher.id}"', form)
-    assert re.search(r'<option selected value="">', form)
+    assert re.search(rf'<option selected value="{world.team.id}">', form)
     data = action_data(world, title="Mandagsbesked", owner_ids=[])
     response = leader_client.post(url, data=data)
     assert response.status_code == 302
@@ -259,10 +286,19 @@ def test_follow_up(leader_client: FlaskClient, world: World) -> None:
         text="Tre forældre svarede.",
         observation="",
     )
+    observe(action, text="Observatøren talte syv svar.")
     url = f"/skole/aktion/{action.id}/opsamling"
     form = page_of(leader_client.get(url))
     assert "Tre forældre svarede." in form  # the logs are there to sum up from
+    assert "Observatøren talte syv svar." in form  # beside what the observer saw
+    assert "Flere forældre svarer og spørger ind til klassen." in form  # what we expected
+    assert "Vi tæller svarene i fire uger." in form  # how we would notice
     response = leader_client.post(url, data={"outcome": "adjust", "learning": "Kortere tekst."})
+    assert response.status_code == 400
+    assert "Skriv, hvordan det, I så, passer med det, I forventede." in page_of(response)
+    response = leader_client.post(
+        url, data={"outcome": "adjust", "learning": "Kortere tekst.", "fit": "Færre end ventet."}
+    )
     assert response.status_code == 302
     follow_up = db.session.scalar(select(FollowUp))
     assert follow_up is not None
@@ -271,7 +307,7 @@ def test_follow_up(leader_client: FlaskClient, world: World) -> None:
     # Revising keeps one follow-up and shows the saved values.
     form = page_of(leader_client.get(url))
     assert re.search(r'<input checked[^>]*name="outcome"[^>]*value="adjust"', form)
-    leader_client.post(url, data={"outcome": "keep", "learning": "Det virker."})
+    leader_client.post(url, data={"outcome": "keep", "learning": "Det virker.", "fit": "Ja."})
     assert count(FollowUp) == 1
     assert db.session.scalar(select(FollowUp.outcome)) == Outcome.KEEP
 
@@ -334,10 +370,15 @@ def test_complete_refused_lists_what_is_missing(leader_client: FlaskClient, worl
     assert "Modulet kan ikke afsluttes endnu" in page
     for reason in (
         "Registrér mindst ét møde med dato, deltagere og noter fra drøftelsen.",
-        "Aftal mindst én aktion.",
+        "Mindst ét team skal skrive sin undring: hvad undrer os, og hvad ser vi nu?",
+        "Aftal mindst én aktion ud fra et teams undring.",
         "Modulets opsamling mangler: hvad vi har lært.",
     ):
         assert reason in page
+    # Each missing thing links to the place on the page that fixes it.
+    assert '<a href="#moeder">Registrér mindst ét møde' in page
+    assert '<a href="#undringer">Mindst ét team' in page
+    assert '<a href="#opsamling">Modulets opsamling mangler' in page
     assert world.cycle(1).state == CycleState.ACTIVE
     assert world.cycle(2).state == CycleState.LOCKED
 
@@ -460,6 +501,14 @@ def _with_action(world: World) -> Action:
     return world.actions["team"]
 
 
+def _adjusted(world: World) -> Action:
+    """The world's action, decided "adjust" in the team's reflection."""
+    action = _with_action(world)
+    if action.reflection_decision is None:
+        reflect(world.cycle(1), world.team, world.leader, {action.id: Outcome.ADJUST})
+    return action
+
+
 def _action_state(world: World) -> Any:
     action = db.session.get(Action, _with_action(world).id)
     return (
@@ -521,8 +570,48 @@ FORMS: dict[str, FormCase] = {
     "follow_up": FormCase(
         user="leader",
         url=lambda w: f"/skole/aktion/{_with_action(w).id}/opsamling",
-        data=lambda w: {"outcome": "keep", "learning": "Korte beskeder virker bedst."},
+        data=lambda w: {
+            "outcome": "keep",
+            "learning": "Korte beskeder virker bedst.",
+            "fit": "Flere svar, som ventet.",
+        },
         state=lambda w: count(FollowUp),
+    ),
+    "question": FormCase(
+        user="leader",
+        url=lambda w: module_url(w, 1, f"/undring/{w.team2.id}"),
+        data=lambda w: {
+            "question": "Hvorfor svarer så få forældre?",
+            "seen_now": "4 af 22 svarede sidst.",
+        },
+        state=lambda w: count(TeamQuestion),
+    ),
+    "reflection": FormCase(
+        user="leader",
+        url=lambda w: module_url(w, 1, f"/refleksion/{w.team.id}"),
+        data=lambda w: {
+            "held_on": "2026-10-20",
+            "participants": "Indskolingens team og observatøren",
+            "seen": "Vi sendte beskeden; observatøren så syv svar.",
+            "fit": "Færre svar end ventet.",
+            "change": "Vi sender om torsdagen.",
+            f"decision_{_with_action(w).id}": "adjust",
+        },
+        state=lambda w: count(Reflection),
+    ),
+    "second_round": FormCase(
+        user="leader",
+        url=lambda w: f"/skole/aktion/{_adjusted(w).id}/anden-runde",
+        data=lambda w: {
+            "title": "Fredagsbesked, anden runde",
+            "what": "Beskeden sendes torsdag.",
+            "expectation": "Flere svarer.",
+            "how_notice": "Vi tæller svar.",
+            "observation_focus": "Hvem svarer?",
+            "period_start": "2026-10-20",
+            "period_end": "2026-11-20",
+        },
+        state=lambda w: count(Action),
     ),
     "summary": FormCase(
         user="leader",
@@ -580,8 +669,30 @@ REQUIRED = [
     ("edit_action", "how_notice", "Skriv, hvordan I vil lægge mærke til, om det virker."),
     ("edit_action", "period_start", "Vælg, hvornår aktionen starter."),
     ("edit_action", "period_end", "Vælg, hvornår aktionen slutter."),
+    ("action", "team_id", "Vælg teamet, hvis undring aktionen bygger på."),
+    ("action", "observer_id", "Vælg en kollega, der observerer."),
+    ("action", "observation_focus", "Skriv, hvad observatøren konkret skal se efter."),
     ("follow_up", "outcome", "Vælg fasthold, justér eller stop."),
     ("follow_up", "learning", "Skriv, hvad I lærte af aktionen."),
+    ("follow_up", "fit", "Skriv, hvordan det, I så, passer med det, I forventede."),
+    (
+        "question",
+        "question",
+        "Skriv teamets undring – fx »Hvorfor kommer så få forældre til møderne?«.",
+    ),
+    ("reflection", "held_on", "Vælg den dato, I holdt refleksionen."),
+    (
+        "reflection",
+        "participants",
+        "Skriv, hvem der deltog – fx »teamets tre lærere og observatøren«.",
+    ),
+    ("reflection", "seen", "Skriv, hvad I gjorde, og hvad observatøren så."),
+    ("reflection", "fit", "Skriv, hvordan det, I så, passer med det, I forventede."),
+    ("reflection", "change", "Skriv, hvad I ændrer – eller at I fortsætter uændret."),
+    ("second_round", "title", "Giv aktionen en kort titel."),
+    ("second_round", "what", "Beskriv, hvad I gør i anden runde."),
+    ("second_round", "observation_focus", "Skriv, hvad observatøren skal se efter."),
+    ("second_round", "period_start", "Vælg, hvornår anden runde starter."),
     ("summary", "learned", "Skriv, hvad I har lært i modulet."),
     ("summary", "keep", "Skriv, hvad I vil fastholde i jeres praksis."),
     ("summary", "next_steps", "Skriv jeres næste skridt."),
@@ -604,6 +715,16 @@ FREE_TEXT = [
     ("edit_action", "expectation"),
     ("edit_action", "how_notice"),
     ("follow_up", "learning"),
+    ("follow_up", "fit"),
+    ("action", "observation_focus"),
+    ("question", "question"),
+    ("question", "seen_now"),
+    ("reflection", "participants"),
+    ("reflection", "seen"),
+    ("reflection", "fit"),
+    ("reflection", "change"),
+    ("second_round", "what"),
+    ("second_round", "observation_focus"),
     ("summary", "learned"),
     ("summary", "keep"),
     ("summary", "next_steps"),
@@ -620,6 +741,8 @@ DATE_FIELDS = [
     ("action", "period_end"),
     ("edit_action", "period_end"),
     ("log", "happened_on"),
+    ("reflection", "held_on"),
+    ("second_round", "period_end"),
 ]
 
 
@@ -682,7 +805,7 @@ def test_invalid_date_gives_a_danish_error(
     assert_kept(page, data)  # even the bad date is shown again, to be corrected
 
 
-@pytest.mark.parametrize("name", ["action", "edit_action"])
+@pytest.mark.parametrize("name", ["action", "edit_action", "second_round"])
 def test_period_end_before_start(client: FlaskClient, package: Package, name: str) -> None:
     world, case = open_form(client, package, name)
     data = case.data(world)
@@ -693,12 +816,12 @@ def test_period_end_before_start(client: FlaskClient, package: Package, name: st
 
 
 @pytest.mark.parametrize("name", ["action", "edit_action"])
-def test_action_needs_team_or_owner(client: FlaskClient, package: Package, name: str) -> None:
+def test_action_needs_a_team(client: FlaskClient, package: Package, name: str) -> None:
     world, case = open_form(client, package, name)
     data = case.data(world)
     data.update(team_id="", owner_ids=[])
     page = post_refused(client, world, case, data)
-    assert "Vælg et team eller mindst én ansvarlig." in page
+    assert "Vælg teamet, hvis undring aktionen bygger på." in page
     assert_kept(page, data)
 
 
@@ -784,3 +907,49 @@ def test_a_new_run_can_start_after_the_last_one_is_completed(
     assert response.status_code == 302
     assert count(Run) == 2
     assert "Forløb 2027/28" in page_of(leader_client.get("/skole/"))
+
+
+def test_question_reflection_and_second_round_on_the_module_page(
+    leader_client: FlaskClient, world: World
+) -> None:
+    """The team's question is written and edited in place; the reflection's decisions show
+    again when it is edited; "adjust" offers a second round, and both rounds are one thread."""
+    cycle = world.cycle(1)
+    page = page_of(leader_client.get(module_url(world, 1)))
+    assert "Teamet har ikke skrevet sin undring endnu." in page
+    url = module_url(world, 1, f"/undring/{world.team.id}")
+    data = {"question": "Hvem mangler vi?", "seen_now": "3 af 24 kom."}
+    assert leader_client.post(url, data=data).status_code == 302
+    form = page_of(leader_client.get(url))
+    assert "Hvem mangler vi?" in form and "3 af 24 kom." in form
+    action = agree(cycle, world.leader, "Fredagsbesked", team=world.team, owners=(world.teacher,))
+    records.add_log_entry(action, author=world.teacher, happened_on=START, text="X", observation="")
+    observe(action)
+    reflect(cycle, world.team, world.leader, {action.id: Outcome.ADJUST})
+    form = page_of(leader_client.get(module_url(world, 1, f"/refleksion/{world.team.id}")))
+    assert re.search(rf'<input checked[^>]*name="decision_{action.id}"[^>]*value="adjust"', form)
+    page = page_of(leader_client.get(module_url(world, 1)))
+    assert f"/skole/aktion/{action.id}/anden-runde" in page
+    assert "Hvem mangler vi?" in page and "Vi sender om torsdagen." in page
+    second = f"/skole/aktion/{action.id}/anden-runde"
+    prefilled = page_of(leader_client.get(second))
+    assert 'value="Fredagsbesked – anden runde"' in prefilled
+    data = {
+        "title": "Fredagsbesked igen",
+        "what": "Torsdag.",
+        "expectation": "Flere svar.",
+        "how_notice": "Vi tæller.",
+        "observation_focus": "Hvem svarer?",
+        "period_start": "2026-10-20",
+        "period_end": "2026-11-20",
+    }
+    assert leader_client.post(second, data=data).status_code == 302
+    page = page_of(leader_client.get(module_url(world, 1)))
+    assert "Fortsat i anden runde:" in page and "Anden runde af" in page
+    assert f"/skole/aktion/{action.id}/anden-runde" not in page  # one second round
+    # A second one is refused with the domain's words, the input kept.
+    response = leader_client.post(second, data=data)
+    assert "Aktionen har allerede en anden runde." in page_of(response)
+    template = page_of(leader_client.get(f"/skole/aktion/{action.id}/skabelon"))
+    assert "Aktionsskabelon: Fredagsbesked" in template and "Hvem mangler vi?" in template
+    assert "<nav" not in template  # a page to print: no navigation

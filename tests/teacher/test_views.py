@@ -9,8 +9,8 @@ from sqlalchemy import select
 from learningpack.content import Package
 from learningpack.domain import records
 from learningpack.extensions import db
-from learningpack.models import Action, ActionStatus, AuditEvent, LogEntry, Outcome
-from tests.factories import login
+from learningpack.models import Action, ActionStatus, AuditEvent, LogEntry, LogKind, Outcome
+from tests.factories import login, make_teacher
 from tests.helpers import count, page_of
 from tests.world import (
     COMPLETE_BUTTON,
@@ -20,7 +20,9 @@ from tests.world import (
     complete_through,
     make_world,
     module_url,
+    observe,
     recording_controls,
+    reflect,
 )
 
 LOG = {"happened_on": "2026-09-04", "text": "Vi sendte beskeden.", "observation": "Tre svar."}
@@ -83,8 +85,13 @@ def close_module_one(world: World) -> None:
                 text="Prøvet.",
                 observation="",
             )
+            observe(action)
+    for team in (world.team, world.team2):
+        reflect(world.cycle(1), team, world.leader)
+    for action in world.actions.values():
+        if action.cycle.run_id == world.run.id:
             records.record_follow_up(
-                action, outcome=Outcome.KEEP, learning="Godt.", actor=world.leader
+                action, outcome=Outcome.KEEP, learning="Godt.", fit="Ja.", actor=world.leader
             )
     complete_through(world, 1)
 
@@ -126,15 +133,41 @@ def test_owner_outside_the_team_may_log(teacher_client: FlaskClient, world: Worl
     assert count(LogEntry) == 1
 
 
-def test_status_update(teacher_client: FlaskClient, world: World) -> None:
+def test_the_status_is_not_set_by_hand(teacher_client: FlaskClient, world: World) -> None:
+    """The status follows the records (planned → in progress when logged → done when followed
+    up); there is no status form to drift from them."""
     action = world.actions["team"]
-    url = f"/mine-aktioner/{action.id}/status"
-    response = teacher_client.post(url, data={"status": "done"}, follow_redirects=True)
-    assert "Status er opdateret." in page_of(response)
-    assert db.session.get(Action, action.id).status == ActionStatus.DONE
-    response = teacher_client.post(url, data={"status": "slettet"}, follow_redirects=True)
-    assert "Vælg en gyldig status." in page_of(response)
-    assert db.session.get(Action, action.id).status == ActionStatus.DONE
+    page = page_of(teacher_client.get("/mine-aktioner/"))
+    assert "Skift status" not in page and "Planlagt" in page
+    assert teacher_client.post(f"/mine-aktioner/{action.id}/status").status_code == 404
+    teacher_client.post(log_url(action), data=LOG)
+    assert "I gang" in page_of(teacher_client.get("/mine-aktioner/"))
+
+
+def test_the_observer_sees_the_action_and_logs_an_observation(
+    client: FlaskClient, world: World
+) -> None:
+    action = world.actions["other_team"]  # Udskolingen's, observed by its own observer
+    observer = make_teacher(world.school, name="Olga Observatør")
+    action.observer, action.observation_focus = observer, "Hvem tager ordet?"
+    db.session.commit()
+    login(client, observer)
+    page = page_of(client.get("/mine-aktioner/"))
+    assert "Udskolingens forældreråd" in page and "Teamets fredagsbesked" not in page
+    assert "Du observerer" in page and "Hvem tager ordet?" in page
+    assert ">Log observation<" in page
+    form = page_of(client.get(log_url(action)))
+    assert "Log en observation" in form and "Dit observationsfokus:" in form
+    response = client.post(log_url(action), data={**LOG, "text": "Fem forældre talte."})
+    assert response.status_code == 302
+    entry = db.session.scalar(select(LogEntry))
+    assert entry is not None
+    assert (entry.kind, entry.author_id) == (LogKind.OBSERVATION, observer.id)
+    # An observation alone does not start the action: the owners' log does.
+    assert db.session.get(Action, action.id).status == ActionStatus.PLANNED
+    response = client.post(log_url(action), data={**LOG, "text": ""})
+    assert response.status_code == 400
+    assert "Skriv kort, hvad du så – med observationsfokus for øje." in page_of(response)
 
 
 @pytest.mark.parametrize(("which", "status"), [("other_team", 403), ("other_school", 404)])
@@ -145,12 +178,10 @@ def test_teacher_cannot_touch_actions_they_are_not_on(
     before = action.status
     assert teacher_client.get(log_url(action)).status_code == status
     assert teacher_client.post(log_url(action), data=LOG).status_code == status
-    url = f"/mine-aktioner/{action.id}/status"
-    assert teacher_client.post(url, data={"status": "done"}).status_code == status
     assert count(LogEntry) == 0
     assert db.session.get(Action, action.id).status == before
     if status == 403:
-        assert count(AuditEvent, AuditEvent.verb == "access_denied") == 3
+        assert count(AuditEvent, AuditEvent.verb == "access_denied") == 2
 
 
 def test_logging_in_a_completed_module_is_refused(
@@ -163,10 +194,7 @@ def test_logging_in_a_completed_module_is_refused(
     # The domain's refusal is the one message, for logging as for any other recording.
     assert "Modulet er ikke åbent, så der kan ikke registreres noget i det." in page_of(response)
     assert count(LogEntry) == entries
-    url = f"/mine-aktioner/{action.id}/status"
-    response = teacher_client.post(url, data={"status": "dropped"}, follow_redirects=True)
-    assert "Modulet er ikke åbent, så der kan ikke registreres noget i det." in page_of(response)
-    assert db.session.get(Action, action.id).status == ActionStatus.IN_PROGRESS
+    assert db.session.get(Action, action.id).status == ActionStatus.DONE
 
 
 def test_teacher_reads_the_module_without_leader_buttons(
@@ -199,6 +227,12 @@ LEADER_ROUTES = [
     ("POST", "/skole/modul/{m1}/tilpasning"),
     ("POST", "/skole/modul/{m1}/afslut"),
     ("POST", "/skole/modul/{m1}/genaabn"),
+    ("GET", "/skole/modul/{m1}/undring/{team}"),
+    ("POST", "/skole/modul/{m1}/undring/{team}"),
+    ("GET", "/skole/modul/{m1}/refleksion/{team}"),
+    ("POST", "/skole/modul/{m1}/refleksion/{team}"),
+    ("GET", "/skole/aktion/{own}/anden-runde"),
+    ("POST", "/skole/aktion/{own}/anden-runde"),
     ("POST", "/skole/start"),
 ]
 
@@ -228,7 +262,7 @@ VALID = {
 def test_teacher_gets_403_on_leader_routes(
     teacher_client: FlaskClient, world: World, method: str, path: str
 ) -> None:
-    url = path.format(m1=world.slug(1), own=world.actions["team"].id)
+    url = path.format(m1=world.slug(1), own=world.actions["team"].id, team=world.team.id)
     data = {**VALID, "team_id": str(world.team.id), "owner_ids": [str(world.teacher.id)]}
     response = teacher_client.open(url, method=method, data=data if method == "POST" else None)
     assert response.status_code == 403

@@ -19,6 +19,7 @@ from tests.world import (
     World,
     action_data,
     agree,
+    ask,
     make_world,
     module_url,
 )
@@ -37,7 +38,9 @@ def hidden(pattern: re.Pattern[str], page: str) -> str:
 
 @pytest.fixture
 def world(package: Package) -> World:
-    return make_world(package, other_started=True)
+    world = make_world(package, other_started=True)
+    ask(world.cycle(1), world.team, world.leader)  # actions are agreed from its question
+    return world
 
 
 @pytest.fixture
@@ -301,6 +304,8 @@ def test_stale_action_edit_is_refused_and_input_kept(leader: FlaskClient, world:
         how_notice=action.how_notice,
         team=action.team,
         owners=list(action.owners),
+        observer=action.observer,
+        observation_focus=action.observation_focus,
         period_start=action.period_start,
         period_end=action.period_end,
     )

@@ -25,6 +25,7 @@ from tests.helpers import count, page_of
 from tests.world import (
     World,
     action_data,
+    ask,
     fill_cycle,
     make_world,
     module_url,
@@ -85,6 +86,7 @@ def test_agreeing_an_action_with_owners_rolls_back_entirely(
     client: FlaskClient, package: Package, boom: Boom, at_error_page: dict[str, int]
 ) -> None:
     world = make_world(package)
+    ask(world.cycle(1), world.team, world.leader)
     cycle = world.cycle(1)
     touched = cycle.last_activity_at
     login(client, world.leader)
@@ -104,6 +106,7 @@ def test_completing_a_cycle_rolls_back_the_next_opening_too(
     client: FlaskClient, package: Package, boom: Boom, at_error_page: dict[str, int]
 ) -> None:
     world = make_world(package)
+    ask(world.cycle(1), world.team, world.leader)
     fill_cycle(world.cycle(1), world.leader, world.teacher, world.team)
     login(client, world.leader)
     audits = count(AuditEvent)
@@ -144,6 +147,7 @@ def test_a_conflict_at_the_database_rolls_back_and_says_so(
     at_error_page: dict[str, int],
 ) -> None:
     world = make_world(package)
+    ask(world.cycle(1), world.team, world.leader)
     login(client, world.leader)
     failure = Boom(IntegrityError("INSERT …", {}, Exception("duplicate key")))
     monkeypatch.setattr(db.session, "flush", failure, raising=False)
@@ -167,6 +171,7 @@ def test_an_unexpected_error_mid_change_rolls_back_with_a_500_page(
 ) -> None:
     app.config["PROPAGATE_EXCEPTIONS"] = False
     world: World = make_world(package)
+    ask(world.cycle(1), world.team, world.leader)
     login(client, world.leader)
     failure = Boom(RuntimeError("kaboom"))
     monkeypatch.setattr(db.session, "flush", failure, raising=False)
