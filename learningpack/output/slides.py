@@ -11,10 +11,11 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from flask_babel import gettext as _
 from pptx import Presentation
-from pptx.util import Emu, Pt
+from pptx.util import Emu, Inches, Pt
 
 from learningpack.output.labels import label
 from learningpack.reads.handouts import ModuleStory, YearReport
@@ -44,16 +45,25 @@ class Deck:
         self.presentation = Presentation()
         self.presentation.slide_width, self.presentation.slide_height = WIDTH, HEIGHT
 
+    @staticmethod
+    def _place(shape: Any, top: float, height: float) -> None:
+        """Put a placeholder across the 16:9 slide (the default template is laid out for 4:3)."""
+        shape.left, shape.top = Inches(0.7), Inches(top)
+        shape.width, shape.height = WIDTH - Inches(1.4), Inches(height)
+
     def title(self, title: str, subtitle: str) -> None:
         slide = self.presentation.slides.add_slide(self.presentation.slide_layouts[TITLE_LAYOUT])
         slide.shapes.title.text = title
         slide.placeholders[1].text = subtitle
+        self._place(slide.shapes.title, 1.0, 2.6)
+        self._place(slide.placeholders[1], 3.9, 1.2)
 
     def bullets(self, title: str, lines: Iterable[str], empty: str = "") -> None:
         slide = self.presentation.slides.add_slide(self.presentation.slide_layouts[BULLETS_LAYOUT])
         slide.shapes.title.text = title
         body = slide.placeholders[1]
-        body.left, body.width = Emu(600000), WIDTH - Emu(1200000)
+        self._place(slide.shapes.title, 0.35, 1.1)
+        self._place(body, 1.6, 5.4)
         frame = body.text_frame
         shown = [_short(line) for line in lines if line.strip()][:MAX_BULLETS] or [empty]
         for i, line in enumerate(shown):

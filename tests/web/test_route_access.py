@@ -113,6 +113,16 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "puf.api_keys": (PUF, frozenset()),
     "puf.create_api_key": (PUF, frozenset()),
     "puf.revoke_api_key": (PUF, frozenset()),
+    "school.parents": (STAFF, frozenset()),
+    "school.parents_pdf": (STAFF, frozenset()),
+    "school.board": (STAFF, frozenset()),
+    "school.board_pdf": (STAFF, frozenset()),
+    "school.board_pptx": (STAFF, frozenset()),
+    "school.year_report_page": (STAFF, frozenset()),
+    "school.year_report_pdf": (STAFF, frozenset()),
+    "school.presentation": (STAFF, frozenset()),
+    "puf.year_report": (PUF, frozenset({"school_id"})),
+    "puf.year_report_pdf": (PUF, frozenset({"school_id"})),
     "api.openapi": (PUBLIC, frozenset()),
     "api.schools": (API_TOKEN, frozenset()),
     "api.school": (API_TOKEN, frozenset({"school_id"})),
@@ -223,6 +233,17 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("puf.api_keys", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.create_api_key", "POST"): row(LOGIN, 403, 403, 403, 400),  # no name given
     ("puf.revoke_api_key", "POST"): row(LOGIN, 403, 403, 403, 302),
+    # What the school's work carries outside the staff room (read-only; issue 12).
+    ("school.parents", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.parents_pdf", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.board", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.board_pdf", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.board_pptx", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.year_report_page", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.year_report_pdf", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.presentation", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("puf.year_report", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.year_report_pdf", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("api.openapi", "GET"): row(200, 200, 200, 200, 200),
     ("api.schools", "GET"): row(401, 401, 401, 401, 401),
     ("api.school", "GET"): row(401, 401, 401, 401, 401),
@@ -255,7 +276,18 @@ THEIRS = ("Fjordskolens forældrekaffe", "Fjordskolens SFO-aktion", "Fjordskolen
 
 
 def readable(response: Any) -> str:
-    """A page's text; for a ZIP download, the text of every file in it."""
+    """A page's text; for a ZIP download, the text of every file in it; a PDF's or a PPTX's."""
+    import io
+
+    if response.mimetype == "application/pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    if response.mimetype.endswith("presentationml.presentation"):
+        from pptx import Presentation
+
+        deck = Presentation(io.BytesIO(response.data))
+        return "\n".join(s.text_frame.text for d in deck.slides for s in d.placeholders)
     if response.mimetype == "application/zip":
         import io
         import zipfile

@@ -1,0 +1,115 @@
+"""In a real browser: handouts and the year report (print pages, PDF download), presentation mode
+driven by the keyboard, axe on every new page at 1280 and 390 px (issue 12)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from tests.browser.support import LiveServer, assert_accessible, log_in
+
+SIZES = [(1280, 900), (390, 844)]
+LEADER = "leder@ellevangskolen.demo.dk"
+MODULE = "/skole/modul/faellesskab"
+SHOTS = Path("/work/shots/lp-share")
+
+
+def fits_the_width(page: Any) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+
+
+def shoot(page: Any, name: str) -> None:
+    """A screenshot for the closing note, where the shared folder exists (not in CI)."""
+    if SHOTS.is_dir():
+        page.screenshot(path=str(SHOTS / name), full_page=False)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_handouts_print_pages_and_pdf(
+    page: Any, live_server: LiveServer, width: int, height: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    log_in(page, live_server, LEADER)
+    page.goto(f"{live_server.url}{MODULE}")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Til forældremødet (print)").click()
+    expect(page.locator("h2").first).to_contain_text("Det har vi valgt at gøre på Ellevangskolen")
+    expect(page.get_by_role("button", name="Udskriv")).to_be_visible()  # print.js ran
+    assert_accessible(page)
+    assert fits_the_width(page)
+    shoot(page, f"handout-page-{width}.png")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Hent PDF").click()
+    data = Path(download.value.path()).read_bytes()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "Fællesskabet på dagsordenen" in text  # the demo school's action
+    assert "æ" in text and "ø" in text and "å" in text
+
+    for url in (f"{MODULE}/bestyrelse", "/skole/aarsrapport"):
+        page.goto(f"{live_server.url}{url}")
+        expect(page.locator("h1")).to_be_visible()
+        assert_accessible(page)
+        assert fits_the_width(page)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_presentation_mode_follows_the_keyboard(
+    page: Any, live_server: LiveServer, width: int, height: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    log_in(page, live_server, LEADER)
+    page.goto(f"{live_server.url}{MODULE}")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Præsentér modulet på personalemødet").click()
+    slides = page.locator("[data-slide]")
+    total = slides.count()
+    counter = page.locator("[data-counter]")
+    expect(counter).to_have_text(f"1 / {total}")
+    expect(slides.nth(0)).to_be_visible()
+    expect(slides.nth(1)).to_be_hidden()
+    assert_accessible(page)
+    assert fits_the_width(page)
+    shoot(page, f"slide-title-{width}.png")
+
+    page.keyboard.press("ArrowRight")
+    expect(counter).to_have_text(f"2 / {total}")
+    page.keyboard.press("Space")
+    expect(counter).to_have_text(f"3 / {total}")
+    page.keyboard.press("PageDown")  # a clicker's "next"
+    expect(counter).to_have_text(f"4 / {total}")
+    page.keyboard.press("PageUp")
+    expect(counter).to_have_text(f"3 / {total}")
+    page.keyboard.press("ArrowLeft")
+    expect(counter).to_have_text(f"2 / {total}")
+    expect(slides.nth(1)).to_be_visible()
+    assert_accessible(page)
+
+    # The first agenda slide counts down its minutes; T pauses it.
+    agenda = page.locator("[data-slide][data-minutes]").first
+    index = int(agenda.get_attribute("id").rsplit("-", 1)[1])
+    page.keyboard.press("Home")
+    for _ in range(index - 1):
+        page.keyboard.press("ArrowRight")
+    expect(counter).to_have_text(f"{index} / {total}")
+    minutes = int(agenda.get_attribute("data-minutes"))
+    timer = agenda.locator("[data-timer]")
+    expect(timer).not_to_have_text(f"{minutes:02d}:00", timeout=3000)  # it runs
+    page.keyboard.press("t")
+    expect(agenda.get_by_role("button", name="Fortsæt")).to_be_visible()
+    paused = timer.text_content()
+    page.wait_for_timeout(1300)
+    assert timer.text_content() == paused
+    assert_accessible(page)
+    shoot(page, f"slide-agenda-{width}.png")
+
+    page.keyboard.press("End")
+    expect(counter).to_have_text(f"{total} / {total}")
+    with page.expect_navigation():
+        page.keyboard.press("Escape")  # not in full screen: Esc leaves the presentation
+    expect(page).to_have_url(f"{live_server.url}{MODULE}")
