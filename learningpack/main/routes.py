@@ -6,8 +6,10 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from learningpack.content import default_package
 from learningpack.main import bp
-from learningpack.web.access import public, start_page_for
+from learningpack.models import Role
+from learningpack.web.access import public, role_required, start_page_for
 
 
 @bp.get("/")
@@ -24,6 +26,17 @@ def index() -> Response:
 def accessibility() -> str:
     """The accessibility statement (tilgængelighedserklæring)."""
     return render_template("main/accessibility.html")
+
+
+@bp.get("/faelles-tilgang")
+@role_required(Role.LEADER, Role.TEACHER, Role.PUF)
+def common_approach() -> str:
+    """The common approach (a draft while it is one) with reflection questions per principle."""
+    return render_template(
+        "main/common_approach.html",
+        approach=default_package().common_approach,
+        has_school=current_user.school_id is not None,
+    )
 
 
 @bp.get("/healthz")

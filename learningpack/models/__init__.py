@@ -19,6 +19,7 @@ from learningpack.models.program import (
     Run,
     action_owner,
 )
+from learningpack.models.sharing import EventExample, LocalApproachVersion, SharingEvent
 from learningpack.models.submission import FormSubmission
 from learningpack.models.types import utcnow
 
@@ -31,8 +32,10 @@ __all__ = [
     "Cycle",
     "CyclePhase",
     "CycleState",
+    "EventExample",
     "FollowUp",
     "FormSubmission",
+    "LocalApproachVersion",
     "LogEntry",
     "Meeting",
     "MeetingKind",
@@ -44,6 +47,7 @@ __all__ = [
     "Role",
     "Run",
     "School",
+    "SharingEvent",
     "Team",
     "TokenKind",
     "User",

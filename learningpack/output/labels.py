@@ -160,6 +160,16 @@ REFUSAL: dict[str, LazyString] = {
     "csv_district_too_long": _l("Området er for langt (højst %(max)d tegn)."),
     "csv_duplicate_line": _l("Skolen står også på linje %(line)d."),
     "csv_school_exists": _l("Skolen findes allerede."),
+    # The local approach and sharing events (domain/sharing.py)
+    "not_facilitator": _l("Kun skolens ledere kan redigere skolens lokale tilgang."),
+    "not_puf": _l("Kun PUF kan oprette og redigere videndelingsarrangementer."),
+    "local_approach_empty": _l("Skriv skolens lokale tilgang, før du gemmer."),
+    "local_approach_unchanged": _l(
+        "Teksten er den samme som version %(version)d, så der er ikke gemt en ny version."
+    ),
+    "event_title_missing": _l("Skriv en titel på arrangementet."),
+    "example_unknown": _l("Praksiseksemplet findes ikke (længere)."),
+    "example_already_marked": _l("Praksiseksemplet er allerede med i arrangementet."),
 }
 # The parts of an action and of a module's summary that a refusal names.
 ACTION_FIELD = {

@@ -14,6 +14,7 @@ from learningpack.domain.access import can_export_school, can_facilitate, can_lo
 from learningpack.domain.refusals import Refusal
 from learningpack.models import Cycle, CyclePhase, CycleState, Role, Run, School, User
 from learningpack.reads.cycles import current_run
+from learningpack.reads.sharing import links_local_approach
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class ModuleView:
     is_puf: bool
     offers_unlock: bool
     """PUF may open the locked module out of order."""
+    links_local_approach: bool = False
+    """The module is where the school writes its local approach (module 5): link to it."""
 
 
 def module_view(cycle: Cycle, viewer: User) -> ModuleView:
@@ -71,6 +74,7 @@ def module_view(cycle: Cycle, viewer: User) -> ModuleView:
         local_questions=tuple(q.strip() for q in cycle.local_questions.splitlines() if q.strip()),
         is_puf=is_puf,
         offers_unlock=is_puf and cycle.state == CycleState.LOCKED,
+        links_local_approach=links_local_approach(package.module(cycle.module_slug)),
     )
 
 
