@@ -30,6 +30,8 @@ class Ids:
     team_id: int = 0
     token: str = "kein-gueltiger-link"
     token_id: int = 0
+    event_id: int = 0
+    version: int = 1
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:
@@ -66,4 +68,5 @@ def own_ids(world: World) -> Ids:
         user_id=world.spare.id,  # type: ignore[attr-defined]
         team_id=world.team.id,
         token_id=world.token_ids[0],  # type: ignore[attr-defined]
+        event_id=world.event_id,  # type: ignore[attr-defined]
     )

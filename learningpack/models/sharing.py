@@ -67,9 +67,7 @@ class EventExample(Model):
         ForeignKey("sharing_event.id", ondelete="CASCADE"), index=True
     )
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
-    follow_up_id: Mapped[int | None] = mapped_column(
-        ForeignKey("follow_up.id", ondelete="CASCADE")
-    )
+    follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up.id", ondelete="CASCADE"))
     resource_id: Mapped[int | None] = mapped_column(ForeignKey("resource.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

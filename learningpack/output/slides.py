@@ -17,8 +17,12 @@ from flask_babel import gettext as _
 from pptx import Presentation
 from pptx.util import Emu, Inches, Pt
 
-from learningpack.output.labels import label
-from learningpack.reads.handouts import ModuleStory, YearReport
+from learningpack.content import get_library
+from learningpack.models import SharingEvent
+from learningpack.output.labels import ascii_slug, label
+from learningpack.reads.cycles import current_run
+from learningpack.reads.handouts import ModuleStory, YearReport, year_report
+from learningpack.reads.sharing import event_page, school_in_event
 
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9
 TITLE_LAYOUT, BULLETS_LAYOUT = 0, 1
@@ -140,3 +144,17 @@ def school_pitch(report: YearReport, event_title: str, learnings: Iterable[str])
         [_("Hvad ville I gøre anderledes hos jer?"), _("Hvad kan I bruge på mandag?")],
     )
     return deck.save()
+
+
+def event_pitch(event: SharingEvent, school_id: int) -> tuple[bytes, str] | None:
+    """The school's five-minute presentation for the event and its file name; None unless the
+    school has a run and a practice example in the event."""
+    run = current_run(school_id)
+    if run is None or not school_in_event(event, school_id):
+        return None
+    page = event_page(event, get_library().package(run.package_slug))
+    learnings = [
+        f"{e.action_title}: {e.learning}" for e in page.examples if e.school_id == school_id
+    ]
+    data = school_pitch(year_report(run), event.title, learnings)
+    return data, f"oplaeg-{ascii_slug(run.school.name, 'skole')}-{event.id}.pptx"

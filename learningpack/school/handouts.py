@@ -13,10 +13,11 @@ from flask_login import current_user
 from learningpack.models import Cycle, Role
 from learningpack.output.labels import ascii_slug
 from learningpack.output.pdf import attachment, pdf_response
-from learningpack.output.slides import PPTX_MIMETYPE, board_deck
+from learningpack.output.slides import PPTX_MIMETYPE, board_deck, event_pitch
 from learningpack.reads.cycles import current_run
 from learningpack.reads.handouts import YearReport, module_story, year_report
 from learningpack.reads.presentation import presentation_of
+from learningpack.reads.sharing import event_or_none
 from learningpack.school import bp
 from learningpack.web.access import cycle_or_404, role_required
 
@@ -129,3 +130,14 @@ def presentation(slug: str) -> str:
         deck=presentation_of(cycle),
         back_url=url_for("school.module", slug=slug),
     )
+
+
+@bp.get("/arrangementer/<int:event_id>/oplaeg.pptx")
+@role_required(*STAFF)
+def event_pitch_pptx(event_id: int) -> Response:
+    """The school's five-minute presentation for a knowledge-sharing event it was chosen for."""
+    event = event_or_none(event_id)
+    found = event_pitch(event, current_user.school_id) if event is not None else None
+    if found is None:
+        abort(404)
+    return attachment(found[0], PPTX_MIMETYPE, found[1])

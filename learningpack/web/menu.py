@@ -16,6 +16,19 @@ _SECTION_OF_ENDPOINT = {
     "puf.audit_log": "puf.audit_log",
     **dict.fromkeys(
         (
+            "puf.events_page",
+            "puf.new_event",
+            "puf.event",
+            "puf.mark",
+            "puf.unmark",
+            "puf.event_programme",
+            "puf.event_programme_pdf",
+            "puf.pitch",
+        ),
+        "puf.events_page",
+    ),
+    **dict.fromkeys(
+        (
             "school.staff",
             "school.invite",
             "school.reinvite",
@@ -42,6 +55,7 @@ _MENUS: dict[Role, tuple[tuple[str, LazyString], ...]] = {
     Role.PUF: (
         ("puf.overview", _l("Skoler")),
         ("puf.digest", _l("Læring")),
+        ("puf.events_page", _l("Videndeling")),
         ("puf.api_keys", _l("API-nøgler")),
         ("admin.schools_page", _l("Administration")),
         ("puf.audit_log", _l("Revisionslog")),

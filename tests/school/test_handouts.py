@@ -38,7 +38,9 @@ def world(package: Package) -> World:
         action, author=w.teacher, happened_on=action.period_start, text="Logget.", observation=""
     )
     records.record_follow_up(action, outcome=Outcome.KEEP, learning=LEARNING, actor=w.leader)
-    records.save_summary(cycle, learned="Små skridt virker.", keep="Fredagsbeskeden.", next_steps="")
+    records.save_summary(
+        cycle, learned="Små skridt virker.", keep="Fredagsbeskeden.", next_steps=""
+    )
     agree(w.cycle(1, w.other_run), w.other_leader, "Fjordskolens hemmelige aktion")
     return w
 
@@ -97,7 +99,11 @@ def test_board_brief_page_has_what_was_worked_on_learned_and_the_question(
 ) -> None:
     login(client, world.leader)
     page = page_of(client.get(module_url(world, 2, "/bestyrelse")))
-    for text in ("Det har personalet arbejdet med", "Det har vi lært", "Til bestyrelsens drøftelse"):
+    for text in (
+        "Det har personalet arbejdet med",
+        "Det har vi lært",
+        "Til bestyrelsens drøftelse",
+    ):
         assert text in page
     assert ACTION in page and "Små skridt virker." in page and world.team.name in page
     assert world.teacher.name not in page
@@ -132,9 +138,7 @@ def test_board_deck_opens_with_the_expected_slide_titles(
         "Til bestyrelsens drøftelse",
         "Skolens år 2026/27",
     ]
-    body = "\n".join(
-        shape.text_frame.text for slide in deck.slides for shape in slide.placeholders
-    )
+    body = "\n".join(shape.text_frame.text for slide in deck.slides for shape in slide.placeholders)
     assert ACTION in body and LEARNING[:40] in body
     assert world.teacher.name not in body and world.leader.name not in body
     (tmp_path / "deck.pptx").write_bytes(response.data)

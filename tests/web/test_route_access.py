@@ -45,7 +45,9 @@ EVERYONE = frozenset({Role.LEADER, Role.TEACHER, Role.PUF})  # any logged-in use
 SCHOOL_OWNED = {"action_id", "school_id", "user_id", "team_id"}
 # A module slug is looked up in the user's own school's run; an API token id among the PUF user's
 # own tokens (another PUF user's answers 404); an e-mailed link's token is checked by its hash.
-NOT_SCHOOL_OWNED = {"slug", "code", "token", "token_id"}
+# A sharing event is PUF's (a school reaches only the events it presents at); a local approach
+# version number is looked up in the user's own school.
+NOT_SCHOOL_OWNED = {"slug", "code", "token", "token_id", "event_id", "version"}
 
 # endpoint -> (area, URL variables naming school-owned objects)
 AREAS: dict[str, tuple[object, frozenset[str]]] = {
@@ -123,6 +125,21 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "school.presentation": (STAFF, frozenset()),
     "puf.year_report": (PUF, frozenset({"school_id"})),
     "puf.year_report_pdf": (PUF, frozenset({"school_id"})),
+    "main.common_approach": (EVERYONE, frozenset()),
+    "school.local_approach": (STAFF, frozenset()),
+    "school.save_approach": (LEADER, frozenset()),
+    "school.local_approach_history": (STAFF, frozenset()),
+    "school.local_approach_version": (STAFF, frozenset()),
+    "school.local_approach_pdf": (STAFF, frozenset()),
+    "school.event_pitch_pptx": (STAFF, frozenset()),
+    "puf.events_page": (PUF, frozenset()),
+    "puf.new_event": (PUF, frozenset()),
+    "puf.event": (PUF, frozenset()),
+    "puf.mark": (PUF, frozenset()),
+    "puf.unmark": (PUF, frozenset()),
+    "puf.event_programme": (PUF, frozenset()),
+    "puf.event_programme_pdf": (PUF, frozenset()),
+    "puf.pitch": (PUF, frozenset({"school_id"})),
     "api.openapi": (PUBLIC, frozenset()),
     "api.schools": (API_TOKEN, frozenset()),
     "api.school": (API_TOKEN, frozenset({"school_id"})),
@@ -244,6 +261,22 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("school.presentation", "GET"): row(LOGIN, 200, 200, 200, 403),
     ("puf.year_report", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.year_report_pdf", "GET"): row(LOGIN, 403, 403, 403, 200),
+    # The common approach, the school's local approach, sharing events (issue 12).
+    ("main.common_approach", "GET"): row(LOGIN, 200, 200, 200, 200),
+    ("school.local_approach", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.save_approach", "POST"): row(LOGIN, 400, 403, 403, 403),  # no text
+    ("school.local_approach_history", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.local_approach_version", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.local_approach_pdf", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.event_pitch_pptx", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("puf.events_page", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.new_event", "POST"): row(LOGIN, 403, 403, 403, 400),  # no title
+    ("puf.event", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.mark", "POST"): row(LOGIN, 403, 403, 403, 400),  # no example chosen
+    ("puf.unmark", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("puf.event_programme", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.event_programme_pdf", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.pitch", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("api.openapi", "GET"): row(200, 200, 200, 200, 200),
     ("api.schools", "GET"): row(401, 401, 401, 401, 401),
     ("api.school", "GET"): row(401, 401, 401, 401, 401),
