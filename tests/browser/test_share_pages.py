@@ -4,6 +4,7 @@ driven by the keyboard, axe on every new page at 1280 and 390 px (issue 12)."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +114,69 @@ def test_presentation_mode_follows_the_keyboard(
     with page.expect_navigation():
         page.keyboard.press("Escape")  # not in full screen: Esc leaves the presentation
     expect(page).to_have_url(f"{live_server.url}{MODULE}")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_common_and_local_approach(
+    page: Any, live_server: LiveServer, width: int, height: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    log_in(page, live_server, LEADER)
+    page.goto(f"{live_server.url}/faelles-tilgang")
+    expect(page.locator(".draft-notice")).to_contain_text("Dette er et udkast.")
+    assert_accessible(page)
+    assert fits_the_width(page)
+    shoot(page, f"common-approach-{width}.png")
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Skolens lokale tilgang").first.click()
+    page.get_by_label("Skolens lokale tilgang til forældresamarbejde").fill(
+        f"Hos os er forældrene med i børnenes fællesskab ({width})."
+    )
+    page.get_by_label("Hvad er ændret (valgfrit)").fill("Efter bestyrelsesmødet")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gem som ny version").click()
+    expect(page.locator(".flash-success")).to_contain_text("gemt som version")
+    assert_accessible(page)
+    assert fits_the_width(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("Historik")).click()
+    expect(page.locator("table")).to_contain_text("Efter bestyrelsesmødet")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Vis version 1").click()
+    expect(page.locator("h1")).to_have_text("Vores lokale tilgang til forældresamarbejde")
+    assert_accessible(page)
+    assert fits_the_width(page)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_puf_plans_a_sharing_event(
+    page: Any, live_server: LiveServer, width: int, height: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    log_in(page, live_server, "puf@demo.dk")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Videndeling", exact=True).click()
+    assert_accessible(page)
+    assert fits_the_width(page)
+    page.get_by_label("Titel").fill(f"Skole inspirerer skole {width}")
+    page.get_by_label("Dato").fill("2027-03-10")
+    page.get_by_label("Sted").fill("Dokk1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Opret arrangementet").click()
+    page.get_by_label("Modul").select_option("faellesskab")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vis opsamlinger").click()
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Vælg til arrangementet")).first.click()
+    expect(page.locator("body")).to_contain_text("1 skole fortæller, 5 minutter hver.")
+    assert_accessible(page)
+    assert fits_the_width(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Program (print)").click()
+    expect(page.locator("h3").first).to_contain_text("Oplæg 1:")
+    assert_accessible(page)
+    assert fits_the_width(page)
+    shoot(page, f"event-programme-{width}.png")
