@@ -84,10 +84,6 @@ class ModuleStory:
         """The actions that have a follow-up: what the staff saw and decided."""
         return tuple(c for c in self.choices if c.outcome)
 
-    @property
-    def has_records(self) -> bool:
-        return bool(self.choices or self.learned or self.keep or self.next_steps)
-
 
 def _story(cycle: Cycle, package: Package) -> ModuleStory:
     return ModuleStory(

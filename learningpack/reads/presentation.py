@@ -37,10 +37,6 @@ class Presentation:
     module: Module
     slides: tuple[Slide, ...]
 
-    @property
-    def total_minutes(self) -> int:
-        return sum(s.minutes for s in self.slides)
-
 
 def input_slides(html: str, fallback_title: str) -> list[Slide]:
     """The knowledge input cut at its subheadings: one slide per ``<h3>`` part."""

@@ -73,6 +73,7 @@ def test_puf_creates_an_event_and_marks_examples(puf_client: FlaskClient, world:
 
     programme = page_of(puf_client.get(f"/puf/arrangementer/{event_id}/program"))
     assert "Oplæg 1: Kildeskolen (5 min.)" in programme and "Dokk1" in programme
+    assert "5 minutter i alt" in programme
     pdf = puf_client.get(f"/puf/arrangementer/{event_id}/program.pdf")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Kildeskolen" in text and "Aktion i modul 1" in text
@@ -146,3 +147,15 @@ def test_only_puf_creates_events_and_examples_are_checked(world: World) -> None:
     with pytest.raises(Refused) as caught:
         sharing.unmark_example(event, 10**6, world.puf)
     assert caught.value.codes == ["example_unknown"]
+
+
+def test_a_refused_event_is_shown_with_the_form(puf_client: FlaskClient) -> None:
+    from unittest import mock
+
+    refusal = sharing.SharingRefused.one("not_puf")
+    with mock.patch("learningpack.puf.events.create_event", side_effect=refusal):
+        response = puf_client.post(
+            "/puf/arrangementer", data={"title": "Møde", "held_on": END.isoformat()}
+        )
+    assert response.status_code == 400
+    assert "Kun PUF kan oprette" in page_of(response)

@@ -120,3 +120,9 @@ def test_module_five_links_to_the_local_approach(client: FlaskClient, world: Wor
     assert "/skole/lokal-tilgang" in page_of(client.get(f"/skole/modul/{five}"))
     one = world.package.module_at(1).slug
     assert "/skole/lokal-tilgang" not in page_of(client.get(f"/skole/modul/{one}"))
+
+
+def test_the_domain_refuses_an_empty_approach(world: World) -> None:
+    with pytest.raises(Refused) as caught:
+        sharing.save_local_approach(world.school.id, text="  \n", note="", actor=world.leader)
+    assert caught.value.codes == ["local_approach_empty"]
