@@ -10,6 +10,7 @@ from typing import Any
 from flask import Response, abort, render_template, url_for
 from flask_login import current_user
 
+from learningpack.content import get_library
 from learningpack.models import Cycle, Role
 from learningpack.output.labels import ascii_slug
 from learningpack.output.pdf import attachment, pdf_response
@@ -118,6 +119,36 @@ def year_report_pdf() -> Response:
     page = render_template("layouts/year_report.html", report=report, for_pdf=True)
     name = f"aarsrapport-{ascii_slug(report.school.name, 'skole')}.pdf"
     return pdf_response(page, name)
+
+
+def _action_template(slug: str, for_pdf: bool) -> str:
+    cycle = _cycle(slug)
+    return render_template(
+        "school/action_template.html",
+        school=cycle.run.school,
+        module=get_library().package(cycle.run.package_slug).module(cycle.module_slug),
+        actions=cycle.actions,
+        for_pdf=for_pdf,
+        back_url=url_for("school.module", slug=slug),
+        pdf_url=url_for("school.action_template_pdf", slug=slug),
+    )
+
+
+@bp.get("/modul/<slug>/aktionsskabelon")
+@role_required(*STAFF)
+def action_template(slug: str) -> str:
+    """The action template, one page per agreed action and a blank one, as a print page."""
+    return _action_template(slug, for_pdf=False)
+
+
+@bp.get("/modul/<slug>/aktionsskabelon.pdf")
+@role_required(*STAFF)
+def action_template_pdf(slug: str) -> Response:
+    """The action template as a PDF."""
+    cycle = _cycle(slug)
+    return pdf_response(
+        _action_template(slug, for_pdf=True), _file_name("aktionsskabelon", cycle, "pdf")
+    )
 
 
 @bp.get("/modul/<slug>/praesentation")

@@ -52,7 +52,7 @@ def test_handouts_print_pages_and_pdf(
     assert "Fællesskabet på dagsordenen" in text  # the demo school's action
     assert "æ" in text and "ø" in text and "å" in text
 
-    for url in (f"{MODULE}/bestyrelse", "/skole/aarsrapport"):
+    for url in (f"{MODULE}/bestyrelse", "/skole/aarsrapport", f"{MODULE}/aktionsskabelon"):
         page.goto(f"{live_server.url}{url}")
         expect(page.locator("h1")).to_be_visible()
         assert_accessible(page)

@@ -236,3 +236,14 @@ def test_pdf_fetcher_serves_only_static_files(app: Any) -> None:
     ):
         with pytest.raises(FetchRefused):
             fetch(url)
+
+
+def test_action_template_prints_one_page_per_action(client: FlaskClient, world: World) -> None:
+    login(client, world.teacher)
+    page = page_of(client.get(module_url(world, 2, "/aktionsskabelon")))
+    assert ACTION in page and world.teacher.name in page  # for the staff: owners are named
+    assert "Ny aktion" in page
+    response = client.get(module_url(world, 2, "/aktionsskabelon.pdf"))
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 2  # the action, the blank template
+    assert ACTION in pdf_text(response.data)

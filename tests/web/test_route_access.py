@@ -123,6 +123,8 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "school.year_report_page": (STAFF, frozenset()),
     "school.year_report_pdf": (STAFF, frozenset()),
     "school.presentation": (STAFF, frozenset()),
+    "school.action_template": (STAFF, frozenset()),
+    "school.action_template_pdf": (STAFF, frozenset()),
     "puf.year_report": (PUF, frozenset({"school_id"})),
     "puf.year_report_pdf": (PUF, frozenset({"school_id"})),
     "main.common_approach": (EVERYONE, frozenset()),
@@ -259,6 +261,8 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("school.year_report_page", "GET"): row(LOGIN, 200, 200, 200, 403),
     ("school.year_report_pdf", "GET"): row(LOGIN, 200, 200, 200, 403),
     ("school.presentation", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.action_template", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.action_template_pdf", "GET"): row(LOGIN, 200, 200, 200, 403),
     ("puf.year_report", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.year_report_pdf", "GET"): row(LOGIN, 403, 403, 403, 200),
     # The common approach, the school's local approach, sharing events (issue 12).
