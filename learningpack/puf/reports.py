@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, render_template, url_for
 from flask_login import current_user
 
+from learningpack.content import default_package
 from learningpack.models import Role
 from learningpack.output.labels import ascii_slug
 from learningpack.output.pdf import pdf_response
@@ -12,6 +13,7 @@ from learningpack.puf import bp
 from learningpack.reads.cycles import current_run
 from learningpack.reads.handouts import YearReport
 from learningpack.reads.handouts import year_report as build_year_report
+from learningpack.reads.sharing import approach_versions
 from learningpack.web.access import role_required, school_or_404
 
 
@@ -43,3 +45,16 @@ def year_report_pdf(school_id: int) -> Response:
     report = _report(school_id)
     page = render_template("layouts/year_report.html", report=report, for_pdf=True)
     return pdf_response(page, f"aarsrapport-{ascii_slug(report.school.name, 'skole')}.pdf")
+
+
+@bp.get("/skoler/<int:school_id>/lokal-tilgang")
+@role_required(Role.PUF)
+def local_approach(school_id: int) -> str:
+    """The school's local approach, every version (read-only)."""
+    school = school_or_404(current_user, school_id)
+    return render_template(
+        "puf/local_approach.html",
+        school=school,
+        versions=approach_versions(school.id),
+        approach=default_package().common_approach,
+    )

@@ -180,3 +180,20 @@ def test_puf_plans_a_sharing_event(
     assert_accessible(page)
     assert fits_the_width(page)
     shoot(page, f"event-programme-{width}.png")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_puf_reads_the_year_report_and_local_approach(
+    page: Any, live_server: LiveServer, width: int, height: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    log_in(page, live_server, "puf@demo.dk")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ellevangskolen").first.click()
+    for name in ("Årsrapport (print)", "Skolens lokale tilgang"):
+        with page.expect_navigation():
+            page.get_by_role("link", name=name).click()
+        expect(page.locator("h1")).to_be_visible()
+        assert_accessible(page)
+        assert fits_the_width(page)
+        page.go_back()

@@ -126,3 +126,17 @@ def test_the_domain_refuses_an_empty_approach(world: World) -> None:
     with pytest.raises(Refused) as caught:
         sharing.save_local_approach(world.school.id, text="  \n", note="", actor=world.leader)
     assert caught.value.codes == ["local_approach_empty"]
+
+
+def test_puf_reads_a_schools_approach_and_its_versions(client: FlaskClient, world: World) -> None:
+    sharing.save_local_approach(world.school.id, text="Første tekst", note="", actor=world.leader)
+    sharing.save_local_approach(world.school.id, text=TEXT, note="Ny", actor=world.leader)
+    login(client, world.puf)
+    assert f"/puf/skoler/{world.school.id}/lokal-tilgang" in page_of(
+        client.get(f"/puf/skoler/{world.school.id}")
+    )
+    page = page_of(client.get(f"/puf/skoler/{world.school.id}/lokal-tilgang"))
+    assert "Version 2" in page and TEXT in page and "Første tekst" in page
+    other = page_of(client.get(f"/puf/skoler/{world.other_school.id}/lokal-tilgang"))
+    assert "har ikke skrevet sin lokale tilgang" in other
+    assert client.get("/puf/skoler/999999/lokal-tilgang").status_code == 404
