@@ -31,6 +31,8 @@ class Ids:
     token: str = "kein-gueltiger-link"
     token_id: int = 0
     resource_id: int = 0
+    event_id: int = 0
+    version: int = 1
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:
@@ -68,4 +70,5 @@ def own_ids(world: World) -> Ids:
         team_id=world.team.id,
         token_id=world.token_ids[0],  # type: ignore[attr-defined]
         resource_id=world.resource_ids[0],  # type: ignore[attr-defined]
+        event_id=world.event_id,  # type: ignore[attr-defined]
     )

@@ -17,12 +17,13 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from learningpack.content import Package
-from learningpack.domain import bank, learning, records, transitions
+from learningpack.domain import bank, learning, records, sharing, transitions
 from learningpack.domain.api_keys import create_api_key
 from learningpack.extensions import db
 from learningpack.models import (
     Action,
     Cycle,
+    EventExample,
     FollowUp,
     Meeting,
     MeetingKind,
@@ -400,6 +401,17 @@ def two_schools(package: Package) -> World:
             upload=bank.Upload(b"\x89PNG\r\n\x1a\n", "billede.png"),
         ).id,
     ]
+    # Each school's local approach (version 1), and a sharing event where both schools present.
+    for school, leader in ((world.school, world.leader), (world.other_school, world.other_leader)):
+        sharing.save_local_approach(
+            school.id, text=f"{school.name}s tilgang", note="", actor=leader
+        )
+    event = sharing.create_event(
+        title="Skole inspirerer skole", held_on=END, place="Rådhuset", actor=world.puf
+    )
+    for position, school in enumerate((world.school, world.other_school), 1):
+        db.session.add(EventExample(event=event, school_id=school.id, position=position))
+    world.event_id = event.id  # type: ignore[attr-defined]
     # The PUF user's own API token, and another PUF user's.
     world.token_ids = [  # type: ignore[attr-defined]
         create_api_key(world.puf, "Egen nøgle", 30).key.id,

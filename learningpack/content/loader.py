@@ -17,6 +17,7 @@ from learningpack.content.model import (
     Module,
     Package,
     Problem,
+    Reflection,
 )
 from learningpack.content.source import (
     COUNT,
@@ -87,7 +88,8 @@ def _check_package_yaml(file: SourceFile, folder: Path) -> bool:
     if file.data["slug"] != folder.name:
         message = f'slug "{file.data["slug"]}" must equal the folder name "{folder.name}"'
         file.report(file.line("slug"), message)
-    file.check(APPROACH_FIELDS, "common_approach")
+    if file.check(APPROACH_FIELDS, "common_approach"):
+        _check_reflections(file)
     keys: list[str] = []
     for i, item in enumerate(file.data["findings"]):
         if not isinstance(item, dict):
@@ -118,6 +120,27 @@ def _check_finding_refs(
                 f'finding "{code}" is used in the text but not in this module\'s '
                 f"findings: add it to findings: [{', '.join([*listed, code])}]",
             )
+REFLECTION_FIELDS: dict[str, Expect] = {"staff": TEXTS, "board": TEXTS}
+
+
+def _check_reflections(file: SourceFile) -> None:
+    """common_approach.reflection (optional): one mapping per principle, with staff and board
+    questions."""
+    approach = file.data["common_approach"]
+    if "reflection" not in approach:
+        return
+    items = approach["reflection"]
+    where = ("common_approach", "reflection")
+    if not isinstance(items, list) or len(items) != len(approach["principles"]):
+        count = len(approach["principles"])
+        message = f'"common_approach.reflection" must be a list of {count} items, one per principle'
+        file.report(file.line(*where), message)
+        return
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            file.report(file.line(*where, i), "a reflection must be a mapping (staff, board)")
+        else:
+            file.check(REFLECTION_FIELDS, *where, i)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -183,9 +206,12 @@ def _load_package(folder: Path, root: Path, problems: list[Problem]) -> Package 
         for position, slug in enumerate(order, 1)
     )
     approach = data["common_approach"]
+    reflections = tuple(
+        Reflection(tuple(r["staff"]), tuple(r["board"])) for r in approach.get("reflection", ())
+    )
     common_approach = CommonApproach(
         approach["title"], approach["status"], render_markdown(approach["intro"]),
-        tuple(approach["principles"]),
+        tuple(approach["principles"]), reflections,
     )  # fmt: skip
     return Package(
         data["slug"], data["title"], data["version"], render_markdown(data["intro"]), built,

@@ -35,11 +35,34 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Reflection:
+    """Reflection questions on one principle of the common approach: for staff, for the board."""
+
+    staff: tuple[str, ...]
+    board: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CommonApproach:
     title: str
     status: str
     intro_html: str
     principles: tuple[str, ...]
+    reflections: tuple[Reflection, ...] = ()
+    """One per principle, in the same order (empty when the content gives none)."""
+
+    @property
+    def is_draft(self) -> bool:
+        """The approach is still a draft (its status says "Udkast")."""
+        return self.status.strip().lower().startswith(("udkast", "draft"))
+
+    @property
+    def principles_with_reflection(self) -> tuple[tuple[str, Reflection | None], ...]:
+        """Each principle with its reflection questions (None where the content has none)."""
+        return tuple(
+            (p, self.reflections[i] if i < len(self.reflections) else None)
+            for i, p in enumerate(self.principles)
+        )
 
 
 @dataclass(frozen=True)

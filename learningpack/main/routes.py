@@ -17,11 +17,13 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from learningpack.content import default_package
 from learningpack.extensions import limiter
 from learningpack.main import bp
+from learningpack.models import Role
 from learningpack.ops import metrics as ops_metrics
 from learningpack.ops.health import readiness
-from learningpack.web.access import public, start_page_for
+from learningpack.web.access import public, role_required, start_page_for
 
 
 @bp.get("/")
@@ -40,10 +42,19 @@ def accessibility() -> str:
     return render_template("main/accessibility.html")
 
 
+@bp.get("/faelles-tilgang")
+@role_required(Role.LEADER, Role.TEACHER, Role.PUF)
+def common_approach() -> str:
+    """The common approach (a draft while it is one) with reflection questions per principle."""
+    return render_template(
+        "main/common_approach.html",
+        approach=default_package().common_approach,
+        has_school=current_user.school_id is not None,
+    )
+
+
 # Probes and the metrics scrape: no login, no rate limit (they are polled every few seconds),
 # no session and no personal data. deploy/README.md, "Production".
-
-
 @bp.get("/healthz")
 @limiter.exempt
 @public

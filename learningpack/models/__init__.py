@@ -28,6 +28,7 @@ from learningpack.models.program import (
     TeamQuestion,
     action_owner,
 )
+from learningpack.models.sharing import EventExample, LocalApproachVersion, SharingEvent
 from learningpack.models.submission import FormSubmission
 from learningpack.models.types import utcnow
 
@@ -40,8 +41,10 @@ __all__ = [
     "Cycle",
     "CyclePhase",
     "CycleState",
+    "EventExample",
     "FollowUp",
     "FormSubmission",
+    "LocalApproachVersion",
     "LogEntry",
     "LogKind",
     "Meeting",
@@ -57,6 +60,7 @@ __all__ = [
     "Role",
     "Run",
     "School",
+    "SharingEvent",
     "Team",
     "TeamQuestion",
     "TokenKind",

@@ -216,6 +216,16 @@ REFUSAL: dict[str, LazyString] = {
     "not_a_proposal": _l("Kun et forslag, der venter, kan afvises."),
     "rejection_reason_missing": _l("Skriv, hvorfor forslaget afvises. Skolen ser begrundelsen."),
     "not_published": _l("Materialet er ikke udgivet."),
+    # The local approach and sharing events (domain/sharing.py)
+    "not_facilitator": _l("Kun skolens ledere kan redigere skolens lokale tilgang."),
+    "not_puf": _l("Kun PUF kan oprette og redigere videndelingsarrangementer."),
+    "local_approach_empty": _l("Skriv skolens lokale tilgang, før du gemmer."),
+    "local_approach_unchanged": _l(
+        "Teksten er den samme som version %(version)d, så der er ikke gemt en ny version."
+    ),
+    "event_title_missing": _l("Skriv en titel på arrangementet."),
+    "example_unknown": _l("Praksiseksemplet findes ikke (længere)."),
+    "example_already_marked": _l("Praksiseksemplet er allerede med i arrangementet."),
 }
 # The parts of an action and of a module's summary that a refusal names.
 ACTION_FIELD = {

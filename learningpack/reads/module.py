@@ -26,6 +26,7 @@ from learningpack.models import (
 from learningpack.reads.bank import module_resources
 from learningpack.reads.cycles import current_run
 from learningpack.reads.pagination import danish_key
+from learningpack.reads.sharing import links_local_approach
 
 # Where on the module page each missing thing is fixed: a section, or the record it names.
 _SECTION = {
@@ -93,6 +94,8 @@ class ModuleView:
     """The knowledge bank's newest published resources for the module."""
     may_propose: bool
     """The viewer may propose the school's practice (follow-ups, summary) to the bank."""
+    links_local_approach: bool = False
+    """The module is where the school writes its local approach (module 5): link to it."""
 
 
 def module_view(cycle: Cycle, viewer: User) -> ModuleView:
@@ -129,6 +132,7 @@ def module_view(cycle: Cycle, viewer: User) -> ModuleView:
         offers_unlock=is_puf and cycle.state == CycleState.LOCKED,
         bank_resources=module_resources(cycle.module_slug),
         may_propose=facilitates and cycle.state != CycleState.LOCKED,
+        links_local_approach=links_local_approach(package.module(cycle.module_slug)),
     )
 
 

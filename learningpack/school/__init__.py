@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("school", __name__, url_prefix="/skole")
 
-from learningpack.school import actions, data_export, learning, routes, staff  # noqa: E402, F401  (views attach to bp)
+from learningpack.school import (  # noqa: E402, F401  (views attach to bp)
+    actions,
+    approach,
+    data_export,
+    handouts,
+    learning,
+    routes,
+    staff,
+)

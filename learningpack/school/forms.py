@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired
 
-from learningpack.models import Action, Cycle, Run
+from learningpack.models import Action, Cycle, LocalApproachVersion, Run
 from learningpack.output.labels import MEETING_KIND, OUTCOME
 from learningpack.web.forms import (
     Form,
@@ -206,4 +206,24 @@ class LocalAdaptationForm(Form):
         _l("Skolens egne drøftelsesspørgsmål"),
         rows=5,
         description=_l("Ét spørgsmål pr. linje. De vises sammen med modulets spørgsmål."),
+    )
+
+
+class LocalApproachForm(Form):
+    """The school's local approach: saved as a new version each time."""
+
+    text = free_text(
+        _l("Skolens lokale tilgang til forældresamarbejde"),
+        required=_l("Skriv skolens lokale tilgang, før du gemmer."),
+        max_length=20000,
+        rows=16,
+        description=_l(
+            "Hvad betyder den fælles tilgang hos jer? Skriv fx jeres værdier, hvad forældrene kan "
+            "forvente af skolen, og hvad skolen forventer af forældrene. Markdown kan bruges."
+        ),
+    )
+    note = StringField(
+        _l("Hvad er ændret (valgfrit)"),
+        validators=[max_length(LocalApproachVersion.note), NoPersonalData()],
+        description=_l("Fx »Efter drøftelsen i skolebestyrelsen i marts«."),
     )

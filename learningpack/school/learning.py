@@ -164,12 +164,12 @@ def second_round(action_id: int) -> Any:
 
 @bp.get("/aktion/<int:action_id>/skabelon")
 @role_required(*STAFF)
-def action_template(action_id: int) -> str:
+def action_sheet(action_id: int) -> str:
     """The action template filled for one action, one printable page."""
     action = action_or_404(current_user, action_id)
     cycle = action.cycle
     return render_template(
-        "school/action_template.html",
+        "school/action_sheet.html",
         cycle=cycle,
         module=module_of(cycle),
         actions=[action],
@@ -182,7 +182,7 @@ def blank_template(slug: str) -> str:
     """The module's blank action template, to print and fill in by hand."""
     cycle = my_cycle(slug)
     return render_template(
-        "school/action_template.html",
+        "school/action_sheet.html",
         cycle=cycle,
         module=module_of(cycle),
         actions=[None],

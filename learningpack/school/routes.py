@@ -21,6 +21,7 @@ from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
 from learningpack.models import Cycle, Role
 from learningpack.reads.module import fix_anchor, module_view, school_view
+from learningpack.reads.sharing import invitations
 from learningpack.school import bp
 from learningpack.school.forms import StartRunForm
 from learningpack.web.access import cycle_or_404, require, role_required
@@ -34,7 +35,12 @@ def school_page(start_form: StartRunForm | None = None) -> tuple[str, int]:
     """The school's run with every module's state."""
     view = school_view(current_user.school, current_user)
     form = (start_form or StartRunForm()) if view.may_start else None
-    page = render_template("school/school.html", view=view, start_form=form)
+    page = render_template(
+        "school/school.html",
+        view=view,
+        start_form=form,
+        invitations=invitations(current_user.school_id),
+    )
     return page, 400 if form is not None and form.errors else 200
 
 

@@ -16,6 +16,19 @@ _SECTION_OF_ENDPOINT = {
     "puf.audit_log": "puf.audit_log",
     **dict.fromkeys(
         (
+            "puf.events_page",
+            "puf.new_event",
+            "puf.event",
+            "puf.mark",
+            "puf.unmark",
+            "puf.event_programme",
+            "puf.event_programme_pdf",
+            "puf.pitch",
+        ),
+        "puf.events_page",
+    ),
+    **dict.fromkeys(
+        (
             "school.staff",
             "school.invite",
             "school.reinvite",
@@ -44,6 +57,7 @@ _MENUS: dict[Role, tuple[tuple[str, LazyString], ...]] = {
         ("puf.overview", _l("Skoler")),
         ("puf.digest", _l("Læring")),
         ("bank.search", _l("Videnbank")),
+        ("puf.events_page", _l("Videndeling")),
         ("puf.api_keys", _l("API-nøgler")),
         ("admin.schools_page", _l("Administration")),
         ("puf.audit_log", _l("Revisionslog")),

@@ -1,7 +1,7 @@
 """knowledge bank: curation states, files, modules and findings, Danish full-text search
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02 08:45:00
 
 The resource gains the states rejected (with a reason) and unpublished, an outside source's

@@ -47,7 +47,9 @@ EVERYONE = frozenset({Role.LEADER, Role.TEACHER, Role.PUF})  # any logged-in use
 SCHOOL_OWNED = {"action_id", "school_id", "user_id", "team_id", "resource_id"}
 # A module slug is looked up in the user's own school's run; an API token id among the PUF user's
 # own tokens (another PUF user's answers 404); an e-mailed link's token is checked by its hash.
-NOT_SCHOOL_OWNED = {"slug", "code", "token", "token_id"}
+# A sharing event is PUF's (a school reaches only the events it presents at); a local approach
+# version number is looked up in the user's own school.
+NOT_SCHOOL_OWNED = {"slug", "code", "token", "token_id", "event_id", "version"}
 
 # endpoint -> (area, URL variables naming school-owned objects)
 AREAS: dict[str, tuple[object, frozenset[str]]] = {
@@ -75,7 +77,7 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "school.question": (LEADER, frozenset({"team_id"})),
     "school.reflection": (LEADER, frozenset({"team_id"})),
     "school.second_round": (LEADER, frozenset({"action_id"})),
-    "school.action_template": (STAFF, frozenset({"action_id"})),
+    "school.action_sheet": (STAFF, frozenset({"action_id"})),
     "school.blank_template": (STAFF, frozenset()),
     "puf.overview": (PUF, frozenset()),
     "puf.overview_csv": (PUF, frozenset()),
@@ -121,6 +123,34 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "puf.api_keys": (PUF, frozenset()),
     "puf.create_api_key": (PUF, frozenset()),
     "puf.revoke_api_key": (PUF, frozenset()),
+    "school.parents": (STAFF, frozenset()),
+    "school.parents_pdf": (STAFF, frozenset()),
+    "school.board": (STAFF, frozenset()),
+    "school.board_pdf": (STAFF, frozenset()),
+    "school.board_pptx": (STAFF, frozenset()),
+    "school.year_report_page": (STAFF, frozenset()),
+    "school.year_report_pdf": (STAFF, frozenset()),
+    "school.presentation": (STAFF, frozenset()),
+    "school.action_template": (STAFF, frozenset()),
+    "school.action_template_pdf": (STAFF, frozenset()),
+    "puf.year_report": (PUF, frozenset({"school_id"})),
+    "puf.year_report_pdf": (PUF, frozenset({"school_id"})),
+    "main.common_approach": (EVERYONE, frozenset()),
+    "school.local_approach": (STAFF, frozenset()),
+    "school.save_approach": (LEADER, frozenset()),
+    "school.local_approach_history": (STAFF, frozenset()),
+    "school.local_approach_version": (STAFF, frozenset()),
+    "school.local_approach_pdf": (STAFF, frozenset()),
+    "school.event_pitch_pptx": (STAFF, frozenset()),
+    "puf.events_page": (PUF, frozenset()),
+    "puf.new_event": (PUF, frozenset()),
+    "puf.event": (PUF, frozenset()),
+    "puf.mark": (PUF, frozenset()),
+    "puf.unmark": (PUF, frozenset()),
+    "puf.event_programme": (PUF, frozenset()),
+    "puf.event_programme_pdf": (PUF, frozenset()),
+    "puf.pitch": (PUF, frozenset({"school_id"})),
+    "puf.local_approach": (PUF, frozenset({"school_id"})),
     "api.openapi": (PUBLIC, frozenset()),
     "api.schools": (API_TOKEN, frozenset()),
     "api.school": (API_TOKEN, frozenset({"school_id"})),
@@ -189,7 +219,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("school.reflection", "POST"): row(LOGIN, 400, 403, 403, 403),
     ("school.second_round", "GET"): row(LOGIN, 200, 403, 403, 403),
     ("school.second_round", "POST"): row(LOGIN, 400, 403, 403, 403),
-    ("school.action_template", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.action_sheet", "GET"): row(LOGIN, 200, 200, 200, 403),
     ("school.blank_template", "GET"): row(LOGIN, 200, 200, 200, 403),
     ("puf.overview", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.overview_csv", "GET"): row(LOGIN, 403, 403, 403, 200),
@@ -255,6 +285,36 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("puf.api_keys", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.create_api_key", "POST"): row(LOGIN, 403, 403, 403, 400),  # no name given
     ("puf.revoke_api_key", "POST"): row(LOGIN, 403, 403, 403, 302),
+    # What the school's work carries outside the staff room (read-only; issue 12).
+    ("school.parents", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.parents_pdf", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.board", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.board_pdf", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.board_pptx", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.year_report_page", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.year_report_pdf", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.presentation", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.action_template", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.action_template_pdf", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("puf.year_report", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.year_report_pdf", "GET"): row(LOGIN, 403, 403, 403, 200),
+    # The common approach, the school's local approach, sharing events (issue 12).
+    ("main.common_approach", "GET"): row(LOGIN, 200, 200, 200, 200),
+    ("school.local_approach", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.save_approach", "POST"): row(LOGIN, 400, 403, 403, 403),  # no text
+    ("school.local_approach_history", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.local_approach_version", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.local_approach_pdf", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("school.event_pitch_pptx", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("puf.events_page", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.new_event", "POST"): row(LOGIN, 403, 403, 403, 400),  # no title
+    ("puf.event", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.mark", "POST"): row(LOGIN, 403, 403, 403, 400),  # no example chosen
+    ("puf.unmark", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("puf.event_programme", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.event_programme_pdf", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.pitch", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.local_approach", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("api.openapi", "GET"): row(200, 200, 200, 200, 200),
     ("api.schools", "GET"): row(401, 401, 401, 401, 401),
     ("api.school", "GET"): row(401, 401, 401, 401, 401),
@@ -304,7 +364,18 @@ THEIRS = ("Fjordskolens forældrekaffe", "Fjordskolens SFO-aktion", "Fjordskolen
 
 
 def readable(response: Any) -> str:
-    """A page's text; for a ZIP download, the text of every file in it."""
+    """A page's text; for a ZIP download, the text of every file in it; a PDF's or a PPTX's."""
+    import io
+
+    if response.mimetype == "application/pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    if response.mimetype.endswith("presentationml.presentation"):
+        from pptx import Presentation
+
+        deck = Presentation(io.BytesIO(response.data))
+        return "\n".join(s.text_frame.text for d in deck.slides for s in d.placeholders)
     if response.mimetype == "application/zip":
         import io
         import zipfile
