@@ -1,5 +1,5 @@
 """Command-line tools: ``flask --app app demo seed``, ``content check``, ``users create``,
-``progress rebuild``, ``backup``."""
+``progress rebuild``, ``snapshot take``, ``backup``."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 content_cli = AppGroup("content", help="The learning-package content.")
 users_cli = AppGroup("users", help="User accounts.")
 progress_cli = AppGroup("progress", help="The progress columns the overview reads.")
+snapshot_cli = AppGroup("snapshot", help="Daily progress snapshots for PUF's charts and reports.")
 
 
 @demo_cli.command("seed")
@@ -165,6 +166,18 @@ def progress_rebuild() -> None:
     click.echo(f"Recomputed the progress of {changed} modules.")
 
 
+@snapshot_cli.command("take")
+def snapshot_take() -> None:
+    """Write today's progress snapshot (only what changed; safe to run twice, or at once)."""
+    from learningpack.content import default_package
+    from learningpack.domain.snapshots import take_snapshot
+    from learningpack.reads.snapshots import local_today
+
+    written = take_snapshot(default_package().slug, local_today())
+    db.session.commit()
+    click.echo(f"Snapshot {local_today().isoformat()}: {written} rækker skrevet.")
+
+
 @click.command("backup")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def backup(path: Path | None) -> None:
@@ -204,3 +217,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(progress_cli)
+    app.cli.add_command(snapshot_cli)

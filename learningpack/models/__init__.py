@@ -19,6 +19,7 @@ from learningpack.models.program import (
     Run,
     action_owner,
 )
+from learningpack.models.reporting import ProgressSnapshot, ReportDraft, ReportQuote, SchoolNote
 from learningpack.models.submission import FormSubmission
 from learningpack.models.types import utcnow
 
@@ -37,13 +38,17 @@ __all__ = [
     "Meeting",
     "MeetingKind",
     "Outcome",
+    "ProgressSnapshot",
     "RecoveryCode",
+    "ReportDraft",
+    "ReportQuote",
     "Resource",
     "ResourceCategory",
     "ResourceStatus",
     "Role",
     "Run",
     "School",
+    "SchoolNote",
     "Team",
     "TokenKind",
     "User",

@@ -1,0 +1,52 @@
+"""The daily progress snapshot: one INSERT … SELECT, safe to run twice and at the same time.
+
+A school × module gets a row for the day only when its state or counts differ from its newest
+row; a second run on the same day brings that day's row up to date. The unique (school, module,
+day) and ON CONFLICT make two commands running at once write each row once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Date, and_, exists, func, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
+
+from learningpack.extensions import db
+from learningpack.models import ProgressSnapshot as Snap
+from learningpack.reads.snapshots import COLUMNS, COUNTS, current_counts
+
+KEY = ("school_id", "module_slug", "taken_on")
+
+
+def take_snapshot(package_slug: str, day: date) -> int:
+    """Write the day's rows for every school × module that changed; the number written."""
+    current = current_counts(package_slug).subquery("current")
+    newest = aliased(Snap)
+    newest_day = (
+        select(func.max(newest.taken_on))
+        .where(
+            newest.school_id == current.c.school_id,
+            newest.module_slug == current.c.module_slug,
+        )
+        .scalar_subquery()
+    )
+    same = [getattr(Snap, name) == current.c[name] for name in ("run_id", "state", *COUNTS)]
+    unchanged = exists().where(
+        Snap.school_id == current.c.school_id,
+        Snap.module_slug == current.c.module_slug,
+        Snap.taken_on == newest_day,
+        and_(*same),
+        Snap.last_activity_at.is_not_distinct_from(current.c.last_activity_at),
+    )
+    source = select(literal(day, Date()), *(current.c[name] for name in COLUMNS)).where(~unchanged)
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement: Any = dialect.insert(Snap).from_select(["taken_on", *COLUMNS], source)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(KEY),
+        set_={name: statement.excluded[name] for name in COLUMNS if name not in KEY},
+    )
+    # RETURNING: psycopg reports no row count for INSERT … SELECT … ON CONFLICT.
+    return len(db.session.execute(statement.returning(Snap.id)).all())

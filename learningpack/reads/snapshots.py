@@ -1,0 +1,194 @@
+"""Progress over time: what a snapshot counts, and where schools stood on a given day.
+
+Every count the daily snapshot keeps is defined once here, in ``current_counts``: one SELECT over
+each school's newest run's cycles (their progress columns) and one grouped count of follow-up
+outcomes. ``domain/snapshots.py`` writes it with one INSERT … SELECT; the chart, the timeline and
+the half-yearly report read the rows back with ``states_on``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from learningpack.extensions import db
+from learningpack.models import Action, Cycle, CycleState, FollowUp, Outcome, Run, School
+from learningpack.models import ProgressSnapshot as Snap
+from learningpack.reads.runs import newest_run_id
+
+LOCAL = ZoneInfo("Europe/Copenhagen")
+ACTIVE = CycleState.ACTIVE.value
+COMPLETED = CycleState.COMPLETED.value
+LOCKED = CycleState.LOCKED.value
+# The counts a snapshot keeps besides the state, in the table's column order.
+COUNTS = (
+    "action_count",
+    "done_action_count",
+    "follow_up_count",
+    "keep_count",
+    "adjust_count",
+    "stop_count",
+    "reflection_count",
+)
+# Every column written from ``current_counts`` (``taken_on`` comes from the command).
+COLUMNS = ("school_id", "run_id", "module_slug", "position", "state", *COUNTS, "last_activity_at")
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Today's date in Copenhagen (a snapshot's day)."""
+    return (now or datetime.now(UTC)).astimezone(LOCAL).date()
+
+
+def _outcome_sum(outcome: Outcome) -> Any:
+    return func.sum(case((FollowUp.outcome == outcome.value, 1), else_=0))
+
+
+def current_counts(package_slug: str) -> Select[Any]:
+    """Each school's newest run, one row per module: its cell state and counts, as of now.
+
+    The reflections count is 0 until reflections exist: wire their per-cycle count in here.
+    """
+    outcomes = (
+        select(
+            Action.cycle_id.label("cycle_id"),
+            _outcome_sum(Outcome.KEEP).label("keep"),
+            _outcome_sum(Outcome.ADJUST).label("adjust"),
+            _outcome_sum(Outcome.STOP).label("stop"),
+        )
+        .join(FollowUp, FollowUp.action_id == Action.id)
+        .group_by(Action.cycle_id)
+        .subquery()
+    )
+    state: ColumnElement[Any] = case((Cycle.state == ACTIVE, Cycle.phase), else_=Cycle.state)
+    return (
+        select(
+            School.id.label("school_id"),
+            Run.id.label("run_id"),
+            Cycle.module_slug.label("module_slug"),
+            Cycle.position.label("position"),
+            state.label("state"),
+            Cycle.action_count.label("action_count"),
+            Cycle.done_action_count.label("done_action_count"),
+            Cycle.follow_up_count.label("follow_up_count"),
+            func.coalesce(outcomes.c.keep, 0).label("keep_count"),
+            func.coalesce(outcomes.c.adjust, 0).label("adjust_count"),
+            func.coalesce(outcomes.c.stop, 0).label("stop_count"),
+            literal(0).label("reflection_count"),
+            Cycle.last_activity_at.label("last_activity_at"),
+        )
+        .select_from(School)
+        .join(Run, Run.id == newest_run_id(School.id, package_slug))
+        .join(Cycle, Cycle.run_id == Run.id)
+        .outerjoin(outcomes, outcomes.c.cycle_id == Cycle.id)
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One school in one module on a day: its newest snapshot row on or before that day."""
+
+    school_id: int
+    position: int
+    state: str
+    action_count: int
+    done_action_count: int
+    follow_up_count: int
+    keep_count: int
+    adjust_count: int
+    stop_count: int
+    reflection_count: int
+    last_activity_at: datetime | None
+    taken_on: date
+
+    @property
+    def started(self) -> bool:
+        """In progress or completed (not locked)."""
+        return self.state != LOCKED
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state not in (LOCKED, COMPLETED)
+
+    @property
+    def completed(self) -> bool:
+        return self.state == COMPLETED
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def history(
+    until: date, district: str = "", school_id: int | None = None
+) -> dict[tuple[int, int], list[Standing]]:
+    """Every snapshot row up to ``until``, per (school, module position), oldest first."""
+    statement = select(
+        Snap.school_id,
+        Snap.position,
+        Snap.state,
+        *(getattr(Snap, name) for name in COUNTS),
+        Snap.last_activity_at,
+        Snap.taken_on,
+    ).where(Snap.taken_on <= until)
+    if district:
+        statement = statement.join(School, School.id == Snap.school_id).where(
+            School.district == district
+        )
+    if school_id is not None:
+        statement = statement.where(Snap.school_id == school_id)
+    found: dict[tuple[int, int], list[Standing]] = {}
+    for row in db.session.execute(statement.order_by(Snap.taken_on, Snap.id)):
+        values = list(row)
+        values[-2] = _utc(values[-2])
+        found.setdefault((row[0], row[1]), []).append(Standing(*values))
+    return found
+
+
+def standing_on(rows: Sequence[Standing], day: date) -> Standing | None:
+    """The newest of a school's rows (oldest first) on or before ``day``."""
+    found = None
+    for row in rows:
+        if row.taken_on > day:
+            break
+        found = row
+    return found
+
+
+def states_on(
+    found: dict[tuple[int, int], list[Standing]], day: date
+) -> dict[tuple[int, int], Standing]:
+    """Where each school stood in each module on ``day`` (schools not yet snapshotted: absent)."""
+    result = {}
+    for key, rows in found.items():
+        one = standing_on(rows, day)
+        if one is not None:
+            result[key] = one
+    return result
+
+
+def week_ends(start: date, end: date) -> list[date]:
+    """The Sundays from ``start``'s week to ``end``'s, the last one cut to ``end``."""
+    sunday = start + timedelta(days=6 - start.weekday())
+    days = []
+    while sunday < end:
+        days.append(sunday)
+        sunday += timedelta(days=7)
+    days.append(end)
+    return days
+
+
+def end_of_day_utc(day: date) -> datetime:
+    """The last moment of a Copenhagen day, in UTC (for "idle since" on that day)."""
+    return datetime.combine(day + timedelta(days=1), time(), LOCAL).astimezone(UTC)
+
+
+def schools_of(found: Iterable[tuple[int, int]]) -> set[int]:
+    return {school for school, _ in found}
