@@ -30,6 +30,8 @@ class Ids:
     team_id: int = 0
     token: str = "kein-gueltiger-link"
     token_id: int = 0
+    draft_id: int = 0
+    quote_id: int = 0
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:
@@ -66,4 +68,6 @@ def own_ids(world: World) -> Ids:
         user_id=world.spare.id,  # type: ignore[attr-defined]
         team_id=world.team.id,
         token_id=world.token_ids[0],  # type: ignore[attr-defined]
+        draft_id=world.draft_id,  # type: ignore[attr-defined]
+        quote_id=world.quote_id,  # type: ignore[attr-defined]
     )

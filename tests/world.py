@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from learningpack.content import Package
-from learningpack.domain import records, transitions
+from learningpack.domain import notes, records, reports, transitions
 from learningpack.domain.api_keys import create_api_key
 from learningpack.extensions import db
 from learningpack.models import (
@@ -25,6 +25,7 @@ from learningpack.models import (
     Meeting,
     MeetingKind,
     Outcome,
+    ReportQuote,
     Run,
     School,
     Team,
@@ -294,6 +295,22 @@ def two_schools(package: Package) -> World:
         create_api_key(world.puf, "Egen nøgle", 30).key.id,
         create_api_key(make_puf(name="Anden PUF"), "Andens nøgle", 30).key.id,
     ]
+    # PUF's notes to each school, and a report draft with one practice example.
+    slug = package.slug
+    notes.write_note(world.school.id, slug, "Kildeskolens besked fra PUF", world.puf)
+    notes.write_note(world.other_school.id, slug, "Fjordskolens besked fra PUF", world.puf)
+    draft = reports.save_draft(
+        None,
+        period_from=START,
+        period_to=END,
+        district="",
+        name_stalled=False,
+        actor=world.puf,
+    )
+    quote = ReportQuote(school_name="Kildeskolen", module_slug=world.slug(1), text="Et eksempel.")
+    draft.quotes.append(quote)
+    db.session.flush()
+    world.draft_id, world.quote_id = draft.id, quote.id  # type: ignore[attr-defined]
     return world
 
 

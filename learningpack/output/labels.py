@@ -160,6 +160,12 @@ REFUSAL: dict[str, LazyString] = {
     "csv_district_too_long": _l("Området er for langt (højst %(max)d tegn)."),
     "csv_duplicate_line": _l("Skolen står også på linje %(line)d."),
     "csv_school_exists": _l("Skolen findes allerede."),
+    # The half-yearly report and notes to schools (domain/reports.py, domain/notes.py)
+    "quote_source_gone": _l("Opsamlingen findes ikke længere."),
+    "quote_empty": _l("Skriv eksemplets tekst."),
+    "note_empty": _l("Skriv en besked."),
+    "note_too_long": _l("Beskeden må højst have %(max)d tegn."),
+    "note_not_allowed": _l("Kun PUF og skolens ledere kan skrive her."),
 }
 # The parts of an action and of a module's summary that a refusal names.
 ACTION_FIELD = {
