@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from learningpack.content import Package
-from learningpack.domain import notes, records, reports, transitions
+from learningpack.domain import notes, records, reports, snapshots, transitions
 from learningpack.domain.api_keys import create_api_key
 from learningpack.extensions import db
 from learningpack.models import (
@@ -358,3 +358,27 @@ def grow(package: Package, extra_actions: int) -> None:
                 action, author=teacher, happened_on=date(2026, 1, 5), text="Logget.", observation=""
             )
     db.session.commit()
+
+
+def history_world(package: Package) -> World:
+    """Snapshots over three weeks: ours starts 1 Sep, completes module 1 on 16 Sep (one action
+    kept, one stopped); the other school starts on 10 Sep."""
+    world = make_world(package)
+    slug = package.slug
+    snapshots.take_snapshot(slug, date(2026, 9, 1))
+    world.other_run = transitions.start_run(
+        world.other_school.id, package, YEAR, world.other_leader
+    )
+    snapshots.take_snapshot(slug, date(2026, 9, 10))
+    first = world.cycle(1)
+    kept = fill_cycle(first, world.leader, world.teacher, world.team)
+    stopped = add_action(first, world, title="Forældrebrev")
+    add_log(stopped, world)
+    records.record_follow_up(
+        stopped, outcome=Outcome.STOP, learning="For tungt.", actor=world.leader
+    )
+    assert kept.follow_up is not None
+    transitions.complete_cycle(first, world.leader)
+    snapshots.take_snapshot(slug, date(2026, 9, 16))
+    db.session.commit()
+    return world

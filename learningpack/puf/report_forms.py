@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, SelectField
+from wtforms import BooleanField, DateField, SelectField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from learningpack.domain.reports import MAX_QUOTE
@@ -79,10 +79,6 @@ class ReportForm(Form):
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
         return end_not_before_start(self.date_from, self.date_to) and ok
-
-
-class PickQuoteForm(Form):
-    follow_up_id = HiddenField(validators=[DataRequired()])
 
 
 class QuoteForm(Form):

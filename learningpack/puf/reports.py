@@ -26,13 +26,14 @@ from learningpack.output.report_content import (
 from learningpack.output.report_docx import DOCX_MIMETYPE, report_docx
 from learningpack.output.report_pdf import report_pdf
 from learningpack.puf import bp
-from learningpack.puf.report_forms import PeriodForm, PickQuoteForm, QuoteForm, ReportForm
+from learningpack.puf.report_forms import PeriodForm, QuoteForm, ReportForm
 from learningpack.puf.routes import _districts, school_page
 from learningpack.reads.examples import candidates, drafts, quote_of
 from learningpack.reads.history import weekly
 from learningpack.reads.report import ReportFigures, build_report
 from learningpack.reads.snapshots import local_today
 from learningpack.web.access import role_required, school_or_404
+from learningpack.web.forms import ConfirmForm
 from learningpack.web.notes import NoteForm
 from learningpack.web.refusals import flash_refused
 
@@ -187,7 +188,7 @@ def _report_page(
         candidates=candidates(package, module.slug, draft.district),
         picked={q.follow_up_id for q in draft.quotes},
         quote_forms=forms,
-        pick_form=PickQuoteForm(),
+        pick_form=ConfirmForm(),
         module_titles=_titles(package),
         **_chart(package, figures.weeks),
     )
@@ -215,8 +216,8 @@ def save_report(draft_id: int) -> Any:
 @role_required(Role.PUF)
 def pick_quote(draft_id: int) -> Any:
     draft = _draft_or_404(draft_id)
-    form = PickQuoteForm()
-    value = form.follow_up_id.data or ""
+    form = ConfirmForm()
+    value = request.form.get("follow_up_id", "")
     if not form.validate_on_submit() or not value.isdigit():
         flash(_("Vælg et eksempel fra listen."), "error")
         return redirect(url_for("puf.report", draft_id=draft.id))
