@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -52,6 +54,7 @@ def demo_seed(schools: int, if_empty: bool, actions_per_school: int | None) -> N
         package = next(iter(get_library().packages.values()))
         logins = seed_demo(package, schools=schools)
         db.session.commit()
+        _demo_snapshots()
     click.echo("")
     click.echo(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD})")
     shown = [lg for lg in logins if lg.role != "teacher" or lg.email.startswith("laerer1@")]
@@ -59,6 +62,17 @@ def demo_seed(schools: int, if_empty: bool, actions_per_school: int | None) -> N
         click.echo(f"  {login.role:<8} {login.email:<40} {login.school}")
     if len(shown) > 12:
         click.echo(f"  … og {len(logins) - 12} flere")
+
+
+def _demo_snapshots() -> None:
+    """The demo's progress history: weekly rows from the modules' times, then today's."""
+    from learningpack.content import default_package
+    from learningpack.domain.snapshots import take_snapshot
+    from learningpack.reads.snapshots import local_today
+
+    _backfill()
+    take_snapshot(default_package().slug, local_today())
+    db.session.commit()
 
 
 def _seed_national(schools: int, actions_per_school: int) -> None:
@@ -176,6 +190,38 @@ def snapshot_take() -> None:
     written = take_snapshot(default_package().slug, local_today())
     db.session.commit()
     click.echo(f"Snapshot {local_today().isoformat()}: {written} rækker skrevet.")
+
+
+@snapshot_cli.command("backfill")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The first day (default: the first run's start).",
+)
+def snapshot_backfill(since: Any) -> None:
+    """Weekly rows before today from the modules' opened and completed times (days already
+    taken are kept; counts are known only for modules completed by then)."""
+    written = _backfill(since.date() if since is not None else None)
+    click.echo(f"Snapshot-historik: {written} rækker skrevet.")
+
+
+def _backfill(since: Any = None) -> int:
+    from learningpack.content import default_package
+    from learningpack.domain.snapshots import backfill
+    from learningpack.models import Run
+    from learningpack.reads.snapshots import LOCAL, local_today
+
+    if since is None:
+        first = db.session.scalar(select(func.min(Run.started_at)))
+        if first is None:
+            return 0
+        if first.tzinfo is None:
+            first = first.replace(tzinfo=UTC)
+        since = first.astimezone(LOCAL).date()
+    written = backfill(default_package().slug, since, local_today())
+    db.session.commit()
+    return written
 
 
 @click.command("backup")

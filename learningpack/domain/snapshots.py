@@ -10,15 +10,27 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, and_, exists, func, literal, select
+from sqlalchemy import Date, and_, exists, func, literal, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from learningpack.extensions import db
 from learningpack.models import ProgressSnapshot as Snap
-from learningpack.reads.snapshots import COLUMNS, COUNTS, current_counts
+from learningpack.reads.snapshots import (
+    COLUMNS,
+    COUNTS,
+    current_counts,
+    end_of_day_utc,
+    week_ends,
+)
 
 KEY = ("school_id", "module_slug", "taken_on")
+
+
+def _insert(source: Any) -> Any:
+    """INSERT INTO progress_snapshot … SELECT, in the dialect that knows ON CONFLICT."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(Snap).from_select(["taken_on", *COLUMNS], source)
 
 
 def take_snapshot(package_slug: str, day: date) -> int:
@@ -42,11 +54,22 @@ def take_snapshot(package_slug: str, day: date) -> int:
         Snap.last_activity_at.is_not_distinct_from(current.c.last_activity_at),
     )
     source = select(literal(day, Date()), *(current.c[name] for name in COLUMNS)).where(~unchanged)
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement: Any = dialect.insert(Snap).from_select(["taken_on", *COLUMNS], source)
+    statement = _insert(source)
     statement = statement.on_conflict_do_update(
         index_elements=list(KEY),
         set_={name: statement.excluded[name] for name in COLUMNS if name not in KEY},
     )
     # RETURNING: psycopg reports no row count for INSERT … SELECT … ON CONFLICT.
     return len(db.session.execute(statement.returning(Snap.id)).all())
+
+
+def backfill(package_slug: str, start: date, end: date) -> int:
+    """Rows for each week's end from ``start`` to before ``end``, from the cycles' opened and
+    completed times (for the days before the first snapshot; a day already taken is kept)."""
+    written = 0
+    for day in week_ends(start, end)[:-1]:
+        current = current_counts(package_slug, as_of=end_of_day_utc(day)).subquery("past")
+        source = select(literal(day, Date()), *(current.c[name] for name in COLUMNS)).where(true())
+        statement = _insert(source).on_conflict_do_nothing(index_elements=list(KEY))
+        written += len(db.session.execute(statement.returning(Snap.id)).all())
+    return written

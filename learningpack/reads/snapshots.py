@@ -14,11 +14,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from learningpack.extensions import db
-from learningpack.models import Action, Cycle, CycleState, FollowUp, Outcome, Run, School
+from learningpack.models import (
+    Action,
+    Cycle,
+    CyclePhase,
+    CycleState,
+    FollowUp,
+    Outcome,
+    Run,
+    School,
+)
 from learningpack.models import ProgressSnapshot as Snap
 from learningpack.reads.runs import newest_run_id
 
@@ -26,6 +35,7 @@ LOCAL = ZoneInfo("Europe/Copenhagen")
 ACTIVE = CycleState.ACTIVE.value
 COMPLETED = CycleState.COMPLETED.value
 LOCKED = CycleState.LOCKED.value
+INPUT = CyclePhase.INPUT.value
 # The counts a snapshot keeps besides the state, in the table's column order.
 COUNTS = (
     "action_count",
@@ -49,10 +59,14 @@ def _outcome_sum(outcome: Outcome) -> Any:
     return func.sum(case((FollowUp.outcome == outcome.value, 1), else_=0))
 
 
-def current_counts(package_slug: str) -> Select[Any]:
+def current_counts(package_slug: str, as_of: datetime | None = None) -> Select[Any]:
     """Each school's newest run, one row per module: its cell state and counts, as of now.
 
     The reflections count is 0 until reflections exist: wire their per-cycle count in here.
+
+    With ``as_of`` (a backfill for days before the first snapshot) the state comes from the
+    cycle's opened and completed times, and the counts are the cycle's for a module completed
+    by then and 0 otherwise: what was recorded on a past day is not known.
     """
     outcomes = (
         select(
@@ -66,27 +80,44 @@ def current_counts(package_slug: str) -> Select[Any]:
         .subquery()
     )
     state: ColumnElement[Any] = case((Cycle.state == ACTIVE, Cycle.phase), else_=Cycle.state)
-    return (
+    counts: list[Any] = [
+        Cycle.action_count,
+        Cycle.done_action_count,
+        Cycle.follow_up_count,
+        func.coalesce(outcomes.c.keep, 0),
+        func.coalesce(outcomes.c.adjust, 0),
+        func.coalesce(outcomes.c.stop, 0),
+        literal(0),
+    ]
+    last_activity: Any = Cycle.last_activity_at
+    if as_of is not None:
+        done = and_(Cycle.completed_at.is_not(None), Cycle.completed_at <= as_of)
+        opened = and_(Cycle.opened_at.is_not(None), Cycle.opened_at <= as_of)
+        state = case(
+            (done, COMPLETED),
+            (opened, case((Cycle.state == ACTIVE, Cycle.phase), else_=INPUT)),
+            else_=LOCKED,
+        )
+        counts = [case((done, count), else_=0) for count in counts]
+        last_activity = case((done, Cycle.completed_at), (opened, Cycle.opened_at))
+    statement = (
         select(
             School.id.label("school_id"),
             Run.id.label("run_id"),
             Cycle.module_slug.label("module_slug"),
             Cycle.position.label("position"),
             state.label("state"),
-            Cycle.action_count.label("action_count"),
-            Cycle.done_action_count.label("done_action_count"),
-            Cycle.follow_up_count.label("follow_up_count"),
-            func.coalesce(outcomes.c.keep, 0).label("keep_count"),
-            func.coalesce(outcomes.c.adjust, 0).label("adjust_count"),
-            func.coalesce(outcomes.c.stop, 0).label("stop_count"),
-            literal(0).label("reflection_count"),
-            Cycle.last_activity_at.label("last_activity_at"),
+            *(count.label(name) for count, name in zip(counts, COUNTS, strict=True)),
+            last_activity.label("last_activity_at"),
         )
         .select_from(School)
         .join(Run, Run.id == newest_run_id(School.id, package_slug))
         .join(Cycle, Cycle.run_id == Run.id)
         .outerjoin(outcomes, outcomes.c.cycle_id == Cycle.id)
     )
+    if as_of is not None:
+        statement = statement.where(Run.started_at <= as_of)
+    return statement
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,20 @@ _SECTION_OF_ENDPOINT = {
     "puf.audit_log": "puf.audit_log",
     **dict.fromkeys(
         (
+            "puf.progress",
+            "puf.reports_page",
+            "puf.new_report",
+            "puf.report",
+            "puf.save_report",
+            "puf.pick_quote",
+            "puf.edit_quote",
+            "puf.report_word",
+            "puf.report_print",
+        ),
+        "puf.reports_page",
+    ),
+    **dict.fromkeys(
+        (
             "school.staff",
             "school.invite",
             "school.reinvite",
@@ -42,6 +56,7 @@ _MENUS: dict[Role, tuple[tuple[str, LazyString], ...]] = {
     Role.PUF: (
         ("puf.overview", _l("Skoler")),
         ("puf.digest", _l("Læring")),
+        ("puf.reports_page", _l("Rapportering")),
         ("puf.api_keys", _l("API-nøgler")),
         ("admin.schools_page", _l("Administration")),
         ("puf.audit_log", _l("Revisionslog")),

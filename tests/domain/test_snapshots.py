@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
 from learningpack.content import Package
-from learningpack.domain.snapshots import take_snapshot
+from learningpack.domain.snapshots import backfill, take_snapshot
 from learningpack.extensions import db
 from learningpack.models import Outcome, ProgressSnapshot
 from tests.world import World, add_action, add_follow_up, complete_through, make_world
@@ -123,3 +123,38 @@ def world(package: Package) -> World:
     w = make_world(package)
     db.session.commit()
     return w
+
+
+def test_backfill_writes_weekly_rows_from_the_modules_times(backend: str, world: World) -> None:
+    complete_through(world, 1)
+    db.session.commit()
+    cycle = world.cycle(1)
+    opened, completed = cycle.opened_at, cycle.completed_at
+    assert opened is not None and completed is not None
+    start = opened.date()
+    written = backfill(
+        world.package.slug, start - timedelta(days=14), completed.date() + timedelta(days=15)
+    )
+    db.session.commit()
+    found = rows()
+    assert written == len(found) > 0
+    firsts = [r for r in found if r.position == 1]
+    assert firsts[-1].state == "completed" and firsts[-1].follow_up_count == 1
+    assert all(r.action_count == 0 for r in firsts if r.state != "completed")
+    # Days already taken are kept.
+    assert (
+        backfill(
+            world.package.slug, start - timedelta(days=14), completed.date() + timedelta(days=15)
+        )
+        == 0
+    )
+
+
+def test_the_backfill_command_and_the_demo_seed_write_history(app: Flask, backend: str) -> None:
+    empty = app.test_cli_runner().invoke(args=["snapshot", "backfill"])
+    assert "0 rækker" in empty.output
+    seeded = app.test_cli_runner().invoke(args=["demo", "seed", "--schools", "3"])
+    assert seeded.exit_code == 0, seeded.output
+    assert rows()
+    again = app.test_cli_runner().invoke(args=["snapshot", "backfill", "--since", "2020-01-01"])
+    assert again.exit_code == 0 and "rækker skrevet" in again.output
