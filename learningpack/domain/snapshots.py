@@ -43,6 +43,7 @@ def take_snapshot(package_slug: str, day: date) -> int:
             newest.school_id == current.c.school_id,
             newest.module_slug == current.c.module_slug,
         )
+        .correlate(current)  # two levels down: not found by auto-correlation
         .scalar_subquery()
     )
     same = [getattr(Snap, name) == current.c[name] for name in ("run_id", "state", *COUNTS)]

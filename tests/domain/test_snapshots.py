@@ -158,3 +158,13 @@ def test_the_backfill_command_and_the_demo_seed_write_history(app: Flask, backen
     assert rows()
     again = app.test_cli_runner().invoke(args=["snapshot", "backfill", "--since", "2020-01-01"])
     assert again.exit_code == 0 and "rækker skrevet" in again.output
+
+
+def test_each_school_module_is_compared_with_its_own_newest_row(backend: str, world: World) -> None:
+    take_snapshot(world.package.slug, DAY)
+    add_action(world.cycle(1), world, title="Ny")
+    assert take_snapshot(world.package.slug, NEXT) == 1  # module 1's newest row is NEXT
+    db.session.commit()
+    later = date(2026, 10, 3)
+    assert take_snapshot(world.package.slug, later) == 0  # modules 2-5: newest is DAY
+    assert take_snapshot(world.package.slug, later) == 0
