@@ -12,7 +12,15 @@ from itertools import pairwise
 
 from PIL import Image, ImageDraw, ImageFont
 
-from learningpack.output.charts import LINE_HEIGHT, LINE_WIDTH, PLOT, Line, line_points, nice_top
+from learningpack.output.charts import (
+    LINE_HEIGHT,
+    LINE_WIDTH,
+    PLOT,
+    Line,
+    line_points,
+    nice_top,
+    y_steps,
+)
 
 SCALE = 2
 
@@ -60,11 +68,16 @@ def line_chart_png(x_labels: Sequence[str], lines: Sequence[Line]) -> bytes:
     font = _font(11)
     left, upper, right, bottom = PLOT
     top = nice_top(max((max(line.values, default=0) for line in lines), default=0))
-    for tick in range(5):
-        y = (bottom - (bottom - upper) * tick / 4) * SCALE
+    steps = y_steps(top)
+    for tick in range(steps + 1):
+        y = (bottom - (bottom - upper) * tick / steps) * SCALE
         draw.line([(left * SCALE, y), (right * SCALE, y)], fill="#c9d1db", width=SCALE)
         draw.text(
-            ((left - 6) * SCALE, y), str(top * tick // 4), font=font, fill="#1c2430", anchor="rm"
+            ((left - 6) * SCALE, y),
+            str(top * tick // steps),
+            font=font,
+            fill="#1c2430",
+            anchor="rm",
         )
     for index, (x, _y) in enumerate(line_points([0] * len(x_labels), top)):
         if index % 4 == 0 or index == len(x_labels) - 1:

@@ -136,6 +136,11 @@ def nice_top(value: int) -> int:
         top *= 10
 
 
+def y_steps(top: int) -> int:
+    """How many steps the y axis has so that every tick is a whole number (2→4, 5 and 1→5)."""
+    return 4 if str(top).startswith("2") else 5
+
+
 def line_points(values: Sequence[int], top: int) -> list[tuple[float, float]]:
     """Where a series' values fall in the plot area (shared by the SVG and the PNG)."""
     left, upper, right, bottom = PLOT
@@ -160,9 +165,10 @@ def line_chart(
         f'<title id="{chart_id}-title">{_attr(title)}</title>',
         f'<desc id="{chart_id}-desc">{_attr(description)}</desc>',
     ]
-    for tick in range(5):
-        value = top * tick // 4
-        y = bottom - (bottom - upper) * tick / 4
+    steps = y_steps(top)
+    for tick in range(steps + 1):
+        value = top * tick // steps
+        y = bottom - (bottom - upper) * tick / steps
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#c9d1db" '
             f'stroke-width="1"/><text x="{left - 6}" y="{y + 4:.1f}" font-size="11" '

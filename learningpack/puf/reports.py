@@ -176,7 +176,7 @@ def _report_page(
         package.module(slug) if slug in {m.slug for m in package.modules} else package.first_module
     )
     figures = _figures(package, draft)
-    forms = {q.id: QuoteForm(data={"text": q.text}) for q in draft.quotes}
+    forms = {q.id: QuoteForm(prefix=f"q{q.id}", data={"text": q.text}) for q in draft.quotes}
     forms.update(quote_forms or {})
     page = render_template(
         "puf/report.html",
@@ -241,7 +241,7 @@ def edit_quote(draft_id: int, quote_id: int) -> Any:
         db.session.commit()
         flash(_("Eksemplet er fjernet fra rapporten."), "success")
         return redirect(url_for("puf.report", draft_id=draft.id) + "#eksempler")
-    form = QuoteForm()
+    form = QuoteForm(prefix=f"q{quote.id}")  # one form per example on the page
     if not form.validate_on_submit():
         return _report_page(draft, quote_forms={quote.id: form}, status=400)
     try:

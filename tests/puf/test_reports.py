@@ -122,10 +122,11 @@ def test_practice_examples_are_picked_edited_guarded_and_removed(
     (quote,) = db.session.scalars(select(ReportQuote)).all()
     assert (quote.text, quote.school_name) == ("For tungt.", "Kildeskolen")
     url = f"/puf/rapporter/{draft.id}/eksempler/{quote.id}"
-    refused = puf_client.post(url, data={"text": f"Barnet {CPR} var glad."})
+    field = f"q{quote.id}-text"
+    refused = puf_client.post(url, data={field: f"Barnet {CPR} var glad."})
     assert refused.status_code == 400
     assert "CPR-nummer" in page_of(refused) and CPR in page_of(refused)  # re-rendered
-    assert puf_client.post(url, data={"text": "Forældrebrevet var for tungt."}).status_code == 302
+    assert puf_client.post(url, data={field: "Forældrebrevet var for tungt."}).status_code == 302
     db.session.expire_all()
     assert db.session.get(ReportQuote, quote.id).text == "Forældrebrevet var for tungt."
     assert puf_client.post(f"/puf/rapporter/{draft.id}/eksempler/999", data={}).status_code == 404
