@@ -23,6 +23,7 @@ from learningpack.output.charts import (
 )
 
 SCALE = 2
+MARGIN = 24  # room on the right for the last date
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
@@ -61,9 +62,8 @@ def _dashed(
 
 def line_chart_png(x_labels: Sequence[str], lines: Sequence[Line]) -> bytes:
     """The chart as PNG bytes, with its legend below it."""
-    legend_rows = (len(lines) + 1) // 2
-    height = LINE_HEIGHT + 22 * legend_rows + 8
-    image = Image.new("RGB", (LINE_WIDTH * SCALE, height * SCALE), "white")
+    height = LINE_HEIGHT + 22 * len(lines) + 8
+    image = Image.new("RGB", ((LINE_WIDTH + MARGIN) * SCALE, height * SCALE), "white")
     draw = ImageDraw.Draw(image)
     font = _font(11)
     left, upper, right, bottom = PLOT
@@ -92,8 +92,8 @@ def line_chart_png(x_labels: Sequence[str], lines: Sequence[Line]) -> bytes:
         points = [(x * SCALE, y * SCALE) for x, y in line_points(line.values, top)]
         _dashed(draw, points, line.colour, line.dash)
     for index, line in enumerate(lines):
-        x = (left + (index % 2) * 300) * SCALE
-        y = (LINE_HEIGHT + 4 + 22 * (index // 2) + 8) * SCALE
+        x = left * SCALE
+        y = (LINE_HEIGHT + 12 + 22 * index) * SCALE
         _dashed(draw, [(x, y), (x + 28 * SCALE, y)], line.colour, line.dash)
         draw.text((x + 36 * SCALE, y), line.label, font=font, fill="#1c2430", anchor="lm")
     out = io.BytesIO()

@@ -10,6 +10,7 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from learningpack.content import Package
 from learningpack.output.charts import LINE_STYLES, Line
@@ -205,10 +206,12 @@ def build_document(
     stalled = Section(
         _("Skoler, der er gået i stå"),
         paragraphs=[
-            _(
+            ngettext(
+                "%(num)d skole har startet, men ikke registreret noget i mindst 30 dage ved "
+                "periodens slutning.",
                 "%(num)d skoler har startet, men ikke registreret noget i mindst 30 dage ved "
                 "periodens slutning.",
-                num=figures.stalled,
+                figures.stalled,
             )
         ],
         items=list(figures.stalled_names),
