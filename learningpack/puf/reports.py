@@ -148,7 +148,7 @@ def _save(draft: ReportDraft | None, form: ReportForm) -> ReportDraft | None:
             name_stalled=bool(form.name_stalled.data),
             actor=current_user,
         )
-    except Refused as error:
+    except Refused as error:  # pragma: no cover - the form refuses a reversed period first
         flash_refused(error)
         return None
     db.session.commit()
@@ -246,7 +246,7 @@ def edit_quote(draft_id: int, quote_id: int) -> Any:
         return _report_page(draft, quote_forms={quote.id: form}, status=400)
     try:
         reports.edit_quote(quote, form.text.data or "", current_user)
-    except Refused as error:
+    except Refused as error:  # pragma: no cover - the form refuses empty and CPR text first
         flash_refused(error)
         return redirect(url_for("puf.report", draft_id=draft.id) + "#eksempler")
     db.session.commit()

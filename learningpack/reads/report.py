@@ -114,10 +114,10 @@ def build_report(
     now, before = states_on(found, end), states_on(found, figures.previous_to)
     by_school: dict[int, list[Standing]] = defaultdict(list)
     for (school_id, position), one in now.items():
-        by_school[school_id].append(one)
         m = modules.get(position)
-        if m is None:
+        if m is None:  # a module no longer in the package
             continue
+        by_school[school_id].append(one)
         m.in_progress += one.in_progress
         m.completed += one.completed
         m.actions += one.action_count

@@ -8,7 +8,7 @@ the half-yearly report read the rows back with ``states_on``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -138,11 +138,6 @@ class Standing:
     taken_on: date
 
     @property
-    def started(self) -> bool:
-        """In progress or completed (not locked)."""
-        return self.state != LOCKED
-
-    @property
     def in_progress(self) -> bool:
         return self.state not in (LOCKED, COMPLETED)
 
@@ -219,7 +214,3 @@ def week_ends(start: date, end: date) -> list[date]:
 def end_of_day_utc(day: date) -> datetime:
     """The last moment of a Copenhagen day, in UTC (for "idle since" on that day)."""
     return datetime.combine(day + timedelta(days=1), time(), LOCAL).astimezone(UTC)
-
-
-def schools_of(found: Iterable[tuple[int, int]]) -> set[int]:
-    return {school for school, _ in found}
