@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, and_, exists, func, literal, select, true
+from sqlalchemy import Date, and_, exists, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
@@ -33,15 +33,16 @@ def _insert(source: Any) -> Any:
     return dialect.insert(Snap).from_select(["taken_on", *COLUMNS], source)
 
 
-def take_snapshot(package_slug: str, day: date) -> int:
-    """Write the day's rows for every school × module that changed; the number written."""
-    current = current_counts(package_slug).subquery("current")
+def _changed(current: Any, day: date) -> Any:
+    """The rows of ``current`` that differ from the school × module's newest row on or before
+    ``day`` (or that have none), as the day's rows."""
     newest = aliased(Snap)
     newest_day = (
         select(func.max(newest.taken_on))
         .where(
             newest.school_id == current.c.school_id,
             newest.module_slug == current.c.module_slug,
+            newest.taken_on <= day,
         )
         .correlate(current)  # two levels down: not found by auto-correlation
         .scalar_subquery()
@@ -54,8 +55,12 @@ def take_snapshot(package_slug: str, day: date) -> int:
         and_(*same),
         Snap.last_activity_at.is_not_distinct_from(current.c.last_activity_at),
     )
-    source = select(literal(day, Date()), *(current.c[name] for name in COLUMNS)).where(~unchanged)
-    statement = _insert(source)
+    return select(literal(day, Date()), *(current.c[name] for name in COLUMNS)).where(~unchanged)
+
+
+def take_snapshot(package_slug: str, day: date) -> int:
+    """Write the day's rows for every school × module that changed; the number written."""
+    statement = _insert(_changed(current_counts(package_slug).subquery("current"), day))
     statement = statement.on_conflict_do_update(
         index_elements=list(KEY),
         set_={name: statement.excluded[name] for name in COLUMNS if name not in KEY},
@@ -65,12 +70,13 @@ def take_snapshot(package_slug: str, day: date) -> int:
 
 
 def backfill(package_slug: str, start: date, end: date) -> int:
-    """Rows for each week's end from ``start`` to before ``end``, from the cycles' opened and
-    completed times (for the days before the first snapshot; a day already taken is kept)."""
+    """Rows for each week's end from ``start`` to before ``end`` where something changed, from
+    the cycles' opened and completed times (for the days before the first snapshot; a day
+    already taken is kept)."""
     written = 0
     for day in week_ends(start, end)[:-1]:
         current = current_counts(package_slug, as_of=end_of_day_utc(day)).subquery("past")
-        source = select(literal(day, Date()), *(current.c[name] for name in COLUMNS)).where(true())
-        statement = _insert(source).on_conflict_do_nothing(index_elements=list(KEY))
+        statement = _insert(_changed(current, day))
+        statement = statement.on_conflict_do_nothing(index_elements=list(KEY))
         written += len(db.session.execute(statement.returning(Snap.id)).all())
     return written

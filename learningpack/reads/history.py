@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from learningpack.reads.snapshots import Standing, history, local_today, week_ends
+from learningpack.reads.snapshots import COMPLETED, LOCKED, history, local_today, week_ends
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,6 @@ def weekly(
     end: date,
     positions: list[int],
     district: str = "",
-    *,
-    found: dict[tuple[int, int], list[Standing]] | None = None,
 ) -> list[WeekCounts]:
     """Each week's end from ``start`` to ``end``: per module, schools in progress and completed.
 
@@ -37,20 +35,17 @@ def weekly(
     days = week_ends(start, end)
     in_progress = [dict.fromkeys(positions, 0) for _ in days]
     completed = [dict.fromkeys(positions, 0) for _ in days]
-    rows_of = found if found is not None else history(end, district)
-    for (_school, position), rows in rows_of.items():
+    for (_school, position), rows in history(end, district).items():
         if position not in in_progress[0]:
             continue
         index, current = 0, None
         for i, day in enumerate(days):
-            while index < len(rows) and rows[index].taken_on <= day:
-                current = rows[index]
+            while index < len(rows) and rows[index][0] <= day:
+                current = rows[index][1]
                 index += 1
-            if current is None:
-                continue
-            if current.completed:
+            if current == COMPLETED:
                 completed[i][position] += 1
-            elif current.in_progress:
+            elif current is not None and current != LOCKED:
                 in_progress[i][position] += 1
     return [WeekCounts(day, in_progress[i], completed[i]) for i, day in enumerate(days)]
 
@@ -66,9 +61,9 @@ def timeline(school_id: int, until: date | None = None) -> list[TimelineEntry]:
     """The days on which one of the school's modules changed state, newest first."""
     entries = []
     for (_school, position), rows in history(until or local_today(), school_id=school_id).items():
-        previous: Standing | None = None
-        for row in rows:
-            if previous is None or previous.state != row.state:
-                entries.append(TimelineEntry(row.taken_on, position, row.state))
-            previous = row
+        previous: str | None = None
+        for day, state in rows:
+            if state != previous:
+                entries.append(TimelineEntry(day, position, state))
+            previous = state
     return sorted(entries, key=lambda e: (e.day, e.position), reverse=True)

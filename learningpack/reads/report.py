@@ -18,7 +18,7 @@ from learningpack.models import ProgressSnapshot, School
 from learningpack.reads.history import WeekCounts, weekly
 from learningpack.reads.overview import DEFAULT_STALLED_DAYS
 from learningpack.reads.pagination import danish_key
-from learningpack.reads.snapshots import Standing, end_of_day_utc, history, states_on
+from learningpack.reads.snapshots import Standing, end_of_day_utc, states_on
 
 
 @dataclass
@@ -110,8 +110,7 @@ def build_report(
     """The report's numbers for the period and area (all areas when ``district`` is empty)."""
     figures = ReportFigures(start, end, district, _school_count(district))
     modules = {m.position: ModuleFigures(m.position, m.slug, m.title) for m in package.modules}
-    found = history(end, district)
-    now, before = states_on(found, end), states_on(found, figures.previous_to)
+    now, before = states_on(end, district), states_on(figures.previous_to, district)
     by_school: dict[int, list[Standing]] = defaultdict(list)
     for (school_id, position), one in now.items():
         m = modules.get(position)
@@ -139,7 +138,7 @@ def build_report(
     if name_stalled:
         figures.stalled_names = _names(stalled)
     if with_weeks:
-        figures.weeks = weekly(start, end, sorted(modules), district, found=found)
+        figures.weeks = weekly(start, end, sorted(modules), district)
     figures.snapshot_day = db.session.scalar(
         select(func.max(ProgressSnapshot.taken_on)).where(ProgressSnapshot.taken_on <= end)
     )

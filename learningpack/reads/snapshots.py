@@ -8,7 +8,6 @@ the half-yearly report read the rows back with ``states_on``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -152,10 +151,46 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
+def _in_area(statement: Any, district: str, school_id: int | None) -> Any:
+    if district:
+        statement = statement.join(School, School.id == Snap.school_id).where(
+            School.district == district
+        )
+    if school_id is not None:
+        statement = statement.where(Snap.school_id == school_id)
+    return statement
+
+
 def history(
     until: date, district: str = "", school_id: int | None = None
-) -> dict[tuple[int, int], list[Standing]]:
-    """Every snapshot row up to ``until``, per (school, module position), oldest first."""
+) -> dict[tuple[int, int], list[tuple[date, str]]]:
+    """Each (school, module position)'s (day, state) rows up to ``until``, oldest first: only
+    the four narrow columns the chart and the timeline need."""
+    statement = select(Snap.school_id, Snap.position, Snap.taken_on, Snap.state).where(
+        Snap.taken_on <= until
+    )
+    statement = _in_area(statement, district, school_id)
+    found: dict[tuple[int, int], list[tuple[date, str]]] = {}
+    for school, position, day, state in db.session.execute(
+        statement.order_by(Snap.taken_on, Snap.id)
+    ):
+        found.setdefault((school, position), []).append((day, state))
+    return found
+
+
+def states_on(day: date, district: str = "") -> dict[tuple[int, int], Standing]:
+    """Where each school stood in each module on ``day``: its newest row on or before it (one
+    grouped look-up along the unique index; schools not yet snapshotted are absent)."""
+    newest = (
+        select(
+            Snap.school_id.label("school_id"),
+            Snap.module_slug.label("module_slug"),
+            func.max(Snap.taken_on).label("day"),
+        )
+        .where(Snap.taken_on <= day)
+        .group_by(Snap.school_id, Snap.module_slug)
+        .subquery("newest")
+    )
     statement = select(
         Snap.school_id,
         Snap.position,
@@ -163,41 +198,20 @@ def history(
         *(getattr(Snap, name) for name in COUNTS),
         Snap.last_activity_at,
         Snap.taken_on,
-    ).where(Snap.taken_on <= until)
-    if district:
-        statement = statement.join(School, School.id == Snap.school_id).where(
-            School.district == district
-        )
-    if school_id is not None:
-        statement = statement.where(Snap.school_id == school_id)
-    found: dict[tuple[int, int], list[Standing]] = {}
-    for row in db.session.execute(statement.order_by(Snap.taken_on, Snap.id)):
+    ).join(
+        newest,
+        and_(
+            newest.c.school_id == Snap.school_id,
+            newest.c.module_slug == Snap.module_slug,
+            newest.c.day == Snap.taken_on,
+        ),
+    )
+    found = {}
+    for row in db.session.execute(_in_area(statement, district, None)):
         values = list(row)
         values[-2] = _utc(values[-2])
-        found.setdefault((row[0], row[1]), []).append(Standing(*values))
+        found[(row[0], row[1])] = Standing(*values)
     return found
-
-
-def standing_on(rows: Sequence[Standing], day: date) -> Standing | None:
-    """The newest of a school's rows (oldest first) on or before ``day``."""
-    found = None
-    for row in rows:
-        if row.taken_on > day:
-            break
-        found = row
-    return found
-
-
-def states_on(
-    found: dict[tuple[int, int], list[Standing]], day: date
-) -> dict[tuple[int, int], Standing]:
-    """Where each school stood in each module on ``day`` (schools not yet snapshotted: absent)."""
-    result = {}
-    for key, rows in found.items():
-        one = standing_on(rows, day)
-        if one is not None:
-            result[key] = one
-    return result
 
 
 def week_ends(start: date, end: date) -> list[date]:
