@@ -51,7 +51,12 @@ REPORT_SCHEMAS: dict[str, Any] = {
             "schools_started": COUNT,
             "schools_started_in_period": {"type": "integer"},
             "schools_stalled": COUNT,
-            "snapshot_date": {"type": ["string", "null"], "format": "date"},
+            "snapshot_date": {
+                "type": ["string", "null"],
+                "format": "date",
+                "description": "The day of the newest change the daily snapshots hold up to "
+                "`to` (null: no snapshot yet).",
+            },
             "modules": {"type": "array", "items": {"$ref": "#/components/schemas/ReportModule"}},
         }
     ),

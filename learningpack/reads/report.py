@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from learningpack.content import Package
 from learningpack.extensions import db
-from learningpack.models import ProgressSnapshot, School
+from learningpack.models import School
 from learningpack.reads.history import WeekCounts, weekly
 from learningpack.reads.overview import DEFAULT_STALLED_DAYS
 from learningpack.reads.pagination import danish_key
@@ -57,7 +57,7 @@ class ReportFigures:
     stalled_names: list[str] = field(default_factory=list)  # filled only when PUF asks
     modules: list[ModuleFigures] = field(default_factory=list)
     weeks: list[WeekCounts] = field(default_factory=list)
-    snapshot_day: date | None = None  # the newest snapshot in the period
+    snapshot_day: date | None = None  # the newest change the snapshots hold up to the end
 
     @property
     def started_in_period(self) -> int:
@@ -110,7 +110,7 @@ def build_report(
     """The report's numbers for the period and area (all areas when ``district`` is empty)."""
     figures = ReportFigures(start, end, district, _school_count(district))
     modules = {m.position: ModuleFigures(m.position, m.slug, m.title) for m in package.modules}
-    now, before = states_on(end, district), states_on(figures.previous_to, district)
+    now, before = states_on((end, figures.previous_to), district)
     by_school: dict[int, list[Standing]] = defaultdict(list)
     for (school_id, position), one in now.items():
         m = modules.get(position)
@@ -139,7 +139,5 @@ def build_report(
         figures.stalled_names = _names(stalled)
     if with_weeks:
         figures.weeks = weekly(start, end, sorted(modules), district)
-    figures.snapshot_day = db.session.scalar(
-        select(func.max(ProgressSnapshot.taken_on)).where(ProgressSnapshot.taken_on <= end)
-    )
+    figures.snapshot_day = max((one.taken_on for one in now.values()), default=None)
     return figures

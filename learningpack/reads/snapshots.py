@@ -8,6 +8,7 @@ the half-yearly report read the rows back with ``states_on``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -178,19 +179,24 @@ def history(
     return found
 
 
-def states_on(day: date, district: str = "") -> dict[tuple[int, int], Standing]:
-    """Where each school stood in each module on ``day``: its newest row on or before it (one
-    grouped look-up along the unique index; schools not yet snapshotted are absent)."""
+def states_on(days: Sequence[date], district: str = "") -> list[dict[tuple[int, int], Standing]]:
+    """Where each school stood in each module on each of ``days``: its newest row on or before
+    the day (schools not yet snapshotted are absent). One query for all the days: a grouped
+    look-up of each day's newest row along the unique index, then those rows."""
     newest = (
         select(
             Snap.school_id.label("school_id"),
             Snap.module_slug.label("module_slug"),
-            func.max(Snap.taken_on).label("day"),
+            *(
+                func.max(case((Snap.taken_on <= day, Snap.taken_on))).label(f"day{i}")
+                for i, day in enumerate(days)
+            ),
         )
-        .where(Snap.taken_on <= day)
+        .where(Snap.taken_on <= max(days))
         .group_by(Snap.school_id, Snap.module_slug)
         .subquery("newest")
     )
+    columns = [newest.c[f"day{i}"] for i in range(len(days))]
     statement = select(
         Snap.school_id,
         Snap.position,
@@ -198,19 +204,24 @@ def states_on(day: date, district: str = "") -> dict[tuple[int, int], Standing]:
         *(getattr(Snap, name) for name in COUNTS),
         Snap.last_activity_at,
         Snap.taken_on,
+        *columns,
     ).join(
         newest,
         and_(
             newest.c.school_id == Snap.school_id,
             newest.c.module_slug == Snap.module_slug,
-            newest.c.day == Snap.taken_on,
+            Snap.taken_on.in_(columns),
         ),
     )
-    found = {}
+    found: list[dict[tuple[int, int], Standing]] = [{} for _ in days]
+    width = 3 + len(COUNTS) + 2
     for row in db.session.execute(_in_area(statement, district, None)):
-        values = list(row)
+        values = list(row[:width])
         values[-2] = _utc(values[-2])
-        found[(row[0], row[1])] = Standing(*values)
+        one = Standing(*values)
+        for i, day in enumerate(row[width:]):
+            if day == one.taken_on:
+                found[i][(one.school_id, one.position)] = one
     return found
 
 

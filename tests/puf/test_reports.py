@@ -18,7 +18,7 @@ from learningpack.extensions import db
 from learningpack.models import AuditEvent, FollowUp, ReportDraft, ReportQuote
 from learningpack.reads.history import weekly
 from tests.factories import login
-from tests.helpers import count, page_of
+from tests.helpers import BUDGET, count, count_queries, page_of
 from tests.world import World, history_world
 
 CPR = "010203-1234"
@@ -82,7 +82,11 @@ def test_a_report_is_made_saved_and_refused_with_bad_input(
     assert "Vælg periodens sidste dag." in page_of(bad)
     draft = make_report(puf_client, name_stalled="y")
     assert draft.name_stalled and draft.period_to == date(2026, 9, 30)
-    page = page_of(puf_client.get(f"/puf/rapporter/{draft.id}"))
+    url = f"/puf/rapporter/{draft.id}"
+    puf_client.get(url)
+    with count_queries() as statements:
+        page = page_of(puf_client.get(url))
+    assert len(statements) <= BUDGET, statements
     assert "Halvårlig afrapportering" in page and "report-modules" in page
     again = puf_client.post(
         f"/puf/rapporter/{draft.id}",
