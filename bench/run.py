@@ -6,6 +6,8 @@ server where we may create databases: a database of our own is created and dropp
 - the SQL queries and median server time (in-process, Flask test client, logged in as PUF) of the
   overview, the learnings digest and the heaviest school's drill-down;
 - the query plan of the overview's statements: does any scan the whole action table?
+- the snapshot commands (history backfill, today's snapshot, and again) and the half-yearly
+  report: its page, Word and PDF downloads, the progress page and /api/v1/report (bench/reports.py);
 - requests per second and p99 latency of a teacher's "my actions" page (about 20 actions) and of a
   bare Flask "hello", both under gunicorn with 2 sync workers, loaded by wrk (16 connections).
 
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from load import PASSWORD, ROOT, VENV_BIN, ensure_wrk, gunicorn, note, session_cookie, wrk
+from reports import report_timings, snapshot_commands
 
 sys.path.insert(0, str(ROOT))
 SECRET = "bench-secret-key-0123456789abcdef-not-for-production"
@@ -197,18 +200,19 @@ def pages(url: str, repeat: int) -> dict[str, Any]:
     found["drilldown_school"] = heaviest
     found["scans"] = action_scans(engine, found["overview"][2])
     # The JSON API with a PUF token (no session).
-    from learningpack.domain.api_keys import create_token
+    from learningpack.domain.api_keys import create_api_key
     from learningpack.models import User
 
     with app.app_context():
         puf = db.session.scalar(select(User).where(User.email == "puf@demo.dk"))
         assert puf is not None
-        secret = create_token(puf, "bench", 30).secret
+        secret = create_api_key(puf, "bench", 30).secret
         db.session.commit()
     api = app.test_client()
     api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
     found["api_progress"] = measure(api, engine, "/api/v1/progress?per_page=100&page=3", repeat)
     found["api_summary"] = measure(api, engine, "/api/v1/summary", repeat)
+    found["reports"] = report_timings(app, client, api, engine, measure, repeat)
     return found
 
 
@@ -259,6 +263,8 @@ def main() -> None:
         flask_cli(env, "demo", "seed", "--schools", str(args.schools),
                   "--actions-per-school", str(args.actions_per_school))  # fmt: skip
         say("seed_seconds", f"{time.perf_counter() - started:.1f}")
+        for name, value in snapshot_commands(flask_cli, env).items():
+            say(name, value)
 
         found = pages(url, args.repeat)
         say("schools", found["schools"])
@@ -276,6 +282,11 @@ def main() -> None:
         for name in ("api_progress", "api_summary"):
             queries, median, _statements = found[name]
             worst_queries = max(worst_queries, queries)
+            say(f"{name}_queries", queries)
+            say(f"{name}_median_ms", f"{median:.1f}")
+        reports = found["reports"]
+        say("snapshot_rows", reports.pop("snapshot_rows"))
+        for name, (queries, median, _statements) in reports.items():
             say(f"{name}_queries", queries)
             say(f"{name}_median_ms", f"{median:.1f}")
         table_scans, index_scans = found["scans"]

@@ -1,10 +1,12 @@
 """Command-line tools: ``flask --app app demo seed``, ``content check``, ``users create``,
-``progress rebuild``, ``backup``."""
+``progress rebuild``, ``snapshot take``, ``backup``."""
 
 from __future__ import annotations
 
 import sys
+from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -20,6 +22,7 @@ content_cli = AppGroup("content", help="The learning-package content.")
 users_cli = AppGroup("users", help="User accounts.")
 progress_cli = AppGroup("progress", help="The progress columns the overview reads.")
 bank_cli = AppGroup("bank", help="The knowledge bank (videndelingsbank).")
+snapshot_cli = AppGroup("snapshot", help="Daily progress snapshots for PUF's charts and reports.")
 
 
 @demo_cli.command("seed")
@@ -52,6 +55,7 @@ def demo_seed(schools: int, if_empty: bool, actions_per_school: int | None) -> N
         package = next(iter(get_library().packages.values()))
         logins = seed_demo(package, schools=schools)
         db.session.commit()
+        _demo_snapshots()
     click.echo("")
     click.echo(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD})")
     shown = [lg for lg in logins if lg.role != "teacher" or lg.email.startswith("laerer1@")]
@@ -59,6 +63,17 @@ def demo_seed(schools: int, if_empty: bool, actions_per_school: int | None) -> N
         click.echo(f"  {login.role:<8} {login.email:<40} {login.school}")
     if len(shown) > 12:
         click.echo(f"  … og {len(logins) - 12} flere")
+
+
+def _demo_snapshots() -> None:
+    """The demo's progress history: weekly rows from the modules' times, then today's."""
+    from learningpack.content import default_package
+    from learningpack.domain.snapshots import take_snapshot
+    from learningpack.reads.snapshots import local_today
+
+    _backfill()
+    take_snapshot(default_package().slug, local_today())
+    db.session.commit()
 
 
 def _seed_national(schools: int, actions_per_school: int) -> None:
@@ -174,6 +189,48 @@ def bank_reindex() -> None:
     count = reindex_all()
     db.session.commit()
     click.echo(f"Indexed {count} resources.")
+@snapshot_cli.command("take")
+def snapshot_take() -> None:
+    """Write today's progress snapshot (only what changed; safe to run twice, or at once)."""
+    from learningpack.content import default_package
+    from learningpack.domain.snapshots import take_snapshot
+    from learningpack.reads.snapshots import local_today
+
+    written = take_snapshot(default_package().slug, local_today())
+    db.session.commit()
+    click.echo(f"Snapshot {local_today().isoformat()}: {written} rækker skrevet.")
+
+
+@snapshot_cli.command("backfill")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The first day (default: the first run's start).",
+)
+def snapshot_backfill(since: Any) -> None:
+    """Weekly rows before today from the modules' opened and completed times (days already
+    taken are kept; counts are known only for modules completed by then)."""
+    written = _backfill(since.date() if since is not None else None)
+    click.echo(f"Snapshot-historik: {written} rækker skrevet.")
+
+
+def _backfill(since: Any = None) -> int:
+    from learningpack.content import default_package
+    from learningpack.domain.snapshots import backfill
+    from learningpack.models import Run
+    from learningpack.reads.snapshots import LOCAL, local_today
+
+    if since is None:
+        first = db.session.scalar(select(func.min(Run.started_at)))
+        if first is None:
+            return 0
+        if first.tzinfo is None:
+            first = first.replace(tzinfo=UTC)
+        since = first.astimezone(LOCAL).date()
+    written = backfill(default_package().slug, since, local_today())
+    db.session.commit()
+    return written
 
 
 @click.command("backup")
@@ -216,3 +273,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(progress_cli)
     app.cli.add_command(bank_cli)
+    app.cli.add_command(snapshot_cli)

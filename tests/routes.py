@@ -33,6 +33,8 @@ class Ids:
     resource_id: int = 0
     event_id: int = 0
     version: int = 1
+    draft_id: int = 0
+    quote_id: int = 0
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:
@@ -71,4 +73,6 @@ def own_ids(world: World) -> Ids:
         token_id=world.token_ids[0],  # type: ignore[attr-defined]
         resource_id=world.resource_ids[0],  # type: ignore[attr-defined]
         event_id=world.event_id,  # type: ignore[attr-defined]
+        draft_id=world.draft_id,  # type: ignore[attr-defined]
+        quote_id=world.quote_id,  # type: ignore[attr-defined]
     )

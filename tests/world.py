@@ -17,7 +17,16 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from learningpack.content import Package
-from learningpack.domain import bank, learning, records, sharing, transitions
+from learningpack.domain import (
+    bank,
+    learning,
+    notes,
+    records,
+    reports,
+    sharing,
+    snapshots,
+    transitions,
+)
 from learningpack.domain.api_keys import create_api_key
 from learningpack.extensions import db
 from learningpack.models import (
@@ -28,6 +37,7 @@ from learningpack.models import (
     Meeting,
     MeetingKind,
     Outcome,
+    ReportQuote,
     Resource,
     ResourceCategory,
     Run,
@@ -417,6 +427,22 @@ def two_schools(package: Package) -> World:
         create_api_key(world.puf, "Egen nøgle", 30).key.id,
         create_api_key(make_puf(name="Anden PUF"), "Andens nøgle", 30).key.id,
     ]
+    # PUF's notes to each school, and a report draft with one practice example.
+    slug = package.slug
+    notes.write_note(world.school.id, slug, "Kildeskolens besked fra PUF", world.puf)
+    notes.write_note(world.other_school.id, slug, "Fjordskolens besked fra PUF", world.puf)
+    draft = reports.save_draft(
+        None,
+        period_from=START,
+        period_to=END,
+        district="",
+        name_stalled=False,
+        actor=world.puf,
+    )
+    quote = ReportQuote(school_name="Kildeskolen", module_slug=world.slug(1), text="Et eksempel.")
+    draft.quotes.append(quote)
+    db.session.flush()
+    world.draft_id, world.quote_id = draft.id, quote.id  # type: ignore[attr-defined]
     return world
 
 
@@ -467,3 +493,27 @@ def grow(package: Package, extra_actions: int) -> None:
                 action, author=teacher, happened_on=date(2026, 1, 5), text="Logget.", observation=""
             )
     db.session.commit()
+
+
+def history_world(package: Package) -> World:
+    """Snapshots over three weeks: ours starts 1 Sep, completes module 1 on 16 Sep (one action
+    kept, one stopped); the other school starts on 10 Sep."""
+    world = make_world(package)
+    slug = package.slug
+    snapshots.take_snapshot(slug, date(2026, 9, 1))
+    world.other_run = transitions.start_run(
+        world.other_school.id, package, YEAR, world.other_leader
+    )
+    snapshots.take_snapshot(slug, date(2026, 9, 10))
+    first = world.cycle(1)
+    kept = fill_cycle(first, world.leader, world.teacher, world.team)
+    stopped = add_action(first, world, title="Forældrebrev")
+    add_log(stopped, world)
+    records.record_follow_up(
+        stopped, outcome=Outcome.STOP, learning="For tungt.", actor=world.leader
+    )
+    assert kept.follow_up is not None
+    transitions.complete_cycle(first, world.leader)
+    snapshots.take_snapshot(slug, date(2026, 9, 16))
+    db.session.commit()
+    return world

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from learningpack.api.report import REPORT_PARAMETERS, REPORT_SCHEMAS
 from learningpack.reads.progress import PHASES, STATES
 
 NULLABLE_TIME: dict[str, Any] = {"type": ["string", "null"], "format": "date-time"}
@@ -272,6 +273,12 @@ def _document() -> dict[str, Any]:
                 params=("district",),
                 codes=(400, 401, 429),
             ),
+            "/report": _get(
+                "The half-yearly report's numbers for a period, read from the daily snapshots",
+                "Report",
+                params=("from", "to", "district"),
+                codes=(400, 401, 429),
+            ),
             "/openapi.json": {
                 "get": {
                     "summary": "This description",
@@ -289,7 +296,7 @@ def _document() -> dict[str, Any]:
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "lp_…"}
             },
-            "parameters": PARAMETERS,
-            "schemas": SCHEMAS,
+            "parameters": {**PARAMETERS, **REPORT_PARAMETERS},
+            "schemas": {**SCHEMAS, **REPORT_SCHEMAS},
         },
     }

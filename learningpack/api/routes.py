@@ -6,8 +6,9 @@ user's API key; session cookies are neither read for access nor set. Errors are 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
@@ -16,18 +17,24 @@ from werkzeug.wrappers import Response
 
 from learningpack.api.errors import error_response
 from learningpack.api.openapi import openapi_document
+from learningpack.api.report import report_body
+from learningpack.content import default_package
 from learningpack.domain.api_keys import authenticate
 from learningpack.extensions import db, limiter
 from learningpack.models import CycleState, School, utcnow
 from learningpack.reads import progress as q
 from learningpack.reads.pagination import Page, paginate
+from learningpack.reads.report import build_report
 from learningpack.reads.runs import days_in_module
+from learningpack.reads.snapshots import local_today
 from learningpack.web.access import api_token, public
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 100
+DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+HALF_YEAR = timedelta(days=182)
 
 
 class BadParameter(Exception):
@@ -131,6 +138,21 @@ def _district_arg() -> str | None:
     if not raw.strip() or len(raw) > 120:
         raise BadParameter(_("Parameteren district skal være et områdenavn på højst 120 tegn."))
     return raw
+
+
+def _date_arg(name: str) -> date | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    try:
+        value = date.fromisoformat(raw) if DATE_SHAPE.fullmatch(raw) else None
+    except ValueError:
+        value = None
+    if value is None or not 2000 <= value.year <= 2100:
+        raise BadParameter(
+            _("Parameteren %(name)s skal være en dato (ÅÅÅÅ-MM-DD) i årene 2000-2100.", name=name)
+        )
+    return value
 
 
 def _page_args() -> tuple[int, int]:
@@ -255,3 +277,15 @@ def progress() -> Response:
 def summary() -> Response:
     """Counts per module (locked, active by phase, completed, actions) and per district."""
     return jsonify(q.summary(_district_arg()))
+
+
+@bp.get("/report")
+@api_token
+def report() -> Response:
+    """The half-yearly report's numbers for a period (``from``, ``to``) and district."""
+    end = _date_arg("to") or local_today()
+    start = _date_arg("from") or end - HALF_YEAR
+    if start > end:
+        start, end = end, start
+    figures = build_report(default_package(), start, end, _district_arg() or "", with_weeks=False)
+    return jsonify(report_body(figures))

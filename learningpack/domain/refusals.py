@@ -48,3 +48,7 @@ class CycleRefused(Refused):
 def refuse(code: str, **params: Any) -> CycleRefused:
     """The exception for one refusal of the cycle's rules: ``raise refuse("not_open")``."""
     return CycleRefused.one(code, **params)
+
+
+class ReportRefused(Refused):
+    """A report draft, a practice example or a note to a school that cannot be saved."""

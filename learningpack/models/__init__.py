@@ -29,6 +29,7 @@ from learningpack.models.program import (
     action_owner,
 )
 from learningpack.models.sharing import EventExample, LocalApproachVersion, SharingEvent
+from learningpack.models.reporting import ProgressSnapshot, ReportDraft, ReportQuote, SchoolNote
 from learningpack.models.submission import FormSubmission
 from learningpack.models.types import utcnow
 
@@ -50,8 +51,11 @@ __all__ = [
     "Meeting",
     "MeetingKind",
     "Outcome",
+    "ProgressSnapshot",
     "RecoveryCode",
     "Reflection",
+    "ReportDraft",
+    "ReportQuote",
     "Resource",
     "ResourceCategory",
     "ResourceFinding",
@@ -61,6 +65,7 @@ __all__ = [
     "Run",
     "School",
     "SharingEvent",
+    "SchoolNote",
     "Team",
     "TeamQuestion",
     "TokenKind",

@@ -226,6 +226,12 @@ REFUSAL: dict[str, LazyString] = {
     "event_title_missing": _l("Skriv en titel på arrangementet."),
     "example_unknown": _l("Praksiseksemplet findes ikke (længere)."),
     "example_already_marked": _l("Praksiseksemplet er allerede med i arrangementet."),
+    # The half-yearly report and notes to schools (domain/reports.py, domain/notes.py)
+    "quote_source_gone": _l("Opsamlingen findes ikke længere."),
+    "quote_empty": _l("Skriv eksemplets tekst."),
+    "note_empty": _l("Skriv en besked."),
+    "note_too_long": _l("Beskeden må højst have %(max)d tegn."),
+    "note_not_allowed": _l("Kun PUF og skolens ledere kan skrive her."),
 }
 # The parts of an action and of a module's summary that a refusal names.
 ACTION_FIELD = {

@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("puf", __name__, url_prefix="/puf")
 
-from learningpack.puf import api_keys, audit_log, events, exports, reports, routes  # noqa: E402, F401  (views attach to bp)
+from learningpack.puf import (  # noqa: E402, F401  (views attach to bp)
+    api_keys,
+    audit_log,
+    events,
+    exports,
+    reports,
+    routes,
+    year_report,
+)

@@ -22,7 +22,9 @@ from learningpack.puf import bp
 from learningpack.puf.forms import DigestFilterForm, OverviewFilterForm, UnlockForm
 from learningpack.reads import digest as digests
 from learningpack.reads.drilldown import load_school_runs
+from learningpack.reads.history import timeline
 from learningpack.reads.module import drilldown_modules, earlier_runs, module_view
+from learningpack.reads.notes import thread
 from learningpack.reads.overview import (
     STATE_ORDER,
     Filters,
@@ -35,6 +37,7 @@ from learningpack.reads.overview import (
 from learningpack.reads.pagination import danish_key
 from learningpack.web.access import cycle_or_404, role_required, school_or_404
 from learningpack.web.forms import ConfirmForm
+from learningpack.web.notes import NoteForm
 from learningpack.web.refusals import flash_refused
 
 # Colours of the chart's segments, from "not started" (white) to "completed" (green). Text on
@@ -186,6 +189,11 @@ def digest() -> tuple[str, int]:
 @role_required(Role.PUF)
 def school(school_id: int) -> str:
     """One school, read-only: its run and every module's sessions, actions, logs and summary."""
+    return school_page(school_id)
+
+
+def school_page(school_id: int, note_form: NoteForm | None = None) -> str:
+    """The drill-down, with its timeline and the thread of notes (``note_form`` re-rendered)."""
     package = default_package()
     runs = load_school_runs(school_id, package)
     run = runs[0] if runs else None
@@ -200,6 +208,9 @@ def school(school_id: int) -> str:
         state_label=state_label,
         status_labels={status.value: str(name) for status, name in ACTION_STATUS.items()},
         outcome_labels={outcome.value: str(name) for outcome, name in OUTCOME.items()},
+        timeline=timeline(school.id),
+        notes=thread(school.id, package.slug),
+        note_form=note_form or NoteForm(),
     )
 
 

@@ -14,34 +14,61 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from learningpack.content import default_package, package_of
-from learningpack.domain import transitions
+from learningpack.domain import notes, transitions
 from learningpack.domain.access import can_facilitate
-from learningpack.domain.refusals import CycleRefused, Refusal
+from learningpack.domain.refusals import CycleRefused, Refusal, Refused
 from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
 from learningpack.models import Cycle, Role
 from learningpack.reads.module import fix_anchor, module_view, school_view
+from learningpack.reads.notes import thread
 from learningpack.reads.sharing import invitations
 from learningpack.school import bp
 from learningpack.school.forms import StartRunForm
 from learningpack.web.access import cycle_or_404, require, role_required
 from learningpack.web.forms import ConfirmForm
+from learningpack.web.notes import NoteForm
 from learningpack.web.refusals import flash_refused
 
 STAFF = (Role.LEADER, Role.TEACHER)
 
 
-def school_page(start_form: StartRunForm | None = None) -> tuple[str, int]:
-    """The school's run with every module's state."""
+def school_page(
+    start_form: StartRunForm | None = None, note_form: NoteForm | None = None
+) -> tuple[str, int]:
+    """The school's run with every module's state; for its leaders, the notes with PUF."""
     view = school_view(current_user.school, current_user)
     form = (start_form or StartRunForm()) if view.may_start else None
+    is_leader = current_user.role == Role.LEADER
     page = render_template(
         "school/school.html",
         view=view,
         start_form=form,
         invitations=invitations(current_user.school_id),
+        notes=thread(current_user.school_id, view.package.slug) if is_leader else None,
+        note_form=(note_form or NoteForm()) if is_leader and view.run is not None else None,
     )
-    return page, 400 if form is not None and form.errors else 200
+    failed = (form is not None and form.errors) or (note_form is not None and note_form.errors)
+    return page, 400 if failed else 200
+
+
+@bp.post("/beskeder")
+@role_required(Role.LEADER)
+def answer_note() -> Any:
+    """A leader answers PUF (or writes first): the note joins the run's thread."""
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return school_page(note_form=form)
+    try:
+        notes.write_note(
+            current_user.school_id, default_package().slug, form.text.data or "", current_user
+        )
+    except Refused as error:
+        flash_refused(error)
+        return redirect(url_for("school.home") + "#noter")
+    db.session.commit()
+    flash(_("Beskeden er sendt til PUF."), "success")
+    return redirect(url_for("school.home") + "#noter")
 
 
 def module_page(

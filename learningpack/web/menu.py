@@ -29,6 +29,20 @@ _SECTION_OF_ENDPOINT = {
     ),
     **dict.fromkeys(
         (
+            "puf.progress",
+            "puf.reports_page",
+            "puf.new_report",
+            "puf.report",
+            "puf.save_report",
+            "puf.pick_quote",
+            "puf.edit_quote",
+            "puf.report_word",
+            "puf.report_print",
+        ),
+        "puf.reports_page",
+    ),
+    **dict.fromkeys(
+        (
             "school.staff",
             "school.invite",
             "school.reinvite",
@@ -58,6 +72,7 @@ _MENUS: dict[Role, tuple[tuple[str, LazyString], ...]] = {
         ("puf.digest", _l("Læring")),
         ("bank.search", _l("Videnbank")),
         ("puf.events_page", _l("Videndeling")),
+        ("puf.reports_page", _l("Rapportering")),
         ("puf.api_keys", _l("API-nøgler")),
         ("admin.schools_page", _l("Administration")),
         ("puf.audit_log", _l("Revisionslog")),

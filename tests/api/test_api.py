@@ -26,6 +26,7 @@ from tests.factories import SchoolFactory, make_puf
 from tests.helpers import BUDGET, count_queries
 from tests.world import (
     grow,
+    history_world,
 )
 
 # The API's queries and ordering: on both databases.
@@ -93,6 +94,10 @@ def test_every_endpoint_matches_the_description(api: Any, demo: None) -> None:
     check(api("/api/v1/progress"), "/progress")
     check(api("/api/v1/summary"), "/summary")
     check(api("/api/v1/summary?district=Nord"), "/summary")
+    check(api("/api/v1/report"), "/report")
+    check(api("/api/v1/report?from=2026-01-01&to=2026-06-30&district=Nord"), "/report")
+    check(api("/api/v1/report?from=2026-13-01"), "/report", 400)
+    check(api("/api/v1/report?to=1999-12-31"), "/report", 400)
     # Errors are described too.
     check(api("/api/v1/schools?page=0"), "/schools", 400)
     check(api("/api/v1/progress?state=open"), "/progress", 400)
@@ -103,7 +108,7 @@ def test_every_endpoint_matches_the_description(api: Any, demo: None) -> None:
 
 
 def test_errors_without_a_token_match_the_description(client: FlaskClient, demo: None) -> None:
-    for path in ("/schools", "/progress", "/summary"):
+    for path in ("/schools", "/progress", "/summary", "/report"):
         check(client.get(f"/api/v1{path}"), path, 401)
     check(client.get("/api/v1/schools/1"), "/schools/{school_id}", 401)
 
@@ -200,6 +205,21 @@ def test_summary_counts_agree_with_the_data(api: Any, demo: None, package: Any) 
     assert nord["district"] == "Nord" and [d["district"] for d in nord["districts"]] == ["Nord"]
 
 
+def test_report_gives_the_half_yearly_numbers(api: Any, package: Any) -> None:
+    history_world(package)
+    body = check(api("/api/v1/report?from=2026-09-30&to=2026-09-12"), "/report")  # either order
+    assert (body["from"], body["to"], body["previous_to"]) == (
+        "2026-09-12",
+        "2026-09-30",
+        "2026-09-11",
+    )
+    assert (body["schools"], body["schools_started"], body["schools_stalled"]) == (2, 2, 0)
+    first = body["modules"][0]
+    assert (first["in_progress"], first["completed"], first["completed_change"]) == (1, 1, 1)
+    assert (first["keep"], first["adjust"], first["stop"]) == (1, 0, 1)
+    assert body["snapshot_date"] == "2026-09-16" and body["district"] is None
+
+
 URLS = [
     "/api/v1/schools",
     "/api/v1/schools?district=Nord&per_page=2&page=2",
@@ -208,6 +228,7 @@ URLS = [
     "/api/v1/progress?state=active&module=foraeldremoeder&district=Nord",
     "/api/v1/summary",
     "/api/v1/summary?district=Vest",
+    "/api/v1/report?from=2026-01-01&to=2026-06-30",
 ]
 
 

@@ -49,7 +49,7 @@ SCHOOL_OWNED = {"action_id", "school_id", "user_id", "team_id", "resource_id"}
 # own tokens (another PUF user's answers 404); an e-mailed link's token is checked by its hash.
 # A sharing event is PUF's (a school reaches only the events it presents at); a local approach
 # version number is looked up in the user's own school.
-NOT_SCHOOL_OWNED = {"slug", "code", "token", "token_id", "event_id", "version"}
+NOT_SCHOOL_OWNED = {"slug", "code", "token", "token_id", "event_id", "version", "draft_id", "quote_id"}
 
 # endpoint -> (area, URL variables naming school-owned objects)
 AREAS: dict[str, tuple[object, frozenset[str]]] = {
@@ -167,6 +167,19 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "bank.publish": (PUF, frozenset({"resource_id"})),
     "bank.unpublish": (PUF, frozenset({"resource_id"})),
     "bank.reject": (PUF, frozenset({"resource_id"})),
+    "api.report": (API_TOKEN, frozenset()),
+    # Progress over time, the half-yearly report (PUF's own drafts), notes to a school.
+    "puf.progress": (PUF, frozenset()),
+    "puf.reports_page": (PUF, frozenset()),
+    "puf.new_report": (PUF, frozenset()),
+    "puf.report": (PUF, frozenset()),
+    "puf.save_report": (PUF, frozenset()),
+    "puf.pick_quote": (PUF, frozenset()),
+    "puf.edit_quote": (PUF, frozenset()),
+    "puf.report_word": (PUF, frozenset()),
+    "puf.report_print": (PUF, frozenset()),
+    "puf.school_note": (PUF, frozenset({"school_id"})),
+    "school.answer_note": (LEADER, frozenset()),
 }
 
 
@@ -337,6 +350,18 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("bank.unpublish", "POST"): row(LOGIN, 403, 403, 403, 302),  # refused with a flash
     ("bank.reject", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("bank.reject", "POST"): row(LOGIN, 403, 403, 403, 400),  # no reason given
+    ("api.report", "GET"): row(401, 401, 401, 401, 401),
+    ("puf.progress", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.reports_page", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.new_report", "POST"): row(LOGIN, 403, 403, 403, 400),  # no period given
+    ("puf.report", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.save_report", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("puf.pick_quote", "POST"): row(LOGIN, 403, 403, 403, 302),  # nothing picked: a flash
+    ("puf.edit_quote", "POST"): row(LOGIN, 403, 403, 403, 400),  # no text given
+    ("puf.report_word", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.report_print", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.school_note", "POST"): row(LOGIN, 403, 403, 403, 400),  # no text given
+    ("school.answer_note", "POST"): row(LOGIN, 400, 403, 403, 403),  # no text given
 }
 
 # A very late request: it ends the session.
@@ -359,8 +384,14 @@ OURS = (
     "Kildeskolens forældreråd",
     "Kildeskolens mødenoter",
     "Kildeskolens logning",
+    "Kildeskolens besked fra PUF",
 )
-THEIRS = ("Fjordskolens forældrekaffe", "Fjordskolens SFO-aktion", "Fjordskolens mødenoter")
+THEIRS = (
+    "Fjordskolens forældrekaffe",
+    "Fjordskolens SFO-aktion",
+    "Fjordskolens mødenoter",
+    "Fjordskolens besked fra PUF",
+)
 
 
 def readable(response: Any) -> str:

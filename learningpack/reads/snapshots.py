@@ -1,0 +1,241 @@
+"""Progress over time: what a snapshot counts, and where schools stood on a given day.
+
+Every count the daily snapshot keeps is defined once here, in ``current_counts``: one SELECT over
+each school's newest run's cycles (their progress columns) and one grouped count of follow-up
+outcomes. ``domain/snapshots.py`` writes it with one INSERT … SELECT; the chart, the timeline and
+the half-yearly report read the rows back with ``states_on``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from learningpack.extensions import db
+from learningpack.models import (
+    Action,
+    Cycle,
+    CyclePhase,
+    CycleState,
+    FollowUp,
+    Outcome,
+    Run,
+    School,
+)
+from learningpack.models import ProgressSnapshot as Snap
+from learningpack.reads.runs import newest_run_id
+
+LOCAL = ZoneInfo("Europe/Copenhagen")
+ACTIVE = CycleState.ACTIVE.value
+COMPLETED = CycleState.COMPLETED.value
+LOCKED = CycleState.LOCKED.value
+INPUT = CyclePhase.INPUT.value
+# The counts a snapshot keeps besides the state, in the table's column order.
+COUNTS = (
+    "action_count",
+    "done_action_count",
+    "follow_up_count",
+    "keep_count",
+    "adjust_count",
+    "stop_count",
+    "reflection_count",
+)
+# Every column written from ``current_counts`` (``taken_on`` comes from the command).
+COLUMNS = ("school_id", "run_id", "module_slug", "position", "state", *COUNTS, "last_activity_at")
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Today's date in Copenhagen (a snapshot's day)."""
+    return (now or datetime.now(UTC)).astimezone(LOCAL).date()
+
+
+def _outcome_sum(outcome: Outcome) -> Any:
+    return func.sum(case((FollowUp.outcome == outcome.value, 1), else_=0))
+
+
+def current_counts(package_slug: str, as_of: datetime | None = None) -> Select[Any]:
+    """Each school's newest run, one row per module: its cell state and counts, as of now.
+
+    The reflections count is 0 until reflections exist: wire their per-cycle count in here.
+
+    With ``as_of`` (a backfill for days before the first snapshot) the state comes from the
+    cycle's opened and completed times, and the counts are the cycle's for a module completed
+    by then and 0 otherwise: what was recorded on a past day is not known.
+    """
+    outcomes = (
+        select(
+            Action.cycle_id.label("cycle_id"),
+            _outcome_sum(Outcome.KEEP).label("keep"),
+            _outcome_sum(Outcome.ADJUST).label("adjust"),
+            _outcome_sum(Outcome.STOP).label("stop"),
+        )
+        .join(FollowUp, FollowUp.action_id == Action.id)
+        .group_by(Action.cycle_id)
+        .subquery()
+    )
+    state: ColumnElement[Any] = case((Cycle.state == ACTIVE, Cycle.phase), else_=Cycle.state)
+    counts: list[Any] = [
+        Cycle.action_count,
+        Cycle.done_action_count,
+        Cycle.follow_up_count,
+        func.coalesce(outcomes.c.keep, 0),
+        func.coalesce(outcomes.c.adjust, 0),
+        func.coalesce(outcomes.c.stop, 0),
+        literal(0),
+    ]
+    last_activity: Any = Cycle.last_activity_at
+    if as_of is not None:
+        done = and_(Cycle.completed_at.is_not(None), Cycle.completed_at <= as_of)
+        opened = and_(Cycle.opened_at.is_not(None), Cycle.opened_at <= as_of)
+        state = case(
+            (done, COMPLETED),
+            (opened, case((Cycle.state == ACTIVE, Cycle.phase), else_=INPUT)),
+            else_=LOCKED,
+        )
+        counts = [case((done, count), else_=0) for count in counts]
+        last_activity = case((done, Cycle.completed_at), (opened, Cycle.opened_at))
+    statement = (
+        select(
+            School.id.label("school_id"),
+            Run.id.label("run_id"),
+            Cycle.module_slug.label("module_slug"),
+            Cycle.position.label("position"),
+            state.label("state"),
+            *(count.label(name) for count, name in zip(counts, COUNTS, strict=True)),
+            last_activity.label("last_activity_at"),
+        )
+        .select_from(School)
+        .join(Run, Run.id == newest_run_id(School.id, package_slug))
+        .join(Cycle, Cycle.run_id == Run.id)
+        .outerjoin(outcomes, outcomes.c.cycle_id == Cycle.id)
+    )
+    if as_of is not None:
+        statement = statement.where(Run.started_at <= as_of)
+    return statement
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One school in one module on a day: its newest snapshot row on or before that day."""
+
+    school_id: int
+    position: int
+    state: str
+    action_count: int
+    done_action_count: int
+    follow_up_count: int
+    keep_count: int
+    adjust_count: int
+    stop_count: int
+    reflection_count: int
+    last_activity_at: datetime | None
+    taken_on: date
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state not in (LOCKED, COMPLETED)
+
+    @property
+    def completed(self) -> bool:
+        return self.state == COMPLETED
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _in_area(statement: Any, district: str, school_id: int | None) -> Any:
+    if district:
+        statement = statement.join(School, School.id == Snap.school_id).where(
+            School.district == district
+        )
+    if school_id is not None:
+        statement = statement.where(Snap.school_id == school_id)
+    return statement
+
+
+def history(
+    until: date, district: str = "", school_id: int | None = None
+) -> dict[tuple[int, int], list[tuple[date, str]]]:
+    """Each (school, module position)'s (day, state) rows up to ``until``, oldest first: only
+    the four narrow columns the chart and the timeline need."""
+    statement = select(Snap.school_id, Snap.position, Snap.taken_on, Snap.state).where(
+        Snap.taken_on <= until
+    )
+    statement = _in_area(statement, district, school_id)
+    found: dict[tuple[int, int], list[tuple[date, str]]] = {}
+    for school, position, day, state in db.session.execute(
+        statement.order_by(Snap.taken_on, Snap.id)
+    ):
+        found.setdefault((school, position), []).append((day, state))
+    return found
+
+
+def states_on(days: Sequence[date], district: str = "") -> list[dict[tuple[int, int], Standing]]:
+    """Where each school stood in each module on each of ``days``: its newest row on or before
+    the day (schools not yet snapshotted are absent). One query for all the days: a grouped
+    look-up of each day's newest row along the unique index, then those rows."""
+    newest = (
+        select(
+            Snap.school_id.label("school_id"),
+            Snap.module_slug.label("module_slug"),
+            *(
+                func.max(case((Snap.taken_on <= day, Snap.taken_on))).label(f"day{i}")
+                for i, day in enumerate(days)
+            ),
+        )
+        .where(Snap.taken_on <= max(days))
+        .group_by(Snap.school_id, Snap.module_slug)
+        .subquery("newest")
+    )
+    columns = [newest.c[f"day{i}"] for i in range(len(days))]
+    statement = select(
+        Snap.school_id,
+        Snap.position,
+        Snap.state,
+        *(getattr(Snap, name) for name in COUNTS),
+        Snap.last_activity_at,
+        Snap.taken_on,
+        *columns,
+    ).join(
+        newest,
+        and_(
+            newest.c.school_id == Snap.school_id,
+            newest.c.module_slug == Snap.module_slug,
+            Snap.taken_on.in_(columns),
+        ),
+    )
+    found: list[dict[tuple[int, int], Standing]] = [{} for _ in days]
+    width = 3 + len(COUNTS) + 2
+    for row in db.session.execute(_in_area(statement, district, None)):
+        values = list(row[:width])
+        values[-2] = _utc(values[-2])
+        one = Standing(*values)
+        for i, day in enumerate(row[width:]):
+            if day == one.taken_on:
+                found[i][(one.school_id, one.position)] = one
+    return found
+
+
+def week_ends(start: date, end: date) -> list[date]:
+    """The Sundays from ``start``'s week to ``end``'s, the last one cut to ``end``."""
+    sunday = start + timedelta(days=6 - start.weekday())
+    days = []
+    while sunday < end:
+        days.append(sunday)
+        sunday += timedelta(days=7)
+    days.append(end)
+    return days
+
+
+def end_of_day_utc(day: date) -> datetime:
+    """The last moment of a Copenhagen day, in UTC (for "idle since" on that day)."""
+    return datetime.combine(day + timedelta(days=1), time(), LOCAL).astimezone(UTC)
