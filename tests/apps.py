@@ -68,3 +68,125 @@ class IsolatedClient(FlaskClient):
         response = contextvars.copy_context().run(in_fresh_context)
         db.session.expire_all()
         return response
+
+
+# --- OpenID providers for the single sign-on tests -------------------------------------------
+
+
+class ServedApp:
+    """A WSGI app served on 127.0.0.1 on a free port, in a thread."""
+
+    def __init__(self, wsgi: Any) -> None:
+        import threading
+
+        from werkzeug.serving import make_server
+
+        self.server = make_server("127.0.0.1", 0, wsgi, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+        self.server.server_close()
+
+
+def mock_openid_provider(**options: Any) -> ServedApp:
+    """oidc-provider-mock, a real OpenID provider (discovery, JWKS, code flow with PKCE and
+    nonce, RP-initiated logout). Its issuer is the served URL."""
+    import oidc_provider_mock
+
+    return ServedApp(oidc_provider_mock.app(require_nonce=True, **options))
+
+
+def set_provider_user(issuer: str, sub: str, claims: dict[str, Any]) -> None:
+    """The claims the mock provider puts in the ID token of ``sub``."""
+    from urllib.parse import quote
+
+    import requests
+
+    response = requests.put(f"{issuer}/users/{quote(sub)}", json=claims, timeout=10)
+    assert response.status_code == 204, response.text
+
+
+def oidc_settings(issuer: str, name: str = "staff", **extra: str) -> dict[str, Any]:
+    """App settings with one provider, read from environment variables as in production."""
+    from learningpack.config import oidc_providers
+
+    prefix = f"OIDC_{name.upper()}_"
+    env = {
+        "OIDC_PROVIDERS": name,
+        f"{prefix}ISSUER": issuer,
+        f"{prefix}CLIENT_ID": "learningpack",
+        f"{prefix}CLIENT_SECRET": "hemmelig-klientnoegle",
+        f"{prefix}LABEL": "Log ind med AarhusID",
+    }
+    env.update({f"{prefix}{key.upper()}": value for key, value in extra.items()})
+    return {"OIDC_PROVIDERS": oidc_providers(env)}
+
+
+class CraftedProvider:
+    """A small OpenID provider whose ID tokens the test writes (signed by a test key served
+    from its JWKS): for the cases a real provider will not produce, e.g. another client's
+    audience. ``claims`` is merged into the next token; the nonce is the one asked for."""
+
+    def __init__(self) -> None:
+        from flask import Flask, jsonify, redirect, request
+        from joserfc import jwt
+        from joserfc.jwk import RSAKey
+
+        key = RSAKey.generate_key(2048, parameters={"kid": "test-key"})
+        self.claims: dict[str, Any] = {}
+        codes: dict[str, str] = {}
+        app = Flask("crafted_provider")
+        self.served = ServedApp(app)
+        issuer = self.url = self.served.url
+
+        @app.get("/.well-known/openid-configuration")
+        def discovery() -> Any:
+            return jsonify(
+                issuer=issuer,
+                authorization_endpoint=f"{issuer}/authorize",
+                token_endpoint=f"{issuer}/token",
+                jwks_uri=f"{issuer}/jwks",
+                id_token_signing_alg_values_supported=["RS256"],
+                response_types_supported=["code"],
+                subject_types_supported=["public"],
+            )
+
+        @app.get("/jwks")
+        def jwks() -> Any:
+            return jsonify(keys=[key.as_dict(private=False)])
+
+        @app.get("/authorize")
+        def authorize() -> Any:
+            code = uuid.uuid4().hex
+            codes[code] = request.args.get("nonce", "")
+            target = request.args["redirect_uri"]
+            return redirect(f"{target}?code={code}&state={request.args['state']}")
+
+        @app.post("/token")
+        def token() -> Any:
+            import time
+
+            nonce = codes.pop(request.form.get("code", ""), None)
+            if nonce is None:
+                return jsonify(error="invalid_grant"), 400
+            now = int(time.time())
+            claims = {
+                "iss": issuer,
+                "sub": "crafted-subject",
+                "aud": "learningpack",
+                "iat": now,
+                "exp": now + 300,
+                "nonce": nonce,
+                **self.claims,
+            }
+            id_token = jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, key)
+            return jsonify(
+                access_token="crafted", token_type="Bearer", expires_in=300, id_token=id_token
+            )
+
+    def stop(self) -> None:
+        self.served.stop()

@@ -19,6 +19,7 @@ from learningpack.models.program import (
     Run,
     action_owner,
 )
+from learningpack.models.sign_on import OidcIdentity
 from learningpack.models.submission import FormSubmission
 from learningpack.models.types import utcnow
 
@@ -36,6 +37,7 @@ __all__ = [
     "LogEntry",
     "Meeting",
     "MeetingKind",
+    "OidcIdentity",
     "Outcome",
     "RecoveryCode",
     "Resource",

@@ -1,0 +1,389 @@
+"""Single sign-on with OpenID Connect, at the HTTP level, against a real provider on 127.0.0.1.
+
+The provider is oidc-provider-mock (discovery, JWKS, the code flow with PKCE and nonce,
+RP-initiated logout); the app talks to it over real HTTP. Where it cannot produce a case (a token
+for another client), a small provider of the test's own signs the ID token with a test key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from learningpack import create_app
+from learningpack.domain import accounts, secretbox
+from learningpack.extensions import db
+from learningpack.models import AuditEvent, OidcIdentity, Role, User
+from tests.apps import (
+    CraftedProvider,
+    IsolatedClient,
+    make_test_config,
+    mock_openid_provider,
+    oidc_settings,
+    set_provider_user,
+)
+from tests.factories import PASSWORD, SchoolFactory, login, make_leader, make_puf, make_teacher
+from tests.helpers import page_of
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[str]:
+    served = mock_openid_provider()
+    yield served.url
+    served.stop()
+
+
+def build_app(tmp_path: Path, settings: dict[str, Any], **overrides: Any) -> Flask:
+    url = f"sqlite:///{tmp_path / 'oidc.sqlite'}"
+    application = create_app(make_test_config(url, **settings, **overrides))
+    application.test_client_class = IsolatedClient
+    return application
+
+
+@pytest.fixture
+def app(provider: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The app with the mock provider configured as "staff" (and any overrides)."""
+    options = dict(getattr(request, "param", None) or {})
+    extra = options.pop("provider_settings", {})
+    application = build_app(tmp_path, oidc_settings(provider, **extra), **options)
+    with application.app_context():
+        db.create_all()
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+def with_query(url: str, **changes: str) -> str:
+    parts = urlsplit(url)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    query.update(changes)
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def start(client: FlaskClient, name: str = "staff") -> str:
+    """Begin signing in: the provider's authorization URL the app sends the browser to."""
+    response = client.get(f"/login/oidc/{name}")
+    assert response.status_code == 302, page_of(response)
+    return str(response.headers["Location"])
+
+
+def authorize(authorization_url: str, sub: str) -> str:
+    """The person signs in at the provider: the app's callback (path and query) comes back."""
+    response = requests.post(authorization_url, data={"sub": sub}, allow_redirects=False, timeout=10)
+    assert response.status_code == 302, response.text
+    back = urlsplit(response.headers["Location"])
+    return f"{back.path}?{back.query}"
+
+
+def sign_in(client: FlaskClient, sub: str, name: str = "staff") -> Any:
+    return client.get(authorize(start(client, name), sub))
+
+
+def person(provider: str, user: User, **claims: Any) -> str:
+    """The user's person at the provider (sub = e-mail), with verified e-mail by default."""
+    sub = f"sub-{user.email}"
+    set_provider_user(provider, sub, {"email": user.email, "email_verified": True, **claims})
+    return sub
+
+
+def events(verb: str) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.verb == verb)))
+
+
+def refusal_reasons() -> list[str]:
+    return [str(e.detail["reason"]) for e in events("oidc_refused")]
+
+
+# --- signing in ---------------------------------------------------------------------------------
+
+
+def test_login_page_offers_the_provider_and_the_password(client: FlaskClient) -> None:
+    page = page_of(client.get("/login"))
+    assert "Log ind med AarhusID" in page and 'href="/login/oidc/staff"' in page
+    assert 'name="password"' in page
+
+
+def test_the_authorization_request_has_state_nonce_and_pkce(client: FlaskClient) -> None:
+    query = parse_qs(urlsplit(start(client)).query)
+    assert query["response_type"] == ["code"] and query["client_id"] == ["learningpack"]
+    assert query["state"][0] and query["nonce"][0]
+    assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) >= 43
+    assert "openid" in query["scope"][0].split()
+
+
+def test_an_invited_teacher_signs_in_and_the_invitation_is_accepted(
+    app: Flask, client: FlaskClient, provider: str
+) -> None:
+    school = SchoolFactory()
+    leader = make_leader(school)
+    invited, _raw = accounts.invite(
+        email="ny.laerer@aarhus.dk",
+        name="Ny Lærer",
+        role=Role.TEACHER,
+        school=school,
+        actor=leader,
+        valid_for=timedelta(days=7),
+    )
+    db.session.commit()
+    sub = person(provider, invited)
+    response = sign_in(client, sub)
+    assert response.status_code == 302 and response.headers["Location"] == "/mine-aktioner/"
+    assert "Mine aktioner" in page_of(client.get("/mine-aktioner/"))
+    db.session.refresh(invited)
+    assert invited.active and invited.last_login_at is not None
+    link = db.session.scalar(select(OidcIdentity).where(OidcIdentity.user_id == invited.id))
+    assert link is not None and link.provider == "staff" and link.subject == sub
+    assert [e.detail["provider"] for e in events("oidc_linked")] == ["staff"]
+    assert [e.actor_id for e in events("invitation_accepted")] == [invited.id]
+    (signed_in,) = events("oidc_login")
+    assert signed_in.actor_id == invited.id and signed_in.detail == {"provider": "staff", "mfa": False}
+
+
+def test_the_link_is_by_subject_after_the_first_time(client: FlaskClient, provider: str) -> None:
+    teacher = make_teacher(SchoolFactory())
+    db.session.commit()
+    sub = person(provider, teacher)
+    assert sign_in(client, sub).status_code == 302
+    client.post("/logout")
+    # The provider now says another address: the link, not the e-mail, decides.
+    set_provider_user(provider, sub, {"email": "skiftet@aarhus.dk", "email_verified": True})
+    response = sign_in(client, sub)
+    assert response.headers["Location"] == "/mine-aktioner/"
+    assert len(events("oidc_linked")) == 1 and len(events("oidc_login")) == 2
+
+
+def test_an_uninvited_person_sees_the_danish_page_and_is_audited(
+    client: FlaskClient, provider: str
+) -> None:
+    set_provider_user(
+        provider, "sub-fremmed", {"email": "fremmed@aarhus.dk", "email_verified": True}
+    )
+    response = sign_in(client, "sub-fremmed")
+    page = page_of(response)
+    assert response.status_code == 403
+    assert "Bed din leder om en invitation" in page and "Du har ikke en konto endnu" in page
+    (event,) = events("oidc_refused")
+    assert event.detail == {"provider": "staff", "reason": "unknown", "email": "fremmed@aarhus.dk"}
+    assert db.session.scalar(select(OidcIdentity)) is None
+    assert client.get("/mine-aktioner/").status_code == 302  # not signed in
+
+
+def test_an_unverified_email_links_nothing(client: FlaskClient, provider: str) -> None:
+    teacher = make_teacher(SchoolFactory(), email="uverificeret@aarhus.dk")
+    db.session.commit()
+    sub = person(provider, teacher, email_verified=False)
+    response = sign_in(client, sub)
+    assert response.status_code == 400
+    assert "ikke bekræftet din e-mailadresse" in page_of(response)
+    assert refusal_reasons() == ["email_unverified"]
+
+
+@pytest.mark.parametrize("app", [{"provider_settings": {"email_domains": "aarhus.dk"}}], indirect=True)
+def test_an_allow_listed_domain_counts_as_verified(client: FlaskClient, provider: str) -> None:
+    teacher = make_teacher(SchoolFactory(), email="domaene@aarhus.dk")
+    db.session.commit()
+    sub = f"sub-{teacher.email}"
+    set_provider_user(provider, sub, {"email": teacher.email})  # no email_verified at all
+    assert sign_in(client, sub).headers["Location"] == "/mine-aktioner/"
+    other = make_teacher(SchoolFactory(), email="andet@eksempel.dk")
+    db.session.commit()
+    client.post("/logout")
+    set_provider_user(provider, "sub-andet", {"email": other.email})
+    assert sign_in(client, "sub-andet").status_code == 400
+    assert refusal_reasons() == ["email_unverified"]
+
+
+@pytest.mark.parametrize("app", [{"provider_settings": {"roles": "puf"}}], indirect=True)
+def test_a_provider_for_one_role_refuses_the_others(client: FlaskClient, provider: str) -> None:
+    teacher = make_teacher(SchoolFactory())
+    db.session.commit()
+    response = sign_in(client, person(provider, teacher))
+    assert response.status_code == 403 and refusal_reasons() == ["role"]
+
+
+def test_deactivated_and_anonymised_users_cannot_sign_in(
+    client: FlaskClient, provider: str
+) -> None:
+    school = SchoolFactory()
+    leader = make_leader(school)
+    gone = make_teacher(school)
+    leaving = make_teacher(school)
+    db.session.commit()
+    gone_sub, leaving_sub = person(provider, gone), person(provider, leaving)
+    for sub in (gone_sub, leaving_sub):  # both linked first
+        assert sign_in(client, sub).status_code == 302
+        client.post("/logout")
+    accounts.set_active(gone, False, leader)
+    accounts.anonymise(leaving, leader)
+    db.session.commit()
+    assert db.session.scalar(select(OidcIdentity).where(OidcIdentity.user_id == leaving.id)) is None
+    deactivated = sign_in(client, gone_sub)
+    assert deactivated.status_code == 403 and "deaktiveret" in page_of(deactivated)
+    # The anonymised account's link is gone and its address too: nobody to sign in as.
+    assert sign_in(client, leaving_sub).status_code == 403
+    assert refusal_reasons() == ["inactive", "unknown"]
+    assert client.get("/mine-aktioner/").status_code == 302
+
+
+def test_a_deactivated_school_keeps_its_staff_out(client: FlaskClient, provider: str) -> None:
+    school = SchoolFactory(active=False)
+    teacher = make_teacher(school)
+    db.session.commit()
+    assert sign_in(client, person(provider, teacher)).status_code == 403
+    assert refusal_reasons() == ["inactive"]
+
+
+def test_an_expired_invitation_is_refused(client: FlaskClient, provider: str) -> None:
+    school = SchoolFactory()
+    invited, _raw = accounts.invite(
+        email="sent@aarhus.dk",
+        name="Sent",
+        role=Role.TEACHER,
+        school=school,
+        actor=make_leader(school),
+        valid_for=timedelta(seconds=-1),
+    )
+    db.session.commit()
+    response = sign_in(client, person(provider, invited))
+    assert response.status_code == 400 and "invitation er udløbet" in page_of(response)
+    assert refusal_reasons() == ["invitation_expired"]
+    db.session.refresh(invited)
+    assert not invited.active
+
+
+# --- what the protocol checks refuse ------------------------------------------------------------
+
+
+def test_a_tampered_state_is_refused(client: FlaskClient, provider: str) -> None:
+    teacher = make_teacher(SchoolFactory())
+    db.session.commit()
+    callback = authorize(start(client), person(provider, teacher))
+    response = client.get(with_query(callback, state="forfalsket"))
+    assert response.status_code == 400 and "kunne ikke genkendes" in page_of(response)
+    assert refusal_reasons() == ["state"]
+    assert client.get("/mine-aktioner/").status_code == 302
+
+
+def test_a_replayed_code_is_refused(client: FlaskClient, provider: str) -> None:
+    teacher = make_teacher(SchoolFactory())
+    db.session.commit()
+    callback = authorize(start(client), person(provider, teacher))
+    assert client.get(callback).status_code == 302
+    client.post("/logout")
+    # The same callback again: its state was used up with the first sign-in.
+    assert client.get(callback).status_code == 400
+    # The old code with a fresh state: the provider refuses to exchange it twice.
+    fresh_state = parse_qs(urlsplit(start(client)).query)["state"][0]
+    old_code = parse_qs(urlsplit(callback).query)["code"][0]
+    response = client.get(with_query(callback, state=fresh_state, code=old_code))
+    assert response.status_code == 400
+    assert refusal_reasons() == ["state", "provider_error"]
+    assert client.get("/mine-aktioner/").status_code == 302
+
+
+def test_a_wrong_nonce_is_refused(client: FlaskClient, provider: str) -> None:
+    teacher = make_teacher(SchoolFactory())
+    db.session.commit()
+    # The provider is asked for another nonce than the app stored: the ID token carries it.
+    url = with_query(start(client), nonce="en-anden-nonce")
+    response = client.get(authorize(url, person(provider, teacher)))
+    assert response.status_code == 400 and "kunne ikke godkendes" in page_of(response)
+    assert refusal_reasons() == ["token_invalid"]
+    assert client.get("/mine-aktioner/").status_code == 302
+
+
+@pytest.fixture
+def crafted(tmp_path: Path) -> Iterator[tuple[CraftedProvider, FlaskClient]]:
+    served = CraftedProvider()
+    application = build_app(tmp_path, oidc_settings(served.url))
+    with application.app_context():
+        db.create_all()
+        teacher = make_teacher(SchoolFactory(), email="craft@aarhus.dk")
+        served.claims = {"email": teacher.email, "email_verified": True}
+        db.session.commit()
+        yield served, application.test_client()
+        db.session.remove()
+        db.engine.dispose()
+    served.stop()
+
+
+def crafted_sign_in(client: FlaskClient) -> Any:
+    response = requests.get(start(client), allow_redirects=False, timeout=10)
+    back = urlsplit(response.headers["Location"])
+    return client.get(f"{back.path}?{back.query}")
+
+
+def test_the_crafted_provider_signs_in_when_nothing_is_wrong(
+    crafted: tuple[CraftedProvider, FlaskClient],
+) -> None:
+    _served, client = crafted
+    assert crafted_sign_in(client).headers["Location"] == "/mine-aktioner/"
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        pytest.param({"aud": "en-anden-klient"}, id="another-client"),
+        pytest.param({"exp": 1_000_000_000, "iat": 999_999_000}, id="expired"),
+        pytest.param({"iss": "https://falsk.example"}, id="another-issuer"),
+        pytest.param({"nonce": "forkert"}, id="wrong-nonce"),
+    ],
+)
+def test_a_token_the_app_must_not_accept_is_refused(
+    crafted: tuple[CraftedProvider, FlaskClient], claims: dict[str, Any]
+) -> None:
+    served, client = crafted
+    served.claims.update(claims)
+    response = crafted_sign_in(client)
+    assert response.status_code == 400
+    assert refusal_reasons() == ["token_invalid"]
+    assert client.get("/mine-aktioner/").status_code == 302
+
+
+def test_an_expired_id_token_from_the_provider_is_refused(tmp_path: Path) -> None:
+    expiring = mock_openid_provider(access_token_max_age=timedelta(minutes=-10))
+    try:
+        application = build_app(tmp_path, oidc_settings(expiring.url))
+        with application.app_context():
+            db.create_all()
+            client = application.test_client()
+            teacher = make_teacher(SchoolFactory())
+            db.session.commit()
+            response = sign_in(client, person(expiring.url, teacher))
+            assert response.status_code == 400
+            assert refusal_reasons() == ["token_invalid"]
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        expiring.stop()
+
+
+def test_a_cancelled_sign_in_and_an_unreachable_provider(
+    client: FlaskClient, tmp_path: Path
+) -> None:
+    url = start(client)
+    state = parse_qs(urlsplit(url).query)["state"][0]
+    cancelled = client.get(f"/login/oidc/staff/svar?error=access_denied&state={state}")
+    assert cancelled.status_code == 400 and "afbrød" in page_of(cancelled)
+    down = build_app(tmp_path / "ned", oidc_settings("http://127.0.0.1:9"))
+    with down.app_context():
+        db.create_all()
+        response = down.test_client().get("/login/oidc/staff")
+        assert response.status_code == 400 and "svarer ikke" in page_of(response)
+        assert refusal_reasons() == ["provider_unavailable"]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_an_unknown_provider_is_not_found(client: FlaskClient) -> None:
+    assert client.get("/login/oidc/ukendt").status_code == 404
+    assert client.get("/login/oidc/ukendt/svar?code=x&state=y").status_code == 404
