@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import secrets
 import re
+import secrets
 import sys
 from dataclasses import dataclass
 from datetime import timedelta

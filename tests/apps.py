@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import contextvars
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from flask import Flask
 from flask.ctx import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
@@ -190,3 +194,78 @@ class CraftedProvider:
 
     def stop(self) -> None:
         self.served.stop()
+
+
+@contextmanager
+def oidc_app(issuer: str, tmp_path: Path, options: dict[str, Any] | None = None) -> Iterator[Flask]:
+    """An app (SQLite, fresh schema) with ``issuer`` as its provider "staff"; ``options`` are
+    config overrides, with ``provider_settings`` for the provider's own (e.g. email_domains)."""
+    from learningpack import create_app
+
+    options = dict(options or {})
+    extra = options.pop("provider_settings", {})
+    url = f"sqlite:///{tmp_path / 'oidc.sqlite'}"
+    application = create_app(make_test_config(url, **oidc_settings(issuer, **extra), **options))
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        db.create_all()
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+def with_query(url: str, **changes: str) -> str:
+    """The URL with some query parameters replaced."""
+    from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    query.update(changes)
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def oidc_start(client: FlaskClient, name: str = "staff") -> str:
+    """Begin signing in: the provider's authorization URL the app sends the browser to."""
+    response = client.get(f"/login/oidc/{name}")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return str(response.headers["Location"])
+
+
+def oidc_authorize(authorization_url: str, sub: str) -> str:
+    """The person signs in at the mock provider: the app's callback (path and query) comes
+    back."""
+    from urllib.parse import urlsplit
+
+    import requests
+
+    response = requests.post(
+        authorization_url, data={"sub": sub}, allow_redirects=False, timeout=10
+    )
+    assert response.status_code == 302, response.text
+    back = urlsplit(response.headers["Location"])
+    return f"{back.path}?{back.query}"
+
+
+def oidc_sign_in(client: FlaskClient, sub: str, name: str = "staff") -> Any:
+    """The whole round trip: app → provider → app; the app's last response."""
+    return client.get(oidc_authorize(oidc_start(client, name), sub))
+
+
+def provider_person(issuer: str, user: Any, **claims: Any) -> str:
+    """The user's person at the mock provider, verified e-mail by default; returns the sub."""
+    sub = f"sub-{user.email}"
+    set_provider_user(issuer, sub, {"email": user.email, "email_verified": True, **claims})
+    return sub
+
+
+def audit_events(verb: str) -> list[Any]:
+    from sqlalchemy import select
+
+    from learningpack.models import AuditEvent
+
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.verb == verb)))
+
+
+def refusal_reasons() -> list[str]:
+    """The reasons of the refused single sign-ons, in order."""
+    return [str(e.detail["reason"]) for e in audit_events("oidc_refused")]

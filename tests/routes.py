@@ -30,6 +30,7 @@ class Ids:
     team_id: int = 0
     token: str = "kein-gueltiger-link"
     token_id: int = 0
+    provider: str = "staff"
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:

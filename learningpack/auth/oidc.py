@@ -115,9 +115,7 @@ def oidc_callback(provider: str) -> Response | tuple[str, int]:
         response = start_second_step(user, target)
         session[PENDING_VIA_KEY] = settings.name
     else:
-        response = complete_login(
-            user, target, verb="oidc_login", provider=settings.name, mfa=mfa
-        )
+        response = complete_login(user, target, verb="oidc_login", provider=settings.name, mfa=mfa)
         session[SESSION_MFA_KEY] = mfa
     session[SESSION_PROVIDER_KEY] = settings.name
     if len(id_token) <= ID_TOKEN_HINT_MAX:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -19,88 +19,31 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from learningpack import create_app
-from learningpack.domain import accounts, secretbox
+from learningpack.domain import accounts
 from learningpack.extensions import db
-from learningpack.models import AuditEvent, OidcIdentity, Role, User
+from learningpack.models import OidcIdentity, Role
 from tests.apps import (
     CraftedProvider,
-    IsolatedClient,
-    make_test_config,
     mock_openid_provider,
-    oidc_settings,
+    oidc_app,
+    refusal_reasons,
     set_provider_user,
+    with_query,
 )
-from tests.factories import PASSWORD, SchoolFactory, login, make_leader, make_puf, make_teacher
+from tests.apps import audit_events as events
+from tests.apps import oidc_authorize as authorize
+from tests.apps import oidc_sign_in as sign_in
+from tests.apps import oidc_start as start
+from tests.apps import provider_person as person
+from tests.factories import SchoolFactory, make_leader, make_teacher
 from tests.helpers import page_of
 
 
-@pytest.fixture(scope="module")
-def provider() -> Iterator[str]:
-    served = mock_openid_provider()
-    yield served.url
-    served.stop()
-
-
-def build_app(tmp_path: Path, settings: dict[str, Any], **overrides: Any) -> Flask:
-    url = f"sqlite:///{tmp_path / 'oidc.sqlite'}"
-    application = create_app(make_test_config(url, **settings, **overrides))
-    application.test_client_class = IsolatedClient
-    return application
-
-
 @pytest.fixture
-def app(provider: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+def app(openid_provider: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
     """The app with the mock provider configured as "staff" (and any overrides)."""
-    options = dict(getattr(request, "param", None) or {})
-    extra = options.pop("provider_settings", {})
-    application = build_app(tmp_path, oidc_settings(provider, **extra), **options)
-    with application.app_context():
-        db.create_all()
+    with oidc_app(openid_provider, tmp_path, getattr(request, "param", None)) as application:
         yield application
-        db.session.remove()
-        db.engine.dispose()
-
-
-def with_query(url: str, **changes: str) -> str:
-    parts = urlsplit(url)
-    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-    query.update(changes)
-    return urlunsplit(parts._replace(query=urlencode(query)))
-
-
-def start(client: FlaskClient, name: str = "staff") -> str:
-    """Begin signing in: the provider's authorization URL the app sends the browser to."""
-    response = client.get(f"/login/oidc/{name}")
-    assert response.status_code == 302, page_of(response)
-    return str(response.headers["Location"])
-
-
-def authorize(authorization_url: str, sub: str) -> str:
-    """The person signs in at the provider: the app's callback (path and query) comes back."""
-    response = requests.post(authorization_url, data={"sub": sub}, allow_redirects=False, timeout=10)
-    assert response.status_code == 302, response.text
-    back = urlsplit(response.headers["Location"])
-    return f"{back.path}?{back.query}"
-
-
-def sign_in(client: FlaskClient, sub: str, name: str = "staff") -> Any:
-    return client.get(authorize(start(client, name), sub))
-
-
-def person(provider: str, user: User, **claims: Any) -> str:
-    """The user's person at the provider (sub = e-mail), with verified e-mail by default."""
-    sub = f"sub-{user.email}"
-    set_provider_user(provider, sub, {"email": user.email, "email_verified": True, **claims})
-    return sub
-
-
-def events(verb: str) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.verb == verb)))
-
-
-def refusal_reasons() -> list[str]:
-    return [str(e.detail["reason"]) for e in events("oidc_refused")]
 
 
 # --- signing in ---------------------------------------------------------------------------------
@@ -121,7 +64,7 @@ def test_the_authorization_request_has_state_nonce_and_pkce(client: FlaskClient)
 
 
 def test_an_invited_teacher_signs_in_and_the_invitation_is_accepted(
-    app: Flask, client: FlaskClient, provider: str
+    app: Flask, client: FlaskClient, openid_provider: str
 ) -> None:
     school = SchoolFactory()
     leader = make_leader(school)
@@ -134,7 +77,7 @@ def test_an_invited_teacher_signs_in_and_the_invitation_is_accepted(
         valid_for=timedelta(days=7),
     )
     db.session.commit()
-    sub = person(provider, invited)
+    sub = person(openid_provider, invited)
     response = sign_in(client, sub)
     assert response.status_code == 302 and response.headers["Location"] == "/mine-aktioner/"
     assert "Mine aktioner" in page_of(client.get("/mine-aktioner/"))
@@ -145,27 +88,32 @@ def test_an_invited_teacher_signs_in_and_the_invitation_is_accepted(
     assert [e.detail["provider"] for e in events("oidc_linked")] == ["staff"]
     assert [e.actor_id for e in events("invitation_accepted")] == [invited.id]
     (signed_in,) = events("oidc_login")
-    assert signed_in.actor_id == invited.id and signed_in.detail == {"provider": "staff", "mfa": False}
+    assert signed_in.actor_id == invited.id and signed_in.detail == {
+        "provider": "staff",
+        "mfa": False,
+    }
 
 
-def test_the_link_is_by_subject_after_the_first_time(client: FlaskClient, provider: str) -> None:
+def test_the_link_is_by_subject_after_the_first_time(
+    client: FlaskClient, openid_provider: str
+) -> None:
     teacher = make_teacher(SchoolFactory())
     db.session.commit()
-    sub = person(provider, teacher)
+    sub = person(openid_provider, teacher)
     assert sign_in(client, sub).status_code == 302
     client.post("/logout")
     # The provider now says another address: the link, not the e-mail, decides.
-    set_provider_user(provider, sub, {"email": "skiftet@aarhus.dk", "email_verified": True})
+    set_provider_user(openid_provider, sub, {"email": "skiftet@aarhus.dk", "email_verified": True})
     response = sign_in(client, sub)
     assert response.headers["Location"] == "/mine-aktioner/"
     assert len(events("oidc_linked")) == 1 and len(events("oidc_login")) == 2
 
 
 def test_an_uninvited_person_sees_the_danish_page_and_is_audited(
-    client: FlaskClient, provider: str
+    client: FlaskClient, openid_provider: str
 ) -> None:
     set_provider_user(
-        provider, "sub-fremmed", {"email": "fremmed@aarhus.dk", "email_verified": True}
+        openid_provider, "sub-fremmed", {"email": "fremmed@aarhus.dk", "email_verified": True}
     )
     response = sign_in(client, "sub-fremmed")
     page = page_of(response)
@@ -177,48 +125,54 @@ def test_an_uninvited_person_sees_the_danish_page_and_is_audited(
     assert client.get("/mine-aktioner/").status_code == 302  # not signed in
 
 
-def test_an_unverified_email_links_nothing(client: FlaskClient, provider: str) -> None:
+def test_an_unverified_email_links_nothing(client: FlaskClient, openid_provider: str) -> None:
     teacher = make_teacher(SchoolFactory(), email="uverificeret@aarhus.dk")
     db.session.commit()
-    sub = person(provider, teacher, email_verified=False)
+    sub = person(openid_provider, teacher, email_verified=False)
     response = sign_in(client, sub)
     assert response.status_code == 400
     assert "ikke bekræftet din e-mailadresse" in page_of(response)
     assert refusal_reasons() == ["email_unverified"]
 
 
-@pytest.mark.parametrize("app", [{"provider_settings": {"email_domains": "aarhus.dk"}}], indirect=True)
-def test_an_allow_listed_domain_counts_as_verified(client: FlaskClient, provider: str) -> None:
+@pytest.mark.parametrize(
+    "app", [{"provider_settings": {"email_domains": "aarhus.dk"}}], indirect=True
+)
+def test_an_allow_listed_domain_counts_as_verified(
+    client: FlaskClient, openid_provider: str
+) -> None:
     teacher = make_teacher(SchoolFactory(), email="domaene@aarhus.dk")
     db.session.commit()
     sub = f"sub-{teacher.email}"
-    set_provider_user(provider, sub, {"email": teacher.email})  # no email_verified at all
+    set_provider_user(openid_provider, sub, {"email": teacher.email})  # no email_verified at all
     assert sign_in(client, sub).headers["Location"] == "/mine-aktioner/"
     other = make_teacher(SchoolFactory(), email="andet@eksempel.dk")
     db.session.commit()
     client.post("/logout")
-    set_provider_user(provider, "sub-andet", {"email": other.email})
+    set_provider_user(openid_provider, "sub-andet", {"email": other.email})
     assert sign_in(client, "sub-andet").status_code == 400
     assert refusal_reasons() == ["email_unverified"]
 
 
 @pytest.mark.parametrize("app", [{"provider_settings": {"roles": "puf"}}], indirect=True)
-def test_a_provider_for_one_role_refuses_the_others(client: FlaskClient, provider: str) -> None:
+def test_a_provider_for_one_role_refuses_the_others(
+    client: FlaskClient, openid_provider: str
+) -> None:
     teacher = make_teacher(SchoolFactory())
     db.session.commit()
-    response = sign_in(client, person(provider, teacher))
+    response = sign_in(client, person(openid_provider, teacher))
     assert response.status_code == 403 and refusal_reasons() == ["role"]
 
 
 def test_deactivated_and_anonymised_users_cannot_sign_in(
-    client: FlaskClient, provider: str
+    client: FlaskClient, openid_provider: str
 ) -> None:
     school = SchoolFactory()
     leader = make_leader(school)
     gone = make_teacher(school)
     leaving = make_teacher(school)
     db.session.commit()
-    gone_sub, leaving_sub = person(provider, gone), person(provider, leaving)
+    gone_sub, leaving_sub = person(openid_provider, gone), person(openid_provider, leaving)
     for sub in (gone_sub, leaving_sub):  # both linked first
         assert sign_in(client, sub).status_code == 302
         client.post("/logout")
@@ -234,15 +188,17 @@ def test_deactivated_and_anonymised_users_cannot_sign_in(
     assert client.get("/mine-aktioner/").status_code == 302
 
 
-def test_a_deactivated_school_keeps_its_staff_out(client: FlaskClient, provider: str) -> None:
+def test_a_deactivated_school_keeps_its_staff_out(
+    client: FlaskClient, openid_provider: str
+) -> None:
     school = SchoolFactory(active=False)
     teacher = make_teacher(school)
     db.session.commit()
-    assert sign_in(client, person(provider, teacher)).status_code == 403
+    assert sign_in(client, person(openid_provider, teacher)).status_code == 403
     assert refusal_reasons() == ["inactive"]
 
 
-def test_an_expired_invitation_is_refused(client: FlaskClient, provider: str) -> None:
+def test_an_expired_invitation_is_refused(client: FlaskClient, openid_provider: str) -> None:
     school = SchoolFactory()
     invited, _raw = accounts.invite(
         email="sent@aarhus.dk",
@@ -253,7 +209,7 @@ def test_an_expired_invitation_is_refused(client: FlaskClient, provider: str) ->
         valid_for=timedelta(seconds=-1),
     )
     db.session.commit()
-    response = sign_in(client, person(provider, invited))
+    response = sign_in(client, person(openid_provider, invited))
     assert response.status_code == 400 and "invitation er udløbet" in page_of(response)
     assert refusal_reasons() == ["invitation_expired"]
     db.session.refresh(invited)
@@ -263,20 +219,20 @@ def test_an_expired_invitation_is_refused(client: FlaskClient, provider: str) ->
 # --- what the protocol checks refuse ------------------------------------------------------------
 
 
-def test_a_tampered_state_is_refused(client: FlaskClient, provider: str) -> None:
+def test_a_tampered_state_is_refused(client: FlaskClient, openid_provider: str) -> None:
     teacher = make_teacher(SchoolFactory())
     db.session.commit()
-    callback = authorize(start(client), person(provider, teacher))
+    callback = authorize(start(client), person(openid_provider, teacher))
     response = client.get(with_query(callback, state="forfalsket"))
     assert response.status_code == 400 and "kunne ikke genkendes" in page_of(response)
     assert refusal_reasons() == ["state"]
     assert client.get("/mine-aktioner/").status_code == 302
 
 
-def test_a_replayed_code_is_refused(client: FlaskClient, provider: str) -> None:
+def test_a_replayed_code_is_refused(client: FlaskClient, openid_provider: str) -> None:
     teacher = make_teacher(SchoolFactory())
     db.session.commit()
-    callback = authorize(start(client), person(provider, teacher))
+    callback = authorize(start(client), person(openid_provider, teacher))
     assert client.get(callback).status_code == 302
     client.post("/logout")
     # The same callback again: its state was used up with the first sign-in.
@@ -290,12 +246,12 @@ def test_a_replayed_code_is_refused(client: FlaskClient, provider: str) -> None:
     assert client.get("/mine-aktioner/").status_code == 302
 
 
-def test_a_wrong_nonce_is_refused(client: FlaskClient, provider: str) -> None:
+def test_a_wrong_nonce_is_refused(client: FlaskClient, openid_provider: str) -> None:
     teacher = make_teacher(SchoolFactory())
     db.session.commit()
     # The provider is asked for another nonce than the app stored: the ID token carries it.
     url = with_query(start(client), nonce="en-anden-nonce")
-    response = client.get(authorize(url, person(provider, teacher)))
+    response = client.get(authorize(url, person(openid_provider, teacher)))
     assert response.status_code == 400 and "kunne ikke godkendes" in page_of(response)
     assert refusal_reasons() == ["token_invalid"]
     assert client.get("/mine-aktioner/").status_code == 302
@@ -304,15 +260,11 @@ def test_a_wrong_nonce_is_refused(client: FlaskClient, provider: str) -> None:
 @pytest.fixture
 def crafted(tmp_path: Path) -> Iterator[tuple[CraftedProvider, FlaskClient]]:
     served = CraftedProvider()
-    application = build_app(tmp_path, oidc_settings(served.url))
-    with application.app_context():
-        db.create_all()
+    with oidc_app(served.url, tmp_path) as application:
         teacher = make_teacher(SchoolFactory(), email="craft@aarhus.dk")
         served.claims = {"email": teacher.email, "email_verified": True}
         db.session.commit()
         yield served, application.test_client()
-        db.session.remove()
-        db.engine.dispose()
     served.stop()
 
 
@@ -352,17 +304,12 @@ def test_a_token_the_app_must_not_accept_is_refused(
 def test_an_expired_id_token_from_the_provider_is_refused(tmp_path: Path) -> None:
     expiring = mock_openid_provider(access_token_max_age=timedelta(minutes=-10))
     try:
-        application = build_app(tmp_path, oidc_settings(expiring.url))
-        with application.app_context():
-            db.create_all()
-            client = application.test_client()
+        with oidc_app(expiring.url, tmp_path) as application:
             teacher = make_teacher(SchoolFactory())
             db.session.commit()
-            response = sign_in(client, person(expiring.url, teacher))
+            response = sign_in(application.test_client(), person(expiring.url, teacher))
             assert response.status_code == 400
             assert refusal_reasons() == ["token_invalid"]
-            db.session.remove()
-            db.engine.dispose()
     finally:
         expiring.stop()
 
@@ -374,14 +321,10 @@ def test_a_cancelled_sign_in_and_an_unreachable_provider(
     state = parse_qs(urlsplit(url).query)["state"][0]
     cancelled = client.get(f"/login/oidc/staff/svar?error=access_denied&state={state}")
     assert cancelled.status_code == 400 and "afbrød" in page_of(cancelled)
-    down = build_app(tmp_path / "ned", oidc_settings("http://127.0.0.1:9"))
-    with down.app_context():
-        db.create_all()
+    with oidc_app("http://127.0.0.1:9", tmp_path / "ned") as down:
         response = down.test_client().get("/login/oidc/staff")
         assert response.status_code == 400 and "svarer ikke" in page_of(response)
         assert refusal_reasons() == ["provider_unavailable"]
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_an_unknown_provider_is_not_found(client: FlaskClient) -> None:
