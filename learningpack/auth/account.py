@@ -103,6 +103,7 @@ def _account_page(status: int = 200, **forms: Any) -> tuple[str, int]:
         disable_form=disable_form,
         totp_locked=totp_required(user),
         linked=sign_on.linked_providers(user),
+        has_password=bool(user.password_hash),
         providers=providers(),
     ), status
 

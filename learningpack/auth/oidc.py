@@ -51,7 +51,11 @@ def _refused(
     db.session.commit()
     text = SIGN_ON_REFUSAL.get(reason, SIGN_ON_REFUSAL["provider_error"])
     return render_template(
-        "auth/oidc_refused.html", reason=reason, provider=provider, refusal_text=text
+        "auth/oidc_refused.html",
+        reason=reason,
+        provider=provider,
+        refusal_text=text,
+        email=detail.get("email", ""),
     ), _STATUS.get(reason, 400)
 
 
@@ -104,8 +108,12 @@ def oidc_callback(provider: str) -> Response | tuple[str, int]:
     try:
         user = sign_on.sign_on(settings, identity)
     except sign_on.SignOnRefused as refused:
-        email_detail = {"email": identity.email} if refused.codes[0] == "unknown" else {}
-        return _refused(settings, refused.codes[0], **email_detail)
+        reason = refused.refusals[0]
+        known = reason.params.get("user_id")
+        # Who knocked, for the log: the account, or an unknown person's address.
+        detail: dict[str, Any] = {"email": identity.email} if reason.code == "unknown" else {}
+        actor = db.session.get(User, known) if known else None
+        return _refused(settings, reason.code, user=actor, **detail)
     db.session.commit()
     target = safe_next(session.get(SESSION_NEXT_KEY)) or None
     mfa = sign_on.mfa_satisfied(settings, identity)

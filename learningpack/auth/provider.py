@@ -63,7 +63,7 @@ def init_app(app: Flask) -> None:
 
 @bp.record_once
 def _register(state: BlueprintSetupState) -> None:
-    init_app(state.app)
+    init_app(state.app)  # type: ignore[arg-type]  # always a Flask app here
 
 
 def providers() -> list[OidcProvider]:

@@ -26,7 +26,7 @@ from learningpack.models.people import normalise_email
 class SignOnRefused(Refused):
     """The provider's person may not sign in here; the code says why (for the page and the log).
 
-    Codes: ``no_subject``, ``no_email``, ``email_unverified``, ``unknown`` (no invited account),
+    A refusal about a known account carries its ``user_id``. Codes: ``no_subject``, ``no_email``, ``email_unverified``, ``unknown`` (no invited account),
     ``inactive``, ``anonymised``, ``role`` (this provider is not for the account's role),
     ``linked_elsewhere`` (the account is linked to another person at this provider),
     ``invitation_expired``.
@@ -80,11 +80,11 @@ def mfa_satisfied(provider: OidcProvider, identity: Identity) -> bool:
 
 def _refuse_unusable(user: User, provider: OidcProvider, pending: bool) -> None:
     if user.anonymised_at is not None:
-        raise SignOnRefused.one("anonymised")
+        raise SignOnRefused.one("anonymised", user_id=user.id)
     if provider.roles and str(user.role) not in provider.roles:
-        raise SignOnRefused.one("role")
+        raise SignOnRefused.one("role", user_id=user.id)
     if not pending and not user.may_log_in:
-        raise SignOnRefused.one("inactive")
+        raise SignOnRefused.one("inactive", user_id=user.id)
 
 
 def _live_invitation(user: User) -> AccountToken | None:
@@ -105,9 +105,9 @@ def _accept_invitation(user: User, provider: OidcProvider) -> None:
     """An invited person's first sign-in through the provider accepts the invitation."""
     token = _live_invitation(user)
     if token is None:
-        raise SignOnRefused.one("invitation_expired")
+        raise SignOnRefused.one("invitation_expired", user_id=user.id)
     if user.school is not None and not user.school.active:
-        raise SignOnRefused.one("inactive")
+        raise SignOnRefused.one("inactive", user_id=user.id)
     user.active = True
     user.end_sessions()
     token.used_at = now()
@@ -127,7 +127,7 @@ def _link(user: User, provider: OidcProvider, identity: Identity) -> OidcIdentit
         )
     )
     if other is not None:
-        raise SignOnRefused.one("linked_elsewhere")
+        raise SignOnRefused.one("linked_elsewhere", user_id=user.id)
     link = OidcIdentity(provider=provider.name, subject=identity.subject, user_id=user.id)
     db.session.add(link)
     record(

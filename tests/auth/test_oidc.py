@@ -81,6 +81,7 @@ def test_an_invited_teacher_signs_in_and_the_invitation_is_accepted(
     response = sign_in(client, sub)
     assert response.status_code == 302 and response.headers["Location"] == "/mine-aktioner/"
     assert "Mine aktioner" in page_of(client.get("/mine-aktioner/"))
+    assert "har ingen adgangskode i Læringspakken" in page_of(client.get("/konto"))
     db.session.refresh(invited)
     assert invited.active and invited.last_login_at is not None
     link = db.session.scalar(select(OidcIdentity).where(OidcIdentity.user_id == invited.id))
@@ -119,6 +120,7 @@ def test_an_uninvited_person_sees_the_danish_page_and_is_audited(
     page = page_of(response)
     assert response.status_code == 403
     assert "Bed din leder om en invitation" in page and "Du har ikke en konto endnu" in page
+    assert "fremmed@aarhus.dk" in page
     (event,) = events("oidc_refused")
     assert event.detail == {"provider": "staff", "reason": "unknown", "email": "fremmed@aarhus.dk"}
     assert db.session.scalar(select(OidcIdentity)) is None
@@ -185,6 +187,7 @@ def test_deactivated_and_anonymised_users_cannot_sign_in(
     # The anonymised account's link is gone and its address too: nobody to sign in as.
     assert sign_in(client, leaving_sub).status_code == 403
     assert refusal_reasons() == ["inactive", "unknown"]
+    assert [e.actor_id for e in events("oidc_refused")] == [gone.id, None]
     assert client.get("/mine-aktioner/").status_code == 302
 
 
