@@ -26,7 +26,8 @@ from learningpack.models.people import normalise_email
 class SignOnRefused(Refused):
     """The provider's person may not sign in here; the code says why (for the page and the log).
 
-    A refusal about a known account carries its ``user_id``. Codes: ``no_subject``, ``no_email``, ``email_unverified``, ``unknown`` (no invited account),
+    A refusal about a known account carries its ``user_id``. Codes: ``no_subject``,
+    ``no_email``, ``email_unverified``, ``unknown`` (no invited account),
     ``inactive``, ``anonymised``, ``role`` (this provider is not for the account's role),
     ``linked_elsewhere`` (the account is linked to another person at this provider),
     ``invitation_expired``.
