@@ -197,20 +197,30 @@ class CraftedProvider:
 
 
 @contextmanager
-def oidc_app(issuer: str, tmp_path: Path, options: dict[str, Any] | None = None) -> Iterator[Flask]:
-    """An app (SQLite, fresh schema) with ``issuer`` as its provider "staff"; ``options`` are
-    config overrides, with ``provider_settings`` for the provider's own (e.g. email_domains)."""
+def oidc_app(
+    issuer: str,
+    tmp_path: Path,
+    options: dict[str, Any] | None = None,
+    database_url: str | None = None,
+) -> Iterator[Flask]:
+    """An app (SQLite unless ``database_url``; empty tables) with ``issuer`` as its provider
+    "staff"; ``options`` are config overrides, with ``provider_settings`` for the provider's own
+    (e.g. email_domains)."""
     from learningpack import create_app
 
     options = dict(options or {})
     extra = options.pop("provider_settings", {})
-    url = f"sqlite:///{tmp_path / 'oidc.sqlite'}"
+    url = database_url or f"sqlite:///{tmp_path / 'oidc.sqlite'}"
     application = create_app(make_test_config(url, **oidc_settings(issuer, **extra), **options))
     application.test_client_class = IsolatedClient
     with application.app_context():
         db.create_all()
         yield application
         db.session.remove()
+        if database_url:  # a shared PostgreSQL database: empty it for the next test
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
 
 

@@ -9,6 +9,7 @@ from authlib.integrations.base_client.errors import MismatchingStateError, OAuth
 from flask import redirect, render_template, request, session, url_for
 from flask_login import current_user
 from joserfc.errors import JoseError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from learningpack.auth import bp
@@ -93,6 +94,28 @@ def _checked_token(settings: OidcProvider, client: Any) -> dict[str, Any] | tupl
     return token
 
 
+def _account_for(settings: OidcProvider, identity: sign_on.Identity) -> User | tuple[str, int]:
+    """The signed-in account (linked and committed), or the refusal page."""
+    for attempt in (1, 2):
+        try:
+            user = sign_on.sign_on(settings, identity)
+            db.session.commit()
+            return user
+        except sign_on.SignOnRefused as refused:
+            reason = refused.refusals[0]
+            known = reason.params.get("user_id")
+            # Who knocked, for the log: the account, or an unknown person's address.
+            detail: dict[str, Any] = {"email": identity.email} if reason.code == "unknown" else {}
+            actor = db.session.get(User, known) if known else None
+            return _refused(settings, reason.code, user=actor, **detail)
+        except IntegrityError:
+            # The same person's first sign-in twice at once: the other request made the link.
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 @bp.get("/login/oidc/<provider>/svar")
 @limiter.limit(login_rate)
 @public
@@ -105,16 +128,10 @@ def oidc_callback(provider: str) -> Response | tuple[str, int]:
     if isinstance(token, tuple):
         return token
     identity = sign_on.identity_from_claims(settings, token["userinfo"])
-    try:
-        user = sign_on.sign_on(settings, identity)
-    except sign_on.SignOnRefused as refused:
-        reason = refused.refusals[0]
-        known = reason.params.get("user_id")
-        # Who knocked, for the log: the account, or an unknown person's address.
-        detail: dict[str, Any] = {"email": identity.email} if reason.code == "unknown" else {}
-        actor = db.session.get(User, known) if known else None
-        return _refused(settings, reason.code, user=actor, **detail)
-    db.session.commit()
+    found = _account_for(settings, identity)
+    if isinstance(found, tuple):
+        return found
+    user = found
     target = safe_next(session.get(SESSION_NEXT_KEY)) or None
     mfa = sign_on.mfa_satisfied(settings, identity)
     id_token = str(token.get("id_token") or "")

@@ -8,7 +8,7 @@ for another client), a small provider of the test's own signs the ID token with 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -17,7 +17,8 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, insert, select
+from sqlalchemy.orm import Session
 
 from learningpack.domain import accounts
 from learningpack.extensions import db
@@ -40,9 +41,13 @@ from tests.helpers import page_of
 
 
 @pytest.fixture
-def app(openid_provider: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+def app(
+    openid_provider: str, tmp_path: Path, request: pytest.FixtureRequest, backend: str
+) -> Iterator[Flask]:
     """The app with the mock provider configured as "staff" (and any overrides)."""
-    with oidc_app(openid_provider, tmp_path, getattr(request, "param", None)) as application:
+    url = request.getfixturevalue("postgres_url") if backend == "postgres" else None
+    options = getattr(request, "param", None)
+    with oidc_app(openid_provider, tmp_path, options, database_url=url) as application:
         yield application
 
 
@@ -63,6 +68,7 @@ def test_the_authorization_request_has_state_nonce_and_pkce(client: FlaskClient)
     assert "openid" in query["scope"][0].split()
 
 
+@pytest.mark.both_backends
 def test_an_invited_teacher_signs_in_and_the_invitation_is_accepted(
     app: Flask, client: FlaskClient, openid_provider: str
 ) -> None:
@@ -166,6 +172,7 @@ def test_a_provider_for_one_role_refuses_the_others(
     assert response.status_code == 403 and refusal_reasons() == ["role"]
 
 
+@pytest.mark.both_backends
 def test_deactivated_and_anonymised_users_cannot_sign_in(
     client: FlaskClient, openid_provider: str
 ) -> None:
@@ -333,3 +340,35 @@ def test_a_cancelled_sign_in_and_an_unreachable_provider(
 def test_an_unknown_provider_is_not_found(client: FlaskClient) -> None:
     assert client.get("/login/oidc/ukendt").status_code == 404
     assert client.get("/login/oidc/ukendt/svar?code=x&state=y").status_code == 404
+
+
+@pytest.mark.both_backends
+def test_two_first_sign_ins_at_once_make_one_link(
+    client: FlaskClient, openid_provider: str
+) -> None:
+    """Another request links the same person just before this one flushes: one link, signed in."""
+    teacher = make_teacher(SchoolFactory())
+    db.session.commit()
+    sub = person(openid_provider, teacher)
+    callback = authorize(start(client), sub)
+    fired: list[bool] = []
+
+    def other_request_links_first(session: Session, *_args: Any) -> None:
+        if fired or not any(isinstance(o, OidcIdentity) for o in session.new):
+            return
+        fired.append(True)
+        with db.engine.begin() as conn:
+            conn.execute(
+                insert(OidcIdentity).values(
+                    provider="staff", subject=sub, user_id=teacher.id, created_at=datetime.now(UTC)
+                )
+            )
+
+    event.listen(Session, "before_flush", other_request_links_first)
+    try:
+        response = client.get(callback)
+    finally:
+        event.remove(Session, "before_flush", other_request_links_first)
+    assert fired and response.headers["Location"] == "/mine-aktioner/"
+    assert len(db.session.scalars(select(OidcIdentity)).all()) == 1
+    assert events("oidc_linked") == [] and len(events("oidc_login")) == 1
