@@ -40,9 +40,9 @@ VERB_LABELS: dict[str, LazyString] = {
 }
 # Reasons in the log's details (failed and refused sign-ins), in words.
 REASON_LABELS: dict[str, LazyString] = {
-    "credentials": _l("forkert e-mail eller adgangskode"),
+    "credentials": _l("e-mail og adgangskode passede ikke"),
     "inactive": _l("kontoen eller skolen er deaktiveret"),
-    "code": _l("forkert kode"),
+    "code": _l("koden passede ikke"),
     "password_off": _l("adgangskode slået fra for konti med kommunens login"),
     "state": _l("ukendt eller udløbet log ind-forsøg (state)"),
     "cancelled": _l("afbrudt hos udbyderen"),
