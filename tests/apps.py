@@ -142,6 +142,7 @@ class CraftedProvider:
 
         key = RSAKey.generate_key(2048, parameters={"kid": "test-key"})
         self.claims: dict[str, Any] = {}
+        self.with_id_token = True
         codes: dict[str, str] = {}
         app = Flask("crafted_provider")
         self.served = ServedApp(app)
@@ -187,10 +188,14 @@ class CraftedProvider:
                 "nonce": nonce,
                 **self.claims,
             }
-            id_token = jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, key)
-            return jsonify(
-                access_token="crafted", token_type="Bearer", expires_in=300, id_token=id_token
-            )
+            answer: dict[str, Any] = {
+                "access_token": "crafted",
+                "token_type": "Bearer",
+                "expires_in": 300,
+            }
+            if self.with_id_token:
+                answer["id_token"] = jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, key)
+            return jsonify(answer)
 
     def stop(self) -> None:
         self.served.stop()

@@ -311,6 +311,27 @@ def test_a_token_the_app_must_not_accept_is_refused(
     assert client.get("/mine-aktioner/").status_code == 302
 
 
+def test_an_answer_without_an_id_token_is_refused(
+    crafted: tuple[CraftedProvider, FlaskClient],
+) -> None:
+    served, client = crafted
+    served.with_id_token = False
+    assert crafted_sign_in(client).status_code == 400
+    assert refusal_reasons() == ["token_invalid"]
+
+
+def test_a_provider_gone_before_the_code_exchange(
+    crafted: tuple[CraftedProvider, FlaskClient],
+) -> None:
+    served, client = crafted
+    response = requests.get(start(client), allow_redirects=False, timeout=10)
+    back = urlsplit(response.headers["Location"])
+    served.stop()
+    answer = client.get(f"{back.path}?{back.query}")
+    assert answer.status_code == 400 and "svarer ikke" in page_of(answer)
+    assert refusal_reasons() == ["provider_unavailable"]
+
+
 def test_an_expired_id_token_from_the_provider_is_refused(tmp_path: Path) -> None:
     expiring = mock_openid_provider(access_token_max_age=timedelta(minutes=-10))
     try:
