@@ -320,3 +320,21 @@ def test_the_claims_are_read_carefully() -> None:
     bare = sign_on.identity_from_claims(provider, {"sub": "y", "email": 7})
     assert bare.email == "" and not sign_on.email_trusted(provider, bare)
     assert not sign_on.mfa_satisfied(provider, bare)
+
+
+def test_logout_when_the_provider_cannot_be_asked(tmp_path: Path, openid_provider: str) -> None:
+    """Signed in on one worker; another, whose provider does not answer, handles the logout:
+    the session ends here all the same."""
+    with oidc_app(openid_provider, tmp_path) as first:
+        client = first.test_client()
+        teacher = make_teacher(SchoolFactory())
+        db.session.commit()
+        oidc_sign_in(client, provider_person(openid_provider, teacher))
+        cookie = client.get_cookie("session")
+        assert cookie is not None
+        with oidc_app("http://127.0.0.1:9", tmp_path) as second:
+            other = second.test_client()
+            other.set_cookie("session", cookie.value, domain="localhost")
+            assert other.get("/mine-aktioner/").status_code == 200
+            assert other.post("/logout").headers["Location"] == "/login"
+        assert client.get("/mine-aktioner/").status_code == 302
