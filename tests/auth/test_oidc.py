@@ -393,3 +393,16 @@ def test_two_first_sign_ins_at_once_make_one_link(
     assert fired and response.headers["Location"] == "/mine-aktioner/"
     assert len(db.session.scalars(select(OidcIdentity)).all()) == 1
     assert events("oidc_linked") == [] and len(events("oidc_login")) == 1
+
+
+@pytest.mark.parametrize(
+    ("asked", "landing"), [("/konto", "/konto"), ("https://ond.example/", "/mine-aktioner/")]
+)
+def test_the_page_asked_for_comes_after_sign_in_if_it_is_ours(
+    client: FlaskClient, openid_provider: str, asked: str, landing: str
+) -> None:
+    teacher = make_teacher(SchoolFactory())
+    db.session.commit()
+    to_provider = client.get("/login/oidc/staff", query_string={"next": asked})
+    callback = authorize(to_provider.headers["Location"], person(openid_provider, teacher))
+    assert client.get(callback).headers["Location"] == landing
