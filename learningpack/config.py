@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import sys
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -146,6 +148,11 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "LOG_JSON": _bool(env.get("LOG_JSON"), default=production),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
         "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        # Single sign-on (OpenID Connect): none configured means the login page is as before.
+        "OIDC_PROVIDERS": oidc_providers(env, production),
+        # Per deployment: no password sign-in for users who have an OIDC link (per school: a
+        # leader's setting).
+        "OIDC_DISABLE_PASSWORD_FOR_LINKED": _bool(env.get("OIDC_DISABLE_PASSWORD_FOR_LINKED")),
     }
     if production and config["RATELIMIT_STORAGE_URI"].startswith("memory"):
         raise ConfigError(
@@ -158,3 +165,86 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
     elif production:
         raise ConfigError("TRUSTED_HOSTS must list the host names the app answers in production.")
     return config
+
+
+# --- single sign-on (OpenID Connect) ----------------------------------------------------------
+
+_PROVIDER_NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
+# The single-provider form (OIDC_ISSUER, OIDC_CLIENT_ID, …) is the provider of this name.
+DEFAULT_PROVIDER = "default"
+
+
+@dataclass(frozen=True)
+class OidcProvider:
+    """One OpenID provider the app trusts for sign-in, as the environment configures it."""
+
+    name: str
+    issuer: str
+    client_id: str
+    client_secret: str
+    label: str = ""
+    scope: str = "openid email profile"
+    # The claim holding the e-mail used to find the invited account the first time.
+    email_claim: str = "email"
+    # E-mail domains whose addresses count as verified without ``email_verified`` (the
+    # organisation owns the domain and the directory, as with Entra ID).
+    email_domains: tuple[str, ...] = ()
+    # A sign-in used MFA when ``amr`` holds one of these, or ``acr`` is one of those.
+    mfa_amr: tuple[str, ...] = ("mfa",)
+    mfa_acr: tuple[str, ...] = ()
+    # The roles that may sign in through this provider (empty: every role).
+    roles: tuple[str, ...] = ()
+
+    @property
+    def metadata_url(self) -> str:
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
+def _words(value: str | None) -> tuple[str, ...]:
+    return tuple(w.strip().lower() for w in (value or "").replace(" ", ",").split(",") if w.strip())
+
+
+def _provider(env: dict[str, str], name: str, prefix: str, production: bool) -> OidcProvider:
+    def get(key: str, default: str = "") -> str:
+        return env.get(f"{prefix}{key}", default).strip()
+
+    for key in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET"):
+        if not get(key):
+            raise ConfigError(f"{prefix}{key} must be set for the OpenID provider {name!r}.")
+    issuer = get("ISSUER")
+    if production and not issuer.startswith("https://"):
+        raise ConfigError(f"{prefix}ISSUER must be an https:// URL in production.")
+    roles = _words(get("ROLES"))
+    unknown = set(roles) - {"puf", "leader", "teacher"}
+    if unknown:
+        raise ConfigError(f"{prefix}ROLES names unknown roles: {', '.join(sorted(unknown))}.")
+    return OidcProvider(
+        name=name,
+        issuer=issuer,
+        client_id=get("CLIENT_ID"),
+        client_secret=get("CLIENT_SECRET"),
+        label=get("LABEL"),
+        scope=get("SCOPE", "openid email profile"),
+        email_claim=get("EMAIL_CLAIM", "email"),
+        email_domains=tuple(d.lstrip("@") for d in _words(get("EMAIL_DOMAINS"))),
+        mfa_amr=_words(get("MFA_AMR", "mfa")),
+        mfa_acr=tuple(w.strip() for w in get("MFA_ACR").split(",") if w.strip()),
+        roles=roles,
+    )
+
+
+def oidc_providers(env: dict[str, str], production: bool = False) -> list[OidcProvider]:
+    """The providers from ``OIDC_PROVIDERS=staff,puf`` (``OIDC_STAFF_ISSUER`` …), or the single
+    provider of ``OIDC_ISSUER`` …; none when neither is set."""
+    names = _words(env.get("OIDC_PROVIDERS"))
+    if not names:
+        if not env.get("OIDC_ISSUER", "").strip():
+            return []
+        return [_provider(env, DEFAULT_PROVIDER, "OIDC_", production)]
+    providers = []
+    for name in names:
+        if not _PROVIDER_NAME.fullmatch(name) or names.count(name) > 1:
+            raise ConfigError(f"OIDC_PROVIDERS: {name!r} is not a usable provider name.")
+        prefix = f"OIDC_{name.upper().replace('-', '_')}_"
+        providers.append(_provider(env, name, prefix, production))
+    return providers

@@ -138,6 +138,16 @@ def app(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterato
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def openid_provider() -> Iterator[str]:
+    """A real OpenID provider (oidc-provider-mock) on 127.0.0.1: its issuer URL."""
+    from tests.apps import mock_openid_provider
+
+    served = mock_openid_provider()
+    yield served.url
+    served.stop()
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()

@@ -35,6 +35,7 @@ class Ids:
     version: int = 1
     draft_id: int = 0
     quote_id: int = 0
+    provider: str = "staff"
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:

@@ -32,8 +32,15 @@ from learningpack.auth.account_forms import (
     TotpSetupForm,
 )
 from learningpack.auth.limits import account_failures, account_key, attempt_failed, login_rate
+from learningpack.auth.provider import (
+    PENDING_VIA_KEY,
+    SESSION_ID_TOKEN_KEY,
+    SESSION_MFA_KEY,
+    SESSION_PROVIDER_KEY,
+    providers,
+)
 from learningpack.auth.routes import complete_login
-from learningpack.domain import accounts, secretbox, twofactor
+from learningpack.domain import accounts, secretbox, sign_on, twofactor
 from learningpack.extensions import db, limiter
 from learningpack.models import Role, TokenKind, User
 from learningpack.models.audit import record
@@ -72,6 +79,7 @@ def force_puf_totp_setup() -> Response | None:
         current_user.is_authenticated
         and not current_user.has_totp
         and totp_required(current_user)
+        and not session.get(SESSION_MFA_KEY)
         and request.endpoint not in _ALLOWED_BEFORE_SETUP
     ):
         flash(_("Din konto skal have totrinsbekræftelse. Sæt den op nu."), "info")
@@ -95,6 +103,9 @@ def _account_page(status: int = 200, **forms: Any) -> tuple[str, int]:
         preferences_form=preferences_form,
         disable_form=disable_form,
         totp_locked=totp_required(user),
+        linked=sign_on.linked_providers(user),
+        has_password=bool(user.password_hash),
+        providers=providers(),
     ), status
 
 
@@ -234,6 +245,20 @@ def _pending_user() -> User | None:
     return user
 
 
+def _complete_code_step(user: User, target: str | None) -> Response:
+    """Signed in after the code; a first step through a provider is audited (and kept for
+    logout) as such."""
+    via = session.get(PENDING_VIA_KEY)
+    if not via:
+        return complete_login(user, target)
+    hint = session.get(SESSION_ID_TOKEN_KEY)
+    response = complete_login(user, target, verb="oidc_login", provider=via, mfa=False)
+    session[SESSION_PROVIDER_KEY] = via
+    if hint:
+        session[SESSION_ID_TOKEN_KEY] = hint
+    return response
+
+
 def _pending_key() -> str:
     user = _pending_user()
     # The same per-account bucket as the password step.
@@ -258,7 +283,7 @@ def login_code() -> Response | tuple[str, int]:
         code = form.code.data or ""
         if twofactor.verify_code(user, code) or twofactor.use_recovery_code(user, code):
             target = session.get(PENDING_NEXT_KEY) or None
-            return complete_login(user, target)
+            return _complete_code_step(user, target)
         metrics.LOGIN_FAILURES.labels("code").inc()
         record("login_failed", actor=user, school_id=user.school_id, reason="code")
         db.session.commit()

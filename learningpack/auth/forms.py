@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from learningpack.models import User
@@ -30,3 +30,11 @@ class LoginForm(Form):
 
 class LanguageForm(Form):
     """Only the CSRF token; the language comes from the URL."""
+
+
+class SignInSettingsForm(Form):
+    """The school's choice for staff who sign in through the municipality's login."""
+
+    password_off = BooleanField(
+        _l("Medarbejdere med kommunens login kan ikke logge ind med adgangskode")
+    )

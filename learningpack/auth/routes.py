@@ -24,6 +24,13 @@ from werkzeug.wrappers import Response
 from learningpack.auth import bp
 from learningpack.auth.forms import LanguageForm, LoginForm
 from learningpack.auth.limits import account_failures, account_key, attempt_failed, login_rate
+from learningpack.auth.provider import (
+    SESSION_ID_TOKEN_KEY,
+    SESSION_PROVIDER_KEY,
+    end_session_url,
+    providers,
+)
+from learningpack.domain import sign_on
 from learningpack.extensions import db, limiter
 from learningpack.models import User, normalise_email
 from learningpack.models.audit import record
@@ -76,7 +83,14 @@ def login() -> str | Response:
             ok = False
         else:
             ok = user.check_password(password) and user.may_log_in
-        if ok and user is not None:
+        password_off = (
+            ok
+            and user is not None
+            and not sign_on.password_login_allowed(
+                user, current_app.config["OIDC_DISABLE_PASSWORD_FOR_LINKED"]
+            )
+        )
+        if ok and user is not None and not password_off:
             target = safe_next(form.next.data)
             if user.has_totp:
                 return start_second_step(user, target)
@@ -87,15 +101,30 @@ def login() -> str | Response:
             actor=user,
             school_id=user.school_id if user else None,
             email=email,
-            reason="inactive" if user is not None and not user.may_log_in else "credentials",
+            reason=_failure_reason(user, password_off),
         )
         db.session.commit()
-        form.password.errors = [_("Forkert e-mail eller adgangskode. Prøv igen.")]
-    return render_template("auth/login.html", form=form)
+        if password_off:
+            form.password.errors = [
+                _("Din konto logger ind med kommunens login. Brug knappen ovenfor.")
+            ]
+        else:
+            form.password.errors = [_("Forkert e-mail eller adgangskode. Prøv igen.")]
+    return render_template("auth/login.html", form=form, providers=providers())
 
 
-def complete_login(user: User, target: str | None) -> Response:
-    """Log the user in on a fresh session and send them on."""
+def _failure_reason(user: User | None, password_off: bool) -> str:
+    if password_off:
+        return "password_off"
+    if user is not None and not user.may_log_in:
+        return "inactive"
+    return "credentials"
+
+
+def complete_login(
+    user: User, target: str | None, verb: str = "login", **detail: object
+) -> Response:
+    """Log the user in on a fresh session, audit it as ``verb``, and send them on."""
     lang = session.get("lang")
     session.clear()  # a fresh session at login
     if lang:
@@ -104,7 +133,7 @@ def complete_login(user: User, target: str | None) -> Response:
     session.permanent = True
     session[LOGIN_AT_KEY] = datetime.now(UTC).timestamp()
     user.last_login_at = datetime.now(UTC)
-    record("login", actor=user, obj=user, school_id=user.school_id)
+    record(verb, actor=user, obj=user, school_id=user.school_id, **detail)
     db.session.commit()
     return redirect(target or url_for(start_page_for(user)))
 
@@ -124,7 +153,9 @@ def start_second_step(user: User, target: str | None) -> Response:
 @bp.post("/logout")
 @public
 def logout() -> Response:
-    """Log out and end this user's sessions everywhere."""
+    """Log out and end this user's sessions everywhere (and at the provider, where it offers)."""
+    provider = session.get(SESSION_PROVIDER_KEY) if current_user.is_authenticated else None
+    id_token = session.get(SESSION_ID_TOKEN_KEY)
     if current_user.is_authenticated:
         user = db.session.get(User, current_user.id)
         if user is not None:
@@ -137,6 +168,11 @@ def logout() -> Response:
     if lang:
         session["lang"] = lang
     flash(_("Du er logget ud."), "info")
+    if provider:
+        back = url_for("auth.login", _external=True)
+        url = end_session_url(str(provider), id_token or None, back)
+        if url:
+            return redirect(url)
     return redirect(url_for("auth.login"))
 
 

@@ -14,7 +14,15 @@ from sqlalchemy import delete, func, select, update
 
 from learningpack.domain.refusals import Refused
 from learningpack.extensions import db
-from learningpack.models import AccountToken, RecoveryCode, Role, School, TokenKind, User
+from learningpack.models import (
+    AccountToken,
+    OidcIdentity,
+    RecoveryCode,
+    Role,
+    School,
+    TokenKind,
+    User,
+)
 from learningpack.models.audit import record
 from learningpack.models.people import normalise_email
 
@@ -240,6 +248,8 @@ def anonymise(user: User, actor: User) -> None:
     user.teams.clear()
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(delete(AccountToken).where(AccountToken.user_id == user.id))
+    # The provider's subject is an identifier of the person: the link goes too.
+    db.session.execute(delete(OidcIdentity).where(OidcIdentity.user_id == user.id))
     record("user_anonymised", actor=actor, obj=user, school_id=user.school_id)
     db.session.flush()
 

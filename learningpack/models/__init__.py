@@ -30,6 +30,7 @@ from learningpack.models.program import (
 )
 from learningpack.models.sharing import EventExample, LocalApproachVersion, SharingEvent
 from learningpack.models.reporting import ProgressSnapshot, ReportDraft, ReportQuote, SchoolNote
+from learningpack.models.sign_on import OidcIdentity
 from learningpack.models.submission import FormSubmission
 from learningpack.models.types import utcnow
 
@@ -50,6 +51,7 @@ __all__ = [
     "LogKind",
     "Meeting",
     "MeetingKind",
+    "OidcIdentity",
     "Outcome",
     "ProgressSnapshot",
     "RecoveryCode",

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table
+from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -29,6 +30,10 @@ class School(Model):
     district: Mapped[str] = mapped_column(String(120), index=True, default="")
     # A deactivated school's users cannot log in; its data stays.
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    # Staff with a single sign-on link may not use a password here (the leader's choice).
+    password_off_for_linked: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="school")

@@ -233,6 +233,42 @@ REFUSAL: dict[str, LazyString] = {
     "note_too_long": _l("Beskeden må højst have %(max)d tegn."),
     "note_not_allowed": _l("Kun PUF og skolens ledere kan skrive her."),
 }
+# Why a sign-in through the municipality's login was refused (domain/sign_on.py and the
+# protocol checks in auth/oidc.py); "unknown" has a page of its own.
+SIGN_ON_REFUSAL: dict[str, LazyString] = {
+    "state": _l(
+        "Log ind-forsøget kunne ikke genkendes – måske var det udløbet, eller siden blev åbnet "
+        "i en anden browser. Prøv igen fra login-siden."
+    ),
+    "cancelled": _l("Du afbrød log ind hos kommunens login. Prøv igen, når du er klar."),
+    "provider_error": _l("Kommunens login kunne ikke gennemføre log ind. Prøv igen."),
+    "provider_unavailable": _l(
+        "Kommunens login svarer ikke lige nu. Prøv igen om lidt, eller log ind med adgangskode."
+    ),
+    "token_invalid": _l(
+        "Svaret fra kommunens login kunne ikke godkendes, så du er ikke logget ind. Prøv igen."
+    ),
+    "no_subject": _l("Svaret fra kommunens login manglede din identitet. Prøv igen."),
+    "no_email": _l(
+        "Kommunens login oplyste ingen e-mailadresse, så din konto kunne ikke findes. Kontakt "
+        "kommunens it-support."
+    ),
+    "email_unverified": _l(
+        "Kommunens login har ikke bekræftet din e-mailadresse, så den kan ikke bruges til at "
+        "finde din konto. Kontakt kommunens it-support."
+    ),
+    "inactive": _l(
+        "Din konto i Læringspakken er deaktiveret (eller skolen er). Kontakt din leder eller PUF."
+    ),
+    "anonymised": _l("Kontoen er lukket og kan ikke bruges. Kontakt din leder eller PUF."),
+    "role": _l("Dette login kan ikke bruges til din konto. Vælg det andet login på login-siden."),
+    "linked_elsewhere": _l(
+        "Din konto er allerede koblet til en anden person i kommunens login. Kontakt PUF."
+    ),
+    "invitation_expired": _l(
+        "Din invitation er udløbet. Bed din leder (eller PUF) om at sende den igen."
+    ),
+}
 # The parts of an action and of a module's summary that a refusal names.
 ACTION_FIELD = {
     "question": _l("et team med en undring"),

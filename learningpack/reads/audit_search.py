@@ -38,6 +38,31 @@ VERB_LABELS: dict[str, LazyString] = {
     "resource_published": _l("Materiale udgivet i videndelingsbanken"),
     "resource_rejected": _l("Forslag til videndelingsbanken afvist"),
     "resource_unpublished": _l("Materiale trukket tilbage fra videndelingsbanken"),
+    "oidc_login": _l("Logget ind med kommunens login"),
+    "oidc_linked": _l("Kommunens login koblet til kontoen"),
+    "oidc_refused": _l("Log ind med kommunens login afvist"),
+    "invitation_accepted": _l("Invitation taget imod"),
+    "sign_in_setting_changed": _l("Skolens indstilling for log ind ændret"),
+}
+# Reasons in the log's details (failed and refused sign-ins), in words.
+REASON_LABELS: dict[str, LazyString] = {
+    "credentials": _l("e-mail og adgangskode passede ikke"),
+    "inactive": _l("kontoen eller skolen er deaktiveret"),
+    "code": _l("koden passede ikke"),
+    "password_off": _l("adgangskode slået fra for konti med kommunens login"),
+    "state": _l("ukendt eller udløbet log ind-forsøg (state)"),
+    "cancelled": _l("afbrudt hos udbyderen"),
+    "provider_error": _l("fejl hos udbyderen"),
+    "provider_unavailable": _l("udbyderen svarede ikke"),
+    "token_invalid": _l("ID-token afvist"),
+    "no_subject": _l("ingen identitet (sub)"),
+    "no_email": _l("ingen e-mail"),
+    "email_unverified": _l("e-mail ikke bekræftet"),
+    "unknown": _l("ingen invitation"),
+    "anonymised": _l("kontoen er anonymiseret"),
+    "role": _l("udbyderen gælder ikke rollen"),
+    "linked_elsewhere": _l("kontoen er koblet til en anden person"),
+    "invitation_expired": _l("invitationen er udløbet"),
 }
 
 
@@ -62,6 +87,10 @@ DETAIL_LABELS: dict[str, LazyString] = {
     "size": _l("bytes"),
     "title": _l("titel"),
     "fields": _l("ændrede felter"),
+    "provider": _l("udbyder"),
+    "mfa": _l("totrin hos udbyderen"),
+    "error": _l("fejl"),
+    "password_off_for_linked": _l("adgangskode slået fra"),
 }
 
 
@@ -144,4 +173,14 @@ def known_verbs() -> list[str]:
 def detail_items(event: AuditEvent) -> list[tuple[str, Any]]:
     """The event's details for display (the log never holds secrets)."""
     detail = event.detail if isinstance(event.detail, dict) else {}
-    return sorted((str(DETAIL_LABELS.get(str(k), k)), v) for k, v in detail.items())
+    return sorted(
+        (str(DETAIL_LABELS.get(str(k), k)), _detail_value(str(k), v)) for k, v in detail.items()
+    )
+
+
+def _detail_value(key: str, value: Any) -> Any:
+    if key == "reason" and str(value) in REASON_LABELS:
+        return str(REASON_LABELS[str(value)])
+    if isinstance(value, bool):
+        return str(_l("ja") if value else _l("nej"))
+    return value

@@ -31,8 +31,17 @@ def _logged_in() -> bool:
         return True
 
 
+def content_security_policy() -> str:
+    """The CSP; forms may also lead to the configured sign-on providers (RP-initiated logout)."""
+    extra = current_app.config.get("CSP_FORM_ACTION_EXTRA") or ()
+    if not extra:
+        return CSP
+    return CSP.replace("form-action 'self'", "form-action 'self' " + " ".join(extra))
+
+
 def set_security_headers(response: Response) -> Response:
     headers = response.headers
+    headers.setdefault("Content-Security-Policy", content_security_policy())
     for name, value in HEADERS.items():
         headers.setdefault(name, value)
     if current_app.config.get("PRODUCTION"):

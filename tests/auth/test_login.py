@@ -162,3 +162,9 @@ def test_failed_logins_are_throttled_per_account(client: FlaskClient) -> None:
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 429
     assert "For mange forsøg" in response.get_data(as_text=True)
+
+
+def test_without_sign_on_settings_the_login_page_is_as_before(client: FlaskClient) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    assert "kommunens login" not in page.lower() and "/login/oidc/" not in page
+    assert "form-action 'self';" in client.get("/login").headers["Content-Security-Policy"]

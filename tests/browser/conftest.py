@@ -9,12 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask_migrate import upgrade
 
-from learningpack import create_app
-from learningpack.config import PROJECT_ROOT
-from learningpack.extensions import db
-from tests.browser.support import AXE_SOURCE, LiveServer
+from tests.browser.support import AXE_SOURCE, LiveServer, demo_server
 
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -69,24 +65,5 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     One per test module, on a freshly seeded database: what one module's journey changes (a run
     started, an account invited) cannot make another module pass or fail.
     """
-    tmp = tmp_path_factory.mktemp("live")
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite'}",
-            "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
-            "LOGIN_RATE_LIMIT": "1000 per minute",
-            "RATELIMIT_ENABLED": False,
-            "BANK_UPLOAD_DIR": str(tmp / "bank-files"),
-        }
-    )
-    with app.app_context():
-        upgrade(directory=str(PROJECT_ROOT / "migrations"))
-        result = app.test_cli_runner().invoke(args=["demo", "seed"])
-        assert result.exit_code == 0, result.output
-        db.session.remove()
-    server = LiveServer(app, tmp)
-    server.start()
-    yield server
-    server.stop()
-    with app.app_context():
-        db.engine.dispose()
+    with demo_server(tmp_path_factory.mktemp("live")) as server:
+        yield server

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,40 @@ class LiveServer:
     def stop(self) -> None:
         self.server.shutdown()
         self.thread.join(timeout=5)
+
+
+@contextmanager
+def demo_server(tmp: Path, **overrides: Any) -> Iterator[LiveServer]:
+    """The real app (migrations, CSRF on) with the demo municipality, served on a free port;
+    ``overrides`` are settings (e.g. single sign-on providers)."""
+    from flask_migrate import upgrade
+
+    from learningpack import create_app
+    from learningpack.extensions import db
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite'}",
+            "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
+            "LOGIN_RATE_LIMIT": "1000 per minute",
+            "RATELIMIT_ENABLED": False,
+            "BANK_UPLOAD_DIR": str(tmp / "bank-files"),
+            **overrides,
+        }
+    )
+    with app.app_context():
+        upgrade(directory=str(PROJECT_ROOT / "migrations"))
+        result = app.test_cli_runner().invoke(args=["demo", "seed"])
+        assert result.exit_code == 0, result.output
+        db.session.remove()
+    server = LiveServer(app, tmp)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        with app.app_context():
+            db.engine.dispose()
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:

@@ -50,6 +50,7 @@ SCHOOL_OWNED = {"action_id", "school_id", "user_id", "team_id", "resource_id"}
 # A sharing event is PUF's (a school reaches only the events it presents at); a local approach
 # version number is looked up in the user's own school.
 NOT_SCHOOL_OWNED = {"slug", "code", "token", "token_id", "event_id", "version", "draft_id", "quote_id"}
+NOT_SCHOOL_OWNED = {"slug", "code", "token", "token_id", "provider"}
 
 # endpoint -> (area, URL variables naming school-owned objects)
 AREAS: dict[str, tuple[object, frozenset[str]]] = {
@@ -101,6 +102,9 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "auth.forgot_password": (PUBLIC, frozenset()),
     "auth.reset_password": (PUBLIC, frozenset()),
     "auth.accept_invitation": (PUBLIC, frozenset()),
+    "auth.oidc_start": (PUBLIC, frozenset()),
+    "auth.oidc_callback": (PUBLIC, frozenset()),
+    "auth.sign_in_settings": (LEADER, frozenset()),
     "admin.schools_page": (PUF, frozenset()),
     "admin.new_school": (PUF, frozenset()),
     "admin.school": (PUF, frozenset({"school_id"})),
@@ -264,6 +268,12 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("auth.reset_password", "POST"): row(410, 410, 410, 410, 410),
     ("auth.accept_invitation", "GET"): row(410, 410, 410, 410, 410),
     ("auth.accept_invitation", "POST"): row(410, 410, 410, 410, 410),
+    # Single sign-on: no provider is configured here, so the provider in the URL is unknown
+    # (404); a logged-in user goes to their start page. The flow itself: tests/auth/test_oidc.py.
+    ("auth.oidc_start", "GET"): row(404, 302, 302, 302, 302),
+    ("auth.oidc_callback", "GET"): row(404, 302, 302, 302, 302),
+    ("auth.sign_in_settings", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("auth.sign_in_settings", "POST"): row(LOGIN, 302, 403, 403, 403),
     # PUF's administration of schools and accounts (any school, any user).
     ("admin.schools_page", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("admin.new_school", "GET"): row(LOGIN, 403, 403, 403, 200),
