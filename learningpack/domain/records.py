@@ -1,7 +1,8 @@
 """Recording inside an open cycle: meetings, actions, log entries, follow-ups, summary, notes.
 
 Functions here change the models and ``flush``; the caller commits. Each write refuses
-(:class:`CycleRefused` with a code) when the cycle is not open, when people or teams belong to
+(:class:`CycleRefused` with a code) when the cycle is not open (checked after ``lock_cycle``,
+see ``cycle_lock.py``), when people or teams belong to
 another school, and when a free text holds a CPR number. After each write the cycle's progress
 columns (phase and counts) are brought up to date with the stepper's own rules.
 """
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from learningpack.domain.cycle import ensure_open, phase_of
+from learningpack.domain.cycle_lock import lock_cycle
 from learningpack.domain.privacy import guard_free_text
 from learningpack.domain.refusals import refuse
 from learningpack.extensions import db
@@ -83,6 +85,7 @@ def record_meeting(
     facilitator: User | None,
 ) -> Meeting:
     """Record a staff meeting held in the module."""
+    lock_cycle(cycle)
     ensure_open(cycle)
     guard_free_text(participants=participants, notes=notes, decisions=decisions)
     meeting = Meeting(
@@ -118,6 +121,7 @@ def _describe_action(action: Action, cycle: Cycle, description: ActionDescriptio
     period_start, period_end = description["period_start"], description["period_end"]
     title, what = description["title"], description["what"]
     expectation, how_notice = description["expectation"], description["how_notice"]
+    lock_cycle(cycle)
     ensure_open(cycle)
     _same_school(cycle, [team], owners)
     if period_start and period_end and period_end < period_start:
@@ -150,6 +154,7 @@ def add_log_entry(
     action: Action, *, author: User, happened_on: date, text: str, observation: str
 ) -> LogEntry:
     """A teacher logs what happened when the action was tried."""
+    lock_cycle(action.cycle)
     ensure_open(action.cycle)
     if author.school_id != action.cycle.run.school_id:
         raise refuse("foreign_author")
@@ -170,6 +175,7 @@ def add_log_entry(
 
 def set_action_status(action: Action, status: ActionStatus) -> None:
     """Mark an action planned, in progress, done or dropped."""
+    lock_cycle(action.cycle)
     ensure_open(action.cycle)
     action.status = status
     _touch(action.cycle)
@@ -178,6 +184,7 @@ def set_action_status(action: Action, status: ActionStatus) -> None:
 
 def record_follow_up(action: Action, *, outcome: Outcome, learning: str, actor: User) -> FollowUp:
     """Record (or revise) the follow-up of one action."""
+    lock_cycle(action.cycle)
     ensure_open(action.cycle)
     guard_free_text(learning=learning)
     follow_up = action.follow_up or FollowUp(action=action)
@@ -193,6 +200,7 @@ def record_follow_up(action: Action, *, outcome: Outcome, learning: str, actor: 
 
 def save_summary(cycle: Cycle, *, learned: str, keep: str, next_steps: str) -> None:
     """Save the module's summary: what we learned, what we keep, next steps."""
+    lock_cycle(cycle)
     ensure_open(cycle)
     guard_free_text(learned=learned, keep=keep, next_steps=next_steps)
     cycle.summary_learned, cycle.summary_keep = learned.strip(), keep.strip()
@@ -203,6 +211,7 @@ def save_summary(cycle: Cycle, *, learned: str, keep: str, next_steps: str) -> N
 
 def save_local_adaptation(cycle: Cycle, *, notes: str, questions: str) -> None:
     """The school's own notes and discussion questions for a module (lokal tilpasning)."""
+    lock_cycle(cycle)
     ensure_open(cycle)
     guard_free_text(notes=notes, questions=questions)
     cycle.local_notes, cycle.local_questions = notes.strip(), questions.strip()
