@@ -165,6 +165,16 @@ def progress_rebuild() -> None:
     click.echo(f"Recomputed the progress of {changed} modules.")
 
 
+@click.command("audit-expire")
+def audit_expire() -> None:
+    """Remove client addresses older than AUDIT_ADDRESS_RETENTION from the audit log (daily)."""
+    from learningpack.domain.audit_privacy import expire_addresses
+
+    changed = expire_addresses()
+    db.session.commit()
+    click.echo(f"Removed the client address from {changed} audit rows.")
+
+
 @click.command("backup")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def backup(path: Path | None) -> None:
@@ -200,6 +210,7 @@ def backup(path: Path | None) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(backup)
+    app.cli.add_command(audit_expire)
     app.cli.add_command(demo_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)

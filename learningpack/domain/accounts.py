@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
+from learningpack.domain.audit_privacy import scrub_person
 from learningpack.domain.refusals import Refused
 from learningpack.extensions import db
 from learningpack.models import AccountToken, RecoveryCode, Role, School, TokenKind, User
@@ -228,6 +229,7 @@ def anonymise(user: User, actor: User) -> None:
         return
     if actor.role != Role.PUF and _last_active_leader(user):
         raise AccountRefused.one("last_active_leader")
+    scrub_person(user, user.email, user.name)  # the audit log forgets them too
     user.name = f"Tidligere medarbejder #{user.id}"
     # The .invalid top-level domain is reserved: this address can never receive mail.
     user.email = f"anonymiseret-{user.id}@anonymiseret.invalid"

@@ -23,6 +23,8 @@ in a circle. SQLite has no row locks; it serialises writers on the whole databas
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from learningpack.extensions import db
 from learningpack.models import Cycle
 
@@ -30,7 +32,10 @@ from learningpack.models import Cycle
 def lock_cycle(cycle: Cycle) -> Cycle:
     """Lock the cycle's row until the transaction ends and reload it (and what it holds)."""
     db.session.flush()
-    # Objects read before the lock may be stale: reload them lazily from now on.
+    cycle_id = cycle.id
+    # Objects read before the lock may be stale: reload them lazily from now on. Each statement
+    # after the lock is granted sees what the other writer committed (READ COMMITTED).
     db.session.expire_all()
-    db.session.refresh(cycle, with_for_update=True)
+    db.session.execute(select(Cycle.id).where(Cycle.id == cycle_id).with_for_update())
+    db.session.refresh(cycle)
     return cycle

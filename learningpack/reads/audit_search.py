@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, String, cast, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from learningpack.domain.audit_privacy import audit_hash
 from learningpack.extensions import db
 from learningpack.models import AuditEvent, User
 from learningpack.reads.pagination import Page, paginate_query
@@ -53,6 +54,8 @@ DETAIL_LABELS: dict[str, LazyString] = {
     "year": _l("forløb"),
     "address": _l("adresse"),
     "size": _l("bytes"),
+    "email_hash": _l("e-mail (nøglehash)"),
+    "count": _l("antal"),
 }
 
 
@@ -100,8 +103,10 @@ def _conditions(query: AuditQuery) -> list[ColumnElement[bool]]:
         conditions.append(
             or_(
                 AuditEvent.actor_id.in_(matching_users),
-                # Failed logins of unknown addresses have no actor: the address is in the detail.
+                # Failed logins of unknown addresses have no actor: the address is in the detail,
+                # or (throttled logins) its keyed hash, found by the exact address.
                 func.lower(cast(AuditEvent.detail, String)).like(pattern, escape="\\"),
+                func.lower(cast(AuditEvent.detail, String)).like(f"%{audit_hash(person)}%"),
             )
         )
     if query.school_id is not None:
