@@ -348,9 +348,14 @@ def accept_invitation(token: str) -> Any:
     )
     form.user_email = found.user.email  # type: ignore[attr-defined]
     if form.validate_on_submit():
-        accounts.accept_invitation(
-            found, name=form.name.data or "", password=form.password.data or ""
-        )
+        try:
+            accounts.accept_invitation(
+                found, name=form.name.data or "", password=form.password.data or ""
+            )
+        except accounts.AccountRefused as refused:
+            db.session.rollback()
+            form.name.errors = [*form.name.errors, *words(refused.refusals)]
+            return render_template("auth/accept.html", form=form, invitee=found.user), 400
         db.session.commit()
         flash(_("Din konto er klar. Log ind med din e-mail og den nye adgangskode."), "success")
         return redirect(url_for("auth.login"))

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 
 from learningpack.domain.audit_privacy import scrub_person
+from learningpack.domain.privacy import personal_data_in
 from learningpack.domain.refusals import Refused
 from learningpack.extensions import db
 from learningpack.models import AccountToken, RecoveryCode, Role, School, TokenKind, User
@@ -22,6 +23,13 @@ from learningpack.models.people import normalise_email
 
 class AccountRefused(Refused):
     """A change to an account the rules do not allow; ``refusals`` say why (codes)."""
+
+
+def _guard_name(name: str) -> None:
+    """A person's name holds no CPR number (``personal_data``)."""
+    found = personal_data_in(name=name)
+    if found is not None:
+        raise AccountRefused([found])
 
 
 def hash_token(raw: str) -> str:
@@ -87,6 +95,7 @@ def invite(
 
     The invitee sets a password and becomes active when accepting the link.
     """
+    _guard_name(name)
     email = normalise_email(email)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is not None:
@@ -119,6 +128,7 @@ def invite(
 
 def accept_invitation(token: AccountToken, *, name: str, password: str) -> User:
     """The invitee chose a name and a password: the account becomes active."""
+    _guard_name(name)
     user = token.user
     user.name = name
     user.set_password(password)

@@ -160,6 +160,13 @@ REFUSAL: dict[str, LazyString] = {
     "csv_district_too_long": _l("Området er for langt (højst %(max)d tegn)."),
     "csv_duplicate_line": _l("Skolen står også på linje %(line)d."),
     "csv_school_exists": _l("Skolen findes allerede."),
+    "csv_unreadable": _l(
+        "Filen kan ikke læses som CSV (måske et meget langt felt eller et anførselstegn, der "
+        "ikke lukkes). Gem den igen som “CSV UTF-8”."
+    ),
+    "control_characters": _l(
+        "Teksten indeholder usynlige styretegn, som ikke kan gemmes. Skriv eller indsæt den igen."
+    ),
 }
 # The parts of an action and of a module's summary that a refusal names.
 ACTION_FIELD = {
