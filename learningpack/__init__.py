@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from learningpack.config import INSTANCE_DIR, data_dir, load_config
+from learningpack.ops.startup import check_production
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -28,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_request_hooks(app)
     register_template_helpers(app)
     register_commands(app)
+    check_production(app)
     return app
 
 

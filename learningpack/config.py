@@ -70,12 +70,13 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Shared storage (Redis) makes the limits hold across gunicorn workers; memory:// is
-        # per process and only for development. If Redis is unreachable each worker falls back
-        # to its own memory rather than letting every request through.
+        # per process and only for development. Production refuses to start when the storage
+        # does not answer (ops/startup.py), and fails closed (503) if it goes away later:
+        # no silent per-worker memory, no swallowed errors.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "learningpack"),
-        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": not production,
+        "RATELIMIT_SWALLOW_ERRORS": not production,
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         # Behind a reverse proxy (nginx, a load balancer): how many proxies to trust for the
@@ -107,6 +108,8 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), default=True),
         "MAIL_FROM": env.get("MAIL_FROM", "laeringspakken@localhost"),
+        # Reset mails go out after the answer, so it takes as long for every address.
+        "MAIL_IN_BACKGROUND": True,
         "INVITE_VALID_FOR": timedelta(days=7),
         "RESET_VALID_FOR": timedelta(hours=1),
         # Client addresses in the audit log are removed after this long.

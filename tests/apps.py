@@ -21,6 +21,7 @@ def make_test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "MAIL_IN_BACKGROUND": False,
         "SERVER_NAME": None,
     }
     config.update(overrides)

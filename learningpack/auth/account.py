@@ -31,17 +31,22 @@ from learningpack.auth.account_forms import (
     TotpDisableForm,
     TotpSetupForm,
 )
-from learningpack.auth.limits import account_failures, account_key, login_rate
+from learningpack.auth.limits import (
+    account_failures,
+    account_key,
+    counted_failures,
+    input_key,
+    login_rate,
+)
 from learningpack.auth.routes import complete_login
 from learningpack.domain import accounts, secretbox, twofactor
 from learningpack.extensions import db, limiter
 from learningpack.models import Role, TokenKind, User
 from learningpack.models.audit import record
-from learningpack.models.people import normalise_email
+from learningpack.ops.startup import reset_links_allowed
 from learningpack.output.labels import words
-from learningpack.output.mail import mail_configured
 from learningpack.web.access import public, role_required
-from learningpack.web.delivery import link_for, mail_link
+from learningpack.web.delivery import deliver_reset
 from learningpack.web.session_guard import PENDING_AT_KEY, PENDING_NEXT_KEY, PENDING_USER_KEY
 
 SETUP_SECRET_KEY = "totp_setup_secret"
@@ -113,7 +118,7 @@ def _refused(response: Response) -> bool:
 
 
 # Guessing the current password from a borrowed session is throttled like a login.
-_password_guard = limiter.limit("5 per 15 minutes", key_func=_own_account_key, deduct_when=_refused)
+_password_guard = counted_failures("5 per 15 minutes", _own_account_key, _refused)
 
 
 @bp.post("/konto/adgangskode")
@@ -270,7 +275,7 @@ def login_code() -> Response | tuple[str, int]:
 
 
 def _forgot_key() -> str:
-    return "reset-account:" + normalise_email(request.form.get("email", ""))
+    return input_key("reset-account", request.form.get("email", ""))
 
 
 @bp.route("/glemt-adgangskode", methods=["GET", "POST"])
@@ -281,21 +286,13 @@ def forgot_password() -> Response | tuple[str, int]:
     """Ask for a reset link; the answer is the same whether the address exists or not."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        found = accounts.request_reset(form.email.data or "", current_app.config["RESET_VALID_FOR"])
-        db.session.commit()
-        if found is not None:
-            user, raw = found
-            link = link_for("auth.reset_password", raw)
-            sent = False
-            if mail_configured():
-                try:
-                    mail_link(user, TokenKind.RESET, link)
-                    sent = True
-                except OSError:
-                    current_app.logger.exception("Reset e-mail to user %s failed", user.id)
-            if not sent:
-                # No mail server: the operator hands the link over (never the anonymous asker).
-                current_app.logger.warning("Password reset link for user %s: %s", user.id, link)
+        if reset_links_allowed():
+            found = accounts.request_reset(
+                form.email.data or "", current_app.config["RESET_VALID_FOR"]
+            )
+            db.session.commit()
+            if found is not None:
+                deliver_reset(*found)
         flash(
             _(
                 "Hvis adressen findes i Læringspakken, er der sendt et link til at nulstille "

@@ -42,15 +42,7 @@ def now() -> datetime:
 
 def issue_token(user: User, kind: TokenKind, valid_for: timedelta, created_by: User | None) -> str:
     """A new single-use link token for this user; earlier unused ones of the kind stop working."""
-    db.session.execute(
-        update(AccountToken)
-        .where(
-            AccountToken.user_id == user.id,
-            AccountToken.kind == kind,
-            AccountToken.used_at.is_(None),
-        )
-        .values(used_at=now())
-    )
+    _retire_tokens(user.id, kind)
     raw = secrets.token_urlsafe(32)
     db.session.add(
         AccountToken(
@@ -63,6 +55,18 @@ def issue_token(user: User, kind: TokenKind, valid_for: timedelta, created_by: U
     )
     db.session.flush()
     return raw
+
+
+def _retire_tokens(user_id: int, kind: TokenKind) -> None:
+    db.session.execute(
+        update(AccountToken)
+        .where(
+            AccountToken.user_id == user_id,
+            AccountToken.kind == kind,
+            AccountToken.used_at.is_(None),
+        )
+        .values(used_at=now())
+    )
 
 
 def find_token(raw: str, kind: TokenKind) -> AccountToken:
@@ -145,6 +149,11 @@ def request_reset(email: str, valid_for: timedelta) -> tuple[User, str] | None:
     caller says the same)."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.may_log_in or not user.password_hash:
+        # The same writes as for a known address (a token UPDATE, an audit row; the caller
+        # commits either way), so the answer's timing does not tell whether the address exists.
+        _retire_tokens(0, TokenKind.RESET)
+        record("password_reset_requested", actor=None, known=False)
+        db.session.flush()
         return None
     raw = issue_token(user, TokenKind.RESET, valid_for, None)
     record("password_reset_requested", actor=None, obj=user, school_id=user.school_id)
