@@ -36,11 +36,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from learningpack import content
     from learningpack.extensions import csrf, db, limiter, login_manager, migrate
-    from learningpack.web import access, i18n, session_guard
+    from learningpack.web import access, i18n, inputs, session_guard
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///") and ":memory:" not in uri:
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    inputs.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(data_dir("migrations")))
     csrf.init_app(app)
