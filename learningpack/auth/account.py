@@ -325,7 +325,12 @@ def reset_password(token: str) -> Any:
     form.user_email = found.user.email  # type: ignore[attr-defined]
     form.user_name = found.user.name  # type: ignore[attr-defined]
     if form.validate_on_submit():
-        accounts.reset_password(found, form.password.data or "")
+        try:
+            accounts.reset_password(found, form.password.data or "")
+        except accounts.AccountRefused as refused:  # the link was used a moment ago
+            db.session.rollback()
+            message = " ".join(words(refused.refusals))
+            return render_template("auth/link_refused.html", message=message), 410
         db.session.commit()
         flash(_("Din adgangskode er skiftet. Log ind med den nye."), "success")
         return redirect(url_for("auth.login"))
@@ -351,6 +356,9 @@ def accept_invitation(token: str) -> Any:
             )
         except accounts.AccountRefused as refused:
             db.session.rollback()
+            if "link_used" in refused.codes:  # accepted by a concurrent request a moment ago
+                message = " ".join(words(refused.refusals))
+                return render_template("auth/link_refused.html", message=message), 410
             form.name.errors = [*form.name.errors, *words(refused.refusals)]
             return render_template("auth/accept.html", form=form, invitee=found.user), 400
         db.session.commit()

@@ -11,6 +11,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from learningpack.domain.audit_privacy import scrub_person
 from learningpack.domain.privacy import personal_data_in
@@ -67,6 +68,21 @@ def _retire_tokens(user_id: int, kind: TokenKind) -> None:
         )
         .values(used_at=now())
     )
+
+
+def _consume(token: AccountToken) -> None:
+    """Mark the token used in one conditional UPDATE: of two requests using the same link at
+    the same moment, one gets it and the other is refused (``link_used``)."""
+    used_at = now()
+    claimed = db.session.execute(
+        update(AccountToken)
+        .where(AccountToken.id == token.id, AccountToken.used_at.is_(None))
+        .values(used_at=used_at)
+        .execution_options(synchronize_session=False)
+    )
+    if int(getattr(claimed, "rowcount", 0)) != 1:
+        raise AccountRefused.one("link_used")
+    set_committed_value(token, "used_at", used_at)
 
 
 def find_token(raw: str, kind: TokenKind) -> AccountToken:
@@ -133,12 +149,12 @@ def invite(
 def accept_invitation(token: AccountToken, *, name: str, password: str) -> User:
     """The invitee chose a name and a password: the account becomes active."""
     _guard_name(name)
+    _consume(token)
     user = token.user
     user.name = name
     user.set_password(password)
     user.active = True
     user.end_sessions()
-    token.used_at = now()
     record("invitation_accepted", actor=user, obj=user, school_id=user.school_id)
     db.session.flush()
     return user
@@ -162,10 +178,10 @@ def request_reset(email: str, valid_for: timedelta) -> tuple[User, str] | None:
 
 def reset_password(token: AccountToken, password: str) -> User:
     """Set a new password from a reset link; every session of the user ends."""
+    _consume(token)
     user = token.user
     user.set_password(password)
     user.end_sessions()
-    token.used_at = now()
     record("password_reset", actor=user, obj=user, school_id=user.school_id)
     db.session.flush()
     return user
