@@ -177,8 +177,10 @@ def totp_setup() -> Response | tuple[str, int]:
         codes = twofactor.enable(user, secret, form.code.data or "")
         if codes is not None:
             db.session.commit()
+            login_user(user)  # this session carries the new version; every other one ends
             session.pop(SETUP_SECRET_KEY, None)
-            session[RECOVERY_SHOWN_KEY] = codes
+            # Shown once, on the next page; encrypted, as the cookie is signed, not encrypted.
+            session[RECOVERY_SHOWN_KEY] = secretbox.encrypt(" ".join(codes))
             return redirect(url_for("auth.recovery_codes"))
         form.code.errors = [_("Koden passer ikke. Tjek uret på telefonen, og prøv igen.")]
     uri = twofactor.provisioning_uri(secret, user.email)
@@ -195,9 +197,11 @@ def totp_setup() -> Response | tuple[str, int]:
 @role_required(Role.LEADER, Role.TEACHER, Role.PUF)
 def recovery_codes() -> Response | str:
     """The ten recovery codes, shown once right after setup."""
-    codes = session.pop(RECOVERY_SHOWN_KEY, None)
-    if not codes:
+    stored = session.pop(RECOVERY_SHOWN_KEY, None)
+    plain = secretbox.decrypt(stored) if isinstance(stored, str) else None
+    if not plain:
         return redirect(url_for("auth.account"))
+    codes = plain.split()
     return render_template("auth/recovery_codes.html", codes=codes)
 
 

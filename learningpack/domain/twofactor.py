@@ -133,12 +133,15 @@ def use_recovery_code(user: User, code: str) -> bool:
 
 
 def enable(user: User, secret: str, code: str) -> list[str] | None:
-    """Turn TOTP on if the code proves the app has the secret; returns the recovery codes."""
+    """Turn TOTP on if the code proves the app has the secret; returns the recovery codes.
+
+    Every other session of the account ends (the caller logs this one in again)."""
     step = code_matches(secret, code, None)
     if not step:
         return None
     user.totp_secret = secretbox.encrypt(secret)
     user.totp_last_step = step
+    user.end_sessions()  # a session opened before (perhaps someone else's) cannot turn it off
     record("totp_enabled", actor=user, obj=user, school_id=user.school_id)
     return new_recovery_codes(user)
 
