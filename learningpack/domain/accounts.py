@@ -123,7 +123,10 @@ def invite(
         same_place = user.role == role and user.school_id == (school.id if school else None)
         if not (pending and same_place):
             raise AccountRefused.one("email_taken")
+        if user.deactivated_by_role == Role.PUF and actor.role != Role.PUF:
+            raise AccountRefused.one("deactivated_by_puf")
         user.name = name
+        user.deactivated_by_role = None
     else:
         user = User(
             email=email,
@@ -204,9 +207,21 @@ def set_active(user: User, active: bool, actor: User) -> None:
     # A school must not lock itself out; PUF (who can invite a new leader) may.
     if not active and actor.role != Role.PUF and _last_active_leader(user):
         raise AccountRefused.one("last_active_leader")
+    if active and user.deactivated_by_role == Role.PUF and actor.role != Role.PUF:
+        raise AccountRefused.one("deactivated_by_puf")
+    if not active and is_pending(user):
+        # An invitee who has not accepted yet: the invitation link stops working.
+        _retire_tokens(user.id, TokenKind.INVITE)
+        user.deactivated_by_role = str(actor.role)
+        record("user_deactivated", actor=actor, obj=user, school_id=user.school_id, pending=True)
+        db.session.flush()
+        return
+    if active and not user.password_hash:
+        raise AccountRefused.one("pending_reactivate")
     if user.active == active:
         return
     user.active = active
+    user.deactivated_by_role = None if active else str(actor.role)
     if not active:
         user.end_sessions()
     record(

@@ -80,10 +80,14 @@ def update_school(school: School, name: str, district: str, actor: User) -> None
 
 
 def set_school_active(school: School, active: bool, actor: User) -> None:
-    """A deactivated school's users cannot log in; its data stays."""
+    """A deactivated school's users cannot log in, and every session they have ends (it does not
+    come back when the school is reactivated); its data stays."""
     if school.active == active:
         return
     school.active = active
+    if not active:
+        for user in db.session.scalars(select(User).where(User.school_id == school.id)):
+            user.end_sessions()
     record(
         "school_reactivated" if active else "school_deactivated",
         actor=actor,

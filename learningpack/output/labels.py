@@ -137,6 +137,10 @@ REFUSAL: dict[str, LazyString] = {
     "link_expired": _l("Linket er udløbet. Bed om et nyt."),
     "email_taken": _l("Der findes allerede en konto med den e-mailadresse."),
     "own_account_deactivate": _l("Du kan ikke deaktivere din egen konto."),
+    "deactivated_by_puf": _l("Kontoen er deaktiveret af PUF. Kun PUF kan aktivere den igen."),
+    "pending_reactivate": _l(
+        "Personen har ikke taget imod invitationen. Send en ny invitation i stedet."
+    ),
     "own_account_anonymise": _l("Du kan ikke anonymisere din egen konto."),
     "own_role": _l("Du kan ikke ændre din egen rolle."),
     "anonymised_reactivate": _l("Kontoen er anonymiseret og kan ikke genaktiveres."),
