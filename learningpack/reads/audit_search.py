@@ -27,6 +27,7 @@ VERB_LABELS: dict[str, LazyString] = {
     "login_throttled": _l("Login blokeret efter for mange forsøg"),
     "logout": _l("Logget ud"),
     "access_denied": _l("Adgang nægtet"),
+    "access_probe": _l("Forsøg på at åbne en anden skoles data"),
     "role_changed": _l("Rolle ændret"),
     "cycle_unlocked_override": _l("Modul åbnet uden for rækkefølgen"),
     "school_exported": _l("Skolens data eksporteret"),
