@@ -31,16 +31,28 @@ progress_cli = AppGroup("progress", help="The progress columns the overview read
 )
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 @click.option(
+    "--force-in-production",
+    is_flag=True,
+    help="Seed even in production (the demo logins share one published password).",
+)
+@click.option(
     "--actions-per-school",
     type=click.IntRange(1, 2000),
     default=None,
     help="National scale: the small demo plus --schools schools loaded in bulk, with about "
     "this many actions per school on average (e.g. --schools 1100 --actions-per-school 225).",
 )
-def demo_seed(schools: int, if_empty: bool, actions_per_school: int | None) -> None:
+def demo_seed(
+    schools: int, if_empty: bool, actions_per_school: int | None, force_in_production: bool
+) -> None:
     """Create a demo municipality and print its logins (safe to run twice)."""
     from learningpack.ops.demo import DEMO_PASSWORD, seed_demo
 
+    if current_app.config["PRODUCTION"] and not force_in_production:
+        raise click.ClickException(
+            "Demodata oprettes ikke i produktion (LEARNINGPACK_ENV=production): demo-logins har "
+            "en offentlig adgangskode. Brug --force-in-production, hvis det er meningen."
+        )
     if actions_per_school is not None:
         _seed_national(schools, actions_per_school)
         return
