@@ -231,3 +231,21 @@ def test_lock_cycle_reloads_what_another_connection_committed(
     assert lock_cycle(cycle) is cycle
     assert cycle.meeting_count == 7
     db.session.rollback()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_conditional_updates_stay_a_second_guard(
+    app: Flask, backend: str, package: Package, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behind the lock, the state changes are still conditional: a check that (wrongly) lets a
+    transition through changes no row and is refused."""
+    w = make_world(package)
+    monkeypatch.setattr("learningpack.domain.transitions.unmet_conditions", lambda cycle: [])
+    with pytest.raises(CycleRefused) as completed:
+        complete_cycle(w.cycle(2), w.leader)  # locked, not active: no row changes
+    assert completed.value.codes == ["already_completed"]
+    monkeypatch.setattr("learningpack.domain.transitions.reopen_refusals", lambda cycle: [])
+    with pytest.raises(CycleRefused) as reopened:
+        reopen_cycle(w.cycle(1), w.leader)  # active, not completed
+    assert reopened.value.codes == ["already_reopened"]
+    db.session.rollback()
