@@ -3,9 +3,9 @@
 * Every ``<int:…>`` in a route is bounded to what the database's integer ids hold (PostgreSQL
   ``integer``: up to 2^31 - 1). A larger id, or one with more digits than any id has, is a 404
   like any other unknown id, never an overflow (500) or a database error (503).
-* A query-string parameter with a control character (NUL above all, which PostgreSQL refuses in
-  a text) is a 400, on pages and in the API alike. Forms refuse them field by field
-  (``web/forms.Form``).
+* An API query-string parameter with a control character (NUL above all, which PostgreSQL
+  refuses in a text) is a 400. Pages' filter and other forms refuse them field by field, with a
+  message (``web/forms.Form``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from typing import Any
 
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
+
+from learningpack.api.errors import is_api_request
 
 MAX_ID = 2**31 - 1
 
@@ -35,6 +37,10 @@ def _has_controls(text: str) -> bool:
 
 
 def refuse_control_characters_in_the_query() -> None:
+    """API requests: 400 before any view. Pages validate their query strings with their own
+    filter forms, which refuse control characters field by field with a message."""
+    if not is_api_request():
+        return
     for key, value in request.args.items(multi=True):
         if _has_controls(key) or _has_controls(value):
             abort(400)
