@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from learningpack.config import INSTANCE_DIR, data_dir, load_config
+from learningpack.ops.startup import check_production
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -29,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_request_hooks(app)
     register_template_helpers(app)
     register_commands(app)
+    check_production(app)
     return app
 
 
@@ -42,11 +44,12 @@ def register_observability(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from learningpack import content
     from learningpack.extensions import csrf, db, limiter, login_manager, migrate
-    from learningpack.web import access, i18n, session_guard
+    from learningpack.web import access, i18n, inputs, session_guard
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///") and ":memory:" not in uri:
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    inputs.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(data_dir("migrations")))
     csrf.init_app(app)

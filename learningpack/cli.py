@@ -35,16 +35,28 @@ snapshot_cli = AppGroup("snapshot", help="Daily progress snapshots for PUF's cha
 )
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 @click.option(
+    "--force-in-production",
+    is_flag=True,
+    help="Seed even in production (the demo logins share one published password).",
+)
+@click.option(
     "--actions-per-school",
     type=click.IntRange(1, 2000),
     default=None,
     help="National scale: the small demo plus --schools schools loaded in bulk, with about "
     "this many actions per school on average (e.g. --schools 1100 --actions-per-school 225).",
 )
-def demo_seed(schools: int, if_empty: bool, actions_per_school: int | None) -> None:
+def demo_seed(
+    schools: int, if_empty: bool, actions_per_school: int | None, force_in_production: bool
+) -> None:
     """Create a demo municipality and print its logins (safe to run twice)."""
     from learningpack.ops.demo import DEMO_PASSWORD, seed_demo
 
+    if current_app.config["PRODUCTION"] and not force_in_production:
+        raise click.ClickException(
+            "Demodata oprettes ikke i produktion (LEARNINGPACK_ENV=production): demo-logins har "
+            "en offentlig adgangskode. Brug --force-in-production, hvis det er meningen."
+        )
     if actions_per_school is not None:
         _seed_national(schools, actions_per_school)
         return
@@ -189,6 +201,8 @@ def bank_reindex() -> None:
     count = reindex_all()
     db.session.commit()
     click.echo(f"Indexed {count} resources.")
+
+
 @snapshot_cli.command("take")
 def snapshot_take() -> None:
     """Write today's progress snapshot (only what changed; safe to run twice, or at once)."""
@@ -233,6 +247,16 @@ def _backfill(since: Any = None) -> int:
     return written
 
 
+@click.command("audit-expire")
+def audit_expire() -> None:
+    """Remove client addresses older than AUDIT_ADDRESS_RETENTION from the audit log (daily)."""
+    from learningpack.domain.audit_privacy import expire_addresses
+
+    changed = expire_addresses()
+    db.session.commit()
+    click.echo(f"Removed the client address from {changed} audit rows.")
+
+
 @click.command("backup")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def backup(path: Path | None) -> None:
@@ -268,6 +292,7 @@ def backup(path: Path | None) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(backup)
+    app.cli.add_command(audit_expire)
     app.cli.add_command(demo_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)

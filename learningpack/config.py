@@ -136,8 +136,14 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), default=True),
         "MAIL_FROM": env.get("MAIL_FROM", "laeringspakken@localhost"),
+        # Reset mails go out after the answer, so it takes as long for every address.
+        "MAIL_IN_BACKGROUND": True,
         "INVITE_VALID_FOR": timedelta(days=7),
         "RESET_VALID_FOR": timedelta(hours=1),
+        # Client addresses in the audit log are removed after this long.
+        "AUDIT_ADDRESS_RETENTION": timedelta(
+            days=int(env.get("AUDIT_ADDRESS_RETENTION_DAYS", "30"))
+        ),
         # Two-factor sign-in for PUF: always in production; in development and the demo it is
         # on only when REQUIRE_PUF_TOTP is set, so `make run` lets a newcomer in as PUF.
         "REQUIRE_PUF_TOTP": production or _bool(env.get("REQUIRE_PUF_TOTP"), default=False),

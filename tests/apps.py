@@ -31,6 +31,7 @@ def make_test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "MAIL_IN_BACKGROUND": False,
         "SERVER_NAME": None,
         "LOG_JSON": False,  # the process's logging is pytest's (tests/ops/test_logs.py opts in)
     }

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import event, func, select
 
+from learningpack.domain.refusals import Refused
 from learningpack.extensions import db
 from learningpack.models import Action, Cycle, LogEntry, Run, School, Team, User
 
@@ -62,3 +65,39 @@ def sample_file(kind: str) -> bytes:
         "jpeg": b"\xff\xd8\xff\xe0" + b"\x00" * 32,
         "html": b"<!doctype html><html><script>alert(1)</script></html>",
     }[kind]
+
+
+def run_in_threads(app: Flask, targets: dict[str, Callable[[], str]]) -> dict[str, object]:
+    """Run each target in its own thread with its own app context (so its own session and
+    connection). A refusal (``Refused``) is the target's result; any other exception fails the
+    test."""
+    results: dict[str, object] = {}
+    errors: list[tuple[str, BaseException]] = []
+
+    def wrap(name: str, target: Callable[[], str]) -> Callable[[], None]:
+        def body() -> None:
+            try:
+                with app.app_context():
+                    try:
+                        results[name] = target()
+                    except Refused as refused:
+                        db.session.rollback()
+                        results[name] = refused
+            except BaseException as error:
+                errors.append((name, error))
+
+        return body
+
+    threads = [
+        threading.Thread(target=wrap(name, target), name=f"race-{name}", daemon=True)
+        for name, target in targets.items()
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not [t.name for t in threads if t.is_alive()], "a thread did not finish"
+    if errors:
+        name, error = errors[0]
+        raise AssertionError(f"thread {name} failed: {error!r}") from error
+    return results

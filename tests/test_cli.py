@@ -89,3 +89,15 @@ def test_bank_reindex_rebuilds_the_search_entries(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["bank", "reindex"])
     assert result.exit_code == 0, result.output
     assert "Indexed 0 resources." in result.output
+
+
+def test_demo_seed_refuses_in_production_unless_forced(app: Flask) -> None:
+    """Issue 16, item 14: the demo's published password must not open a production system."""
+    app.config["PRODUCTION"] = True
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["demo", "seed", "--schools", "1"])
+    assert refused.exit_code != 0 and "produktion" in refused.output
+    assert db.session.scalar(select(User).where(User.email == "puf@demo.dk")) is None
+    forced = runner.invoke(args=["demo", "seed", "--schools", "1", "--force-in-production"])
+    assert forced.exit_code == 0, forced.output
+    assert db.session.scalar(select(User).where(User.email == "puf@demo.dk")) is not None

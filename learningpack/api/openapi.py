@@ -154,13 +154,20 @@ SCHEMAS: dict[str, Any] = {
 }
 
 ERROR = _ref("Error")
+# A query parameter with a control character is refused (400) before any view (web/inputs.py).
+NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
 PARAMETERS: dict[str, Any] = {
     "district": {
         "name": "district",
         "in": "query",
         "required": False,
-        "description": "Only schools in this district (exact name).",
-        "schema": {"type": "string", "minLength": 1, "maxLength": 120},
+        "description": "Only schools in this district (exact name; no control characters).",
+        "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 120,
+            "pattern": NO_CONTROL_CHARACTERS,
+        },
     },
     "page": {
         "name": "page",
@@ -185,7 +192,7 @@ PARAMETERS: dict[str, Any] = {
         "in": "query",
         "required": False,
         "description": "A module's slug, e.g. faellesskab.",
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "pattern": NO_CONTROL_CHARACTERS},
     },
 }
 

@@ -31,7 +31,14 @@ from learningpack.auth.account_forms import (
     TotpDisableForm,
     TotpSetupForm,
 )
-from learningpack.auth.limits import account_failures, account_key, attempt_failed, login_rate
+from learningpack.auth.limits import (
+    account_failures,
+    account_key,
+    attempt_failed,
+    counted_failures,
+    input_key,
+    login_rate,
+)
 from learningpack.auth.provider import (
     PENDING_VIA_KEY,
     SESSION_ID_TOKEN_KEY,
@@ -46,10 +53,10 @@ from learningpack.models import Role, TokenKind, User
 from learningpack.models.audit import record
 from learningpack.models.people import normalise_email
 from learningpack.ops import metrics
+from learningpack.ops.startup import reset_links_allowed
 from learningpack.output.labels import words
-from learningpack.output.mail import mail_configured
 from learningpack.web.access import public, role_required
-from learningpack.web.delivery import link_for, mail_link
+from learningpack.web.delivery import deliver_reset
 from learningpack.web.session_guard import PENDING_AT_KEY, PENDING_NEXT_KEY, PENDING_USER_KEY
 
 SETUP_SECRET_KEY = "totp_setup_secret"
@@ -121,9 +128,7 @@ def _own_account_key() -> str:
 
 
 # Guessing the current password from a borrowed session is throttled like a login.
-_password_guard = limiter.limit(
-    "5 per 15 minutes", key_func=_own_account_key, deduct_when=attempt_failed
-)
+_password_guard = counted_failures("5 per 15 minutes", _own_account_key, _refused)
 
 
 @bp.post("/konto/adgangskode")
@@ -182,8 +187,10 @@ def totp_setup() -> Response | tuple[str, int]:
         codes = twofactor.enable(user, secret, form.code.data or "")
         if codes is not None:
             db.session.commit()
+            login_user(user)  # this session carries the new version; every other one ends
             session.pop(SETUP_SECRET_KEY, None)
-            session[RECOVERY_SHOWN_KEY] = codes
+            # Shown once, on the next page; encrypted, as the cookie is signed, not encrypted.
+            session[RECOVERY_SHOWN_KEY] = secretbox.encrypt(" ".join(codes))
             return redirect(url_for("auth.recovery_codes"))
         form.code.errors = [_("Koden passer ikke. Tjek uret på telefonen, og prøv igen.")]
     uri = twofactor.provisioning_uri(secret, user.email)
@@ -200,9 +207,11 @@ def totp_setup() -> Response | tuple[str, int]:
 @role_required(Role.LEADER, Role.TEACHER, Role.PUF)
 def recovery_codes() -> Response | str:
     """The ten recovery codes, shown once right after setup."""
-    codes = session.pop(RECOVERY_SHOWN_KEY, None)
-    if not codes:
+    stored = session.pop(RECOVERY_SHOWN_KEY, None)
+    plain = secretbox.decrypt(stored) if isinstance(stored, str) else None
+    if not plain:
         return redirect(url_for("auth.account"))
+    codes = plain.split()
     return render_template("auth/recovery_codes.html", codes=codes)
 
 
@@ -295,7 +304,7 @@ def login_code() -> Response | tuple[str, int]:
 
 
 def _forgot_key() -> str:
-    return "reset-account:" + normalise_email(request.form.get("email", ""))
+    return input_key("reset-account", request.form.get("email", ""))
 
 
 @bp.route("/glemt-adgangskode", methods=["GET", "POST"])
@@ -306,24 +315,13 @@ def forgot_password() -> Response | tuple[str, int]:
     """Ask for a reset link; the answer is the same whether the address exists or not."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        found = accounts.request_reset(form.email.data or "", current_app.config["RESET_VALID_FOR"])
-        db.session.commit()
-        if found is not None:
-            user, raw = found
-            link = link_for("auth.reset_password", raw)
-            sent = False
-            if mail_configured():
-                try:
-                    mail_link(user, TokenKind.RESET, link)
-                    sent = True
-                except OSError:
-                    current_app.logger.exception("Reset e-mail to user %s failed", user.id)
-            if not sent and current_app.config.get("PRODUCTION"):
-                # A link is a password: in production it never goes into a log.
-                current_app.logger.error("Reset e-mail to user %s not sent (no mail)", user.id)
-            elif not sent:
-                # Development without a mail server: the link is printed for the developer.
-                current_app.logger.warning("Password reset link for user %s: %s", user.id, link)
+        if reset_links_allowed():
+            found = accounts.request_reset(
+                form.email.data or "", current_app.config["RESET_VALID_FOR"]
+            )
+            db.session.commit()
+            if found is not None:
+                deliver_reset(*found)
         flash(
             _(
                 "Hvis adressen findes i Læringspakken, er der sendt et link til at nulstille "
@@ -356,7 +354,12 @@ def reset_password(token: str) -> Any:
     form.user_email = found.user.email  # type: ignore[attr-defined]
     form.user_name = found.user.name  # type: ignore[attr-defined]
     if form.validate_on_submit():
-        accounts.reset_password(found, form.password.data or "")
+        try:
+            accounts.reset_password(found, form.password.data or "")
+        except accounts.AccountRefused as refused:  # the link was used a moment ago
+            db.session.rollback()
+            message = " ".join(words(refused.refusals))
+            return render_template("auth/link_refused.html", message=message), 410
         db.session.commit()
         flash(_("Din adgangskode er skiftet. Log ind med den nye."), "success")
         return redirect(url_for("auth.login"))
@@ -376,9 +379,17 @@ def accept_invitation(token: str) -> Any:
     )
     form.user_email = found.user.email  # type: ignore[attr-defined]
     if form.validate_on_submit():
-        accounts.accept_invitation(
-            found, name=form.name.data or "", password=form.password.data or ""
-        )
+        try:
+            accounts.accept_invitation(
+                found, name=form.name.data or "", password=form.password.data or ""
+            )
+        except accounts.AccountRefused as refused:
+            db.session.rollback()
+            if "link_used" in refused.codes:  # accepted by a concurrent request a moment ago
+                message = " ".join(words(refused.refusals))
+                return render_template("auth/link_refused.html", message=message), 410
+            form.name.errors = [*form.name.errors, *words(refused.refusals)]
+            return render_template("auth/accept.html", form=form, invitee=found.user), 400
         db.session.commit()
         flash(_("Din konto er klar. Log ind med din e-mail og den nye adgangskode."), "success")
         return redirect(url_for("auth.login"))

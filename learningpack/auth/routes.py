@@ -78,7 +78,9 @@ def login() -> str | Response:
         email = normalise_email(form.email.data or "")
         user = db.session.scalar(select(User).where(User.email == email))
         password = form.password.data or ""
-        if user is None:
+        if user is None or not user.password_hash:
+            # An unknown address or an invitation not yet accepted: the same hashing work as a
+            # real check, so the answer's timing does not tell which accounts exist.
             check_password_hash(_DUMMY_HASH, password)
             ok = False
         else:

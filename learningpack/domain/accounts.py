@@ -11,7 +11,10 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
+from learningpack.domain.audit_privacy import scrub_person
+from learningpack.domain.privacy import personal_data_in
 from learningpack.domain.refusals import Refused
 from learningpack.extensions import db
 from learningpack.models import (
@@ -31,6 +34,13 @@ class AccountRefused(Refused):
     """A change to an account the rules do not allow; ``refusals`` say why (codes)."""
 
 
+def _guard_name(name: str) -> None:
+    """A person's name holds no CPR number (``personal_data``)."""
+    found = personal_data_in(name=name)
+    if found is not None:
+        raise AccountRefused([found])
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -41,15 +51,7 @@ def now() -> datetime:
 
 def issue_token(user: User, kind: TokenKind, valid_for: timedelta, created_by: User | None) -> str:
     """A new single-use link token for this user; earlier unused ones of the kind stop working."""
-    db.session.execute(
-        update(AccountToken)
-        .where(
-            AccountToken.user_id == user.id,
-            AccountToken.kind == kind,
-            AccountToken.used_at.is_(None),
-        )
-        .values(used_at=now())
-    )
+    _retire_tokens(user.id, kind)
     raw = secrets.token_urlsafe(32)
     db.session.add(
         AccountToken(
@@ -62,6 +64,33 @@ def issue_token(user: User, kind: TokenKind, valid_for: timedelta, created_by: U
     )
     db.session.flush()
     return raw
+
+
+def _retire_tokens(user_id: int, kind: TokenKind) -> None:
+    db.session.execute(
+        update(AccountToken)
+        .where(
+            AccountToken.user_id == user_id,
+            AccountToken.kind == kind,
+            AccountToken.used_at.is_(None),
+        )
+        .values(used_at=now())
+    )
+
+
+def _consume(token: AccountToken) -> None:
+    """Mark the token used in one conditional UPDATE: of two requests using the same link at
+    the same moment, one gets it and the other is refused (``link_used``)."""
+    used_at = now()
+    claimed = db.session.execute(
+        update(AccountToken)
+        .where(AccountToken.id == token.id, AccountToken.used_at.is_(None))
+        .values(used_at=used_at)
+        .execution_options(synchronize_session=False)
+    )
+    if int(getattr(claimed, "rowcount", 0)) != 1:
+        raise AccountRefused.one("link_used")
+    set_committed_value(token, "used_at", used_at)
 
 
 def find_token(raw: str, kind: TokenKind) -> AccountToken:
@@ -94,6 +123,7 @@ def invite(
 
     The invitee sets a password and becomes active when accepting the link.
     """
+    _guard_name(name)
     email = normalise_email(email)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is not None:
@@ -101,7 +131,10 @@ def invite(
         same_place = user.role == role and user.school_id == (school.id if school else None)
         if not (pending and same_place):
             raise AccountRefused.one("email_taken")
+        if user.deactivated_by_role == Role.PUF and actor.role != Role.PUF:
+            raise AccountRefused.one("deactivated_by_puf")
         user.name = name
+        user.deactivated_by_role = None
     else:
         user = User(
             email=email,
@@ -126,12 +159,13 @@ def invite(
 
 def accept_invitation(token: AccountToken, *, name: str, password: str) -> User:
     """The invitee chose a name and a password: the account becomes active."""
+    _guard_name(name)
+    _consume(token)
     user = token.user
     user.name = name
     user.set_password(password)
     user.active = True
     user.end_sessions()
-    token.used_at = now()
     record("invitation_accepted", actor=user, obj=user, school_id=user.school_id)
     db.session.flush()
     return user
@@ -142,6 +176,11 @@ def request_reset(email: str, valid_for: timedelta) -> tuple[User, str] | None:
     caller says the same)."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.may_log_in or not user.password_hash:
+        # The same writes as for a known address (a token UPDATE, an audit row; the caller
+        # commits either way), so the answer's timing does not tell whether the address exists.
+        _retire_tokens(0, TokenKind.RESET)
+        record("password_reset_requested", actor=None, known=False)
+        db.session.flush()
         return None
     raw = issue_token(user, TokenKind.RESET, valid_for, None)
     record("password_reset_requested", actor=None, obj=user, school_id=user.school_id)
@@ -150,10 +189,10 @@ def request_reset(email: str, valid_for: timedelta) -> tuple[User, str] | None:
 
 def reset_password(token: AccountToken, password: str) -> User:
     """Set a new password from a reset link; every session of the user ends."""
+    _consume(token)
     user = token.user
     user.set_password(password)
     user.end_sessions()
-    token.used_at = now()
     record("password_reset", actor=user, obj=user, school_id=user.school_id)
     db.session.flush()
     return user
@@ -176,9 +215,21 @@ def set_active(user: User, active: bool, actor: User) -> None:
     # A school must not lock itself out; PUF (who can invite a new leader) may.
     if not active and actor.role != Role.PUF and _last_active_leader(user):
         raise AccountRefused.one("last_active_leader")
+    if active and user.deactivated_by_role == Role.PUF and actor.role != Role.PUF:
+        raise AccountRefused.one("deactivated_by_puf")
+    if not active and is_pending(user):
+        # An invitee who has not accepted yet: the invitation link stops working.
+        _retire_tokens(user.id, TokenKind.INVITE)
+        user.deactivated_by_role = str(actor.role)
+        record("user_deactivated", actor=actor, obj=user, school_id=user.school_id, pending=True)
+        db.session.flush()
+        return
+    if active and not user.password_hash:
+        raise AccountRefused.one("pending_reactivate")
     if user.active == active:
         return
     user.active = active
+    user.deactivated_by_role = None if active else str(actor.role)
     if not active:
         user.end_sessions()
     record(
@@ -236,6 +287,7 @@ def anonymise(user: User, actor: User) -> None:
         return
     if actor.role != Role.PUF and _last_active_leader(user):
         raise AccountRefused.one("last_active_leader")
+    scrub_person(user, user.email, user.name)  # the audit log forgets them too
     user.name = f"Tidligere medarbejder #{user.id}"
     # The .invalid top-level domain is reserved: this address can never receive mail.
     user.email = f"anonymiseret-{user.id}@anonymiseret.invalid"

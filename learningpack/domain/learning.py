@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from learningpack.domain.cycle import ensure_open
+from learningpack.domain.cycle_lock import lock_cycle
 from learningpack.domain.privacy import guard_free_text
 from learningpack.domain.records import _same_school, _touch
 from learningpack.domain.refusals import refuse
@@ -23,6 +24,7 @@ def save_question(
     cycle: Cycle, *, team: Team, question: str, baseline: str, actor: User
 ) -> TeamQuestion:
     """State (or revise) a team's question in the module and what it sees today."""
+    lock_cycle(cycle)
     ensure_open(cycle)
     _same_school(cycle, [team], [])
     if not question.strip():
@@ -61,6 +63,7 @@ def record_reflection(
     ``decisions`` maps the team's action ids to keep, adjust or stop; an action of another team
     is refused, an action left out keeps its earlier decision (or none).
     """
+    lock_cycle(cycle)
     ensure_open(cycle)
     _same_school(cycle, [team], [])
     actions = {a.id: a for a in team_actions(cycle, team)}
@@ -100,6 +103,7 @@ def start_second_round(
     """A second round of an action the reflection decided to adjust: a new action of the same
     team, owners and observer, linked to the first, with its own period, in the same module."""
     cycle = action.cycle
+    lock_cycle(cycle)
     ensure_open(cycle)
     if action.reflection_decision != Outcome.ADJUST:
         raise refuse("second_round_needs_adjust")

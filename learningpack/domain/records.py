@@ -3,7 +3,8 @@
 The team's question, its reflection and a second round are in ``learning.py``.
 
 Functions here change the models and ``flush``; the caller commits. Each write refuses
-(:class:`CycleRefused` with a code) when the cycle is not open, when people or teams belong to
+(:class:`CycleRefused` with a code) when the cycle is not open (checked after ``lock_cycle``,
+see ``cycle_lock.py``), when people or teams belong to
 another school, and when a free text holds a CPR number. After each write the cycle's progress
 columns (phase and counts) are brought up to date with the stepper's own rules.
 """
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from learningpack.domain.cycle import derived_status, ensure_open, phase_of
+from learningpack.domain.cycle_lock import lock_cycle
 from learningpack.domain.privacy import guard_free_text
 from learningpack.domain.refusals import refuse
 from learningpack.extensions import db
@@ -90,6 +92,7 @@ def record_meeting(
     facilitator: User | None,
 ) -> Meeting:
     """Record a staff meeting held in the module."""
+    lock_cycle(cycle)
     ensure_open(cycle)
     guard_free_text(participants=participants, notes=notes, decisions=decisions)
     meeting = Meeting(
@@ -127,6 +130,7 @@ def _describe_action(action: Action, cycle: Cycle, description: ActionDescriptio
     period_start, period_end = description["period_start"], description["period_end"]
     title, what = description["title"], description["what"]
     expectation, how_notice = description["expectation"], description["how_notice"]
+    lock_cycle(cycle)
     observer, focus = description["observer"], description["observation_focus"]
     ensure_open(cycle)
     _same_school(cycle, [team], [*owners, *([observer] if observer else [])])
@@ -168,6 +172,7 @@ def add_log_entry(
 ) -> LogEntry:
     """A teacher logs what happened when the action was tried: the observer's entry is an
     observation, anyone else's what they did."""
+    lock_cycle(action.cycle)
     ensure_open(action.cycle)
     if author.school_id != action.cycle.run.school_id:
         raise refuse("foreign_author")
@@ -190,6 +195,7 @@ def record_follow_up(
 ) -> FollowUp:
     """Record (or revise) the follow-up of one action, with how what we saw fits what we
     expected (required)."""
+    lock_cycle(action.cycle)
     ensure_open(action.cycle)
     if not fit.strip():
         raise refuse("fit_missing")
@@ -208,6 +214,7 @@ def record_follow_up(
 
 def save_summary(cycle: Cycle, *, learned: str, keep: str, next_steps: str) -> None:
     """Save the module's summary: what we learned, what we keep, next steps."""
+    lock_cycle(cycle)
     ensure_open(cycle)
     guard_free_text(learned=learned, keep=keep, next_steps=next_steps)
     cycle.summary_learned, cycle.summary_keep = learned.strip(), keep.strip()
@@ -218,6 +225,7 @@ def save_summary(cycle: Cycle, *, learned: str, keep: str, next_steps: str) -> N
 
 def save_local_adaptation(cycle: Cycle, *, notes: str, questions: str) -> None:
     """The school's own notes and discussion questions for a module (lokal tilpasning)."""
+    lock_cycle(cycle)
     ensure_open(cycle)
     guard_free_text(notes=notes, questions=questions)
     cycle.local_notes, cycle.local_questions = notes.strip(), questions.strip()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from learningpack.domain.privacy import has_control_characters, personal_data_in
 from learningpack.domain.refusals import Refusal, Refused, refusal
 from learningpack.extensions import db
 from learningpack.models import School, User
@@ -31,6 +32,14 @@ class RowProblem:
     reason: Refusal
 
 
+def _guard(name: str, district: str) -> None:
+    found = personal_data_in(name=name, district=district)
+    if found is not None:
+        raise SchoolRefused([found])
+    if has_control_characters(name + district):
+        raise SchoolRefused.one("control_characters")
+
+
 def name_taken(name: str, *, except_id: int | None = None) -> bool:
     query = select(School.id).where(func.lower(School.name) == name.strip().lower())
     if except_id is not None:
@@ -39,8 +48,9 @@ def name_taken(name: str, *, except_id: int | None = None) -> bool:
 
 
 def create_school(name: str, district: str, actor: User) -> School:
-    """A new school (names are unique, ignoring case)."""
+    """A new school (names are unique, ignoring case; no CPR number, no control characters)."""
     name, district = name.strip(), district.strip()
+    _guard(name, district)
     if name_taken(name):
         raise SchoolRefused.one("school_name_taken")
     school = School(name=name, district=district)
@@ -53,6 +63,7 @@ def create_school(name: str, district: str, actor: User) -> School:
 def update_school(school: School, name: str, district: str, actor: User) -> None:
     """Rename a school and/or set its district."""
     name, district = name.strip(), district.strip()
+    _guard(name, district)
     if name_taken(name, except_id=school.id):
         raise SchoolRefused.one("school_name_taken")
     changes = {}
@@ -69,10 +80,14 @@ def update_school(school: School, name: str, district: str, actor: User) -> None
 
 
 def set_school_active(school: School, active: bool, actor: User) -> None:
-    """A deactivated school's users cannot log in; its data stays."""
+    """A deactivated school's users cannot log in, and every session they have ends (it does not
+    come back when the school is reactivated); its data stays."""
     if school.active == active:
         return
     school.active = active
+    if not active:
+        for user in db.session.scalars(select(User).where(User.school_id == school.id)):
+            user.end_sessions()
     record(
         "school_reactivated" if active else "school_deactivated",
         actor=actor,
@@ -85,12 +100,22 @@ def set_school_active(school: School, active: bool, actor: User) -> None:
 def parse_school_csv(data: bytes) -> tuple[list[tuple[str, str]], list[RowProblem]]:
     """Rows (name, district) of a CSV file, and every problem found (with the line number).
 
-    UTF-8 with or without BOM; ``;`` or ``,`` between the columns; a header line is skipped.
+    UTF-8 with or without BOM; ``;`` or ``,`` between the columns; any line ending (CR, LF,
+    CRLF); a header line is skipped. A file the CSV reader cannot read (a field over its limit,
+    a stray quote) is one problem, never an error.
     """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return [], [RowProblem(0, "", refusal("csv_not_utf8"))]
+    text = "\n".join(text.splitlines())
+    try:
+        return _parse_rows(text)
+    except csv.Error:
+        return [], [RowProblem(0, "", refusal("csv_unreadable"))]
+
+
+def _parse_rows(text: str) -> tuple[list[tuple[str, str]], list[RowProblem]]:
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     delimiter = ";" if ";" in first else ","
@@ -118,6 +143,10 @@ def parse_school_csv(data: bytes) -> tuple[list[tuple[str, str]], list[RowProble
             reason = refusal("csv_duplicate_line", line=seen[key])
         elif key in existing:
             reason = refusal("csv_school_exists")
+        elif has_control_characters(name + district):
+            reason = refusal("control_characters")
+        else:
+            reason = personal_data_in(name=name, district=district)
         if reason is None:
             rows.append((name, district))
         else:

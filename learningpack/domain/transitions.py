@@ -1,8 +1,10 @@
 """Transitions of a run's cycles: start a run, complete, reopen, and PUF's unlock out of order.
 
 Functions here change the models and ``flush``; the caller (a view or the CLI) commits.
-Refusals raise :class:`CycleRefused` with codes. Every state change that two people could make
-at once is a conditional UPDATE, so only one of them changes a row and the other is refused.
+Refusals raise :class:`CycleRefused` with codes. Every transition first locks the cycle row(s)
+it changes (``cycle_lock.lock_cycle``) and checks its conditions after, inside the lock; the
+state changes stay conditional UPDATEs as a second guard. One unfinished run per school and
+package is kept by the database (the partial unique index ``uq_run_one_unfinished``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from learningpack.content import Package
 from learningpack.domain.cycle import (
@@ -19,6 +21,7 @@ from learningpack.domain.cycle import (
     reopen_refusals,
     unmet_conditions,
 )
+from learningpack.domain.cycle_lock import lock_cycle
 from learningpack.domain.privacy import guard_free_text
 from learningpack.domain.refusals import CycleRefused, refuse
 from learningpack.extensions import db
@@ -64,8 +67,12 @@ def start_run(school_id: int, package: Package, year_label: str, actor: User) ->
             cycle.opened_by_id = actor.id
             cycle.last_activity_at = now
         run.cycles.append(cycle)
-    db.session.add(run)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a concurrent start: the partial unique index says no
+            db.session.add(run)
+            db.session.flush()
+    except IntegrityError as error:
+        raise refuse("run_in_progress") from error
     record(
         "run_started",
         actor=actor,
@@ -84,6 +91,7 @@ def complete_cycle(cycle: Cycle, actor: User) -> Cycle | None:
     (``WHERE state = 'active'``), so a second, concurrent attempt changes no row and is refused.
     Returns the cycle that opened, or None when the run is complete.
     """
+    lock_cycle(cycle)
     reasons = unmet_conditions(cycle)
     if reasons:
         raise CycleRefused(reasons)
@@ -145,10 +153,13 @@ def reopen_cycle(cycle: Cycle, actor: User) -> None:
     moment); one that PUF opened out of order stays open. Both changes are conditional UPDATEs,
     so a concurrent recording in the next module or a second reopen makes this one refuse.
     """
+    lock_cycle(cycle)
+    following = next_cycle(cycle)
+    if following is not None:
+        lock_cycle(following)  # in position order, like every caller
     reasons = reopen_refusals(cycle)
     if reasons:
         raise CycleRefused(reasons)
-    following = next_cycle(cycle)
     try:
         reopened = _rowcount(
             update(Cycle)
@@ -203,6 +214,7 @@ def unlock_out_of_order(cycle: Cycle, actor: User, reason: str) -> None:
     if not reason.strip():
         raise refuse("reason_required")
     guard_free_text(reason=reason)
+    lock_cycle(cycle)
     if cycle.state != CycleState.LOCKED:
         raise refuse("not_locked")
     now = utcnow()

@@ -2,6 +2,8 @@
 
 One step (30 s) of clock drift either way is accepted; a code, once accepted, cannot be used
 again (the last accepted time step is stored). The secret is stored encrypted (``secretbox``).
+A code or recovery code is consumed by one conditional UPDATE, so two requests sending the same
+code at the same moment cannot both be let in.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from datetime import UTC, datetime
 import pyotp
 import segno
 from markupsafe import Markup
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from learningpack.domain import secretbox
 from learningpack.extensions import db
@@ -67,8 +70,23 @@ def verify_code(user: User, code: str) -> bool:
     step = code_matches(secret, code, user.totp_last_step)
     if not step:
         return False
-    user.totp_last_step = step
+    claimed = db.session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if _rowcount(claimed) != 1:  # a concurrent request used this code (or a later one) first
+        return False
+    set_committed_value(user, "totp_last_step", step)
     return True
+
+
+def _rowcount(result: object) -> int:
+    return int(getattr(result, "rowcount", 0))
 
 
 def _hash(code: str) -> str:
@@ -100,18 +118,30 @@ def use_recovery_code(user: User, code: str) -> bool:
     )
     if found is None:
         return False
-    found.used_at = datetime.now(UTC)
+    now = datetime.now(UTC)
+    claimed = db.session.execute(
+        update(RecoveryCode)
+        .where(RecoveryCode.id == found.id, RecoveryCode.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if _rowcount(claimed) != 1:  # used by a concurrent request a moment ago
+        return False
+    set_committed_value(found, "used_at", now)
     record("recovery_code_used", actor=user, obj=user, school_id=user.school_id)
     return True
 
 
 def enable(user: User, secret: str, code: str) -> list[str] | None:
-    """Turn TOTP on if the code proves the app has the secret; returns the recovery codes."""
+    """Turn TOTP on if the code proves the app has the secret; returns the recovery codes.
+
+    Every other session of the account ends (the caller logs this one in again)."""
     step = code_matches(secret, code, None)
     if not step:
         return None
     user.totp_secret = secretbox.encrypt(secret)
     user.totp_last_step = step
+    user.end_sessions()  # a session opened before (perhaps someone else's) cannot turn it off
     record("totp_enabled", actor=user, obj=user, school_id=user.school_id)
     return new_recovery_codes(user)
 

@@ -77,6 +77,8 @@ class User(UserMixin, Model):
     totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The role of whoever deactivated the account: a leader may not undo PUF's deactivation.
+    deactivated_by_role: Mapped[str | None] = mapped_column(String(10))
 
     school: Mapped[School | None] = relationship(back_populates="users")
     teams: Mapped[list[Team]] = relationship(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learningpack.extensions import Model, db
@@ -64,6 +64,15 @@ class Run(Model):
     __table_args__ = (
         db.UniqueConstraint(
             "school_id", "package_slug", "year_label", name="uq_run_school_package_year"
+        ),
+        # One unfinished run per school and package, kept by the database (races included).
+        Index(
+            "uq_run_one_unfinished",
+            "school_id",
+            "package_slug",
+            unique=True,
+            sqlite_where=text("completed_at IS NULL"),
+            postgresql_where=text("completed_at IS NULL"),
         ),
     )
 

@@ -173,6 +173,10 @@ REFUSAL: dict[str, LazyString] = {
     "link_expired": _l("Linket er udløbet. Bed om et nyt."),
     "email_taken": _l("Der findes allerede en konto med den e-mailadresse."),
     "own_account_deactivate": _l("Du kan ikke deaktivere din egen konto."),
+    "deactivated_by_puf": _l("Kontoen er deaktiveret af PUF. Kun PUF kan aktivere den igen."),
+    "pending_reactivate": _l(
+        "Personen har ikke taget imod invitationen. Send en ny invitation i stedet."
+    ),
     "own_account_anonymise": _l("Du kan ikke anonymisere din egen konto."),
     "own_role": _l("Du kan ikke ændre din egen rolle."),
     "anonymised_reactivate": _l("Kontoen er anonymiseret og kan ikke genaktiveres."),
@@ -232,6 +236,13 @@ REFUSAL: dict[str, LazyString] = {
     "note_empty": _l("Skriv en besked."),
     "note_too_long": _l("Beskeden må højst have %(max)d tegn."),
     "note_not_allowed": _l("Kun PUF og skolens ledere kan skrive her."),
+    "csv_unreadable": _l(
+        "Filen kan ikke læses som CSV (måske et meget langt felt eller et anførselstegn, der "
+        "ikke lukkes). Gem den igen som “CSV UTF-8”."
+    ),
+    "control_characters": _l(
+        "Teksten indeholder usynlige styretegn, som ikke kan gemmes. Skriv eller indsæt den igen."
+    ),
 }
 # Why a sign-in through the municipality's login was refused (domain/sign_on.py and the
 # protocol checks in auth/oidc.py); "unknown" has a page of its own.

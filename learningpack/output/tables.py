@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | float | date | datetime | None
@@ -78,6 +79,9 @@ def _xlsx_value(value: Cell) -> Any:
     if isinstance(value, datetime):
         # Excel has no time zones: the local wall time is what a reader expects to see.
         return value.replace(tzinfo=None)
+    if isinstance(value, str):
+        # Control characters stored before they were refused must not break the workbook.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return guard(value)
 
 

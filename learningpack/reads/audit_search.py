@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, String, cast, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from learningpack.domain.audit_privacy import audit_hash
 from learningpack.extensions import db
 from learningpack.models import AuditEvent, User
 from learningpack.reads.pagination import Page, paginate_query
@@ -26,6 +27,7 @@ VERB_LABELS: dict[str, LazyString] = {
     "login_throttled": _l("Login blokeret efter for mange forsøg"),
     "logout": _l("Logget ud"),
     "access_denied": _l("Adgang nægtet"),
+    "access_probe": _l("Forsøg på at åbne en anden skoles data"),
     "role_changed": _l("Rolle ændret"),
     "cycle_unlocked_override": _l("Modul åbnet uden for rækkefølgen"),
     "school_exported": _l("Skolens data eksporteret"),
@@ -91,6 +93,8 @@ DETAIL_LABELS: dict[str, LazyString] = {
     "mfa": _l("totrin hos udbyderen"),
     "error": _l("fejl"),
     "password_off_for_linked": _l("adgangskode slået fra"),
+    "email_hash": _l("e-mail (nøglehash)"),
+    "count": _l("antal"),
 }
 
 
@@ -138,8 +142,10 @@ def _conditions(query: AuditQuery) -> list[ColumnElement[bool]]:
         conditions.append(
             or_(
                 AuditEvent.actor_id.in_(matching_users),
-                # Failed logins of unknown addresses have no actor: the address is in the detail.
+                # Failed logins of unknown addresses have no actor: the address is in the detail,
+                # or (throttled logins) its keyed hash, found by the exact address.
                 func.lower(cast(AuditEvent.detail, String)).like(pattern, escape="\\"),
+                func.lower(cast(AuditEvent.detail, String)).like(f"%{audit_hash(person)}%"),
             )
         )
     if query.school_id is not None:

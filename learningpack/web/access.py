@@ -13,7 +13,8 @@ Role × area matrix (DESIGN.md §1, §10):
 | knowledge bank: published    | read            | read            | read            |
 | knowledge bank: proposals    | curate all      | own: propose    | own: read       |
 
-Another school's object answers 404, as if it did not exist.
+Another school's object answers 404, as if it did not exist; the attempt is audited
+(``access_probe``).
 
 Every view declares its area with :func:`public` or :func:`role_required`; the declaration is
 kept on the view (``access_area``) so that ``tests/test_route_access.py`` can check every rule in
@@ -26,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from flask import Flask, abort, flash, jsonify, redirect, request
 from flask_login import current_user, login_required, login_url
@@ -144,6 +145,27 @@ def deny() -> None:
     abort(403)
 
 
+def not_found(probe: bool = False) -> NoReturn:
+    """404, as if the object did not exist. ``probe``: it exists at another school, so the
+    attempt goes to the audit log (``access_probe``) first."""
+    if probe:
+        db.session.rollback()
+        user = current_user if current_user.is_authenticated else None
+        record(
+            "access_probe",
+            actor=user,
+            school_id=user.school_id if user is not None else None,
+            path=request.path[:500],
+            method=request.method,
+        )
+        db.session.commit()
+    abort(404)
+
+
+def _exists(model: Any, object_id: int) -> bool:
+    return db.session.scalar(select(model.id).where(model.id == object_id)) is not None
+
+
 def require(allowed: bool) -> None:
     """403 (audited) unless allowed."""
     if not allowed:
@@ -157,7 +179,7 @@ def require(allowed: bool) -> None:
 def school_or_404(user: User, school_id: int) -> School:
     """A school the user may see (PUF: any; staff: their own)."""
     if not may_see_school(user, school_id):
-        abort(404)
+        not_found(probe=_exists(School, school_id))
     school = db.session.get(School, school_id)
     if school is None:
         abort(404)
@@ -168,7 +190,7 @@ def user_or_404(viewer: User, user_id: int) -> User:
     """A person the viewer manages: PUF anyone; a leader the own school's staff (not PUF)."""
     user = db.session.scalar(select(User).where(User.id == user_id, people_filter(viewer)))
     if user is None:
-        abort(404)
+        not_found(probe=_exists(User, user_id))
     return user
 
 
@@ -176,7 +198,7 @@ def team_or_404(viewer: User, team_id: int) -> Team:
     """A team of the viewer's own school (PUF: any school's)."""
     team = db.session.get(Team, team_id)
     if team is None or not may_see_school(viewer, team.school_id):
-        abort(404)
+        not_found(probe=team is not None)
     return team
 
 
@@ -187,8 +209,10 @@ def valid_slug(slug: str) -> bool:
 def cycle_or_404(user: User, school_id: int | None, slug: str) -> Cycle:
     """One module's cycle in the school's newest run, if the user may see that school."""
 
-    if school_id is None or not valid_slug(slug) or not may_see_school(user, school_id):
+    if school_id is None or not valid_slug(slug):
         abort(404)
+    if not may_see_school(user, school_id):
+        not_found(probe=_exists(School, school_id))
     cycle = school_cycle(school_id, slug)
     if cycle is None:
         abort(404)
@@ -200,5 +224,5 @@ def action_or_404(user: User, action_id: int) -> Action:
 
     action = scoped_action(action_id, user)
     if action is None:
-        abort(404)
+        not_found(probe=_exists(Action, action_id))
     return action

@@ -64,15 +64,15 @@ def handle_http_error(error: HTTPException) -> ResponseReturnValue:
 
 
 def handle_too_many(error: HTTPException) -> Any:
-    """429: throttled logins go to the audit log (the e-mail tried, never the password)."""
+    """429: throttled logins go to the audit log, aggregated, with the e-mail tried as a keyed
+    hash (never the address itself, never the password); old client addresses expire."""
     metrics.RATE_LIMITED.labels(request.endpoint or "none").inc()
     if request.endpoint == "auth.login":
-        from learningpack.models import normalise_email
-        from learningpack.models.audit import record
+        from learningpack.domain.audit_privacy import expire_addresses, record_throttled
 
         db.session.rollback()
-        email = normalise_email(request.form.get("email", ""))[:254]
-        record("login_throttled", actor=None, email=email, address=request.remote_addr or "")
+        record_throttled(request.form.get("email", "")[:254], request.remote_addr or "")
+        expire_addresses()
         db.session.commit()
     if is_api_request():
         return http_error_response(error)

@@ -5,18 +5,26 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import unicodedata
 from datetime import date
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import InstrumentedAttribute
-from wtforms import Field, HiddenField, SelectChoice, SelectMultipleField, TextAreaField, widgets
+from wtforms import (
+    Field,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.form import BaseForm
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
-from learningpack.domain.privacy import contains_cpr
+from learningpack.domain.privacy import contains_cpr, has_control_characters
 
 FREE_TEXT_HINT = _l("Skriv ikke børns navne, CPR-numre eller oplysninger om helbred.")
 CPR_MESSAGE = _l(
@@ -79,15 +87,6 @@ class _Messages:
 CONTROL_MESSAGE = _l(
     "Teksten indeholder usynlige styretegn, som ikke kan gemmes. Skriv eller indsæt den igen."
 )
-# Line breaks and tabs are text; every other control character (NUL above all, which
-# PostgreSQL refuses to store) is refused with a message instead of failing at the database.
-_ALLOWED_CONTROLS = {"\n", "\r", "\t"}
-
-
-def has_control_characters(value: str) -> bool:
-    return any(
-        unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS for ch in value
-    ) or any(unicodedata.category(ch) == "Cs" for ch in value)
 
 
 def _texts(data: Any) -> list[str]:
@@ -101,7 +100,8 @@ def _texts(data: Any) -> list[str]:
 class Form(FlaskForm):
     """The base of every form here: CSRF from Flask-WTF, messages in the user's language.
 
-    Every text a user sends is checked for control characters, whatever the field.
+    Every text a user sends is checked for control characters, whatever the field, and every
+    text field (names of teams, schools, invitees… not only the free texts) for a CPR number.
     """
 
     class Meta:
@@ -115,7 +115,17 @@ class Form(FlaskForm):
             if any(has_control_characters(text) for text in _texts(raw)):
                 field.errors = [*field.errors, str(CONTROL_MESSAGE)]
                 ok = False
+            if _holds_cpr(field) and str(CPR_MESSAGE) not in field.errors:
+                field.errors = [*field.errors, str(CPR_MESSAGE)]
+                ok = False
         return ok
+
+
+def _holds_cpr(field: Field) -> bool:
+    """A text field (not a password or hidden field) whose value holds a CPR number."""
+    if not isinstance(field, StringField) or isinstance(field, PasswordField | HiddenField):
+        return False
+    return isinstance(field.data, str) and contains_cpr(field.data)
 
 
 def column_length(column: InstrumentedAttribute[Any]) -> int:

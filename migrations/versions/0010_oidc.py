@@ -1,7 +1,7 @@
 """single sign-on: OpenID Connect identity links; per-school password sign-in for linked staff
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0009
 Create Date: 2026-12-02 08:45:00
 
 A link is the provider's stable subject (``sub``) for one account; the school's flag turns
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = "0010"
-down_revision = "0005"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """reports: daily progress snapshots, the half-yearly report's drafts, notes to schools
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-02 08:29:20
 
 A snapshot row is one school in one module on one day, written only on change; the unique
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = "0011"
-down_revision = "0008"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -42,6 +42,35 @@ def test_other_numbers_are_not_cpr(text: str) -> None:
     assert not contains_cpr(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "010203 - 1234",
+        "010203\u20131234",  # en dash
+        "010203\u20141234",  # em dash
+        "010203\u20111234",  # non-breaking hyphen
+        "010203\u22121234",  # minus sign
+        "010203\u00a01234",  # no-break space
+        "010203\u202f-\u202f1234",  # narrow no-break spaces around a dash
+        "01.02.03-1234",
+        "01 02 03 1234",
+        "01-02-03-1234",
+        "010203/1234",
+        "010203\n1234",  # a line break
+        "010203\r\n1234",
+        "0102\u00ad03-1234",  # a soft hyphen inside
+        "01020\u200b3-1234",  # a zero-width space inside
+        "\uff10\uff11\uff10\uff12\uff10\uff13-1234",  # full-width digits
+        "CPR: 010203 -\t1234.",
+    ],
+)
+def test_cpr_numbers_written_in_common_ways_are_found(text: str) -> None:
+    """Issue 16, item 3: every one of these was saved before the text was normalised."""
+    assert contains_cpr(text)
+    with pytest.raises(CycleRefused):
+        guard_free_text(notes=f"Barnet {text} er ny i klassen.")
+
+
 def test_leap_day_depends_on_century() -> None:
     # 7th digit 4 and year 00 -> 2000 (leap); 7th digit 0 and year 00 -> 1900 (not leap).
     assert contains_cpr("290200-4123")

@@ -44,6 +44,7 @@ from tests.domain.cycle_world import (
     states,
 )
 from tests.factories import SchoolFactory, make_leader
+from tests.helpers import run_in_threads
 from tests.world import (
     YEAR,
     World,
@@ -235,41 +236,6 @@ def test_completing_the_fifth_cycle_completes_the_run(world: World) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Two leaders pressing "complete" at once (PostgreSQL, two real connections)
-
-
-def run_in_threads(app: Flask, targets: dict[str, Callable[[], str]]) -> dict[str, object]:
-    """Run each target in its own thread with its own app context (so its own session and
-    connection). A CycleRefused is the target's result; any other exception fails the test."""
-    results: dict[str, object] = {}
-    errors: list[tuple[str, BaseException]] = []
-
-    def wrap(name: str, target: Callable[[], str]) -> Callable[[], None]:
-        def body() -> None:
-            try:
-                with app.app_context():
-                    try:
-                        results[name] = target()
-                    except CycleRefused as refused:
-                        db.session.rollback()
-                        results[name] = refused
-            except BaseException as error:
-                errors.append((name, error))
-
-        return body
-
-    threads = [
-        threading.Thread(target=wrap(name, target), name=f"complete-{name}", daemon=True)
-        for name, target in targets.items()
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not [t.name for t in threads if t.is_alive()], "a thread did not finish"
-    if errors:
-        name, error = errors[0]
-        raise AssertionError(f"thread {name} failed: {error!r}") from error
-    return results
 
 
 # Row locks between two real connections: PostgreSQL only (not parametrized over SQLite).
@@ -474,10 +440,8 @@ def test_concurrent_reopen_makes_one_transition(app: Flask, backend: str, packag
         return target
 
     results = run_in_threads(app, {"A": attempt(leader_id), "B": attempt(other_id)})
-    assert sorted(str(r) for r in results.values()) == [
-        "already_reopened",
-        "reopened",
-    ], results
+    # The loser waits for the winner's row lock, then re-checks: no longer completed.
+    assert sorted(str(r) for r in results.values()) == ["not_completed", "reopened"], results
     db.session.expire_all()
     assert states(w) == [A, L, L, L, L]
     assert len(events("cycle_reopened")) == 1

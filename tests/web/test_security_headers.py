@@ -110,7 +110,7 @@ def test_throttled_login_has_headers_and_is_audited(app: Flask, client: FlaskCli
     assert response.status_code == 429
     assert not header_problems(response, "429", logged_in=False)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "login_throttled"))
-    assert event is not None and event.detail["email"] == "x@skole.dk"
+    assert event is not None and "x@skole.dk" not in str(event.detail)  # a keyed hash
     assert "forkert" not in str(event.detail)
 
 
