@@ -51,7 +51,6 @@ from learningpack.domain import accounts, secretbox, sign_on, twofactor
 from learningpack.extensions import db, limiter
 from learningpack.models import Role, TokenKind, User
 from learningpack.models.audit import record
-from learningpack.models.people import normalise_email
 from learningpack.ops import metrics
 from learningpack.ops.startup import reset_links_allowed
 from learningpack.output.labels import words
@@ -128,7 +127,7 @@ def _own_account_key() -> str:
 
 
 # Guessing the current password from a borrowed session is throttled like a login.
-_password_guard = counted_failures("5 per 15 minutes", _own_account_key, _refused)
+_password_guard = counted_failures("5 per 15 minutes", _own_account_key, attempt_failed)
 
 
 @bp.post("/konto/adgangskode")

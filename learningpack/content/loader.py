@@ -120,6 +120,8 @@ def _check_finding_refs(
                 f'finding "{code}" is used in the text but not in this module\'s '
                 f"findings: add it to findings: [{', '.join([*listed, code])}]",
             )
+
+
 REFLECTION_FIELDS: dict[str, Expect] = {"staff": TEXTS, "board": TEXTS}
 
 

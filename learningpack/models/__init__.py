@@ -28,8 +28,8 @@ from learningpack.models.program import (
     TeamQuestion,
     action_owner,
 )
-from learningpack.models.sharing import EventExample, LocalApproachVersion, SharingEvent
 from learningpack.models.reporting import ProgressSnapshot, ReportDraft, ReportQuote, SchoolNote
+from learningpack.models.sharing import EventExample, LocalApproachVersion, SharingEvent
 from learningpack.models.sign_on import OidcIdentity
 from learningpack.models.submission import FormSubmission
 from learningpack.models.types import utcnow
@@ -66,8 +66,8 @@ __all__ = [
     "Role",
     "Run",
     "School",
-    "SharingEvent",
     "SchoolNote",
+    "SharingEvent",
     "Team",
     "TeamQuestion",
     "TokenKind",

@@ -49,8 +49,9 @@ SCHOOL_OWNED = {"action_id", "school_id", "user_id", "team_id", "resource_id"}
 # own tokens (another PUF user's answers 404); an e-mailed link's token is checked by its hash.
 # A sharing event is PUF's (a school reaches only the events it presents at); a local approach
 # version number is looked up in the user's own school.
-NOT_SCHOOL_OWNED = {"slug", "code", "token", "token_id", "event_id", "version", "draft_id", "quote_id"}
-NOT_SCHOOL_OWNED = {"slug", "code", "token", "token_id", "provider"}
+NOT_SCHOOL_OWNED = {
+    "slug", "code", "token", "token_id", "event_id", "version", "draft_id", "quote_id", "provider",
+}  # fmt: skip
 
 # endpoint -> (area, URL variables naming school-owned objects)
 AREAS: dict[str, tuple[object, frozenset[str]]] = {
