@@ -509,8 +509,11 @@ def history_world(package: Package) -> World:
     kept = fill_cycle(first, world.leader, world.teacher, world.team)
     stopped = add_action(first, world, title="Forældrebrev")
     add_log(stopped, world)
+    observe(stopped)
+    reflect(first, world.team, world.leader, {kept.id: Outcome.KEEP, stopped.id: Outcome.STOP})
     records.record_follow_up(
-        stopped, outcome=Outcome.STOP, learning="For tungt.", actor=world.leader
+        stopped, outcome=Outcome.STOP, learning="For tungt.", fit="Færre svar end ventet.",
+        actor=world.leader,
     )
     assert kept.follow_up is not None
     transitions.complete_cycle(first, world.leader)

@@ -114,20 +114,27 @@ def school_cycle(school_id: int, module_slug: str, package_slug: str | None = No
     return cycle
 
 
-def load_cycle_records(cycles: list[Cycle], *, with_learning: bool = True) -> None:
+def load_cycle_records(
+    cycles: list[Cycle], *, with_learning: bool = True, with_meetings: bool = True
+) -> None:
     """Fill the cycles' sessions and actions, and the actions' owners and log entries.
 
     Five SELECTs however much is recorded, each selected by the few cycle ids and put into the
     collections here: SELECT-IN loading by action id takes one more query per 500 actions, and
-    a joined owner list made SQLite materialise the whole owner table.
+    a joined owner list made SQLite materialise the whole owner table. ``with_meetings=False``
+    when the caller loaded the meetings with the cycles (``with_learning`` likewise).
     """
     cycle_ids = [c.id for c in cycles]
-    sessions = db.session.scalars(
-        select(Meeting)
-        .where(Meeting.cycle_id.in_(cycle_ids))
-        .options(joinedload(Meeting.facilitator))
-        .order_by(Meeting.held_on, Meeting.id)
-    ).all()
+    sessions = (
+        db.session.scalars(
+            select(Meeting)
+            .where(Meeting.cycle_id.in_(cycle_ids))
+            .options(joinedload(Meeting.facilitator))
+            .order_by(Meeting.held_on, Meeting.id)
+        ).all()
+        if with_meetings
+        else []
+    )
     actions = (
         db.session.scalars(
             select(Action)
@@ -163,7 +170,7 @@ def load_cycle_records(cycles: list[Cycle], *, with_learning: bool = True) -> No
     by_cycle: dict[int, list[Any]] = defaultdict(list)
     for session in sessions:
         by_cycle[session.cycle_id].append(session)
-    for cycle in cycles:
+    for cycle in cycles if with_meetings else ():
         set_committed_value(cycle, "meetings", by_cycle.pop(cycle.id, []))
     for action in actions:
         by_cycle[action.cycle_id].append(action)

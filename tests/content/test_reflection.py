@@ -53,7 +53,7 @@ Viden.
 
 ## Aktionsforslag
 
-- Prøv.
+- Prøv. Hvad vi forventer at se: Mere snak. Sådan opdager vi det: Vi tæller.
 
 ## Opsamling
 
@@ -65,9 +65,13 @@ Viden.
 |---|---|---|---|
 | 0–10 | 10 | Velkomst | Kort. |
 
-## Til forældre og skolebestyrelse
+## Til forældre
 
 Til forældre.
+
+## Til skolebestyrelsen
+
+Til bestyrelsen.
 """
 
 TWO = """\

@@ -93,7 +93,7 @@ def test_completing_and_adding_an_action_at_once_never_leaves_an_unfinished_acti
         {
             "complete": side("complete", lambda cycle, actor: complete_cycle(cycle, actor)),
             "add action": side(
-                "add action", lambda cycle, actor: add_action(cycle, mine(w, people))
+                "add action", lambda cycle, actor: add_action(cycle, mine(w, people), observer=None)
             ),
         },
     )

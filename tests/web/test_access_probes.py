@@ -23,7 +23,9 @@ def test_another_schools_ids_answer_404_and_are_audited(
 ) -> None:
     w = make_world(package, other_started=True)
     assert w.other_run is not None
-    theirs = add_action(w.cycle(1, w.other_run), w, team=w.other_team, owners=[w.other_teacher])
+    theirs = add_action(
+        w.cycle(1, w.other_run), w, team=w.other_team, owners=[w.other_teacher], observer=None
+    )
     db.session.commit()
     login(client, w.leader)
     urls = [
