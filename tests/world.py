@@ -512,7 +512,10 @@ def history_world(package: Package) -> World:
     observe(stopped)
     reflect(first, world.team, world.leader, {kept.id: Outcome.KEEP, stopped.id: Outcome.STOP})
     records.record_follow_up(
-        stopped, outcome=Outcome.STOP, learning="For tungt.", fit="Færre svar end ventet.",
+        stopped,
+        outcome=Outcome.STOP,
+        learning="For tungt.",
+        fit="Færre svar end ventet.",
         actor=world.leader,
     )
     assert kept.follow_up is not None

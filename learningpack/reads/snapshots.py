@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from learningpack.extensions import db
@@ -25,6 +25,7 @@ from learningpack.models import (
     CycleState,
     FollowUp,
     Outcome,
+    Reflection,
     Run,
     School,
 )
@@ -62,8 +63,6 @@ def _outcome_sum(outcome: Outcome) -> Any:
 def current_counts(package_slug: str, as_of: datetime | None = None) -> Select[Any]:
     """Each school's newest run, one row per module: its cell state and counts, as of now.
 
-    The reflections count is 0 until reflections exist: wire their per-cycle count in here.
-
     With ``as_of`` (a backfill for days before the first snapshot) the state comes from the
     cycle's opened and completed times, and the counts are the cycle's for a module completed
     by then and 0 otherwise: what was recorded on a past day is not known.
@@ -79,6 +78,11 @@ def current_counts(package_slug: str, as_of: datetime | None = None) -> Select[A
         .group_by(Action.cycle_id)
         .subquery()
     )
+    reflections = (
+        select(Reflection.cycle_id.label("cycle_id"), func.count().label("n"))
+        .group_by(Reflection.cycle_id)
+        .subquery()
+    )
     state: ColumnElement[Any] = case((Cycle.state == ACTIVE, Cycle.phase), else_=Cycle.state)
     counts: list[Any] = [
         Cycle.action_count,
@@ -87,7 +91,7 @@ def current_counts(package_slug: str, as_of: datetime | None = None) -> Select[A
         func.coalesce(outcomes.c.keep, 0),
         func.coalesce(outcomes.c.adjust, 0),
         func.coalesce(outcomes.c.stop, 0),
-        literal(0),
+        func.coalesce(reflections.c.n, 0),
     ]
     last_activity: Any = Cycle.last_activity_at
     if as_of is not None:
@@ -114,6 +118,7 @@ def current_counts(package_slug: str, as_of: datetime | None = None) -> Select[A
         .join(Run, Run.id == newest_run_id(School.id, package_slug))
         .join(Cycle, Cycle.run_id == Run.id)
         .outerjoin(outcomes, outcomes.c.cycle_id == Cycle.id)
+        .outerjoin(reflections, reflections.c.cycle_id == Cycle.id)
     )
     if as_of is not None:
         statement = statement.where(Run.started_at <= as_of)

@@ -13,7 +13,7 @@ from learningpack.content import Package
 from learningpack.domain.snapshots import backfill, take_snapshot
 from learningpack.extensions import db
 from learningpack.models import Outcome, ProgressSnapshot
-from tests.world import World, add_action, add_follow_up, complete_through, make_world
+from tests.world import World, add_action, add_follow_up, complete_through, make_world, reflect
 
 DAY = date(2026, 10, 1)
 NEXT = date(2026, 10, 2)
@@ -38,6 +38,7 @@ def test_one_row_per_module_of_each_started_school(backend: str, world: World) -
     add_follow_up(kept, world, Outcome.KEEP)
     add_follow_up(adjusted, world, Outcome.ADJUST)
     add_follow_up(stopped, world, Outcome.STOP)
+    reflect(first, world.team, world.leader)  # the team's reflective conversation
     db.session.commit()
     assert take_snapshot(world.package.slug, DAY) == 5
     db.session.commit()
@@ -48,7 +49,7 @@ def test_one_row_per_module_of_each_started_school(backend: str, world: World) -
     one = found[0]
     assert one.state == "input"  # no knowledge-input meeting recorded yet
     assert (one.action_count, one.follow_up_count) == (3, 3)
-    assert (one.keep_count, one.adjust_count, one.stop_count, one.reflection_count) == (1, 1, 1, 0)
+    assert (one.keep_count, one.adjust_count, one.stop_count, one.reflection_count) == (1, 1, 1, 1)
     assert one.last_activity_at is not None
     assert [r.state for r in found[1:]] == ["locked"] * 4
 
