@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -101,3 +102,15 @@ def run_in_threads(app: Flask, targets: dict[str, Callable[[], str]]) -> dict[st
         name, error = errors[0]
         raise AssertionError(f"thread {name} failed: {error!r}") from error
     return results
+
+
+ONCE = re.compile(
+    r'name="once" type="hidden" value="([^"]+)"|type="hidden" name="once" value="([^"]+)"'
+)
+
+
+def once_token(page: str) -> str:
+    """The one-time token of the (first) form on the page, as the browser would post it again."""
+    found = ONCE.search(page)
+    assert found, "the form carries a one-time token"
+    return found.group(1) or found.group(2)

@@ -7,10 +7,11 @@ from wtforms import DateField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from learningpack.models import SharingEvent
-from learningpack.web.forms import Form, NoPersonalData, PlausibleDate, max_length
+from learningpack.web.forms import Form, NoPersonalData, PlausibleDate, max_length, once_field
 
 
 class EventForm(Form):
+    once = once_field()  # Back + save again creates the event once
     title = StringField(
         _l("Titel"),
         validators=[

@@ -13,6 +13,7 @@ from flask_login import current_user
 from learningpack.content import default_package
 from learningpack.domain.refusals import Refused
 from learningpack.domain.sharing import create_event, mark_example, unmark_example
+from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
 from learningpack.models import Role, SharingEvent
 from learningpack.output.pdf import attachment, pdf_response
@@ -49,6 +50,10 @@ def new_event() -> Any:
     form = EventForm()
     if not form.validate_on_submit():
         return _list(form, 400)
+    if not claim_submission(form, current_user):
+        db.session.rollback()
+        flash(_("Formularen var allerede sendt, så arrangementet er kun oprettet én gang."), "info")
+        return redirect(url_for("puf.events_page"))
     try:
         event = create_event(
             title=form.title.data or "",

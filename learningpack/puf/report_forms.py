@@ -11,7 +11,13 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 
 from learningpack.domain.reports import MAX_QUOTE
 from learningpack.puf.forms import _GetForm
-from learningpack.web.forms import Form, PlausibleDate, end_not_before_start, free_text
+from learningpack.web.forms import (
+    Form,
+    PlausibleDate,
+    end_not_before_start,
+    free_text,
+    once_field,
+)
 
 HALF_YEAR = timedelta(days=182)
 
@@ -55,6 +61,7 @@ class PeriodForm(_GetForm):
 class ReportForm(Form):
     """A report's period, area and whether stalled schools are named."""
 
+    once = once_field()  # Back + save again makes the draft once
     date_from = DateField(
         _l("Periodens første dag"),
         validators=[DataRequired(_l("Vælg periodens første dag.")), PlausibleDate()],

@@ -12,6 +12,7 @@ from flask_login import current_user
 from learningpack.content import Package, default_package
 from learningpack.domain import notes, reports
 from learningpack.domain.refusals import Refused
+from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
 from learningpack.models import ReportDraft, Role
 from learningpack.models.audit import record
@@ -132,6 +133,10 @@ def new_report() -> Any:
     form = ReportForm(_districts())
     if not form.validate_on_submit():
         return reports_page(form)
+    if not claim_submission(form, current_user):
+        db.session.rollback()
+        flash(_("Formularen var allerede sendt, så rapporten er kun oprettet én gang."), "info")
+        return redirect(url_for("puf.reports_page"))
     draft = _save(None, form)
     if draft is None:
         return reports_page(form)
@@ -296,6 +301,10 @@ def school_note(school_id: int) -> Any:
     target = url_for("puf.school", school_id=school.id) + "#noter"
     if not form.validate_on_submit():
         return school_page(school.id, form), 400
+    if not claim_submission(form, current_user):
+        db.session.rollback()
+        flash(_("Formularen var allerede sendt, så beskeden er kun sendt én gang."), "info")
+        return redirect(target)
     try:
         notes.write_note(school.id, default_package().slug, form.text.data or "", current_user)
     except Refused as error:

@@ -59,6 +59,10 @@ def answer_note() -> Any:
     form = NoteForm()
     if not form.validate_on_submit():
         return school_page(note_form=form)
+    if not claim_submission(form, current_user):
+        db.session.rollback()
+        flash(_("Formularen var allerede sendt, så beskeden er kun sendt én gang."), "info")
+        return redirect(url_for("school.home") + "#noter")
     try:
         notes.write_note(
             current_user.school_id, default_package().slug, form.text.data or "", current_user

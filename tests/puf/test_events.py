@@ -20,7 +20,7 @@ from learningpack.extensions import db
 from learningpack.models import FollowUp, SharingEvent
 from learningpack.reads.sharing import invitations
 from tests.factories import login
-from tests.helpers import page_of
+from tests.helpers import count, once_token, page_of
 from tests.world import END, START, World, digest_world
 
 pytestmark = pytest.mark.both_backends
@@ -159,3 +159,12 @@ def test_a_refused_event_is_shown_with_the_form(puf_client: FlaskClient) -> None
         )
     assert response.status_code == 400
     assert "Kun PUF kan oprette" in page_of(response)
+
+
+def test_an_event_created_again_with_back_is_created_once(puf_client: FlaskClient) -> None:
+    token = once_token(page_of(puf_client.get("/puf/arrangementer")))
+    data = {"title": "Skole inspirerer skole", "held_on": END.isoformat(), "once": token}
+    assert puf_client.post("/puf/arrangementer", data=data).status_code == 302
+    again = puf_client.post("/puf/arrangementer", data=data, follow_redirects=True)
+    assert "arrangementet er kun oprettet én gang" in page_of(again)
+    assert count(SharingEvent) == 1

@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from learningpack.content import Package
 from learningpack.extensions import db
-from learningpack.models import AuditEvent, FollowUp, ReportDraft, ReportQuote
+from learningpack.models import AuditEvent, FollowUp, ReportDraft, ReportQuote, SchoolNote
 from learningpack.reads.history import weekly
 from tests.factories import login
-from tests.helpers import BUDGET, count, count_queries, page_of
+from tests.helpers import BUDGET, count, count_queries, once_token, page_of
 from tests.world import World, history_world
 
 CPR = "010203-1234"
@@ -237,3 +237,50 @@ def test_puf_writes_a_note_and_only_that_schools_leaders_see_and_answer_it(
         (world.puf.id, world.school.id),
         (world.leader.id, world.school.id),
     ]
+
+
+ONCE = re.compile(
+    r'name="once" type="hidden" value="([^"]+)"|type="hidden" name="once" value="([^"]+)"'
+)
+
+
+def _once(page: str) -> str:
+    found = ONCE.search(page)
+    assert found, "the note form carries a one-time token"
+    return found.group(1) or found.group(2)
+
+
+def _notes() -> list[str]:
+    db.session.expire_all()
+    return [n.text for n in db.session.scalars(select(SchoolNote).order_by(SchoolNote.id))]
+
+
+def test_a_note_sent_again_with_back_is_saved_once(client: FlaskClient, world: World) -> None:
+    """Back + send again re-posts the page's token: PUF's note and the leader's answer each
+    arrive once, and the second send says so."""
+    login(client, world.puf)
+    school_url = f"/puf/skoler/{world.school.id}"
+    token = once_token(page_of(client.get(school_url)))
+    data = {"text": "Spændende forældrekaffe!", "once": token}
+    assert client.post(f"{school_url}/noter", data=data).status_code == 302
+    again = client.post(f"{school_url}/noter", data=data, follow_redirects=True)
+    assert "kun sendt én gang" in page_of(again)
+    client.post("/logout")
+
+    login(client, world.leader)
+    token = once_token(page_of(client.get("/skole/")))
+    answer = {"text": "Tak, vi fortsætter.", "once": token}
+    assert client.post("/skole/beskeder", data=answer).status_code == 302
+    again = client.post("/skole/beskeder", data=answer, follow_redirects=True)
+    assert "kun sendt én gang" in page_of(again)
+    assert _notes().count("Spændende forældrekaffe!") == 1
+    assert _notes().count("Tak, vi fortsætter.") == 1
+
+
+def test_a_report_made_again_with_back_is_made_once(puf_client: FlaskClient, world: World) -> None:
+    token = once_token(page_of(puf_client.get("/puf/rapporter")))
+    values = {"date_from": "2026-09-12", "date_to": "2026-09-30", "district": "", "once": token}
+    assert puf_client.post("/puf/rapporter", data=values).status_code == 302
+    again = puf_client.post("/puf/rapporter", data=values, follow_redirects=True)
+    assert "rapporten er kun oprettet én gang" in page_of(again)
+    assert count(ReportDraft) == 1

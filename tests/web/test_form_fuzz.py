@@ -229,7 +229,9 @@ def test_query_strings_never_cause_a_500(client: FlaskClient, world: World, role
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     ids = Ids(slug=world.slug(1), action_id=world.action.id, school_id=world.school.id)
     urls = [build(app, r, m, ids) for r, m in routes(app) if m == "GET"]
-    urls = [u for u in urls if not u.endswith("/logout")]
+    # /readyz answers 503 by design where the schema was made without migrations (the tests'):
+    # "not ready" is its answer, not an error; tests/ops/test_health.py covers it.
+    urls = [u for u in urls if not u.endswith("/logout") and u != "/readyz"]
     names = ("forslag", "next", "page", "person", "school", "verb", "date_from", "date_to")
 
     @FUZZ
