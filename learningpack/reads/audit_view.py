@@ -147,6 +147,11 @@ def _names(wanted: dict[str, set[int]]) -> dict[tuple[str, int], _Found]:
     }
 
 
+def package_title(slug: str) -> str:
+    package = get_library().packages.get(slug)
+    return package.title if package is not None else slug
+
+
 def module_title(slug: str) -> str:
     for package in get_library().packages.values():
         for module in package.modules:
@@ -234,6 +239,8 @@ def _value(
 ) -> list[Named]:
     if key == "module" and isinstance(value, str):
         return [_module(value, event.school_id)]
+    if key == "package" and isinstance(value, str):
+        return [Named(package_title(value))]
     if key in USER_LIST_FIELDS and isinstance(value, list):
         return [person(None, names.get(("User", v)), v) for v in value if isinstance(v, int)]
     if key in ROLE_FIELDS and isinstance(value, str):
@@ -262,10 +269,18 @@ def _plain(value: Any) -> str:
 Names = dict[tuple[str, int], _Found]
 
 
-def _details(event: AuditEvent, names: Names) -> list[tuple[str, list[Named]]]:
+def _details(
+    event: AuditEvent, names: Names, subject: Named | None
+) -> list[tuple[str, list[Named]]]:
     detail = event.detail if isinstance(event.detail, dict) else {}
     shown = [(detail_label(str(k)), _value(str(k), v, event, names)) for k, v in detail.items()]
-    return sorted(shown, key=lambda item: item[0])
+    if subject is not None:  # e.g. a resource's title, already in the subject's name
+        shown = [
+            (key, values)
+            for key, values in shown
+            if not (len(values) == 1 and values[0].text and values[0].text in subject.text)
+        ]
+    return shown  # in the order recorded: »tidligere« before »nyt«
 
 
 def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
@@ -273,14 +288,17 @@ def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
     else they point to in one more query)."""
     events = list(events)
     names = _names(_wanted(events))
-    return [
-        AuditRow(
-            at=event.at,
-            verb=verb_label(event.verb),
-            actor=person(event.actor) if event.actor is not None else None,
-            school=_school(event.school, event.school_id),
-            subject=_subject(event, names),
-            details=_details(event, names),
+    rows = []
+    for event in events:
+        subject = _subject(event, names)
+        rows.append(
+            AuditRow(
+                at=event.at,
+                verb=verb_label(event.verb),
+                actor=person(event.actor) if event.actor is not None else None,
+                school=_school(event.school, event.school_id),
+                subject=subject,
+                details=_details(event, names, subject),
+            )
         )
-        for event in events
-    ]
+    return rows
