@@ -36,6 +36,7 @@ class Ids:
     draft_id: int = 0
     quote_id: int = 0
     provider: str = "staff"
+    area_id: int = 0
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:
@@ -76,4 +77,5 @@ def own_ids(world: World) -> Ids:
         event_id=world.event_id,  # type: ignore[attr-defined]
         draft_id=world.draft_id,  # type: ignore[attr-defined]
         quote_id=world.quote_id,  # type: ignore[attr-defined]
+        area_id=world.area_id,  # type: ignore[attr-defined]
     )

@@ -118,3 +118,25 @@ def test_0006_keeps_completed_modules_completed_and_derives_statuses(empty_app: 
     with db.engine.connect() as conn:
         states = conn.execute(text("SELECT state, phase FROM cycle ORDER BY id")).all()
     assert [tuple(s) for s in states] == [("completed", "actions"), ("active", "actions")]
+
+
+def test_0013_makes_one_area_of_each_district_whatever_its_case(empty_app: Flask) -> None:
+    """»vest« and »Vest« become one area, in the spelling most schools use; the schools follow."""
+    upgrade(directory=str(MIGRATIONS), revision="0011")
+    with db.engine.begin() as conn:
+        for n, district in enumerate(["vest", "Vest", "Vest", "Nord", "", " Øst"], start=1):
+            conn.execute(
+                text(
+                    "INSERT INTO school (id, name, district, created_at) "
+                    "VALUES (:id, :name, :district, '2026-01-01 00:00:00+00')"
+                ),
+                {"id": n, "name": f"Skole {n}", "district": district},
+            )
+    upgrade(directory=str(MIGRATIONS))
+    with db.engine.connect() as conn:
+        found = conn.execute(text("SELECT name, name_key FROM area ORDER BY name_key")).all()
+        districts = conn.execute(text("SELECT district FROM school ORDER BY id")).scalars().all()
+    assert [tuple(a) for a in found] == [("Nord", "nord"), ("Vest", "vest"), ("Øst", "øst")]
+    assert districts == ["Vest", "Vest", "Vest", "Nord", "", "Øst"]
+    downgrade(directory=str(MIGRATIONS), revision="0011")
+    assert "area" not in inspect(db.engine).get_table_names()

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from learningpack.content import Package
 from learningpack.domain import (
+    areas,
     bank,
     learning,
     notes,
@@ -422,6 +423,10 @@ def two_schools(package: Package) -> World:
     for position, school in enumerate((world.school, world.other_school), 1):
         db.session.add(EventExample(event=event, school_id=school.id, position=position))
     world.event_id = event.id  # type: ignore[attr-defined]
+    # An area on PUF's list, in use by the school (so removing it is refused).
+    world.school.district = world.school.district or "Nord"
+    area = areas.create_area(world.school.district, world.puf)
+    world.area_id = area.id  # type: ignore[attr-defined]
     # The PUF user's own API token, and another PUF user's.
     world.token_ids = [  # type: ignore[attr-defined]
         create_api_key(world.puf, "Egen nøgle", 30).key.id,

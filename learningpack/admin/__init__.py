@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/administration")
 
-from learningpack.admin import routes  # noqa: E402, F401  (views attach to bp)
+from learningpack.admin import areas, routes  # noqa: E402, F401  (views attach to bp)

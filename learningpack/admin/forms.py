@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from learningpack.web.forms import Form
+from learningpack.web.forms import Form, baseline_field, once_field
 
 
 class SchoolForm(Form):
@@ -15,11 +17,39 @@ class SchoolForm(Form):
         _l("Skolens navn"),
         validators=[DataRequired(_l("Skriv skolens navn.")), Length(max=200)],
     )
-    district = StringField(
+    # The domain checks the area against the list (and words an unknown one).
+    district = SelectField(
         _l("Område"),
+        choices=[],
+        validate_choice=False,
         validators=[Optional(), Length(max=120)],
-        description=_l("Fx Nord, Syd, Vest, Midt eller Øst."),
+        description=_l("Områderne er PUF's liste; den rettes under Områder."),
     )
+
+    def __init__(self, areas: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        offered = [("", str(_l("Intet område"))), *((a, a) for a in areas)]
+        current = (self.district.data or "").strip()
+        if current and current not in areas:  # keep what was there (or sent) on the page
+            offered.append((current, current))
+        self.district.choices = offered
+
+
+class NewAreaForm(Form):
+    name = StringField(
+        _l("Nyt område"),
+        validators=[DataRequired(_l("Skriv områdets navn.")), Length(max=120)],
+    )
+    once = once_field()
+
+
+class RenameAreaForm(Form):
+    name = StringField(
+        _l("Områdets navn"),
+        validators=[DataRequired(_l("Skriv områdets navn.")), Length(max=120)],
+        description=_l("Skolerne i området følger med over i det nye navn."),
+    )
+    baseline = baseline_field()
 
 
 class ImportForm(Form):

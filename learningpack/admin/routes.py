@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -13,12 +13,13 @@ from werkzeug.wrappers import Response
 
 from learningpack.admin import bp
 from learningpack.admin.forms import ImportForm, SchoolForm
-from learningpack.domain import accounts, schools
+from learningpack.domain import accounts, areas, schools
 from learningpack.extensions import db
 from learningpack.models import Role, School, User
 from learningpack.output.labels import words
 from learningpack.reads.pagination import danish_key
 from learningpack.web.access import role_required, school_or_404, user_or_404
+from learningpack.web.delivery import deliver_invitation
 from learningpack.web.forms import ConfirmForm
 from learningpack.web.people import (
     InviteForm,
@@ -26,6 +27,20 @@ from learningpack.web.people import (
     invite_person,
     set_active_view,
 )
+from learningpack.web.refusals import flash_refused
+
+
+def _school_form(**kwargs: Any) -> SchoolForm:
+    names = sorted((a.name for a in areas.all_areas()), key=danish_key)
+    return SchoolForm(names, **kwargs)
+
+
+def _refused(form: SchoolForm, refused: schools.SchoolRefused) -> None:
+    """The domain's reasons on the field they concern."""
+    db.session.rollback()
+    for reason in refused.refusals:
+        target = form.district if reason.code == "area_unknown" else form.name
+        target.errors = [*target.errors, *words([reason])]
 
 
 def _back_for(user: User) -> str:
@@ -53,15 +68,14 @@ def schools_page() -> str:
 @role_required(Role.PUF)
 def new_school() -> Response | tuple[str, int]:
     """Create a school."""
-    form = SchoolForm()
+    form = _school_form()
     if form.validate_on_submit():
         try:
             school = schools.create_school(
                 form.name.data or "", form.district.data or "", current_user
             )
         except schools.SchoolRefused as refused:
-            db.session.rollback()
-            form.name.errors = words(refused.refusals)
+            _refused(form, refused)
         else:
             db.session.commit()
             flash(_("Skolen er oprettet."), "success")
@@ -77,19 +91,22 @@ def school(school_id: int) -> Response | tuple[str, int]:
     """One school: name and district, active or not, its accounts."""
     school = school_or_404(current_user, school_id)
     initial = {"name": school.name, "district": school.district}
-    form = SchoolForm(data=initial if request.method == "GET" else None)
+    form = _school_form(data=initial if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
             schools.update_school(
                 school, form.name.data or "", form.district.data or "", current_user
             )
         except schools.SchoolRefused as refused:
-            db.session.rollback()
-            form.name.errors = words(refused.refusals)
+            _refused(form, refused)
         else:
             db.session.commit()
             flash(_("Skolen er gemt."), "success")
             return redirect(url_for("admin.school", school_id=school.id))
+    return _school_page(school, form), (400 if form.errors else 200)
+
+
+def _school_page(school: School, form: SchoolForm, new_link: tuple[User, str] | None = None) -> str:
     people = sorted(
         db.session.scalars(select(User).where(User.school_id == school.id)),
         key=lambda u: (u.role != Role.LEADER, u.anonymised_at is not None, danish_key(u.name)),
@@ -101,7 +118,8 @@ def school(school_id: int) -> Response | tuple[str, int]:
         people=people,
         confirm=ConfirmForm(),
         is_pending=accounts.is_pending,
-    ), (400 if form.errors else 200)
+        new_link=new_link,
+    )
 
 
 def _set_school_active(school_id: int, active: bool) -> Response:
@@ -170,6 +188,28 @@ def invite_leader(school_id: int) -> Response | tuple[str, int]:
         heading=_("Invitér en leder til %(school)s", school=school.name),
         cancel=url_for("admin.school", school_id=school.id),
     ), (400 if form.errors else 200)
+
+
+@bp.post("/brugere/<int:user_id>/nyt-invitationslink")
+@role_required(Role.PUF)
+def renew_invitation(user_id: int) -> Response | str:
+    """A new invitation link for someone who has not accepted yet (the old link stops working):
+    mailed when mail is set up, otherwise shown on the school's page to copy."""
+    user = user_or_404(current_user, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        raw = accounts.renew_invitation(user, current_user, current_app.config["INVITE_VALID_FOR"])
+    except accounts.AccountRefused as refused:
+        flash_refused(refused)
+        return redirect(_back_for(user))
+    db.session.commit()
+    link = deliver_invitation(user, raw)
+    if link is None or user.school is None:
+        flash(_("Et nyt invitationslink er sendt til %(email)s.", email=user.email), "success")
+        return redirect(_back_for(user))
+    initial = {"name": user.school.name, "district": user.school.district}
+    return _school_page(user.school, _school_form(data=initial), new_link=(user, link))
 
 
 @bp.post("/brugere/<int:user_id>/deaktiver")

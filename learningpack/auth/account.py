@@ -390,8 +390,10 @@ def accept_invitation(token: str) -> Any:
             form.name.errors = [*form.name.errors, *words(refused.refusals)]
             return render_template("auth/accept.html", form=form, invitee=found.user), 400
         db.session.commit()
-        flash(_("Din konto er klar. Log ind med din e-mail og den nye adgangskode."), "success")
-        return redirect(url_for("auth.login"))
+        if not found.user.may_log_in:  # the school was deactivated meanwhile
+            flash(_("Din konto er klar. Log ind med din e-mail og den nye adgangskode."), "success")
+            return redirect(url_for("auth.login"))
+        return complete_login(found.user, None, notice=_("Din konto er klar, og du er logget ind."))
     return render_template("auth/accept.html", form=form, invitee=found.user), (
         400 if form.errors else 200
     )

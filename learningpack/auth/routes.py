@@ -124,9 +124,10 @@ def _failure_reason(user: User | None, password_off: bool) -> str:
 
 
 def complete_login(
-    user: User, target: str | None, verb: str = "login", **detail: object
+    user: User, target: str | None, verb: str = "login", notice: str = "", **detail: object
 ) -> Response:
-    """Log the user in on a fresh session, audit it as ``verb``, and send them on."""
+    """Log the user in on a fresh session, audit it as ``verb``, and send them on (with a
+    ``notice`` to show on arrival)."""
     lang = session.get("lang")
     session.clear()  # a fresh session at login
     if lang:
@@ -137,6 +138,8 @@ def complete_login(
     user.last_login_at = datetime.now(UTC)
     record(verb, actor=user, obj=user, school_id=user.school_id, **detail)
     db.session.commit()
+    if notice:
+        flash(notice, "success")
     return redirect(target or url_for(start_page_for(user)))
 
 

@@ -157,6 +157,20 @@ def invite(
     return user, raw
 
 
+def renew_invitation(user: User, actor: User, valid_for: timedelta) -> str:
+    """A new invitation link for someone who has not accepted yet; the old link stops working
+    (as a new invitation does, it also undoes a deactivation of the invitation). Refused
+    (``not_pending``) for an account already in use or anonymised."""
+    if not is_pending(user):
+        raise AccountRefused.one("not_pending")
+    if user.deactivated_by_role == Role.PUF and actor.role != Role.PUF:
+        raise AccountRefused.one("deactivated_by_puf")
+    user.deactivated_by_role = None
+    raw = issue_token(user, TokenKind.INVITE, valid_for, actor)
+    record("invitation_renewed", actor=actor, obj=user, school_id=user.school_id)
+    return raw
+
+
 def accept_invitation(token: AccountToken, *, name: str, password: str) -> User:
     """The invitee chose a name and a password: the account becomes active."""
     _guard_name(name)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from learningpack.domain.areas import area_names, known_area
 from learningpack.domain.privacy import has_control_characters, personal_data_in
 from learningpack.domain.refusals import Refusal, Refused, refusal
 from learningpack.extensions import db
@@ -40,6 +41,16 @@ def _guard(name: str, district: str) -> None:
         raise SchoolRefused.one("control_characters")
 
 
+def _area(district: str) -> str:
+    """The area as the list spells it ("" for none); SchoolRefused when it is not on the list."""
+    if not district:
+        return ""
+    name = known_area(district)
+    if name is None:
+        raise SchoolRefused.one("area_unknown", area=district)
+    return name
+
+
 def name_taken(name: str, *, except_id: int | None = None) -> bool:
     query = select(School.id).where(func.lower(School.name) == name.strip().lower())
     if except_id is not None:
@@ -53,6 +64,7 @@ def create_school(name: str, district: str, actor: User) -> School:
     _guard(name, district)
     if name_taken(name):
         raise SchoolRefused.one("school_name_taken")
+    district = _area(district)
     school = School(name=name, district=district)
     db.session.add(school)
     db.session.flush()
@@ -61,11 +73,12 @@ def create_school(name: str, district: str, actor: User) -> School:
 
 
 def update_school(school: School, name: str, district: str, actor: User) -> None:
-    """Rename a school and/or set its district."""
+    """Rename a school and/or set its district (an area on PUF's list, or none)."""
     name, district = name.strip(), district.strip()
     _guard(name, district)
     if name_taken(name, except_id=school.id):
         raise SchoolRefused.one("school_name_taken")
+    district = _area(district)
     changes = {}
     if school.name != name:
         changes["old_name"] = school.name
@@ -123,6 +136,7 @@ def _parse_rows(text: str) -> tuple[list[tuple[str, str]], list[RowProblem]]:
     problems: list[RowProblem] = []
     seen: dict[str, int] = {}
     existing = {n.lower() for n in db.session.scalars(select(School.name))}
+    areas = area_names()
     for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
         if not any(c.strip() for c in cells):
             continue
@@ -147,8 +161,10 @@ def _parse_rows(text: str) -> tuple[list[tuple[str, str]], list[RowProblem]]:
             reason = refusal("control_characters")
         else:
             reason = personal_data_in(name=name, district=district)
+        if reason is None and district and district.lower() not in areas:
+            reason = refusal("csv_area_unknown", area=district)
         if reason is None:
-            rows.append((name, district))
+            rows.append((name, areas.get(district.lower(), "")))
         else:
             problems.append(RowProblem(number, shown, reason))
         if name:

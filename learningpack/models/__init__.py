@@ -10,7 +10,7 @@ from learningpack.models.bank import (
     ResourceModule,
     ResourceStatus,
 )
-from learningpack.models.people import Role, School, Team, User, normalise_email, team_member
+from learningpack.models.people import Area, Role, School, Team, User, normalise_email, team_member
 from learningpack.models.program import (
     Action,
     ActionStatus,
@@ -39,6 +39,7 @@ __all__ = [
     "Action",
     "ActionStatus",
     "ApiToken",
+    "Area",
     "AuditEvent",
     "Cycle",
     "CyclePhase",

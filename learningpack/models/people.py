@@ -22,6 +22,33 @@ class Role(enum.StrEnum):
     TEACHER = "teacher"
 
 
+class Area(Model):
+    """An area (område) of the municipality, from PUF's managed list. A school's ``district``
+    holds the area's name: the many readers filter on it as a string; the domain keeps the two in
+    step (domain/areas.py)."""
+
+    __tablename__ = "area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    # The name in lower case: unique, so »vest« and »Vest« cannot both exist (computed in Python:
+    # SQLite's lower() knows only ASCII, and area names have æøå).
+    name_key: Mapped[str] = mapped_column(String(120), unique=True)
+
+    @validates("name")
+    def _set_key(self, _key: str, value: str) -> str:
+        self.name_key = area_key(value)
+        return value
+
+    def __repr__(self) -> str:
+        return f"<Area {self.name!r}>"
+
+
+def area_key(name: str) -> str:
+    """The case-insensitive key of an area name."""
+    return name.strip().lower()
+
+
 class School(Model):
     __tablename__ = "school"
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from learningpack.content import Package, split_action_suggestion
+from learningpack.domain.areas import ensure_areas
 from learningpack.domain.learning import record_reflection, save_question, start_second_round
 from learningpack.domain.records import (
     add_log_entry,
@@ -297,6 +298,7 @@ def seed_demo(package: Package, schools: int = 5, today: date | None = None) -> 
     today = today or date.today()
     puf = seeder.user("puf@demo.dk", "PUF Demo (central konsulent)", Role.PUF, None)
     leaders = []
+    ensure_areas(district for _name, district in school_specs(schools))
     for index, (name, district) in enumerate(school_specs(schools)):
         school = seeder.school(name, district)
         leader, teachers, teams = seeder.staff(school)

@@ -20,6 +20,7 @@ from sqlalchemy import func, select, text
 from werkzeug.security import generate_password_hash
 
 from learningpack.content import Package, split_action_suggestion
+from learningpack.domain.areas import ensure_areas
 from learningpack.domain.progress import rebuild
 from learningpack.extensions import db
 from learningpack.models import (
@@ -129,6 +130,7 @@ def seed_national(
         # the machine dies mid-way, the demo database is simply built again.
         db.session.execute(text("PRAGMA synchronous = OFF"))
 
+    ensure_areas(DISTRICTS)
     for index, (name, plan) in enumerate(zip(names, plans, strict=True)):
         school_id = ids.take(School)
         district = DISTRICTS[index % len(DISTRICTS)]

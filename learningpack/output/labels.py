@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from flask_babel import LazyString
+from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
 
 from learningpack.domain.refusals import Refusal
@@ -174,6 +174,9 @@ REFUSAL: dict[str, LazyString] = {
     "email_taken": _l("Der findes allerede en konto med den e-mailadresse."),
     "own_account_deactivate": _l("Du kan ikke deaktivere din egen konto."),
     "deactivated_by_puf": _l("Kontoen er deaktiveret af PUF. Kun PUF kan aktivere den igen."),
+    "not_pending": _l(
+        "Personen har allerede taget imod invitationen, så der laves ikke et nyt link."
+    ),
     "pending_reactivate": _l(
         "Personen har ikke taget imod invitationen. Send en ny invitation i stedet."
     ),
@@ -200,6 +203,14 @@ REFUSAL: dict[str, LazyString] = {
     "csv_district_too_long": _l("Området er for langt (højst %(max)d tegn)."),
     "csv_duplicate_line": _l("Skolen står også på linje %(line)d."),
     "csv_school_exists": _l("Skolen findes allerede."),
+    "csv_area_unknown": _l(
+        "Området »%(area)s« findes ikke. Ret stavningen, eller opret området under Områder først."
+    ),
+    "area_unknown": _l("Området »%(area)s« findes ikke. Vælg et område på listen."),
+    # The list of areas (domain/areas.py)
+    "area_name_missing": _l("Skriv områdets navn."),
+    "area_name_too_long": _l("Navnet er for langt (højst %(max)d tegn)."),
+    "area_name_taken": _l("Der findes allerede et område, der hedder »%(name)s«."),
     # The knowledge bank (domain/bank.py, domain/bank_files.py)
     "title_missing": _l("Giv materialet en titel."),
     "url_invalid": _l(
@@ -305,6 +316,15 @@ def word(reason: Refusal) -> str:
         params["fields"] = ", ".join(str(ACTION_FIELD[f]) for f in params["fields"])
     elif reason.code == "summary_missing":
         params["field"] = str(SUMMARY_FIELD[params["field"]])
+    elif reason.code == "area_in_use":
+        return ngettext(
+            "Området »%(name)s« kan ikke fjernes, fordi %(num)d skole ligger i det. Flyt skolen "
+            "til et andet område først.",
+            "Området »%(name)s« kan ikke fjernes, fordi %(num)d skoler ligger i det. Flyt "
+            "skolerne til et andet område først.",
+            int(params["count"]),
+            name=params["name"],
+        )
     return str(REFUSAL[reason.code]) % params
 
 

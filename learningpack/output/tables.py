@@ -13,10 +13,12 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
+from itertools import chain, islice
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | float | date | datetime | None
@@ -85,14 +87,48 @@ def _xlsx_value(value: Cell) -> Any:
     return guard(value)
 
 
+# Column widths (in characters) fit the header and the first rows, within these bounds.
+WIDTH_SAMPLE_ROWS = 100
+WIDTH_MIN = 8
+WIDTH_MAX = 60
+
+
+def _shown_length(value: Cell) -> int:
+    if isinstance(value, datetime):
+        return 16  # "2026-12-02 13:45" as Excel shows it
+    if isinstance(value, date):
+        return 10
+    text = text_cell(value)
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def column_widths(header: Sequence[str], sample: Sequence[Sequence[Cell]]) -> list[float]:
+    """A width per column that fits its header and the sample rows, capped both ways."""
+    widths = [float(_shown_length(h)) for h in header]
+    for row in sample:
+        for index, value in enumerate(row[: len(widths)]):
+            widths[index] = max(widths[index], float(_shown_length(value)))
+    return [min(max(w + 2, WIDTH_MIN), WIDTH_MAX) for w in widths]
+
+
 def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    """An XLSX workbook with one sheet, written in openpyxl's streaming (write-only) mode."""
+    """An XLSX workbook with one sheet, written in openpyxl's streaming (write-only) mode: the
+    columns as wide as their header and first rows need, an autofilter on the header row."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     sheet.freeze_panes = "A2"
+    remaining = iter(rows)
+    sample = list(islice(remaining, WIDTH_SAMPLE_ROWS))
+    # Write-only sheets take column widths before the first row is written.
+    for index, width in enumerate(column_widths(header, sample), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.append(list(header))
-    for row in rows:
+    count = 0
+    for row in chain(sample, remaining):
         sheet.append([_xlsx_value(v) for v in row])
+        count += 1
+    if header:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

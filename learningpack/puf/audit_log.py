@@ -12,15 +12,10 @@ from wtforms.validators import NumberRange, Optional
 
 from learningpack.extensions import db
 from learningpack.models import Role, School, User
+from learningpack.output.audit_labels import verb_label
 from learningpack.puf import bp
-from learningpack.reads.audit_search import (
-    AuditQuery,
-    detail_items,
-    known_verbs,
-    object_label,
-    search_audit_log,
-    verb_label,
-)
+from learningpack.reads.audit_search import AuditQuery, known_verbs, search_audit_log
+from learningpack.reads.audit_view import audit_rows
 from learningpack.reads.pagination import danish_key
 from learningpack.web.access import role_required
 from learningpack.web.forms import Form, PlausibleDate, choices, end_not_before_start, max_length
@@ -79,10 +74,8 @@ def audit_log() -> tuple[str, int]:
         "puf/audit_log.html",
         form=form,
         result=result,
+        rows=audit_rows(result.items) if result is not None else [],
         page_url=page_url,
-        verb_label=verb_label,
-        detail_items=detail_items,
-        object_label=object_label,
         filtered=bool(filters),
     )
     return page, 200 if valid else 400

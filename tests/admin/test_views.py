@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from learningpack.domain.areas import ensure_areas
 from learningpack.extensions import db
 from learningpack.models import AuditEvent, Role, School, Team, User
 from tests.factories import (
@@ -40,6 +41,7 @@ def test_schools_are_listed_in_danish_order(puf_client: FlaskClient) -> None:
 
 
 def test_create_rename_and_set_district(puf_client: FlaskClient) -> None:
+    ensure_areas(["Nord", "Øst"])
     response = puf_client.post(
         "/administration/skoler/ny", data={"name": "Nyskolen", "district": "Nord"}
     )
@@ -82,6 +84,7 @@ def _import(client: FlaskClient, content: bytes) -> Any:
     ids=["header-semicolon", "bom-crlf", "comma"],
 )
 def test_import_a_good_file(puf_client: FlaskClient, content: bytes) -> None:
+    ensure_areas(["Nord", "Syd"])
     response = _import(puf_client, content)
     assert response.status_code == 302, response.get_data(as_text=True)
     schools = {s.name: s.district for s in db.session.scalars(select(School))}
@@ -90,6 +93,7 @@ def test_import_a_good_file(puf_client: FlaskClient, content: bytes) -> None:
 
 def test_import_reports_every_bad_row_and_imports_nothing(puf_client: FlaskClient) -> None:
     SchoolFactory(name="Kildeskolen")
+    ensure_areas(["Nord", "Syd", "Vest", "Øst"])
     content = (
         "Lystrup Skole;Nord\n"
         ";Syd\n"

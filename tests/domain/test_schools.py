@@ -6,12 +6,14 @@ import pytest
 from flask import Flask
 
 from learningpack.domain import schools
+from learningpack.domain.areas import ensure_areas
 from learningpack.domain.refusals import refusal
 from tests.factories import SchoolFactory, make_puf
 
 
 def test_every_bad_line_of_an_import_is_a_code_with_its_line(app: Flask) -> None:
     SchoolFactory(name="Kildeskolen")
+    ensure_areas(["Nord", "Syd", "Vest", "Øst"])
     content = (
         "Navn;Område\n"
         "Lystrup Skole;Nord\n"

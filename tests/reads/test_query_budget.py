@@ -53,6 +53,8 @@ PAGES = [
     ("puf@demo.dk", "/konto"),
     ("puf@demo.dk", "/administration/skoler"),
     ("puf@demo.dk", "/administration/skoler/1"),
+    ("puf@demo.dk", "/administration/omraader"),
+    ("puf@demo.dk", "/administration/omraader/1"),
     ("puf@demo.dk", "/administration/skoler/import"),
     ("puf@demo.dk", "/administration/skoler/1/inviter-leder"),
     ("leder@ellevangskolen.demo.dk", "/skole/personale"),

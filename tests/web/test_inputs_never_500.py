@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
 from learningpack.domain.api_keys import create_api_key
+from learningpack.domain.areas import ensure_areas
 from learningpack.extensions import db
 from learningpack.models import School
 from tests.factories import SchoolFactory, login, make_leader, make_puf
@@ -77,6 +78,7 @@ def test_a_csv_with_a_huge_field_is_refused_with_a_message(
 
 def test_a_csv_with_cr_only_line_endings_is_imported(client: FlaskClient, backend: str) -> None:
     login(client, make_puf())
+    ensure_areas(["Nord", "Syd"])
     status, _page = _import(client, b"Lystrup Skole;Nord\rTranbjerg Skole;Syd\r")
     assert status == 302
     assert set(db.session.scalars(select(School.name))) == {"Lystrup Skole", "Tranbjerg Skole"}

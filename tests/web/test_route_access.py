@@ -51,6 +51,7 @@ SCHOOL_OWNED = {"action_id", "school_id", "user_id", "team_id", "resource_id"}
 # version number is looked up in the user's own school.
 NOT_SCHOOL_OWNED = {
     "slug", "code", "token", "token_id", "event_id", "version", "draft_id", "quote_id", "provider",
+    "area_id",
 }  # fmt: skip
 
 # endpoint -> (area, URL variables naming school-owned objects)
@@ -116,6 +117,10 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "admin.deactivate_user": (PUF, frozenset({"user_id"})),
     "admin.reactivate_user": (PUF, frozenset({"user_id"})),
     "admin.anonymise_user": (PUF, frozenset({"user_id"})),
+    "admin.renew_invitation": (PUF, frozenset({"user_id"})),
+    "admin.areas_page": (PUF, frozenset()),
+    "admin.area": (PUF, frozenset()),
+    "admin.remove_area": (PUF, frozenset()),
     "school.staff": (LEADER, frozenset()),
     "school.invite": (LEADER, frozenset()),
     "school.reinvite": (LEADER, frozenset({"user_id"})),
@@ -291,6 +296,12 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("admin.reactivate_user", "POST"): row(LOGIN, 403, 403, 403, 302),
     ("admin.anonymise_user", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("admin.anonymise_user", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("admin.renew_invitation", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("admin.areas_page", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.areas_page", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("admin.area", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("admin.area", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("admin.remove_area", "POST"): row(LOGIN, 403, 403, 403, 302),
     # The leader's staff and teams, own school only.
     ("school.staff", "GET"): row(LOGIN, 200, 403, 403, 403),
     ("school.invite", "GET"): row(LOGIN, 200, 403, 403, 403),
