@@ -88,6 +88,8 @@ def test_puf_opens_a_module_out_of_order_and_the_school_sees_why(
     log_in(page, live_server, "puf@demo.dk")
     page.goto(f"{live_server.url}/puf/skoler/1")
     expect(page.get_by_role("link", name="Hent skolens data (ZIP)")).to_be_visible()
+    assert scroll_width(page) <= PHONE["width"]
+    assert_accessible(page)
     page.get_by_role("link", name="Åbn modulet uden for rækkefølgen – modul 3").click()
     page.get_by_label("Begrundelse").fill(reason)
     with page.expect_navigation():
