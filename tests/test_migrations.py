@@ -92,14 +92,19 @@ PRE_0006 = [
 ]
 
 
+def upgrade_with_rows(revision: str, statements: list[str]) -> None:
+    """Upgrade to ``revision``, insert the rows of that time, then upgrade to the head."""
+    upgrade(directory=str(MIGRATIONS), revision=revision)
+    with db.engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    upgrade(directory=str(MIGRATIONS))
+
+
 def test_0006_keeps_completed_modules_completed_and_derives_statuses(empty_app: Flask) -> None:
     """A module completed before 0006 stays completed and now counts its action as done; an
     action dropped by hand stays dropped; an open module is back at the new question step."""
-    upgrade(directory=str(MIGRATIONS), revision="0005")
-    with db.engine.begin() as conn:
-        for statement in PRE_0006:
-            conn.execute(text(statement))
-    upgrade(directory=str(MIGRATIONS))
+    upgrade_with_rows("0005", PRE_0006)
     with db.engine.connect() as conn:
         cycles = conn.execute(
             text("SELECT id, state, phase, done_action_count FROM cycle ORDER BY id")
@@ -140,3 +145,31 @@ def test_0013_makes_one_area_of_each_district_whatever_its_case(empty_app: Flask
     assert districts == ["Vest", "Vest", "Vest", "Nord", "", "Øst"]
     downgrade(directory=str(MIGRATIONS), revision="0011")
     assert "area" not in inspect(db.engine).get_table_names()
+
+
+PRE_0014 = [
+    "INSERT INTO school (id, name, district, created_at) VALUES (1, 'Gammelskolen', 'Nord', "
+    "'2026-01-01 00:00:00+00')",
+    "INSERT INTO run (id, school_id, package_slug, year_label, started_at) VALUES "
+    "(1, 1, 'skole-hjem', '2025/26', '2026-01-01 00:00:00+00')",
+    "INSERT INTO cycle (id, run_id, module_slug, position, state, local_notes, local_questions, "
+    "summary_learned, summary_keep, summary_next) VALUES "
+    "(1, 1, 'a', 1, 'active', '', '', '', '', ''), (2, 1, 'b', 2, 'locked', '', '', '', '', ''), "
+    "(3, 1, 'c', 3, 'active', '', '', '', '', '')",
+    "INSERT INTO audit_event (verb, object_type, object_id, school_id, at, detail) VALUES "
+    "('cycle_unlocked_override', 'Cycle', 3, 1, '2026-02-01 00:00:00+00', "
+    '\'{"module": "c", "reason": "Skolen bad om det."}\'), '
+    "('cycle_completed', 'Cycle', 1, 1, '2026-02-02 00:00:00+00', '{\"reason\": \"nej\"}')",
+]
+
+
+def test_0014_keeps_the_reason_puf_gave_for_opening_a_module_out_of_order(
+    empty_app: Flask,
+) -> None:
+    """The reason was only in the audit log; the module's row now holds it."""
+    upgrade_with_rows("0011", PRE_0014)
+    with db.engine.connect() as conn:
+        reasons = conn.execute(text("SELECT id, unlock_reason FROM cycle ORDER BY id")).all()
+    assert [tuple(r) for r in reasons] == [(1, ""), (2, ""), (3, "Skolen bad om det.")]
+    downgrade(directory=str(MIGRATIONS), revision="0011")
+    assert "unlock_reason" not in {c["name"] for c in inspect(db.engine).get_columns("cycle")}

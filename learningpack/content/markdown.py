@@ -28,11 +28,38 @@ SUGGESTION_PARTS = ("Hvad vi forventer at se:", "Sådan opdager vi det:")
 _RANGE = re.compile(r"(\d+)\s*[–-]\s*(\d+)")
 #: A finding code such as F3, as the text names it.
 FINDING_CODE = re.compile(r"\bF\d+\b")
+
+
+def _label_cells(state: Any) -> None:
+    """Give each table cell its column's heading as ``data-label``, so that a table can be shown
+    as stacked rows on a phone with each value named (CSS ``attr(data-label)``)."""
+    headings: list[str] = []
+    column, in_head, cell = 0, False, None
+    for token in state.tokens:
+        if token.type == "thead_open":
+            headings, in_head = [], True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open":
+            column = 0
+        elif token.type in ("th_open", "td_open"):
+            cell = token
+        elif token.type == "inline" and cell is not None:
+            if in_head:
+                headings.append(_plain(token))
+            elif column < len(headings) and headings[column]:
+                cell.attrSet("data-label", headings[column])
+        elif token.type in ("th_close", "td_close"):
+            cell, column = None, column + 1
+
+
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+_markdown.core.ruler.push("label_cells", _label_cells)
 
 
 def render_markdown(text: str) -> str:
-    """Render Markdown (CommonMark + tables) to HTML; raw HTML in the text is escaped."""
+    """Render Markdown (CommonMark + tables) to HTML; raw HTML in the text is escaped; table
+    cells carry their column's heading as ``data-label``."""
     return _markdown.render(text)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_
+from sqlalchemy import and_, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from learningpack.content import Package
@@ -22,6 +22,7 @@ from learningpack.models import (
     Cycle,
     CyclePhase,
     CycleState,
+    FollowUp,
     LogKind,
     Meeting,
     Outcome,
@@ -67,6 +68,15 @@ def derived_status(action: Action) -> ActionStatus:
     if any(e.kind == LogKind.DID for e in action.log_entries):
         return ActionStatus.IN_PROGRESS
     return ActionStatus.PLANNED
+
+
+def kept_expression() -> ColumnElement[bool]:
+    """SQL over an action row: the team decided to keep the action (its follow-up says keep,
+    or, before a follow-up, its reflection did), so it goes on after its module."""
+    follow_up_outcome = (
+        select(FollowUp.outcome).where(FollowUp.action_id == Action.id).scalar_subquery()
+    )
+    return func.coalesce(follow_up_outcome, Action.reflection_decision) == Outcome.KEEP
 
 
 def action_missing_fields(action: Action) -> list[str]:
@@ -260,7 +270,7 @@ def reopen_refusals(cycle: Cycle) -> list[Refusal]:
         return [refusal("not_completed")]
     following = next_cycle(cycle)
     if following is not None and has_records(following):
-        return [refusal("next_has_records")]
+        return [refusal("next_has_records", pos=cycle.position, next=following.position)]
     return []
 
 

@@ -221,6 +221,7 @@ def unlock_out_of_order(cycle: Cycle, actor: User, reason: str) -> None:
     cycle.state = CycleState.ACTIVE
     cycle.opened_at = now
     cycle.opened_by_id = actor.id
+    cycle.unlock_reason = reason.strip()
     cycle.last_activity_at = now
     record(
         "cycle_unlocked_override",

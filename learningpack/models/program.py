@@ -111,6 +111,8 @@ class Cycle(Model):
     )
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Why PUF opened the module before its turn; empty when it opened in turn.
+    unlock_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

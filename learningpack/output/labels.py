@@ -129,7 +129,7 @@ REFUSAL: dict[str, LazyString] = {
     "waits_for": _l("Åbner, når modul %(pos)d »%(title)s« er samlet op og afsluttet."),
     "not_completed": _l("Kun et afsluttet modul kan genåbnes."),
     "next_has_records": _l(
-        "Modulet kan ikke genåbnes, fordi der allerede er registreret noget i næste modul."
+        "Modul %(next)d har allerede registreringer, så modul %(pos)d kan ikke genåbnes."
     ),
     "not_open": _l("Modulet er ikke åbent, så der kan ikke registreres noget i det."),
     # Transitions (domain/transitions.py)

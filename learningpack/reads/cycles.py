@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from learningpack.content import Module, default_package, get_library
+from learningpack.content import default_package
 from learningpack.domain.access import people_filter, school_filter
+from learningpack.domain.cycle import kept_expression
 from learningpack.extensions import db
 from learningpack.models import (
     Action,
@@ -30,6 +31,7 @@ from learningpack.models import (
 )
 from learningpack.reads.pagination import danish_key
 from learningpack.reads.runs import newest_run, newest_run_id
+from learningpack.reads.teacher_page import NO_HISTORY, histories
 
 
 def current_run(school_id: int, package_slug: str | None = None) -> Run | None:
@@ -44,18 +46,28 @@ class ActionCard:
     action: Action
     log_count: int
     last_logged_on: date | None
+    history: tuple[LogEntry, ...] = ()
+    """The newest log entries and observations, newest first (``log_count`` counts them all)."""
+    kept: bool = False
+    """From a completed module: the team decided to keep the action, so it goes on."""
 
 
 def my_actions(user: User) -> list[ActionCard]:
-    """Actions in the user's school's open modules that the user owns, whose team they are in,
-    or that they observe.
+    """Actions that the user owns, whose team they are in, or that they observe: those in the
+    school's open modules, then those of completed modules of its newest run that the team
+    decided to keep.
 
-    Two queries whatever the number of actions: the actions with their team, then the count and
-    latest date of their log entries (not the entries themselves: the page shows only those).
+    Two queries whatever the number of actions: the actions with their team and module, then
+    the newest log entries of each with their count (teacher_page.histories).
     """
     if user.school_id is None:
         return []
     team_ids = select(team_member.c.team_id).where(team_member.c.user_id == user.id)
+    kept = and_(
+        Cycle.state == CycleState.COMPLETED,
+        Run.id == newest_run_id(user.school_id, default_package().slug),
+        kept_expression(),
+    )
     actions = list(
         db.session.scalars(
             select(Action)
@@ -63,7 +75,7 @@ def my_actions(user: User) -> list[ActionCard]:
             .join(Run, Run.id == Cycle.run_id)
             .where(
                 school_filter(user, Run.school_id),
-                Cycle.state == CycleState.ACTIVE,
+                or_(Cycle.state == CycleState.ACTIVE, kept),
                 or_(
                     Action.team_id.in_(team_ids),
                     Action.owners.any(User.id == user.id),
@@ -71,24 +83,23 @@ def my_actions(user: User) -> list[ActionCard]:
                 ),
             )
             .order_by(Cycle.position, Action.id)
-            .options(joinedload(Action.team))
+            .options(joinedload(Action.team), contains_eager(Action.cycle))
         )
     )
     if not actions:
         return []
-    logs = {
-        row.action_id: (row.count, row.last)
-        for row in db.session.execute(
-            select(
-                LogEntry.action_id,
-                func.count().label("count"),
-                func.max(LogEntry.happened_on).label("last"),
-            )
-            .where(LogEntry.action_id.in_([a.id for a in actions]))
-            .group_by(LogEntry.action_id)
+    logs = histories([a.id for a in actions])
+    cards = [
+        ActionCard(
+            a,
+            (h := logs.get(a.id, NO_HISTORY)).total,
+            h.last_on,
+            h.entries,
+            a.cycle.state == CycleState.COMPLETED,
         )
-    }
-    return [ActionCard(a, *logs.get(a.id, (0, None))) for a in actions]
+        for a in actions
+    ]
+    return [c for c in cards if not c.kept] + [c for c in cards if c.kept]
 
 
 def school_cycle(school_id: int, module_slug: str, package_slug: str | None = None) -> Cycle | None:
@@ -264,12 +275,3 @@ def staff_page(viewer: User) -> tuple[list[User], list[Team]]:
         key=lambda t: danish_key(t.name),
     )
     return people, teams
-
-
-def open_modules(school_id: int) -> list[Module]:
-    """The modules the school works in now (open in its newest run), in order."""
-    run = current_run(school_id)
-    if run is None:
-        return []
-    package = get_library().package(run.package_slug)
-    return [package.module(c.module_slug) for c in run.cycles if c.state == CycleState.ACTIVE]

@@ -7,6 +7,7 @@ here. The school's staff and PUF see the same pages, built by the same functions
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from learningpack.content import Module, Package, default_package, get_library, package_of
 from learningpack.domain import cycle as rules
@@ -55,6 +56,21 @@ def fix_anchor(cycle: Cycle, reason: Refusal) -> str:
 
 
 @dataclass(frozen=True)
+class PufOpening:
+    """PUF opened the module before its turn: when, and the reason it gave."""
+
+    opened_at: datetime | None
+    reason: str
+
+
+def puf_opening(cycle: Cycle) -> PufOpening | None:
+    """How PUF opened the module out of order, if it did (the school sees it on its pages)."""
+    if not cycle.unlock_reason or cycle.state == CycleState.LOCKED:
+        return None
+    return PufOpening(cycle.opened_at, cycle.unlock_reason)
+
+
+@dataclass(frozen=True)
 class StepView:
     """One step of the stepper with each missing thing and the anchor that fixes it."""
 
@@ -77,7 +93,8 @@ class ModuleView:
     """The viewer may record in the module now (a leader of the school, module open)."""
     can_reopen: bool
     reopen_refusals: tuple[Refusal, ...]
-    """Why the module cannot be reopened (empty when it can, or when it is not completed)."""
+    """Why the leader cannot reopen the module (empty when they can, when it is not completed,
+    or for a viewer who does not facilitate it)."""
     loggable: frozenset[int]
     """Ids of the actions the viewer may log on now."""
     steps: tuple[StepView, ...]
@@ -96,6 +113,7 @@ class ModuleView:
     """The viewer may propose the school's practice (follow-ups, summary) to the bank."""
     links_local_approach: bool = False
     """The module is where the school writes its local approach (module 5): link to it."""
+    puf_opening: PufOpening | None = None
 
 
 def module_view(cycle: Cycle, viewer: User) -> ModuleView:
@@ -109,7 +127,7 @@ def module_view(cycle: Cycle, viewer: User) -> ModuleView:
     steps = tuple(
         StepView(s, tuple((m, fix_anchor(cycle, m)) for m in s.missing)) for s in statuses
     )
-    refusals = tuple(rules.reopen_refusals(cycle)) if completed else ()
+    refusals = tuple(rules.reopen_refusals(cycle)) if completed and facilitates else ()
     is_puf = viewer.role == Role.PUF
     return ModuleView(
         school=school,
@@ -133,6 +151,7 @@ def module_view(cycle: Cycle, viewer: User) -> ModuleView:
         bank_resources=module_resources(cycle.module_slug),
         may_propose=facilitates and cycle.state != CycleState.LOCKED,
         links_local_approach=links_local_approach(package.module(cycle.module_slug)),
+        puf_opening=puf_opening(cycle),
     )
 
 
@@ -149,6 +168,7 @@ class ModuleRow:
     module: Module
     lock_reason: Refusal | None
     is_completed: bool
+    puf_opening: PufOpening | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +195,7 @@ def school_view(school: School, viewer: User) -> SchoolView:
             module=package.module(cycle.module_slug),
             lock_reason=rules.lock_reason(cycle, package),
             is_completed=cycle.state == CycleState.COMPLETED,
+            puf_opening=puf_opening(cycle),
         )
         for cycle in (run.cycles if run is not None else [])
     )
@@ -200,6 +221,7 @@ class DrilldownModule:
     is_locked: bool
     is_active: bool
     lock_reason: Refusal | None
+    puf_opening: PufOpening | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +244,7 @@ def drilldown_modules(run: Run, package: Package) -> tuple[DrilldownModule, ...]
             is_locked=c.state == CycleState.LOCKED,
             is_active=c.state == CycleState.ACTIVE,
             lock_reason=rules.lock_reason(c, package),
+            puf_opening=puf_opening(c),
         )
         for c in run.cycles
     )

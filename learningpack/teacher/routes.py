@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from learningpack.content import module_of
+from learningpack.content import Package, default_package, module_of
 from learningpack.domain import records
 from learningpack.domain.access import can_log_on
 from learningpack.domain.cycle import ensure_open
@@ -22,7 +22,8 @@ from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
 from learningpack.models import Action, Role
 from learningpack.output.labels import ACTION_STATUS
-from learningpack.reads.cycles import ActionCard, my_actions, open_modules
+from learningpack.reads.cycles import ActionCard, my_actions
+from learningpack.reads.teacher_page import working_on
 from learningpack.teacher import bp
 from learningpack.teacher.forms import LogEntryForm, ObservationForm
 from learningpack.web.access import action_or_404, require, role_required
@@ -57,6 +58,8 @@ class CardView:
     log_label: str
     observes: bool
     """The user is the action's observer: the button logs an observation."""
+    origin: str = ""
+    """For an action kept from a completed module: which module it comes from."""
 
 
 def _id_url(endpoint: str) -> Callable[[int], str]:
@@ -75,6 +78,8 @@ def _card_views(cards: list[ActionCard], user_id: int) -> list[CardView]:
     log_on = catalogue.ugettext("på %(title)s")
     latest = catalogue.ugettext("senest %(date)s")
     log_url = _id_url("teacher.log_entry")
+    from_module = catalogue.ugettext("Fra modul %(pos)d, %(title)s")
+    package = default_package()
     views = []
     for card in cards:
         action = card.action
@@ -94,19 +99,28 @@ def _card_views(cards: list[ActionCard], user_id: int) -> list[CardView]:
                 logged=logged,
                 log_label=log_on % {"title": action.title},
                 observes=action.observer_id == user_id,
+                origin=_origin(from_module, package, action) if card.kept else "",
             )
         )
     return views
 
 
+def _origin(template: str, package: Package, action: Action) -> str:
+    module = package.module(action.cycle.module_slug)
+    return template % {"pos": module.position, "title": module.title}
+
+
 @bp.get("/")
 @role_required(Role.TEACHER, Role.LEADER)
 def my_actions_page() -> str:
-    """The actions I own or my team owns, in the school's open modules."""
+    """The actions I own or my team owns, in the school's open modules, and those my team
+    keeps from completed modules."""
+    views = _card_views(my_actions(current_user), current_user.id)
     return render_template(
         "teacher/my_actions.html",
-        cards=_card_views(my_actions(current_user), current_user.id),
-        open_modules=open_modules(current_user.school_id),
+        cards=[v for v in views if not v.card.kept],
+        kept=[v for v in views if v.card.kept],
+        working_on=working_on(current_user),
         status_labels={status.value: str(name) for status, name in ACTION_STATUS.items()},
     )
 

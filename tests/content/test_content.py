@@ -433,3 +433,14 @@ def test_real_content_loads() -> None:
         assert module.discussion_questions and module.followup_questions
         assert module.action_suggestions and module.agenda
         assert sum(step.minutes for step in module.agenda) == module.duration_minutes
+
+
+def test_table_cells_carry_their_column_heading() -> None:
+    """So a table can be stacked on a phone with each value named (the facilitator guide)."""
+    html = render_markdown("| Tid | Hvad |\n|---|---|\n| 0–5 | **Velkomst** |\n| 5–9 | |\n")
+    assert "<th>Tid</th>" in html
+    assert '<td data-label="Tid">0–5</td>' in html
+    assert '<td data-label="Hvad"><strong>Velkomst</strong></td>' in html
+    assert '<td data-label="Tid">5–9</td>' in html
+    hostile = render_markdown('| a"<b> |\n|---|\n| x |\n')
+    assert '<td data-label="a&quot;&lt;b&gt;">x</td>' in hostile

@@ -392,7 +392,7 @@ def test_reopen_is_refused_once_the_next_has_something_recorded(
     fulfil_and_complete(world.cycle(1), world)
     record_it(world.cycle(2), world)
     reasons = refusal(lambda: reopen_cycle(world.cycle(1), world.leader))
-    assert reasons == [R("next_has_records")]
+    assert reasons == [R("next_has_records", pos=1, next=2)]
     assert states(world) == [C, A, L, L, L]
     assert events("cycle_reopened") == []
 

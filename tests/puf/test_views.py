@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from learningpack.content import Package
 from learningpack.extensions import db
 from learningpack.models import AuditEvent, CycleState, LogEntry
+from tests.factories import login
 from tests.helpers import count, page_of
 from tests.world import (
     COMPLETE_BUTTON,
@@ -102,6 +104,40 @@ def test_unlock_opens_the_module_and_audits_the_reason(
     page = page_of(puf_client.get(puf_module_url(world, 3)))
     assert "Modulet er åbnet for Kildeskolen. Begrundelsen er gemt i revisionsloggen." in page
     assert "Åbn modulet uden for rækkefølgen" not in page
+
+
+def test_the_school_sees_that_puf_opened_the_module_when_and_why(
+    app: Flask, puf_client: FlaskClient, world: World
+) -> None:
+    assert "PUF åbnede modulet" not in page_of(puf_client.get(f"/puf/skoler/{world.school.id}"))
+    puf_client.post(puf_module_url(world, 3, "/aabn"), data={"reason": REASON})
+    assert world.cycle(3).unlock_reason == REASON
+    for user, urls in (
+        (world.leader, ["/skole/", f"/skole/modul/{world.slug(3)}"]),
+        (world.teacher, [f"/skole/modul/{world.slug(3)}"]),
+    ):
+        client = app.test_client()
+        login(client, user)
+        for url in urls:
+            page = page_of(client.get(url))
+            assert "PUF åbnede modulet uden for rækkefølgen" in page, url
+            assert f'PUF\'s begrundelse: <span class="pre">»{REASON}«</span>' in page, url
+        assert "PUF åbnede modulet" not in page_of(client.get(f"/skole/modul/{world.slug(2)}"))
+    drilldown = page_of(puf_client.get(f"/puf/skoler/{world.school.id}"))
+    assert drilldown.count("PUF åbnede modulet uden for rækkefølgen") == 1
+    assert f"»{REASON}«" in drilldown
+
+
+def test_the_drilldown_links_to_unlocking_and_to_the_zip_export(
+    puf_client: FlaskClient, world: World
+) -> None:
+    page = page_of(puf_client.get(f"/puf/skoler/{world.school.id}"))
+    assert f'href="/puf/skoler/{world.school.id}/data-eksport"' in page
+    for position in (2, 3, 4, 5):  # the locked ones
+        assert f'href="{puf_module_url(world, position)}#unlock-heading"' in page
+    assert f'href="{puf_module_url(world, 1)}#unlock-heading"' not in page  # open already
+    unlock = page_of(puf_client.get(puf_module_url(world, 3)))
+    assert 'id="unlock-heading"' in unlock
 
 
 def test_unlocking_an_open_module_is_refused(puf_client: FlaskClient, world: World) -> None:

@@ -461,14 +461,49 @@ def test_reopen_refused_once_next_module_has_a_session(
         decisions="",
         facilitator=world.leader,
     )
-    assert "Genåbn modulet" not in page_of(leader_client.get(module_url(world, 1)))
+    why = "Modul 2 har allerede registreringer, så modul 1 kan ikke genåbnes."
+    page = page_of(leader_client.get(module_url(world, 1)))
+    assert "Genåbn modulet" not in page
+    assert why in page  # the button is gone, and the page says why
     response = leader_client.post(module_url(world, 1, "/genaabn"), follow_redirects=True)
-    assert (
-        "Modulet kan ikke genåbnes, fordi der allerede er registreret noget i næste modul."
-        in page_of(response)
-    )
+    assert why in page_of(response)
     assert world.cycle(1).state == CycleState.COMPLETED
     assert world.cycle(2).state == CycleState.ACTIVE
+
+
+def test_only_the_leader_is_told_why_a_module_cannot_be_reopened(
+    client: FlaskClient, world: World
+) -> None:
+    complete_through(world, 1)
+    fill_cycle(world.cycle(2), world.leader, world.teacher, world.team)
+    login(client, world.teacher)
+    page = page_of(client.get(module_url(world, 1)))
+    assert "kan ikke genåbnes" not in page and "Genåbn modulet" not in page
+
+
+def test_the_follow_up_forms_show_the_modules_follow_up_questions(
+    leader_client: FlaskClient, world: World
+) -> None:
+    action = agree(world.cycle(1), world.leader, "Fredagsbesked", team=world.team)
+    questions = world.package.module_at(1).followup_questions
+    assert questions
+    for url in (f"/skole/aktion/{action.id}/opsamling", module_url(world, 1, "/opsamling")):
+        page = page_of(leader_client.get(url))
+        aside = page.split('class="card followup-questions"', 1)[1].split("</aside>", 1)[0]
+        assert "Spørgsmål til opsamlingen" in aside
+        assert all(str(escape(q)) in aside for q in questions), url
+        assert page.index("followup-questions") < page.index(
+            '<form method="post" class="card form"'
+        )
+
+
+def test_the_agenda_names_each_cell_by_its_column_for_a_phone(
+    leader_client: FlaskClient, world: World
+) -> None:
+    page = page_of(leader_client.get(module_url(world, 1)))
+    guide = page.split('class="prose guide"', 1)[1].split("</section>", 1)[0]
+    for column in ("Tid", "Minutter", "Aktivitet", "Sådan gør I"):
+        assert f'<td data-label="{column}">' in guide
 
 
 def test_reopen_of_an_active_module_is_refused(leader_client: FlaskClient, world: World) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -11,10 +13,11 @@ from learningpack.domain import records
 from learningpack.extensions import db
 from learningpack.models import Action, ActionStatus, AuditEvent, LogEntry, LogKind, Outcome
 from tests.factories import login, make_teacher
-from tests.helpers import count, page_of
+from tests.helpers import count, count_queries, page_of
 from tests.world import (
     COMPLETE_BUTTON,
     RECORD_BUTTON,
+    START,
     World,
     agree,
     complete_through,
@@ -71,40 +74,114 @@ def test_my_actions_lists_mine_and_my_teams_only(teacher_client: FlaskClient, wo
     assert log_url(world.actions["other_team"]) not in page
 
 
-def close_module_one(world: World) -> None:
-    """Give our school's module-1 actions a log and a follow-up, then complete module 1."""
+def close_module_one(world: World, outcomes: dict[str, Outcome] | None = None) -> None:
+    """Give our school's module-1 actions a log and a follow-up (each "keep" unless
+    ``outcomes`` says otherwise, by the key in ``world.actions``), then complete module 1."""
     # Load the leader first: record_follow_up reads actor.id while its new FollowUp is not yet
     # in the session, and an expired actor would autoflush (SAWarning) at that moment.
     db.session.refresh(world.leader)
-    for action in world.actions.values():
-        if action.cycle.run_id == world.run.id:
-            records.add_log_entry(
-                action,
-                author=world.teacher,
-                happened_on=action.period_start,
-                text="Prøvet.",
-                observation="",
-            )
-            observe(action)
+    ours = {k: a for k, a in world.actions.items() if a.cycle.run_id == world.run.id}
+    decided = {a.id: (outcomes or {}).get(k, Outcome.KEEP) for k, a in ours.items()}
+    for action in ours.values():
+        records.add_log_entry(
+            action,
+            author=world.teacher,
+            happened_on=action.period_start,
+            text="Prøvet.",
+            observation="",
+        )
+        observe(action)
     for team in (world.team, world.team2):
-        reflect(world.cycle(1), team, world.leader)
-    for action in world.actions.values():
-        if action.cycle.run_id == world.run.id:
-            records.record_follow_up(
-                action, outcome=Outcome.KEEP, learning="Godt.", fit="Ja.", actor=world.leader
-            )
+        mine = {i: o for i, o in decided.items() if db.session.get(Action, i).team_id == team.id}
+        reflect(world.cycle(1), team, world.leader, mine)
+    for action in ours.values():
+        records.record_follow_up(
+            action, outcome=decided[action.id], learning="Godt.", fit="Ja.", actor=world.leader
+        )
     complete_through(world, 1)
 
 
-def test_my_actions_leaves_out_completed_modules(teacher_client: FlaskClient, world: World) -> None:
-    close_module_one(world)
+def test_my_actions_keeps_what_the_team_decided_to_keep(
+    teacher_client: FlaskClient, world: World
+) -> None:
+    """After its module is completed, an action the team keeps stays on the page under »Det
+    fortsætter vi med« (no Log button: the module is closed); a stopped one leaves it."""
+    close_module_one(world, {"owned": Outcome.STOP})
     page = page_of(teacher_client.get("/mine-aktioner/"))
-    assert "Teamets fredagsbesked" not in page and "Aktion i modul 1" not in page
     assert "Du har ingen aktioner i de åbne moduler lige nu." in page
+    assert "Annes skole-hjem-samtaler" not in page  # stopped at the follow-up
+    kept = page.split("Det fortsætter vi med", 1)[1]
+    assert "Teamets fredagsbesked" in kept and "Aktion i modul 1" in kept
+    assert "Fra modul 1, Fællesskabsunderstøttende forældresamarbejde" in kept
+    assert log_url(world.actions["team"]) not in page
     agree(world.cycle(2), world.leader, "Forældremøde med dialog", team=world.team)
     page = page_of(teacher_client.get("/mine-aktioner/"))
-    assert "Forældremøde med dialog" in page
+    assert page.index("Forældremøde med dialog") < page.index("Det fortsætter vi med")
     assert f'href="{module_url(world, 2)}"' in page
+
+
+def test_an_action_adjusted_in_the_reflection_leaves_with_its_module(
+    teacher_client: FlaskClient, world: World
+) -> None:
+    close_module_one(world, {"team": Outcome.ADJUST})
+    page = page_of(teacher_client.get("/mine-aktioner/"))
+    assert "Teamets fredagsbesked" not in page
+
+
+def test_the_line_on_top_says_module_since_when_and_my_teams_question(
+    teacher_client: FlaskClient, world: World
+) -> None:
+    page = page_of(teacher_client.get("/mine-aktioner/"))
+    line = page.split('class="working-on"', 1)[1].split("</div>", 1)[0]
+    assert "Skolen arbejder med" in line
+    assert f'href="{module_url(world, 1)}"' in line
+    assert "modul 1 »Fællesskabsunderstøttende forældresamarbejde«" in line
+    assert "siden " in line
+    assert "Indskolingen undrer sig:" in line  # the teacher's team, not Udskolingen
+    assert "»Hvorfor kommer så få forældre til forældremøderne?«" in line
+    assert "Udskolingen" not in line
+
+
+def history_of(page: str, action: Action) -> str:
+    """The folded history on an action's card."""
+    card = page.split(f'id="aktion-{action.id}"', 1)[1]
+    return card.split('class="content-details action-history"', 1)[1].split("</details>", 1)[0]
+
+
+def test_the_history_folds_each_actions_entries_newest_first(
+    teacher_client: FlaskClient, world: World
+) -> None:
+    """Owners' entries and observations with who and when, newest first, the newest five
+    (the module page has them all), in the same number of queries however many there are."""
+    action = world.actions["team"]
+    records.add_log_entry(
+        action, author=world.teacher, happened_on=START, text="Første forsøg.", observation=""
+    )
+    observe(action, text="Observatøren så otte svar.")
+    with count_queries() as few:
+        page = page_of(teacher_client.get("/mine-aktioner/"))
+    history = history_of(page, action)
+    assert "Teamets logbog: 2 logninger" in history
+    assert "Anne Lærer" in history and "Lise Leder" in history and "Observation" in history
+    assert history.index("Observatøren så otte svar.") < history.index("Første forsøg.")
+    for day in range(2, 12):
+        records.add_log_entry(
+            action,
+            author=world.teacher,
+            happened_on=START + timedelta(days=day),
+            text=f"Forsøg den {day}.",
+            observation="",
+        )
+        observe(world.actions["owned"], text=f"Set {day}.")
+    with count_queries() as many:
+        page = page_of(teacher_client.get("/mine-aktioner/"))
+    assert len(many) == len(few)
+    history = history_of(page, action)
+    assert "12 logninger" in history
+    shown = [f"Forsøg den {day}." for day in range(11, 6, -1)]
+    assert [history.index(text) for text in shown] == sorted(history.index(t) for t in shown)
+    assert "Forsøg den 6." not in history and "Første forsøg." not in history
+    assert f"/skole/modul/{world.slug(1)}#aktion-{action.id}" in history
 
 
 def test_log_entry_is_saved_with_author_and_starts_the_action(
