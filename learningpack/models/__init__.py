@@ -10,6 +10,7 @@ from learningpack.models.bank import (
     ResourceModule,
     ResourceStatus,
 )
+from learningpack.models.notices import HolidayPeriod, MunicipalSettings, Notice
 from learningpack.models.people import Role, School, Team, User, normalise_email, team_member
 from learningpack.models.program import (
     Action,
@@ -46,11 +47,14 @@ __all__ = [
     "EventExample",
     "FollowUp",
     "FormSubmission",
+    "HolidayPeriod",
     "LocalApproachVersion",
     "LogEntry",
     "LogKind",
     "Meeting",
     "MeetingKind",
+    "MunicipalSettings",
+    "Notice",
     "OidcIdentity",
     "Outcome",
     "ProgressSnapshot",
