@@ -36,6 +36,8 @@ class Ids:
     draft_id: int = 0
     quote_id: int = 0
     provider: str = "staff"
+    notice_id: int = 0
+    holiday_id: int = 0
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:
@@ -76,4 +78,6 @@ def own_ids(world: World) -> Ids:
         event_id=world.event_id,  # type: ignore[attr-defined]
         draft_id=world.draft_id,  # type: ignore[attr-defined]
         quote_id=world.quote_id,  # type: ignore[attr-defined]
+        notice_id=getattr(world, "notice_id", 0),  # PUF's own notice
+        holiday_id=getattr(world, "holiday_id", 0),
     )
