@@ -61,8 +61,11 @@ def seed_reminders(package: Package, puf: User, leader: User, today: date) -> No
     module = package.module(cycle.module_slug)
     if cycle.follow_up_on is None:
         # A demo seeded outside the run's school year gets no date.
+        day = today + timedelta(days=4)
+        while day.weekday() >= 5:  # a meeting on a weekday
+            day += timedelta(days=1)
         with suppress(Refused):
-            set_follow_up_date(cycle, today + timedelta(days=4))
+            set_follow_up_date(cycle, day)
     teacher = db.session.scalar(
         select(User)
         .where(User.school_id == leader.school_id, User.role == Role.TEACHER)
@@ -71,8 +74,9 @@ def seed_reminders(package: Package, puf: User, leader: User, today: date) -> No
     )
     module_url = f"/skole/modul/{cycle.module_slug}"
     notices = [
-        (leader, "follow_up", f"Opsamlingsmøde om 4 dage: {module.title}", module_url),
+        (leader, "follow_up", f"Opsamlingsmøde snart: {module.title}", module_url),
         (leader, "reminder", f"Et team har ikke logget i en uge i »{module.title}«", module_url),
+        (leader, "note", "Ny besked fra PUF om forløbet", "/skole/#noter"),
         (puf, "digest", "Ny læring fra skolerne at læse", "/puf/laering"),
     ]
     if teacher is not None:
