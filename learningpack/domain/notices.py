@@ -6,9 +6,10 @@ notice again, or from two processes at once, add it once. Writes flush, never co
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -18,6 +19,7 @@ from learningpack.models import Notice, utcnow
 TITLE_MAX = 200
 URL_MAX = 500
 KEY_MAX = 200
+READ_LIFETIME = timedelta(days=180)
 
 
 def is_internal_url(url: str) -> bool:
@@ -43,6 +45,12 @@ def post_notice(user_id: int, kind: str, title: str, url: str, key: str) -> bool
     title = " ".join(title.split())[:TITLE_MAX]
     if db.session.scalar(select(exists().where(Notice.user_id == user_id, Notice.key == key))):
         return False
+    # Keep the list short: read notices older than READ_LIFETIME go (an indexed range delete,
+    # nearly always of nothing). Being a write, it also makes SQLite's driver open the outer
+    # transaction, so the savepoint below nests in it instead of committing on release.
+    db.session.execute(
+        delete(Notice).where(Notice.user_id == user_id, Notice.read_at < utcnow() - READ_LIFETIME)
+    )
     try:
         with db.session.begin_nested():
             db.session.add(Notice(user_id=user_id, kind=kind[:40], title=title, url=url, key=key))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 
 from learningpack.domain import notices
 from learningpack.extensions import db
-from learningpack.models import Notice, School
+from learningpack.models import Notice, School, utcnow
 from learningpack.reads.notices import PER_PAGE, notices_page
 from tests.helpers import run_in_threads
 from tests.world import World
@@ -42,6 +43,24 @@ def test_a_duplicate_keeps_the_callers_other_changes(app: Flask, world: World) -
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(School, world.school.id).reminder_days == 5  # type: ignore[union-attr]
+
+
+@pytest.mark.both_backends
+def test_posting_never_commits_and_old_read_notices_are_let_go(app: Flask, world: World) -> None:
+    """The caller decides: a rollback takes the notice back (also on SQLite, whose driver would
+    otherwise commit a savepoint opened outside a transaction)."""
+    db.session.commit()
+    notices.post_notice(world.leader.id, "reminder", "Tilbage", "/skole/", "rolled-back")
+    db.session.rollback()
+    assert count(world.leader.id) == 0
+    notices.post_notice(world.leader.id, "reminder", "Gammel", "/skole/", "old")
+    old = db.session.scalar(select(Notice))
+    assert old is not None
+    old.read_at = utcnow() - notices.READ_LIFETIME - timedelta(days=1)
+    db.session.commit()
+    notices.post_notice(world.leader.id, "reminder", "Ny", "/skole/", "new")
+    db.session.commit()
+    assert [n.title for n in notices_page(world.leader.id).items] == ["Ny"]
 
 
 @pytest.mark.parametrize("url", ["https://evil.example/", "//evil.example/x", "skole", "/a b"])
