@@ -39,6 +39,9 @@ def test_the_leader_sets_the_date_and_everyone_sees_it(client: FlaskClient, worl
     login(client, world.teacher)
     page = page_of(client.get(module_url(world, 1)))
     assert "Opsamlingsmødet holdes" in page and "/opsamlingsmoede" not in page
+    client.post("/logout")
+    login(client, world.puf)
+    assert "Opsamlingsmøde 10. dec. 2026" in page_of(client.get(f"/puf/skoler/{world.school.id}"))
 
 
 def test_a_date_before_the_module_or_after_the_year_is_refused_with_the_input_kept(
