@@ -38,6 +38,9 @@ class Ids:
     provider: str = "staff"
     area_id: int = 0
 
+    notice_id: int = 0
+    holiday_id: int = 0
+
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:
     found = [
@@ -78,4 +81,6 @@ def own_ids(world: World) -> Ids:
         draft_id=world.draft_id,  # type: ignore[attr-defined]
         quote_id=world.quote_id,  # type: ignore[attr-defined]
         area_id=world.area_id,  # type: ignore[attr-defined]
+        notice_id=getattr(world, "notice_id", 0),  # PUF's own notice
+        holiday_id=getattr(world, "holiday_id", 0),
     )

@@ -20,6 +20,7 @@ from learningpack.content import Package
 from learningpack.domain import (
     areas,
     bank,
+    calendar,
     learning,
     notes,
     records,
@@ -29,6 +30,7 @@ from learningpack.domain import (
     transitions,
 )
 from learningpack.domain.api_keys import create_api_key
+from learningpack.domain.notices import post_notice
 from learningpack.extensions import db
 from learningpack.models import (
     Action,
@@ -37,6 +39,7 @@ from learningpack.models import (
     FollowUp,
     Meeting,
     MeetingKind,
+    Notice,
     Outcome,
     ReportQuote,
     Resource,
@@ -448,6 +451,14 @@ def two_schools(package: Package) -> World:
     draft.quotes.append(quote)
     db.session.flush()
     world.draft_id, world.quote_id = draft.id, quote.id  # type: ignore[attr-defined]
+    # A notice of the PUF user's own (anyone else's answers 404), and a school holiday.
+    post_notice(world.puf.id, "digest", "Ny læring at læse", "/puf/laering", "world:puf")
+    world.notice_id = db.session.scalar(  # type: ignore[attr-defined]
+        select(Notice.id).where(Notice.user_id == world.puf.id)
+    )
+    world.holiday_id = calendar.save_holiday(  # type: ignore[attr-defined]
+        None, "Efterårsferie", date(2026, 10, 12), date(2026, 10, 18)
+    ).id
     return world
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from learningpack.main import routes  # noqa: E402, F401  (views attach to bp)
+from learningpack.main import notices, routes  # noqa: E402, F401  (views attach to bp)

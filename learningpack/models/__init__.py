@@ -10,6 +10,7 @@ from learningpack.models.bank import (
     ResourceModule,
     ResourceStatus,
 )
+from learningpack.models.notices import HolidayPeriod, MunicipalSettings, Notice
 from learningpack.models.people import Area, Role, School, Team, User, normalise_email, team_member
 from learningpack.models.program import (
     Action,
@@ -47,11 +48,14 @@ __all__ = [
     "EventExample",
     "FollowUp",
     "FormSubmission",
+    "HolidayPeriod",
     "LocalApproachVersion",
     "LogEntry",
     "LogKind",
     "Meeting",
     "MeetingKind",
+    "MunicipalSettings",
+    "Notice",
     "OidcIdentity",
     "Outcome",
     "ProgressSnapshot",

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table
 from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from learningpack.extensions import Model, db
@@ -62,6 +62,8 @@ class School(Model):
         Boolean, default=False, server_default=sa_false()
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Days without a log entry before a reminder; None: PUF's default (domain/calendar.py).
+    reminder_days: Mapped[int | None] = mapped_column(Integer)
 
     users: Mapped[list[User]] = relationship(back_populates="school")
     teams: Mapped[list[Team]] = relationship(back_populates="school", order_by="Team.name")
@@ -106,6 +108,8 @@ class User(UserMixin, Model):
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The role of whoever deactivated the account: a leader may not undo PUF's deactivation.
     deactivated_by_role: Mapped[str | None] = mapped_column(String(10))
+    # The header's unread notices, loaded with the user on each request (web/session_guard.py).
+    unread_notices: Mapped[int | None] = query_expression()
 
     school: Mapped[School | None] = relationship(back_populates="users")
     teams: Mapped[list[Team]] = relationship(

@@ -123,6 +123,8 @@ class Cycle(Model):
     summary_learned: Mapped[str] = mapped_column(Text, default="")
     summary_keep: Mapped[str] = mapped_column(Text, default="")
     summary_next: Mapped[str] = mapped_column(Text, default="")
+    # The date of the module's follow-up meeting (opsamlingsmøde), once the leader has set it.
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
     # Progress, kept up to date on every write by cycle.py (and rebuilt in bulk by
     # progress.rebuild), so views across all schools read cycle rows, not every action.
     phase: Mapped[CyclePhase] = mapped_column(

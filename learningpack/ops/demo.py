@@ -37,6 +37,7 @@ from learningpack.models import (
     User,
 )
 from learningpack.ops.demo_bank import seed_bank
+from learningpack.ops.demo_notices import seed_reminders
 from learningpack.output.labels import ascii_slug
 
 DEMO_PASSWORD = "demo-forældre-2026"
@@ -308,4 +309,6 @@ def seed_demo(package: Package, schools: int = 5, today: date | None = None) -> 
         progress = {0: 2, 1: 1, 2: 0}.get(index, -1)
         seeder.run(school, leader, teachers, teams, progress, today)
     seed_bank(puf, leaders)
+    if leaders:
+        seed_reminders(package, puf, leaders[0], today)
     return seeder.logins

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 
-from flask_babel import LazyString, ngettext
+from flask_babel import LazyString, format_date, ngettext
 from flask_babel import lazy_gettext as _l
 
 from learningpack.domain.refusals import Refusal
@@ -138,6 +139,16 @@ REFUSAL: dict[str, LazyString] = {
         "Skolen har allerede haft et forløb med navnet »%(label)s«. Vælg et andet navn."
     ),
     "changed_concurrently": _l("Modulet blev ændret af en anden lige nu. Prøv igen."),
+    # Reminders, holidays and the follow-up meeting (domain/calendar.py)
+    "follow_up_before_start": _l(
+        "Opsamlingsmødet kan ikke ligge før modulet blev åbnet (%(first)s). Vælg en senere dato."
+    ),
+    "follow_up_after_year": _l(
+        "Opsamlingsmødet skal ligge inden for forløbets skoleår (senest %(last)s)."
+    ),
+    "reminder_days_range": _l("Skriv et antal dage fra %(low)d til %(high)d."),
+    "holiday_name_missing": _l("Skriv ferieperiodens navn."),
+    "holiday_ends_before_start": _l("Sidste feriedag kan ikke ligge før første feriedag."),
     "already_reopened": _l("Modulet er allerede genåbnet."),
     "next_got_records": _l(
         "Nu er der registreret noget i næste modul, så modulet kan ikke genåbnes."
@@ -325,6 +336,7 @@ def word(reason: Refusal) -> str:
             int(params["count"]),
             name=params["name"],
         )
+    params = {k: format_date(v) if isinstance(v, date) else v for k, v in params.items()}
     return str(REFUSAL[reason.code]) % params
 
 

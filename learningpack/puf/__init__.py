@@ -7,6 +7,7 @@ bp = Blueprint("puf", __name__, url_prefix="/puf")
 from learningpack.puf import (  # noqa: E402, F401  (views attach to bp)
     api_keys,
     audit_log,
+    calendar,
     events,
     exports,
     reports,

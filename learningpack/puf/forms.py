@@ -54,7 +54,10 @@ class OverviewFilterForm(_GetForm):
     days = IntegerField(
         name="dage",
         label=_l("Gået i stå: ingen aktivitet i mindst (dage)"),
-        description=_l("Skoler, der ikke har startet forløbet, tælles ikke som gået i stå."),
+        description=_l(
+            "Også skoler, hvis opsamlingsmøde er mere end så mange dage forbi uden nogen "
+            "opsamling. Skoler, der ikke har startet forløbet, tælles ikke som gået i stå."
+        ),
         default=DEFAULT_STALLED_DAYS,
         validators=[
             Optional(),

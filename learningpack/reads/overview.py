@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any
 
@@ -69,6 +69,7 @@ class Cell:
     opened_raw: Any = None
     completed_raw: Any = None
     last_activity_raw: Any = None
+    follow_up_on_raw: Any = None  # the follow-up meeting's date, if the leader set one
 
     @property
     def opened_at(self) -> datetime | None:
@@ -93,6 +94,21 @@ class Cell:
     def days_open(self, now: datetime) -> int | None:
         """Days in the module, if it is open."""
         return days_in_module(self.is_active, self.opened_at, now)
+
+    @property
+    def follow_up_on(self) -> date | None:
+        raw = self.follow_up_on_raw
+        return date.fromisoformat(raw[:10]) if isinstance(raw, str) else raw
+
+    def follow_up_overdue(self, now: datetime, days: int) -> bool:
+        """Open, its follow-up meeting more than ``days`` days past, and no follow-up recorded."""
+        held_on = self.follow_up_on
+        return (
+            self.is_active
+            and held_on is not None
+            and self.follow_up_count == 0
+            and (now.date() - held_on).days > days
+        )
 
     def matches(self, wanted: str) -> bool:
         return self.state == wanted or (wanted == ACTIVE_ANY and self.is_active)
@@ -135,9 +151,15 @@ class SchoolRow:
         return None if current is None else current.days_open(now)
 
     def is_stalled(self, now: datetime, days: int) -> bool:
-        """Started, not finished, and nothing recorded for at least ``days`` days."""
+        """Started, not finished, and nothing recorded for at least ``days`` days, or an open
+        module's follow-up meeting more than ``days`` days past with no follow-up recorded
+        (a school may keep logging but never hold the meeting that closes the module)."""
+        if not self.started or self.finished:
+            return False
         idle = self.days_idle(now)
-        return self.started and not self.finished and idle is not None and idle >= days
+        if idle is not None and idle >= days:
+            return True
+        return any(c.follow_up_overdue(now, days) for c in self.cells.values())
 
     def cell(self, position: int) -> Cell:
         return self.cells.get(position) or Cell(position=position, state=NOT_STARTED)
@@ -240,7 +262,7 @@ def load_rows(package: Package, *, full: bool = False) -> list[SchoolRow]:
     The page reads only what it shows; ``full`` adds the columns only the export has (logs,
     follow-ups, completion dates): fewer values to decode is most of what costs on PostgreSQL.
     """
-    extra = (Cycle.log_entry_count, Cycle.follow_up_count, _raw(Cycle.completed_at)) if full else ()
+    extra = (Cycle.log_entry_count, _raw(Cycle.completed_at)) if full else ()
     # Core execution: rows straight from the cursor, without the ORM's per-row machinery.
     result = db.session.connection().execute(
         select(
@@ -257,6 +279,8 @@ def load_rows(package: Package, *, full: bool = False) -> list[SchoolRow]:
             Cycle.meeting_count,
             _raw(Cycle.opened_at),
             _raw(Cycle.last_activity_at),
+            Cycle.follow_up_count,
+            _raw(Cycle.follow_up_on),
             *extra,
         )
         .select_from(School)
@@ -280,9 +304,11 @@ def load_rows(package: Package, *, full: bool = False) -> list[SchoolRow]:
             meeting_count=r[10],
             opened_raw=r[11],
             last_activity_raw=r[12],
+            follow_up_count=r[13],
+            follow_up_on_raw=r[14],
         )
         if full:
-            cell.log_entry_count, cell.follow_up_count, cell.completed_raw = r[13], r[14], r[15]
+            cell.log_entry_count, cell.completed_raw = r[15], r[16]
     return sorted(rows.values(), key=lambda s: (danish_key(s.name), s.id))
 
 

@@ -41,6 +41,17 @@ _SECTION_OF_ENDPOINT = {
         ),
         "puf.reports_page",
     ),
+    # PUF's reminder settings and school holidays sit under Administration.
+    **dict.fromkeys(
+        (
+            "puf.reminders",
+            "puf.save_reminder_days",
+            "puf.add_holiday",
+            "puf.edit_holiday",
+            "puf.delete_holiday",
+        ),
+        "admin.schools_page",
+    ),
     **dict.fromkeys(
         (
             "school.staff",

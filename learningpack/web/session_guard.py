@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, logout_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, with_expression
 from werkzeug.wrappers import Response
 
+from learningpack.domain.notices import unread_count_query
 from learningpack.extensions import db
 from learningpack.models import User
 from learningpack.ops.logs import remember_user
@@ -26,7 +27,9 @@ def load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id), options=[joinedload(User.school)])
+    # The header's unread count comes in the same query (no extra query on any page).
+    unread = with_expression(User.unread_notices, unread_count_query(User.id))
+    user = db.session.get(User, int(user_id), options=[joinedload(User.school), unread])
     if user is None or not user.may_log_in or user.session_version != int(version):
         return None
     remember_user(user.id, user.school_id)

@@ -11,6 +11,7 @@ from flask import Flask, request
 from flask_babel import format_datetime, get_locale, to_user_timezone
 
 from learningpack.output.labels import label, word
+from learningpack.web.bell import unread_notices
 from learningpack.web.forms import FREE_TEXT_HINT
 from learningpack.web.i18n import LANGUAGE_NAMES
 from learningpack.web.menu import main_menu
@@ -57,6 +58,7 @@ def init_app(app: Flask) -> None:
     # Globals (unlike context variables) are visible inside imported macros too.
     app.jinja_env.globals["free_text_hint"] = FREE_TEXT_HINT
     app.jinja_env.globals["main_menu"] = main_menu
+    app.jinja_env.globals["unread_notices"] = unread_notices
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -70,6 +70,9 @@ PAGES = [
     ("puf@demo.dk", "/videnbank/kuratering"),
     ("puf@demo.dk", "/videnbank/kuratering?status=all&q=forældremøde"),
     ("puf@demo.dk", "/videnbank/ny"),
+    ("leder@ellevangskolen.demo.dk", "/beskeder"),
+    ("leder@ellevangskolen.demo.dk", "/skole/paamindelser"),
+    ("puf@demo.dk", "/puf/paamindelser"),
 ]
 
 

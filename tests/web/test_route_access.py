@@ -51,7 +51,7 @@ SCHOOL_OWNED = {"action_id", "school_id", "user_id", "team_id", "resource_id"}
 # version number is looked up in the user's own school.
 NOT_SCHOOL_OWNED = {
     "slug", "code", "token", "token_id", "event_id", "version", "draft_id", "quote_id", "provider",
-    "area_id",
+    "area_id", "notice_id", "holiday_id",
 }  # fmt: skip
 
 # endpoint -> (area, URL variables naming school-owned objects)
@@ -190,6 +190,18 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "puf.report_print": (PUF, frozenset()),
     "puf.school_note": (PUF, frozenset({"school_id"})),
     "school.answer_note": (LEADER, frozenset()),
+    # Notices (each user's own), reminders, school holidays, the follow-up meeting's date.
+    "main.notices_list": (EVERYONE, frozenset()),
+    "main.open_notice": (EVERYONE, frozenset()),
+    "main.mark_notice_read": (EVERYONE, frozenset()),
+    "main.mark_all_notices_read": (EVERYONE, frozenset()),
+    "puf.reminders": (PUF, frozenset()),
+    "puf.save_reminder_days": (PUF, frozenset()),
+    "puf.add_holiday": (PUF, frozenset()),
+    "puf.edit_holiday": (PUF, frozenset()),
+    "puf.delete_holiday": (PUF, frozenset()),
+    "school.follow_up_date": (LEADER, frozenset()),
+    "school.reminder_settings": (LEADER, frozenset()),
 }
 
 
@@ -384,6 +396,21 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("puf.report_print", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.school_note", "POST"): row(LOGIN, 403, 403, 403, 400),  # no text given
     ("school.answer_note", "POST"): row(LOGIN, 400, 403, 403, 403),  # no text given
+    # Each user's own notices: the world's notice is PUF's, so anyone else gets 404 for it.
+    ("main.notices_list", "GET"): row(LOGIN, 200, 200, 200, 200),
+    ("main.open_notice", "POST"): row(LOGIN, 404, 404, 404, 302),
+    ("main.mark_notice_read", "POST"): row(LOGIN, 404, 404, 404, 302),
+    ("main.mark_all_notices_read", "POST"): row(LOGIN, 302, 302, 302, 302),
+    ("puf.reminders", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.save_reminder_days", "POST"): row(LOGIN, 403, 403, 403, 400),  # no number given
+    ("puf.add_holiday", "POST"): row(LOGIN, 403, 403, 403, 400),  # no name or dates
+    ("puf.edit_holiday", "GET"): row(LOGIN, 403, 403, 403, 200),
+    ("puf.edit_holiday", "POST"): row(LOGIN, 403, 403, 403, 400),
+    ("puf.delete_holiday", "POST"): row(LOGIN, 403, 403, 403, 302),
+    ("school.follow_up_date", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.follow_up_date", "POST"): row(LOGIN, 302, 403, 403, 403),  # empty: no date
+    ("school.reminder_settings", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.reminder_settings", "POST"): row(LOGIN, 302, 403, 403, 403),  # empty: PUF's
 }
 
 # A very late request: it ends the session.

@@ -1,0 +1,100 @@
+"""In-app notices: short titles with an internal link, one list per user (issue 14).
+
+A notice names what it is about with a ``key``; the unique (user, key) makes posting the same
+notice again, or from two processes at once, add it once. Writes flush, never commit.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, delete, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstrumentedAttribute
+
+from learningpack.extensions import db
+from learningpack.models import Notice, utcnow
+
+TITLE_MAX = 200
+URL_MAX = 500
+KEY_MAX = 200
+READ_LIFETIME = timedelta(days=180)
+
+
+def is_internal_url(url: str) -> bool:
+    """A path on this site ("/skole/…"): not another host, not a scheme, not "//host"."""
+    return (
+        url.startswith("/")
+        and not url.startswith("//")
+        and "\\" not in url
+        and not any(c.isspace() or ord(c) < 32 for c in url)
+    )
+
+
+def post_notice(user_id: int, kind: str, title: str, url: str, key: str) -> bool:
+    """Add a notice for the user unless one with this key exists; False if it did.
+
+    Safe under concurrency: the insert runs in a savepoint, and a concurrent twin's commit
+    makes it fail on the unique (user, key) without undoing the caller's other changes.
+    """
+    if not is_internal_url(url) or len(url) > URL_MAX:
+        raise ValueError(f"a notice links only to an internal path: {url!r}")
+    if not key or len(key) > KEY_MAX:
+        raise ValueError("a notice needs a key of at most 200 characters")
+    title = " ".join(title.split())[:TITLE_MAX]
+    if db.session.scalar(select(exists().where(Notice.user_id == user_id, Notice.key == key))):
+        return False
+    # Keep the list short: read notices older than READ_LIFETIME go (an indexed range delete,
+    # nearly always of nothing). Being a write, it also makes SQLite's driver open the outer
+    # transaction, so the savepoint below nests in it instead of committing on release.
+    db.session.execute(
+        delete(Notice).where(Notice.user_id == user_id, Notice.read_at < utcnow() - READ_LIFETIME)
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(Notice(user_id=user_id, kind=kind[:40], title=title, url=url, key=key))
+    except IntegrityError:  # the same notice, added by a concurrent transaction a moment ago
+        return False
+    return True
+
+
+def unread_count(user_id: int) -> int:
+    """How many of the user's notices are unread."""
+    return int(db.session.scalar(_count_unread(user_id)) or 0)
+
+
+def unread_count_query(user_id: int | ColumnElement[int] | InstrumentedAttribute[int]) -> Any:
+    """The unread count as a subquery, to fold into another query (``user_id`` a column)."""
+    return _count_unread(user_id).scalar_subquery()
+
+
+def _count_unread(user_id: Any) -> Select[Any]:
+    return select(func.count(Notice.id)).where(Notice.user_id == user_id, Notice.read_at.is_(None))
+
+
+def own_notice(user_id: int, notice_id: int) -> Notice | None:
+    """One of the user's notices; another user's (or none) is None."""
+    return db.session.scalar(
+        select(Notice).where(Notice.id == notice_id, Notice.user_id == user_id)
+    )
+
+
+def mark_read(notice: Notice) -> bool:
+    """Mark a notice read; False if it already was."""
+    if notice.read_at is not None:
+        return False
+    notice.read_at = utcnow()
+    db.session.flush()
+    return True
+
+
+def mark_all_read(user_id: int) -> int:
+    """Mark every unread notice of the user read; how many were."""
+    result = db.session.execute(
+        update(Notice)
+        .where(Notice.user_id == user_id, Notice.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
