@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, select, union
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from learningpack.content import Module, default_package, get_library
+from learningpack.content import default_package
 from learningpack.domain.access import people_filter, school_filter
 from learningpack.extensions import db
 from learningpack.models import (
     Action,
     Cycle,
-    CycleState,
     LogEntry,
     Meeting,
     Reflection,
@@ -26,7 +23,6 @@ from learningpack.models import (
     TeamQuestion,
     User,
     action_owner,
-    team_member,
 )
 from learningpack.reads.pagination import danish_key
 from learningpack.reads.runs import newest_run, newest_run_id
@@ -35,60 +31,6 @@ from learningpack.reads.runs import newest_run, newest_run_id
 def current_run(school_id: int, package_slug: str | None = None) -> Run | None:
     """The school's newest run of the package (the library's default), with its cycles."""
     return newest_run(school_id, package_slug or default_package().slug)
-
-
-@dataclass(frozen=True)
-class ActionCard:
-    """One action on the teacher's "my actions" page, with how often and when it was logged."""
-
-    action: Action
-    log_count: int
-    last_logged_on: date | None
-
-
-def my_actions(user: User) -> list[ActionCard]:
-    """Actions in the user's school's open modules that the user owns, whose team they are in,
-    or that they observe.
-
-    Two queries whatever the number of actions: the actions with their team, then the count and
-    latest date of their log entries (not the entries themselves: the page shows only those).
-    """
-    if user.school_id is None:
-        return []
-    team_ids = select(team_member.c.team_id).where(team_member.c.user_id == user.id)
-    actions = list(
-        db.session.scalars(
-            select(Action)
-            .join(Cycle, Cycle.id == Action.cycle_id)
-            .join(Run, Run.id == Cycle.run_id)
-            .where(
-                school_filter(user, Run.school_id),
-                Cycle.state == CycleState.ACTIVE,
-                or_(
-                    Action.team_id.in_(team_ids),
-                    Action.owners.any(User.id == user.id),
-                    Action.observer_id == user.id,
-                ),
-            )
-            .order_by(Cycle.position, Action.id)
-            .options(joinedload(Action.team))
-        )
-    )
-    if not actions:
-        return []
-    logs = {
-        row.action_id: (row.count, row.last)
-        for row in db.session.execute(
-            select(
-                LogEntry.action_id,
-                func.count().label("count"),
-                func.max(LogEntry.happened_on).label("last"),
-            )
-            .where(LogEntry.action_id.in_([a.id for a in actions]))
-            .group_by(LogEntry.action_id)
-        )
-    }
-    return [ActionCard(a, *logs.get(a.id, (0, None))) for a in actions]
 
 
 def school_cycle(school_id: int, module_slug: str, package_slug: str | None = None) -> Cycle | None:
@@ -139,11 +81,7 @@ def load_cycle_records(
         db.session.scalars(
             select(Action)
             .where(Action.cycle_id.in_(cycle_ids))
-            .options(
-                joinedload(Action.team),
-                joinedload(Action.follow_up),
-                joinedload(Action.observer),
-            )
+            .options(joinedload(Action.team), joinedload(Action.follow_up))
             .order_by(Action.id)
         )
         .unique()
@@ -154,16 +92,12 @@ def load_cycle_records(
         select(LogEntry)
         .join(Action, Action.id == LogEntry.action_id)
         .where(in_run)
-        .options(joinedload(LogEntry.author))
         .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())
     ).all()
-    owners = db.session.execute(
-        select(action_owner.c.action_id, User)
-        .join(User, User.id == action_owner.c.user_id)
-        .join(Action, Action.id == action_owner.c.action_id)
-        .where(in_run)
-        .order_by(User.name)
-    ).all()
+    # The few people behind the many authors, owners and observers, with the actions they own
+    # (joined to every log entry, the same user was matched against the session hundreds of
+    # times).
+    people, owners = _people(in_run)
 
     if with_learning:
         _load_questions_reflections(cycles)
@@ -178,18 +112,45 @@ def load_cycle_records(
         set_committed_value(cycle, "actions", by_cycle.pop(cycle.id, []))
     by_action: dict[int, list[Any]] = defaultdict(list)
     for entry in entries:
+        set_committed_value(entry, "author", people.get(entry.author_id))  # type: ignore[arg-type]
         by_action[entry.action_id].append(entry)
     owned: dict[int, list[User]] = defaultdict(list)
     for action_id, user in owners:
         owned[action_id].append(user)
+    for names in owned.values():
+        names.sort(key=lambda u: u.name)
     later: dict[int, list[Action]] = defaultdict(list)
     for action in actions:
         if action.parent_action_id is not None:
             later[action.parent_action_id].append(action)
     for action in actions:
+        set_committed_value(action, "observer", people.get(action.observer_id))  # type: ignore[arg-type]
         set_committed_value(action, "log_entries", by_action.pop(action.id, []))
         set_committed_value(action, "owners", owned.pop(action.id, []))
         set_committed_value(action, "second_rounds", later.pop(action.id, []))
+
+
+def _people(in_run: Any) -> tuple[dict[int, User], list[tuple[int, User]]]:
+    """The authors, owners and observers of the cycles' actions by id, and the (action id,
+    owner) pairs: one SELECT."""
+    owned = (
+        select(action_owner.c.action_id, action_owner.c.user_id)
+        .join(Action, Action.id == action_owner.c.action_id)
+        .where(in_run)
+        .subquery()
+    )
+    ids = union(
+        select(LogEntry.author_id).join(Action, Action.id == LogEntry.action_id).where(in_run),
+        select(Action.observer_id).where(in_run),
+        select(owned.c.user_id),
+    )
+    rows = db.session.execute(
+        select(User, owned.c.action_id)
+        .outerjoin(owned, owned.c.user_id == User.id)
+        .where(User.id.in_(ids))
+    ).all()
+    people = {user.id: user for user, _action_id in rows}
+    return people, [(action_id, user) for user, action_id in rows if action_id is not None]
 
 
 def _load_questions_reflections(cycles: list[Cycle]) -> None:
@@ -264,12 +225,3 @@ def staff_page(viewer: User) -> tuple[list[User], list[Team]]:
         key=lambda t: danish_key(t.name),
     )
     return people, teams
-
-
-def open_modules(school_id: int) -> list[Module]:
-    """The modules the school works in now (open in its newest run), in order."""
-    run = current_run(school_id)
-    if run is None:
-        return []
-    package = get_library().package(run.package_slug)
-    return [package.module(c.module_slug) for c in run.cycles if c.state == CycleState.ACTIVE]

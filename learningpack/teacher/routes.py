@@ -22,12 +22,12 @@ from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
 from learningpack.models import Action, Role
 from learningpack.output.labels import ACTION_STATUS
-from learningpack.reads.cycles import ActionCard, my_actions, open_modules
+from learningpack.reads.my_actions import ActionCard, my_actions, open_modules
 from learningpack.teacher import bp
 from learningpack.teacher.forms import LogEntryForm, ObservationForm
 from learningpack.web.access import action_or_404, require, role_required
 from learningpack.web.refusals import flash_refused
-from learningpack.web.templating import datefmt
+from learningpack.web.templating import date_formatter
 
 
 def _loggable_action(action_id: int) -> Action:
@@ -75,6 +75,7 @@ def _card_views(cards: list[ActionCard], user_id: int) -> list[CardView]:
     log_on = catalogue.ugettext("på %(title)s")
     latest = catalogue.ugettext("senest %(date)s")
     log_url = _id_url("teacher.log_entry")
+    datefmt = date_formatter()
     views = []
     for card in cards:
         action = card.action
