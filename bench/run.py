@@ -8,8 +8,13 @@ server where we may create databases: a database of our own is created and dropp
 - the query plan of the overview's statements: does any scan the whole action table?
 - the snapshot commands (history backfill, today's snapshot, and again) and the half-yearly
   report: its page, Word and PDF downloads, the progress page and /api/v1/report (bench/reports.py);
-- requests per second and p99 latency of a teacher's "my actions" page (about 20 actions) and of a
-  bare Flask "hello", both under gunicorn with 2 sync workers, loaded by wrk (16 connections).
+- under gunicorn with 2 sync workers, loaded by wrk (16 connections), each page the budget names
+  against a bare Flask "hello" in alternating rounds (bench/pages.py): requests per second as a
+  percentage of hello with its spread, p50 and p99, the page's size, and PASS/MISS per budget;
+- bench/scale.py's in-process measurements, when that file is there (``scale.main(url)``).
+
+``--database URL`` reuses a database seeded earlier (``--keep``), e.g. to measure two versions
+of the code on the same data; ``--only teacher,leader_module`` loads just those pages.
 
 Not part of `make test` or CI: it takes a minute or two and its numbers depend on the machine.
 """
@@ -31,15 +36,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from load import PASSWORD, ROOT, VENV_BIN, ensure_wrk, gunicorn, note, session_cookie, wrk
+from load import PASSWORD, ROOT, VENV_BIN, ensure_wrk, note
+from pages import api_secret, find_targets, load_pages, verdicts
 from reports import report_timings, snapshot_commands
 
 sys.path.insert(0, str(ROOT))
 SECRET = "bench-secret-key-0123456789abcdef-not-for-production"
 BUDGET_QUERIES = 8
 BUDGET_OVERVIEW_MS = 100.0
-BUDGET_RATIO_PERCENT = 12.0
-BUDGET_P99_MS = 100.0
 
 
 def say(name: str, value: Any) -> None:
@@ -216,27 +220,6 @@ def pages(url: str, repeat: int) -> dict[str, Any]:
     return found
 
 
-def teacher_with_about(url: str, wanted: int) -> tuple[str, int]:
-    """The national teacher whose "my actions" page lists closest to ``wanted`` actions."""
-    from sqlalchemy import create_engine, func, select
-
-    from learningpack.models import Action, Cycle, CycleState, User, team_member
-
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(User.email, func.count(func.distinct(Action.id)).label("n"))
-            .join(team_member, team_member.c.user_id == User.id)
-            .join(Action, Action.team_id == team_member.c.team_id)
-            .join(Cycle, Cycle.id == Action.cycle_id)
-            .where(Cycle.state == CycleState.ACTIVE, User.role == "teacher")
-            .group_by(User.email)
-        ).all()
-    engine.dispose()
-    email, count = min(rows, key=lambda r: (abs(r.n - wanted), r.email))
-    return email, count
-
-
 # --- main -------------------------------------------------------------------------------------
 
 
@@ -244,82 +227,99 @@ def yes(condition: bool) -> str:
     return "yes" if condition else "NO"
 
 
+def in_process(url: str, repeat: int) -> None:
+    """Queries and median server time of the PUF pages, in-process; budget lines."""
+    found = pages(url, repeat)
+    say("schools", found["schools"])
+    say("actions", found["actions"])
+    worst_queries = 0
+    for name in ("overview", "digest", "drilldown"):
+        if name not in found:
+            say(name, "not available")
+            continue
+        queries, median, _statements = found[name]
+        worst_queries = max(worst_queries, queries)
+        say(f"{name}_queries", queries)
+        say(f"{name}_median_ms", f"{median:.1f}")
+    say("drilldown_school_id", found["drilldown_school"])
+    for name in ("api_progress", "api_summary"):
+        queries, median, _statements = found[name]
+        worst_queries = max(worst_queries, queries)
+        say(f"{name}_queries", queries)
+        say(f"{name}_median_ms", f"{median:.1f}")
+    reports = found["reports"]
+    say("snapshot_rows", reports.pop("snapshot_rows"))
+    for name, (queries, median, _statements) in reports.items():
+        say(f"{name}_queries", queries)
+        say(f"{name}_median_ms", f"{median:.1f}")
+    table_scans, index_scans = found["scans"]
+    say("overview_full_scan_of_action_table", "yes" if table_scans else "no")
+    say("overview_full_index_scan_of_action", "yes" if index_scans else "no")
+    for statement in table_scans + index_scans:
+        note(f"scans action: {statement}")
+    say("budget_queries_at_most_8", yes(worst_queries <= BUDGET_QUERIES))
+    say("budget_overview_under_100ms", yes(found["overview"][1] < BUDGET_OVERVIEW_MS))
+    say("budget_no_action_table_scan", yes(not table_scans))
+
+
+def under_load(url: str, env: dict[str, str], args: argparse.Namespace) -> None:
+    """Every budgeted page against hello under gunicorn and wrk (bench/pages.py)."""
+    if not ensure_wrk():
+        say("load", "not measured (wrk is missing: apt-get install wrk)")
+        return
+    secret = api_secret(url, {"SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False})
+    targets = find_targets(url, secret)
+    if args.only:
+        wanted = set(args.only.split(","))
+        targets = [t for t in targets if t.name in wanted]
+    verdicts(load_pages(env, targets, args.rounds, args.seconds))
+
+
+@contextmanager
+def database(args: argparse.Namespace) -> Iterator[tuple[str, bool]]:
+    """(URL, seeded already): the database named by --database, or a fresh one."""
+    if args.database:
+        yield args.database, True
+        return
+    with fresh_database(args.keep) as url:
+        yield url, False
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--schools", type=int, default=1100)
+    parser.add_argument("--schools", type=int, default=1100, help="10000: the national scale")
     parser.add_argument("--actions-per-school", type=int, default=225)
     parser.add_argument("--repeat", type=int, default=9, help="timed requests per page")
-    parser.add_argument("--seconds", type=int, default=10, help="wrk's duration per target")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk's duration per run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating hello/page rounds")
+    parser.add_argument("--only", default="", help="comma-separated page names to load")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--database", default="", help="a database seeded earlier (--keep)")
+    parser.add_argument("--no-in-process", action="store_true", help="only the load runs")
     args = parser.parse_args()
 
-    with fresh_database(args.keep) as url:
+    with database(args) as (url, seeded):
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET}
         env.pop("LEARNINGPACK_ENV", None)
         os.environ.update({"DATABASE_URL": url, "SECRET_KEY": SECRET})
         say("database", url.split(":", 1)[0])
-        flask_cli(env, "db", "upgrade")
-        started = time.perf_counter()
-        flask_cli(env, "demo", "seed", "--schools", str(args.schools),
-                  "--actions-per-school", str(args.actions_per_school))  # fmt: skip
-        say("seed_seconds", f"{time.perf_counter() - started:.1f}")
-        for name, value in snapshot_commands(flask_cli, env).items():
-            say(name, value)
-
-        found = pages(url, args.repeat)
-        say("schools", found["schools"])
-        say("actions", found["actions"])
-        worst_queries = 0
-        for name in ("overview", "digest", "drilldown"):
-            if name not in found:
-                say(name, "not available")
-                continue
-            queries, median, _statements = found[name]
-            worst_queries = max(worst_queries, queries)
-            say(f"{name}_queries", queries)
-            say(f"{name}_median_ms", f"{median:.1f}")
-        say("drilldown_school_id", found["drilldown_school"])
-        for name in ("api_progress", "api_summary"):
-            queries, median, _statements = found[name]
-            worst_queries = max(worst_queries, queries)
-            say(f"{name}_queries", queries)
-            say(f"{name}_median_ms", f"{median:.1f}")
-        reports = found["reports"]
-        say("snapshot_rows", reports.pop("snapshot_rows"))
-        for name, (queries, median, _statements) in reports.items():
-            say(f"{name}_queries", queries)
-            say(f"{name}_median_ms", f"{median:.1f}")
-        table_scans, index_scans = found["scans"]
-        say("overview_full_scan_of_action_table", "yes" if table_scans else "no")
-        say("overview_full_index_scan_of_action", "yes" if index_scans else "no")
-        for statement in table_scans + index_scans:
-            note(f"scans action: {statement}")
-
-        if ensure_wrk():
-            email, listed = teacher_with_about(url, 20)
-            say("my_actions_teacher_actions", listed)
-            hello_app = gunicorn("hello:app", env, "--pythonpath", "bench")
-            with gunicorn("app:app", env) as base, hello_app as hello:
-                cookie = session_cookie(base, email)
-                hello_rps, hello_p99 = wrk(hello + "/", args.seconds)
-                mine_rps, mine_p99 = wrk(base + "/mine-aktioner/", args.seconds, cookie)
-            ratio = 100.0 * mine_rps / hello_rps
-            say("hello_rps", f"{hello_rps:.0f}")
-            say("hello_p99_ms", f"{hello_p99:.1f}")
-            say("my_actions_rps", f"{mine_rps:.0f}")
-            say("my_actions_p99_ms", f"{mine_p99:.1f}")
-            say("my_actions_vs_hello_percent", f"{ratio:.1f}")
-        else:
-            say("my_actions_rps", "not measured (wrk is missing: apt-get install wrk)")
-            ratio, mine_p99 = None, None
-
-        overview_ms = found["overview"][1]
-        say("budget_queries_at_most_8", yes(worst_queries <= BUDGET_QUERIES))
-        say("budget_overview_under_100ms", yes(overview_ms < BUDGET_OVERVIEW_MS))
-        say("budget_no_action_table_scan", yes(not table_scans))
-        if ratio is not None and mine_p99 is not None:
-            say("budget_my_actions_at_least_12_percent", yes(ratio >= BUDGET_RATIO_PERCENT))
-            say("budget_my_actions_p99_under_100ms", yes(mine_p99 < BUDGET_P99_MS))
+        if not seeded:
+            flask_cli(env, "db", "upgrade")
+            started = time.perf_counter()
+            flask_cli(env, "demo", "seed", "--schools", str(args.schools),
+                      "--actions-per-school", str(args.actions_per_school))  # fmt: skip
+            say("seed_seconds", f"{time.perf_counter() - started:.1f}")
+            for name, value in snapshot_commands(flask_cli, env).items():
+                say(name, value)
+        if not args.no_in_process:
+            in_process(url, args.repeat)
+            try:
+                import scale  # bench/scale.py: the in-process measurements at national scale
+            except ImportError:
+                pass
+            else:
+                scale.main(url)
+        under_load(url, env, args)
 
 
 if __name__ == "__main__":

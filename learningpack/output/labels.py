@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 
-from flask_babel import LazyString, format_date, ngettext
+from flask_babel import LazyString, format_date, get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 
 from learningpack.domain.refusals import Refusal
@@ -89,10 +90,17 @@ ALL: dict[str, dict[str, LazyString]] = {
 
 
 def label(kind: str, value: object) -> str:
-    """The display name of an enumeration value, e.g. label("cycle_state", "active")."""
-    names = ALL[kind]
+    """The display name of an enumeration value, e.g. label("cycle_state", "active").
+
+    Kept per language: a page shows the same few labels in every row, and each lookup through
+    the catalogue costs more than the rest of the cell."""
     key = getattr(value, "value", value)
-    return str(names.get(str(key), key))
+    return _label(kind, str(key), str(get_locale() or ""))
+
+
+@lru_cache(maxsize=1024)
+def _label(kind: str, key: str, locale: str) -> str:
+    return str(ALL[kind].get(key, key))
 
 
 _ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe", "ä": "ae"})

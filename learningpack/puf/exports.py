@@ -22,7 +22,6 @@ from learningpack.puf.forms import OverviewFilterForm
 from learningpack.puf.routes import (
     digest,
     digest_filters,
-    local_date,
     overview,
     overview_filters,
 )
@@ -36,6 +35,7 @@ from learningpack.reads.overview import (
     state_label,
 )
 from learningpack.web.access import role_required
+from learningpack.web.templating import local_days
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -63,17 +63,24 @@ OVERVIEW_HEADER = (
 def _overview_export_rows(package: Package, overview: Overview) -> Iterator[list[Cell]]:
     """One row per school × module shown (a school that has not started: one row per module)."""
     now = overview.now
+    # Looked up once, not once per cell (a national export has 10,000 rows).
+    titles = {position: package.module_at(position).title for position in overview.modules}
+    states: dict[str, str] = {}
+    yes, no = _("Ja"), _("Nej")
+    local_date = local_days()
     for row in overview.matching:
         idle = row.days_idle(now)
-        stalled = _("Ja") if row.id in overview.stalled_ids else _("Nej")
+        stalled = yes if row.id in overview.stalled_ids else no
         for position in overview.modules:
             cell = row.cell(position)
+            if cell.state not in states:
+                states[cell.state] = state_label(cell.state)
             yield [
                 row.name,
                 row.district,
                 position,
-                package.module_at(position).title,
-                state_label(cell.state),
+                titles[position],
+                states[cell.state],
                 cell.action_count,
                 cell.done_action_count,
                 cell.meeting_count,
@@ -151,15 +158,21 @@ DIGEST_HEADER = (
 
 def _digest_rows(package: Package, slug: str, district: str) -> Iterator[list[Cell]]:
     title = package.module(slug).title
+    kind_follow_up, kind_reflection = _("Opsamling på aktion"), _("Teamets refleksion")
+    kind_summary = _("Modulets opsamling")
+    outcomes: dict[str, str] = {}
+    local_date = local_days()
     for s in digests.all_learnings(package, slug, district):
         for item in s.learnings:
+            if item.outcome not in outcomes:
+                outcomes[item.outcome] = label("outcome", item.outcome)
             yield [
                 s.school,
                 s.district,
                 title,
-                _("Opsamling på aktion"),
+                kind_follow_up,
                 item.action_title,
-                label("outcome", item.outcome),
+                outcomes[item.outcome],
                 item.learning,
                 None,
                 None,
@@ -172,7 +185,7 @@ def _digest_rows(package: Package, slug: str, district: str) -> Iterator[list[Ce
                 s.school,
                 s.district,
                 title,
-                _("Teamets refleksion"),
+                kind_reflection,
                 quote.team,
                 None,
                 quote.fit,
@@ -187,7 +200,7 @@ def _digest_rows(package: Package, slug: str, district: str) -> Iterator[list[Ce
                 s.school,
                 s.district,
                 title,
-                _("Modulets opsamling"),
+                kind_summary,
                 None,
                 None,
                 s.summary_learned,

@@ -221,7 +221,7 @@ def _school_cycle_or_404(school_id: int, slug: str) -> tuple[School, Any]:
 
 def _module_page(cycle: Any, form: UnlockForm | None, status: int = 200) -> tuple[str, int]:
     """A school's module page as PUF sees it (read-only; unlock offered for a locked one)."""
-    view = module_view(cycle, current_user)
+    view = module_view(cycle, current_user, request.args.get("team", type=int))
     unlock_form = (form or UnlockForm()) if view.offers_unlock else None
     page = render_template(
         "school/module.html", view=view, refusal=(), confirm=ConfirmForm(), unlock_form=unlock_form

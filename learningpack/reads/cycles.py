@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, union
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -150,11 +150,7 @@ def load_cycle_records(
         db.session.scalars(
             select(Action)
             .where(Action.cycle_id.in_(cycle_ids))
-            .options(
-                joinedload(Action.team),
-                joinedload(Action.follow_up),
-                joinedload(Action.observer),
-            )
+            .options(joinedload(Action.team), joinedload(Action.follow_up))
             .order_by(Action.id)
         )
         .unique()
@@ -165,16 +161,12 @@ def load_cycle_records(
         select(LogEntry)
         .join(Action, Action.id == LogEntry.action_id)
         .where(in_run)
-        .options(joinedload(LogEntry.author))
         .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())
     ).all()
-    owners = db.session.execute(
-        select(action_owner.c.action_id, User)
-        .join(User, User.id == action_owner.c.user_id)
-        .join(Action, Action.id == action_owner.c.action_id)
-        .where(in_run)
-        .order_by(User.name)
-    ).all()
+    # The few people behind the many authors, owners and observers, with the actions they own
+    # (joined to every log entry, the same user was matched against the session hundreds of
+    # times).
+    people, owners = _people(in_run)
 
     if with_learning:
         _load_questions_reflections(cycles)
@@ -189,18 +181,45 @@ def load_cycle_records(
         set_committed_value(cycle, "actions", by_cycle.pop(cycle.id, []))
     by_action: dict[int, list[Any]] = defaultdict(list)
     for entry in entries:
+        set_committed_value(entry, "author", people.get(entry.author_id))  # type: ignore[arg-type]
         by_action[entry.action_id].append(entry)
     owned: dict[int, list[User]] = defaultdict(list)
     for action_id, user in owners:
         owned[action_id].append(user)
+    for names in owned.values():
+        names.sort(key=lambda u: u.name)
     later: dict[int, list[Action]] = defaultdict(list)
     for action in actions:
         if action.parent_action_id is not None:
             later[action.parent_action_id].append(action)
     for action in actions:
+        set_committed_value(action, "observer", people.get(action.observer_id))  # type: ignore[arg-type]
         set_committed_value(action, "log_entries", by_action.pop(action.id, []))
         set_committed_value(action, "owners", owned.pop(action.id, []))
         set_committed_value(action, "second_rounds", later.pop(action.id, []))
+
+
+def _people(in_run: Any) -> tuple[dict[int, User], list[tuple[int, User]]]:
+    """The authors, owners and observers of the cycles' actions by id, and the (action id,
+    owner) pairs: one SELECT."""
+    owned = (
+        select(action_owner.c.action_id, action_owner.c.user_id)
+        .join(Action, Action.id == action_owner.c.action_id)
+        .where(in_run)
+        .subquery()
+    )
+    ids = union(
+        select(LogEntry.author_id).join(Action, Action.id == LogEntry.action_id).where(in_run),
+        select(Action.observer_id).where(in_run),
+        select(owned.c.user_id),
+    )
+    rows = db.session.execute(
+        select(User, owned.c.action_id)
+        .outerjoin(owned, owned.c.user_id == User.id)
+        .where(User.id.in_(ids))
+    ).all()
+    people = {user.id: user for user, _action_id in rows}
+    return people, [(action_id, user) for user, action_id in rows if action_id is not None]
 
 
 def _load_questions_reflections(cycles: list[Cycle]) -> None:

@@ -14,6 +14,7 @@ from learningpack.domain import cycle as rules
 from learningpack.domain.access import can_export_school, can_facilitate, can_log_on
 from learningpack.domain.refusals import Refusal
 from learningpack.models import (
+    Action,
     Cycle,
     CyclePhase,
     CycleState,
@@ -41,12 +42,60 @@ _SECTION = {
 }
 
 
+# How many actions each team shows on the module page (and PUF's drill-down) before the rest
+# are a link away: a school's module can hold hundreds (DESIGN.md §8, page-sized pages).
+FOLD = 5
+DRILLDOWN_FOLD = 2
+
+
+@dataclass(frozen=True)
+class ActionGroup:
+    """One team's actions in a module: the first few shown, the rest behind a link."""
+
+    team_id: int | None
+    name: str
+    shown: tuple[Action, ...]
+    total: int
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.shown)
+
+
+def fold_actions(
+    actions: list[Action], per_team: int = FOLD, expand: int | None = None
+) -> tuple[ActionGroup, ...]:
+    """The actions per team (teams in Danish order, actions without a team last), each team's
+    first ``per_team`` shown; all of them for the team ``expand`` (0: the actions without one)."""
+    by_team: dict[int | None, list[Action]] = {}
+    for action in actions:
+        by_team.setdefault(action.team_id, []).append(action)
+    groups = [
+        ActionGroup(
+            team_id=team_id,
+            name=items[0].team.name if items[0].team is not None else "",
+            shown=tuple(items if (team_id or 0) == expand else items[:per_team]),
+            total=len(items),
+        )
+        for team_id, items in by_team.items()
+    ]
+    return tuple(sorted(groups, key=lambda g: (g.team_id is None, danish_key(g.name))))
+
+
+def _folded(cycle: Cycle, action: Action) -> bool:
+    """The action is behind its team's "show all" link on the module page."""
+    same_team = [a.id for a in cycle.actions if a.team_id == action.team_id]
+    return same_team.index(action.id) >= FOLD
+
+
 def fix_anchor(cycle: Cycle, reason: Refusal) -> str:
     """The anchor on the module page of the place that fixes what a step is missing."""
     title, team = reason.params.get("title"), reason.params.get("team")
     if title is not None:
         action = next((a for a in cycle.actions if a.title == title), None)
         if action is not None:
+            if _folded(cycle, action):
+                return f"aktioner-team-{action.team_id or 0}"
             return f"aktion-{action.id}"
     if team is not None:
         action = next((a for a in cycle.actions if a.team and a.team.name == team), None)
@@ -114,9 +163,11 @@ class ModuleView:
     links_local_approach: bool = False
     """The module is where the school writes its local approach (module 5): link to it."""
     puf_opening: PufOpening | None = None
+    action_groups: tuple[ActionGroup, ...] = ()
+    """The actions per team, each team's first few shown (all for the team asked for)."""
 
 
-def module_view(cycle: Cycle, viewer: User) -> ModuleView:
+def module_view(cycle: Cycle, viewer: User, expand_team: int | None = None) -> ModuleView:
     """Everything the module page decides, for this viewer."""
     package = package_of(cycle)
     school = cycle.run.school
@@ -129,6 +180,8 @@ def module_view(cycle: Cycle, viewer: User) -> ModuleView:
     )
     refusals = tuple(rules.reopen_refusals(cycle)) if completed and facilitates else ()
     is_puf = viewer.role == Role.PUF
+    groups = fold_actions(cycle.actions, FOLD, expand_team)
+    shown = [a for g in groups for a in g.shown]
     return ModuleView(
         school=school,
         package=package,
@@ -140,7 +193,7 @@ def module_view(cycle: Cycle, viewer: User) -> ModuleView:
         editable=active and facilitates,
         can_reopen=completed and facilitates and not refusals,
         reopen_refusals=refusals,
-        loggable=frozenset(a.id for a in cycle.actions if active and can_log_on(viewer, a)),
+        loggable=frozenset(a.id for a in shown if active and can_log_on(viewer, a)),
         steps=steps,
         current_step=next((s.phase for s in statuses if not s.done), None),
         teams=_teams(cycle, school, active and facilitates),
@@ -152,6 +205,7 @@ def module_view(cycle: Cycle, viewer: User) -> ModuleView:
         may_propose=facilitates and cycle.state != CycleState.LOCKED,
         links_local_approach=links_local_approach(package.module(cycle.module_slug)),
         puf_opening=puf_opening(cycle),
+        action_groups=groups,
     )
 
 
@@ -222,6 +276,8 @@ class DrilldownModule:
     is_active: bool
     lock_reason: Refusal | None
     puf_opening: PufOpening | None = None
+    action_groups: tuple[ActionGroup, ...] = ()
+    """The actions per team, each team's first few (the rest on the module page)."""
 
 
 @dataclass(frozen=True)
@@ -245,6 +301,7 @@ def drilldown_modules(run: Run, package: Package) -> tuple[DrilldownModule, ...]
             is_active=c.state == CycleState.ACTIVE,
             lock_reason=rules.lock_reason(c, package),
             puf_opening=puf_opening(c),
+            action_groups=fold_actions(c.actions, DRILLDOWN_FOLD),
         )
         for c in run.cycles
     )

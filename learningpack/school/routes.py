@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -78,8 +78,9 @@ def answer_note() -> Any:
 def module_page(
     cycle: Cycle, *, status: int = 200, refusal: tuple[Refusal, ...] = ()
 ) -> tuple[str, int]:
-    """One module's page; ``refusal`` says why completing it was refused."""
-    view = module_view(cycle, current_user)
+    """One module's page; ``refusal`` says why completing it was refused; ``?team=<id>`` lists
+    all of that team's actions (the others show their first few)."""
+    view = module_view(cycle, current_user, request.args.get("team", type=int))
     page = render_template(
         "school/module.html",
         view=view,

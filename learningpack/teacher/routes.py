@@ -28,7 +28,7 @@ from learningpack.teacher import bp
 from learningpack.teacher.forms import LogEntryForm, ObservationForm
 from learningpack.web.access import action_or_404, require, role_required
 from learningpack.web.refusals import flash_refused
-from learningpack.web.templating import datefmt
+from learningpack.web.templating import date_formatter
 
 
 def _loggable_action(action_id: int) -> Action:
@@ -78,6 +78,7 @@ def _card_views(cards: list[ActionCard], user_id: int) -> list[CardView]:
     log_on = catalogue.ugettext("på %(title)s")
     latest = catalogue.ugettext("senest %(date)s")
     log_url = _id_url("teacher.log_entry")
+    datefmt = date_formatter()
     from_module = catalogue.ugettext("Fra modul %(pos)d, %(title)s")
     package = default_package()
     views = []
