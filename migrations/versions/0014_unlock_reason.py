@@ -1,7 +1,7 @@
 """the reason PUF gave for opening a module out of order, kept on the module's row
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-02 13:30:00
 
 The school sees on its pages that PUF opened a module before its turn, when, and why; the reason
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
