@@ -36,6 +36,10 @@ class Ids:
     draft_id: int = 0
     quote_id: int = 0
     provider: str = "staff"
+    entry_id: int = 0
+    meeting_id: int = 0
+    question_id: int = 0
+    reflection_id: int = 0
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:
@@ -76,4 +80,5 @@ def own_ids(world: World) -> Ids:
         event_id=world.event_id,  # type: ignore[attr-defined]
         draft_id=world.draft_id,  # type: ignore[attr-defined]
         quote_id=world.quote_id,  # type: ignore[attr-defined]
+        **world.record_ids[0],  # type: ignore[attr-defined]
     )

@@ -67,11 +67,15 @@ def may_delete(user: User, found: Record) -> bool:
 
 
 def may_edit_action_text(user: User, action: Action) -> bool:
-    """The school's leader, or one of the action's owners."""
+    """The school's leader, or whoever carries the action out: its owners, or, when it names
+    none, the members of its team."""
     school_id = action.cycle.run.school_id
     if user.school_id != school_id or user.role == Role.PUF:
         return False
-    return user.role == Role.LEADER or any(o.id == user.id for o in action.owners)
+    if user.role == Role.LEADER or any(o.id == user.id for o in action.owners):
+        return True
+    teams = {t.id for t in user.teams}
+    return not action.owners and action.team_id is not None and action.team_id in teams
 
 
 def _open_for(found: Record) -> None:
@@ -90,7 +94,11 @@ def edit_log_entry(
         raise refuse("not_author")
     guard_free_text(text=text, observation=observation)
     before = snapshot(entry)
-    entry.happened_on, entry.text, entry.observation = happened_on, text.strip(), observation.strip()
+    entry.happened_on, entry.text, entry.observation = (
+        happened_on,
+        text.strip(),
+        observation.strip(),
+    )
     _saved(actor, entry, changed_fields(entry, before))
 
 
@@ -124,7 +132,7 @@ def edit_action_text(
     if not may_edit_action_text(actor, action):
         raise refuse("not_owner")
     if not title.strip():
-        raise refuse("title_missing")
+        raise refuse("action_title_missing")
     guard_free_text(title=title, what=what, expectation=expectation, how_notice=how_notice)
     before = snapshot(action)
     action.title, action.what = title.strip(), what.strip()
@@ -195,7 +203,9 @@ def purge_deleted(now: datetime | None = None) -> int:
     )
     statements = [
         delete(EventExample).where(EventExample.follow_up_id.in_(follow_ups)),
-        update(ReportQuote).where(ReportQuote.follow_up_id.in_(follow_ups)).values(follow_up_id=None),
+        update(ReportQuote)
+        .where(ReportQuote.follow_up_id.in_(follow_ups))
+        .values(follow_up_id=None),
         delete(LogEntry).where(or_(LogEntry.deleted_at < cutoff, LogEntry.action_id.in_(actions))),
         delete(FollowUp).where(FollowUp.id.in_(follow_ups)),
         delete(action_owner).where(action_owner.c.action_id.in_(actions)),

@@ -167,7 +167,7 @@ REFUSAL: dict[str, LazyString] = {
     "not_author": _l("Du kan kun rette og slette dine egne logninger."),
     "not_leader": _l("Kun skolens ledelse kan rette og slette det."),
     "not_owner": _l("Kun aktionens ansvarlige og skolens ledelse kan rette aktionen."),
-    "title_missing": _l("Skriv en titel på aktionen."),
+    "action_title_missing": _l("Giv aktionen en kort titel."),
     "action_has_second_round": _l(
         "Aktionen har en anden runde. Slet den anden runde først, hvis aktionen skal slettes."
     ),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -21,6 +21,7 @@ from learningpack.models import (
     LogEntry,
     Meeting,
     Reflection,
+    Role,
     Run,
     Team,
     TeamQuestion,
@@ -31,34 +32,55 @@ from learningpack.models import (
 from learningpack.reads.pagination import danish_key
 from learningpack.reads.runs import newest_run, newest_run_id
 
+EXCERPT = 60
+
 
 def current_run(school_id: int, package_slug: str | None = None) -> Run | None:
     """The school's newest run of the package (the library's default), with its cycles."""
     return newest_run(school_id, package_slug or default_package().slug)
 
 
-@dataclass(frozen=True)
+@dataclass
 class ActionCard:
     """One action on the teacher's "my actions" page, with how often and when it was logged."""
 
     action: Action
     log_count: int
     last_logged_on: date | None
+    edits_text: bool = False
+    """The user may correct what the action says (its leader, an owner, or its team's member
+    when it names no owners)."""
+    own_entries: list[OwnEntry] = field(default_factory=list)
+    """The user's own log entries on the action (newest first), to correct or delete."""
+
+
+@dataclass(frozen=True)
+class OwnEntry:
+    """One of the user's log entries on "my actions": when, and the start of its text."""
+
+    id: int
+    happened_on: date
+    excerpt: str
 
 
 def my_actions(user: User) -> list[ActionCard]:
     """Actions in the user's school's open modules that the user owns, whose team they are in,
     or that they observe.
 
-    Two queries whatever the number of actions: the actions with their team, then the count and
-    latest date of their log entries (not the entries themselves: the page shows only those).
+    Two queries whatever the number of actions: the actions with their team, then their log
+    entries' dates (for the count and latest date), with the start of the text of the user's own.
     """
     if user.school_id is None:
         return []
     team_ids = select(team_member.c.team_id).where(team_member.c.user_id == user.id)
-    actions = list(
-        db.session.scalars(
-            select(Action)
+    edits_text = or_(
+        literal(user.role == Role.LEADER),
+        Action.owners.any(User.id == user.id),
+        and_(~Action.owners.any(), Action.team_id.in_(team_ids)),
+    )
+    rows = list(
+        db.session.execute(
+            select(Action, edits_text.label("edits_text"))
             .join(Cycle, Cycle.id == Action.cycle_id)
             .join(Run, Run.id == Cycle.run_id)
             .where(
@@ -74,21 +96,27 @@ def my_actions(user: User) -> list[ActionCard]:
             .options(joinedload(Action.team))
         )
     )
-    if not actions:
+    if not rows:
         return []
-    logs = {
-        row.action_id: (row.count, row.last)
-        for row in db.session.execute(
-            select(
-                LogEntry.action_id,
-                func.count().label("count"),
-                func.max(LogEntry.happened_on).label("last"),
-            )
-            .where(LogEntry.action_id.in_([a.id for a in actions]))
-            .group_by(LogEntry.action_id)
+    cards = {row.Action.id: ActionCard(row.Action, 0, None, bool(row.edits_text)) for row in rows}
+    own = LogEntry.author_id == user.id
+    for row in db.session.execute(
+        select(
+            LogEntry.action_id,
+            LogEntry.id,
+            LogEntry.happened_on,
+            own.label("own"),
+            case((own, func.substr(LogEntry.text, 1, EXCERPT)), else_="").label("excerpt"),
         )
-    }
-    return [ActionCard(a, *logs.get(a.id, (0, None))) for a in actions]
+        .where(LogEntry.action_id.in_(cards))
+        .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())
+    ):
+        card = cards[row.action_id]
+        card.log_count += 1
+        card.last_logged_on = card.last_logged_on or row.happened_on
+        if row.own:
+            card.own_entries.append(OwnEntry(row.id, row.happened_on, row.excerpt))
+    return list(cards.values())
 
 
 def school_cycle(school_id: int, module_slug: str, package_slug: str | None = None) -> Cycle | None:

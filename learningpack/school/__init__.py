@@ -7,6 +7,7 @@ bp = Blueprint("school", __name__, url_prefix="/skole")
 from learningpack.school import (  # noqa: E402, F401  (views attach to bp)
     actions,
     approach,
+    corrections,
     data_export,
     handouts,
     learning,

@@ -38,6 +38,8 @@ def upgrade():
 def downgrade():
     for table in reversed(TABLES):
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_constraint(batch_op.f(f"fk_{table}_deleted_by_id_user"), type_="foreignkey")
+            batch_op.drop_constraint(
+                batch_op.f(f"fk_{table}_deleted_by_id_user"), type_="foreignkey"
+            )
             batch_op.drop_column("deleted_by_id")
             batch_op.drop_column("deleted_at")

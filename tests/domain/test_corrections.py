@@ -138,7 +138,9 @@ def test_a_closed_module_refuses_every_correction(world: World) -> None:
     meeting = cycle.meetings[0]
     complete_cycle(cycle, world.leader)
     assert refusal(
-        lambda: edit_log_entry(entry, actor=entry.author, happened_on=START, text="X", observation="")  # type: ignore[arg-type]
+        lambda: edit_log_entry(
+            entry, actor=entry.author, happened_on=START, text="X", observation=""
+        )  # type: ignore[arg-type]
     ) == [NOT_OPEN]
     assert refusal(lambda: delete_record(meeting, actor=world.leader)) == [NOT_OPEN]
     assert refusal(lambda: delete_record(action, actor=world.leader)) == [NOT_OPEN]
@@ -176,7 +178,9 @@ def test_deleted_records_vanish_from_reads_and_progress_is_recomputed(world: Wor
 
 def test_a_deleted_question_or_follow_up_can_be_written_again(world: World) -> None:
     cycle = world.cycle(1)
-    question = save_question(cycle, team=world.team2, question="Hvorfor?", baseline="", actor=world.leader)
+    question = save_question(
+        cycle, team=world.team2, question="Hvorfor?", baseline="", actor=world.leader
+    )
     delete_record(question, actor=world.leader)
     assert cycle.question_of(world.team2.id) is None
     again = save_question(cycle, team=world.team2, question="Nyt?", baseline="", actor=world.leader)
@@ -186,7 +190,9 @@ def test_a_deleted_question_or_follow_up_can_be_written_again(world: World) -> N
     assert refusal(lambda: delete_record(cycle.question_of(world.team.id), actor=world.leader)) == [  # type: ignore[arg-type]
         R("question_has_actions")
     ]
-    follow_up = record_follow_up(action, outcome=Outcome.KEEP, learning="L", fit="F", actor=world.leader)
+    follow_up = record_follow_up(
+        action, outcome=Outcome.KEEP, learning="L", fit="F", actor=world.leader
+    )
     delete_record(follow_up, actor=world.leader)
     assert refusal(lambda: delete_record(follow_up, actor=world.leader)) == [R("record_deleted")]
     record_follow_up(action, outcome=Outcome.STOP, learning="M", fit="G", actor=world.leader)
