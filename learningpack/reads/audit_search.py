@@ -45,6 +45,8 @@ VERB_LABELS: dict[str, LazyString] = {
     "oidc_refused": _l("Log ind med kommunens login afvist"),
     "invitation_accepted": _l("Invitation taget imod"),
     "sign_in_setting_changed": _l("Skolens indstilling for log ind ændret"),
+    "record_edited": _l("Registrering rettet"),
+    "record_deleted": _l("Registrering slettet"),
 }
 # Reasons in the log's details (failed and refused sign-ins), in words.
 REASON_LABELS: dict[str, LazyString] = {
@@ -74,6 +76,11 @@ OBJECT_LABELS: dict[str, LazyString] = {
     "Run": _l("Forløb"),
     "Cycle": _l("Modul"),
     "Action": _l("Aktion"),
+    "Meeting": _l("Møde"),
+    "LogEntry": _l("Logindlæg"),
+    "FollowUp": _l("Opsamling på aktion"),
+    "TeamQuestion": _l("Teamets undring"),
+    "Reflection": _l("Refleksion"),
     "Team": _l("Team"),
     "Resource": _l("Materiale"),
 }
@@ -95,6 +102,8 @@ DETAIL_LABELS: dict[str, LazyString] = {
     "password_off_for_linked": _l("adgangskode slået fra"),
     "email_hash": _l("e-mail (nøglehash)"),
     "count": _l("antal"),
+    "kind": _l("slags registrering"),
+    "cycle_id": _l("modul (id)"),
 }
 
 
