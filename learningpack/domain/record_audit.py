@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
+from sqlalchemy.orm import object_mapper
 
 from learningpack.extensions import db
 from learningpack.models import (
@@ -50,7 +51,7 @@ def snapshot(found: Record | None) -> dict[str, Any]:
     """The record's saved column values, to compare after an edit (kept in memory only)."""
     if found is None:
         return {}
-    return {c.key: getattr(found, c.key) for c in inspect(found).mapper.column_attrs}
+    return {c.key: getattr(found, c.key) for c in object_mapper(found).column_attrs}
 
 
 def changed_fields(found: Record, before: dict[str, Any], **extra: bool) -> list[str]:

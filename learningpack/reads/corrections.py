@@ -27,15 +27,16 @@ R = TypeVar("R", Meeting, LogEntry, FollowUp, TeamQuestion, Reflection)
 def scoped_record(model: type[R], record_id: int, user: User) -> R | None:
     """A meeting, log entry, follow-up, team question or reflection of a school the user may
     see (not deleted), in one query with its action, cycle and run."""
-    statement: Any = select(model).where(model.id == record_id)
+    entity: Any = model
+    statement: Any = select(entity).where(entity.id == record_id)
     if model is LogEntry or model is FollowUp:
-        statement = statement.join(Action, Action.id == model.action_id).options(
-            joinedload(model.action).joinedload(Action.cycle).joinedload(Cycle.run)
+        statement = statement.join(Action, Action.id == entity.action_id).options(
+            joinedload(entity.action).joinedload(Action.cycle).joinedload(Cycle.run)
         )
         cycle_id = Action.cycle_id
     else:
-        statement = statement.options(joinedload(model.cycle).joinedload(Cycle.run))
-        cycle_id = model.cycle_id
+        statement = statement.options(joinedload(entity.cycle).joinedload(Cycle.run))
+        cycle_id = entity.cycle_id
     found: R | None = db.session.scalar(
         statement.join(Cycle, Cycle.id == cycle_id)
         .join(Run, Run.id == Cycle.run_id)

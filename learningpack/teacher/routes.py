@@ -77,7 +77,8 @@ def _id_url(endpoint: str, name: str = "action_id") -> Callable[[int], str]:
     """A URL builder for an endpoint whose one variable is ``action_id`` (or ``name``): url_for
     once, then the id put in by string (url_for per card was a tenth of the page's time)."""
     marker = 987654321
-    template = url_for(endpoint, **{name: marker})
+    values: dict[str, Any] = {name: marker}
+    template = url_for(endpoint, **values)
     head, tail = template.split(str(marker))
     return lambda action_id: f"{head}{action_id}{tail}"
 
