@@ -37,7 +37,7 @@ from learningpack.models import (
 from learningpack.models.soft_delete import INCLUDE_DELETED
 from learningpack.reads.cycles import my_actions, school_cycle
 from tests.domain.cycle_world import NOT_OPEN, events, fulfil, refusal
-from tests.world import START, World, add_action, add_session
+from tests.world import START, World, add_action, add_session, reflect
 
 pytestmark = pytest.mark.both_backends
 
@@ -218,3 +218,23 @@ def test_purge_removes_deleted_records_after_the_retention(world: World, app: ob
     assert _count(Meeting, deleted=True) == 0
     assert purge_deleted(later) == 0
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) >= 2
+
+
+def test_revising_through_the_create_forms_is_audited_and_a_reflection_deleted(
+    world: World,
+) -> None:
+    cycle = world.cycle(1)
+    action = add_action(cycle, world)
+    record_follow_up(action, outcome=Outcome.KEEP, learning="L", fit="F", actor=world.leader)
+    assert events("record_edited") == []  # the first save is no correction
+    record_follow_up(action, outcome=Outcome.KEEP, learning=SECRET, fit="F", actor=world.leader)
+    (event,) = events("record_edited")
+    assert event.detail == {"kind": "follow_up", "cycle_id": cycle.id, "fields": ["learning"]}
+    reflect(cycle, world.team, world.leader, {action.id: Outcome.ADJUST})
+    reflection = cycle.reflection_of(world.team.id)
+    assert reflection is not None and action.reflection_decision == Outcome.ADJUST
+    delete_record(reflection, actor=world.leader)
+    db.session.commit()
+    assert cycle.reflection_of(world.team.id) is None and action.reflection_decision is None
+    reflect(cycle, world.team, world.leader)  # written again: the same row, taken back
+    assert cycle.reflection_of(world.team.id) is not None
