@@ -1,5 +1,5 @@
 """Command-line tools: ``flask --app app demo seed``, ``content check``, ``users create``,
-``progress rebuild``, ``snapshot take``, ``backup``."""
+``progress rebuild``, ``snapshot take``, ``records purge``, ``backup``."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ users_cli = AppGroup("users", help="User accounts.")
 progress_cli = AppGroup("progress", help="The progress columns the overview reads.")
 bank_cli = AppGroup("bank", help="The knowledge bank (videndelingsbank).")
 snapshot_cli = AppGroup("snapshot", help="Daily progress snapshots for PUF's charts and reports.")
+records_cli = AppGroup("records", help="Records written in the modules (meetings, actions…).")
 
 
 @demo_cli.command("seed")
@@ -255,6 +256,22 @@ def audit_expire() -> None:
     changed = expire_addresses()
     db.session.commit()
     click.echo(f"Removed the client address from {changed} audit rows.")
+    _purge_records()
+
+
+def _purge_records() -> None:
+    from learningpack.domain.corrections import purge_deleted
+
+    removed = purge_deleted()
+    db.session.commit()
+    click.echo(f"Purged {removed} records deleted longer ago than DELETED_RECORD_RETENTION.")
+
+
+@records_cli.command("purge")
+def records_purge() -> None:
+    """Remove for good the records deleted longer ago than DELETED_RECORD_RETENTION (daily;
+    `flask audit-expire` runs it too)."""
+    _purge_records()
 
 
 @click.command("backup")
@@ -299,3 +316,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(progress_cli)
     app.cli.add_command(bank_cli)
     app.cli.add_command(snapshot_cli)
+    app.cli.add_command(records_cli)

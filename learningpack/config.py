@@ -144,6 +144,10 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "AUDIT_ADDRESS_RETENTION": timedelta(
             days=int(env.get("AUDIT_ADDRESS_RETENTION_DAYS", "30"))
         ),
+        # Deleted records (meetings, actions, log entries…) are purged after this long.
+        "DELETED_RECORD_RETENTION": timedelta(
+            days=int(env.get("DELETED_RECORD_RETENTION_DAYS", "30"))
+        ),
         # Two-factor sign-in for PUF: always in production; in development and the demo it is
         # on only when REQUIRE_PUF_TOTP is set, so `make run` lets a newcomer in as PUF.
         "REQUIRE_PUF_TOTP": production or _bool(env.get("REQUIRE_PUF_TOTP"), default=False),

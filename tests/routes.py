@@ -40,6 +40,10 @@ class Ids:
 
     notice_id: int = 0
     holiday_id: int = 0
+    entry_id: int = 0
+    meeting_id: int = 0
+    question_id: int = 0
+    reflection_id: int = 0
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:
@@ -83,4 +87,5 @@ def own_ids(world: World) -> Ids:
         area_id=world.area_id,  # type: ignore[attr-defined]
         notice_id=getattr(world, "notice_id", 0),  # PUF's own notice
         holiday_id=getattr(world, "holiday_id", 0),
+        **world.record_ids[0],  # type: ignore[attr-defined]
     )

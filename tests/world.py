@@ -459,7 +459,32 @@ def two_schools(package: Package) -> World:
     world.holiday_id = calendar.save_holiday(  # type: ignore[attr-defined]
         None, "Efterårsferie", date(2026, 10, 12), date(2026, 10, 18)
     ).id
+    # The records a correction route names, ours then theirs: a log entry, a meeting, a team's
+    # question and its reflection.
+    records.add_log_entry(
+        world.actions["theirs"],
+        author=world.other_teacher,
+        happened_on=START,
+        text="Fjordskolens logning",
+        observation="",
+    )
+    world.record_ids = [  # type: ignore[attr-defined]
+        _record_ids(ours, world.team2, world.leader),
+        _record_ids(theirs, world.other_team, world.other_leader),
+    ]
     return world
+
+
+def _record_ids(cycle: Cycle, team: Team, leader: User) -> dict[str, int]:
+    reflect(cycle, team, leader)
+    question, reflection = cycle.question_of(team.id), cycle.reflection_of(team.id)
+    assert question is not None and reflection is not None
+    return {
+        "entry_id": cycle.actions[0].log_entries[0].id,
+        "meeting_id": cycle.meetings[0].id,
+        "question_id": question.id,
+        "reflection_id": reflection.id,
+    }
 
 
 def digest_world(package: Package) -> World:

@@ -14,6 +14,7 @@ from datetime import date
 from learningpack.domain.cycle import ensure_open
 from learningpack.domain.cycle_lock import lock_cycle
 from learningpack.domain.privacy import guard_free_text
+from learningpack.domain.record_audit import audit_edit, revive, snapshot
 from learningpack.domain.records import _same_school, _touch
 from learningpack.domain.refusals import refuse
 from learningpack.extensions import db
@@ -31,11 +32,13 @@ def save_question(
         raise refuse("question_missing")
     guard_free_text(question=question, baseline=baseline)
     found = cycle.question_of(team.id)
+    before = snapshot(found)
     if found is None:
-        found = TeamQuestion(team=team)
+        found = revive(TeamQuestion, cycle_id=cycle.id, team_id=team.id) or TeamQuestion(team=team)
         cycle.questions.append(found)
     found.question, found.baseline = question.strip(), baseline.strip()
     found.recorded_by_id, found.recorded_at = actor.id, utcnow()
+    audit_edit(actor, found, before)
     _touch(cycle)
     db.session.flush()
     return found
@@ -75,14 +78,16 @@ def record_reflection(
         raise refuse("decision_foreign_action")
     guard_free_text(participants=participants, seen=seen, fit=fit, change=change)
     found = cycle.reflection_of(team.id)
+    before = snapshot(found)
     if found is None:
-        found = Reflection(team=team)
+        found = revive(Reflection, cycle_id=cycle.id, team_id=team.id) or Reflection(team=team)
         cycle.reflections.append(found)
     found.held_on, found.participants = held_on, participants.strip()
     found.seen, found.fit, found.change = seen.strip(), fit.strip(), change.strip()
     found.recorded_by_id, found.recorded_at = actor.id, utcnow()
     for action_id, decision in decisions.items():
         actions[action_id].reflection_decision = decision
+    audit_edit(actor, found, before)
     _touch(cycle)
     db.session.flush()
     return found

@@ -21,6 +21,13 @@ from sqlalchemy.orm import selectinload
 from learningpack.domain.cycle import derived_status, ensure_open, phase_of
 from learningpack.domain.cycle_lock import lock_cycle
 from learningpack.domain.privacy import guard_free_text
+from learningpack.domain.record_audit import (
+    audit_correction,
+    audit_edit,
+    changed_fields,
+    revive,
+    snapshot,
+)
 from learningpack.domain.refusals import refuse
 from learningpack.extensions import db
 from learningpack.models import (
@@ -160,9 +167,16 @@ def agree_action(cycle: Cycle, *, actor: User, **description: Unpack[ActionDescr
     return action
 
 
-def update_action(action: Action, **description: Unpack[ActionDescription]) -> None:
-    """Change an agreed action's description while its module is open."""
+def update_action(
+    action: Action, *, actor: User | None = None, **description: Unpack[ActionDescription]
+) -> None:
+    """Change an agreed action's description while its module is open (audited by field name)."""
+    lock_cycle(action.cycle)
+    before, owners = snapshot(action), sorted(u.id for u in action.owners)
     _describe_action(action, action.cycle, description)
+    moved = sorted(u.id for u in action.owners) != owners
+    if fields := changed_fields(action, before, owners=moved):
+        audit_correction("record_edited", actor, action, fields)
     _touch(action.cycle)
     db.session.flush()
 
@@ -200,13 +214,15 @@ def record_follow_up(
     if not fit.strip():
         raise refuse("fit_missing")
     guard_free_text(learning=learning, fit=fit)
-    follow_up = action.follow_up or FollowUp(action=action)
+    before = snapshot(action.follow_up)
+    follow_up = action.follow_up or revive(FollowUp, action_id=action.id) or FollowUp(action=action)
     db.session.add(follow_up)
     follow_up.outcome = outcome
     follow_up.learning = learning.strip()
     follow_up.fit = fit.strip()
     follow_up.recorded_by_id = actor.id
     follow_up.recorded_at = utcnow()
+    audit_edit(actor, follow_up, before)
     _touch(action.cycle)
     db.session.flush()
     return follow_up

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learningpack.extensions import Model, db
 from learningpack.models.people import School, Team, User
+from learningpack.models.soft_delete import SoftDeleted
 from learningpack.models.types import UTCDateTime, enum_check, enum_column_type, utcnow
 
 
@@ -164,7 +165,7 @@ class Cycle(Model):
         return next((r for r in self.reflections if r.team_id == team_id), None)
 
 
-class Meeting(Model):
+class Meeting(SoftDeleted, Model):
     """A staff meeting in a cycle: knowledge input and discussion, or follow-up."""
 
     __tablename__ = "cycle_session"
@@ -181,7 +182,7 @@ class Meeting(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cycle: Mapped[Cycle] = relationship(back_populates="meetings")
-    facilitator: Mapped[User | None] = relationship()
+    facilitator: Mapped[User | None] = relationship(foreign_keys=[facilitator_id])
 
 
 action_owner = Table(
@@ -193,7 +194,7 @@ action_owner = Table(
 )
 
 
-class Action(Model):
+class Action(SoftDeleted, Model):
     """An agreed action (aktion) that a team or named staff carry out and log."""
 
     __tablename__ = "action"
@@ -250,7 +251,7 @@ class Action(Model):
     )
 
 
-class LogEntry(Model):
+class LogEntry(SoftDeleted, Model):
     """What happened when an action was tried, logged by a teacher."""
 
     __tablename__ = "log_entry"
@@ -268,10 +269,10 @@ class LogEntry(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     action: Mapped[Action] = relationship(back_populates="log_entries")
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
 
-class FollowUp(Model):
+class FollowUp(SoftDeleted, Model):
     """The follow-up of one action: keep, adjust or stop, and what was learned."""
 
     __tablename__ = "follow_up"
@@ -287,10 +288,10 @@ class FollowUp(Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     action: Mapped[Action] = relationship(back_populates="follow_up")
-    recorded_by: Mapped[User | None] = relationship()
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
 
 
-class TeamQuestion(Model):
+class TeamQuestion(SoftDeleted, Model):
     """A team's own question in a module (undring) and what it sees today (baseline)."""
 
     __tablename__ = "team_question"
@@ -310,7 +311,7 @@ class TeamQuestion(Model):
     team: Mapped[Team] = relationship()
 
 
-class Reflection(Model):
+class Reflection(SoftDeleted, Model):
     """A team's reflective conversation on its actions in a module."""
 
     __tablename__ = "reflection"

@@ -181,6 +181,18 @@ REFUSAL: dict[str, LazyString] = {
         "En anden runde kan kun startes, når refleksionen har besluttet at justere aktionen."
     ),
     "second_round_exists": _l("Aktionen har allerede en anden runde."),
+    # Corrections (domain/corrections.py)
+    "record_deleted": _l("Det er allerede slettet."),
+    "not_author": _l("Du kan kun rette og slette dine egne logninger."),
+    "not_leader": _l("Kun skolens ledelse kan rette og slette det."),
+    "not_owner": _l("Kun aktionens ansvarlige og skolens ledelse kan rette aktionen."),
+    "action_title_missing": _l("Giv aktionen en kort titel."),
+    "action_has_second_round": _l(
+        "Aktionen har en anden runde. Slet den anden runde først, hvis aktionen skal slettes."
+    ),
+    "question_has_actions": _l(
+        "Teamet har aftalt aktioner ud fra undringen. Slet aktionerne først, eller ret undringen."
+    ),
     "team_name_taken": _l("Skolen har allerede et team med det navn."),
     "personal_data": _l(
         "Teksten ser ud til at indeholde et CPR-nummer. Fjern det – der må ikke stå "

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_, select, union
+from sqlalchemy import and_, func, literal, or_, select, union
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -22,6 +22,7 @@ from learningpack.models import (
     LogEntry,
     Meeting,
     Reflection,
+    Role,
     Run,
     Team,
     TeamQuestion,
@@ -33,13 +34,15 @@ from learningpack.reads.pagination import danish_key
 from learningpack.reads.runs import newest_run, newest_run_id
 from learningpack.reads.teacher_page import NO_HISTORY, histories
 
+EXCERPT = 60
+
 
 def current_run(school_id: int, package_slug: str | None = None) -> Run | None:
     """The school's newest run of the package (the library's default), with its cycles."""
     return newest_run(school_id, package_slug or default_package().slug)
 
 
-@dataclass(frozen=True)
+@dataclass
 class ActionCard:
     """One action on the teacher's "my actions" page, with how often and when it was logged."""
 
@@ -50,6 +53,20 @@ class ActionCard:
     """The newest log entries and observations, newest first (``log_count`` counts them all)."""
     kept: bool = False
     """From a completed module: the team decided to keep the action, so it goes on."""
+    edits_text: bool = False
+    """The user may correct what the action says (its leader, an owner, or its team's member
+    when it names no owners); never on a kept action, whose module is closed."""
+    own_entries: tuple[OwnEntry, ...] = ()
+    """The user's own log entries on the action (newest first), to correct or delete."""
+
+
+@dataclass(frozen=True)
+class OwnEntry:
+    """One of the user's log entries on "my actions": when, and the start of its text."""
+
+    id: int
+    happened_on: date
+    excerpt: str
 
 
 def my_actions(user: User) -> list[ActionCard]:
@@ -57,8 +74,9 @@ def my_actions(user: User) -> list[ActionCard]:
     school's open modules, then those of completed modules of its newest run that the team
     decided to keep.
 
-    Two queries whatever the number of actions: the actions with their team and module, then
-    the newest log entries of each with their count (teacher_page.histories).
+    Three queries whatever the number of actions: the actions with their team and module, the
+    newest log entries of each with their count (teacher_page.histories), and the start of the
+    text of the user's own entries.
     """
     if user.school_id is None:
         return []
@@ -68,9 +86,14 @@ def my_actions(user: User) -> list[ActionCard]:
         Run.id == newest_run_id(user.school_id, default_package().slug),
         kept_expression(),
     )
-    actions = list(
-        db.session.scalars(
-            select(Action)
+    edits_text = or_(
+        literal(user.role == Role.LEADER),
+        Action.owners.any(User.id == user.id),
+        and_(~Action.owners.any(), Action.team_id.in_(team_ids)),
+    )
+    rows = list(
+        db.session.execute(
+            select(Action, edits_text.label("edits_text"))
             .join(Cycle, Cycle.id == Action.cycle_id)
             .join(Run, Run.id == Cycle.run_id)
             .where(
@@ -86,19 +109,39 @@ def my_actions(user: User) -> list[ActionCard]:
             .options(joinedload(Action.team), contains_eager(Action.cycle))
         )
     )
-    if not actions:
+    if not rows:
         return []
-    logs = histories([a.id for a in actions])
-    cards = [
-        ActionCard(
-            a,
-            (h := logs.get(a.id, NO_HISTORY)).total,
-            h.last_on,
-            h.entries,
-            a.cycle.state == CycleState.COMPLETED,
+    actions = [row.Action for row in rows]
+    ids = [a.id for a in actions]
+    logs = histories(ids)
+    own: dict[int, list[OwnEntry]] = defaultdict(list)
+    for entry in db.session.execute(
+        select(
+            LogEntry.action_id,
+            LogEntry.id,
+            LogEntry.happened_on,
+            func.substr(LogEntry.text, 1, EXCERPT).label("excerpt"),
         )
-        for a in actions
-    ]
+        .where(LogEntry.action_id.in_(ids), LogEntry.author_id == user.id)
+        .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())
+    ):
+        own[entry.action_id].append(OwnEntry(entry.id, entry.happened_on, entry.excerpt))
+    cards = []
+    for row in rows:
+        a = row.Action
+        h = logs.get(a.id, NO_HISTORY)
+        is_kept = a.cycle.state == CycleState.COMPLETED
+        cards.append(
+            ActionCard(
+                a,
+                h.total,
+                h.last_on,
+                h.entries,
+                is_kept,
+                bool(row.edits_text) and not is_kept,
+                () if is_kept else tuple(own.get(a.id, ())),
+            )
+        )
     return [c for c in cards if not c.kept] + [c for c in cards if c.kept]
 
 

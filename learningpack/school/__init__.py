@@ -8,6 +8,7 @@ from learningpack.school import (  # noqa: E402, F401  (views attach to bp)
     actions,
     approach,
     calendar,
+    corrections,
     data_export,
     handouts,
     learning,

@@ -196,7 +196,9 @@ def edit_action(action_id: int) -> Any:
         form.baseline.data = action_fingerprint(action)
     if form.validate_on_submit() and not is_stale(form, action_fingerprint(locked(action))):
         done = _apply(
-            lambda: records.update_action(action, **_action_values(form, teams, staff)),
+            lambda: records.update_action(
+                action, actor=current_user, **_action_values(form, teams, staff)
+            ),
             _("Aktionen er gemt."),
             to_module(action.cycle, f"aktion-{action.id}"),
         )

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired
 
-from learningpack.models import Action, Cycle, LocalApproachVersion, Run
+from learningpack.models import Action, Cycle, LocalApproachVersion, Meeting, Run
 from learningpack.output.labels import MEETING_KIND, OUTCOME
 from learningpack.web.forms import (
     Form,
@@ -62,6 +62,20 @@ class MeetingForm(Form):
         rows=6,
     )
     decisions = free_text(_l("Beslutninger"), rows=3)
+
+
+class MeetingEditForm(MeetingForm):
+    """Correcting a meeting: no one-time token, a stale-save baseline instead."""
+
+    once = None
+    baseline = baseline_field()
+
+
+def meeting_fingerprint(meeting: Meeting) -> str:
+    """What the meeting form edits, as it is saved now."""
+    return fingerprint(
+        meeting.held_on, meeting.kind, meeting.participants, meeting.notes, meeting.decisions
+    )
 
 
 class ActionForm(Form):

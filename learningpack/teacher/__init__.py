@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("teacher", __name__, url_prefix="/mine-aktioner")
 
-from learningpack.teacher import routes  # noqa: E402, F401  (views attach to bp)
+from learningpack.teacher import corrections, routes  # noqa: E402, F401  (views attach to bp)

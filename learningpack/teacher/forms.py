@@ -1,14 +1,25 @@
-"""The teacher's quick forms: an owner's log entry and the observer's observation."""
+"""The teacher's quick forms: an owner's log entry and the observer's observation, correcting
+them, and correcting what an action one carries out says."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField
-from wtforms.validators import InputRequired
+from wtforms import DateField, StringField
+from wtforms.validators import DataRequired, InputRequired
 
-from learningpack.web.forms import Form, PlausibleDate, free_text, once_field
+from learningpack.models import Action, LogEntry
+from learningpack.web.forms import (
+    Form,
+    NoPersonalData,
+    PlausibleDate,
+    baseline_field,
+    fingerprint,
+    free_text,
+    max_length,
+    once_field,
+)
 
 
 class LogEntryForm(Form):
@@ -33,3 +44,47 @@ class ObservationForm(LogEntryForm):
         rows=4,
     )
     observation = free_text(_l("Hvad undrede mig"), rows=3)
+
+
+class LogEntryEditForm(LogEntryForm):
+    """Correcting one's own log entry: no one-time token, a stale-save baseline instead."""
+
+    once = None
+    baseline = baseline_field()
+
+
+class ObservationEditForm(ObservationForm):
+    once = None
+    baseline = baseline_field()
+
+
+def log_entry_fingerprint(entry: LogEntry) -> str:
+    """What the log entry form edits, as it is saved now."""
+    return fingerprint(entry.happened_on, entry.text, entry.observation)
+
+
+class ActionTextForm(Form):
+    """What an action says, as its owners may correct it (who and when stay the leader's)."""
+
+    baseline = baseline_field()
+    title = StringField(
+        _l("Aktionens titel"),
+        validators=[
+            DataRequired(_l("Giv aktionen en kort titel.")),
+            max_length(Action.title),
+            NoPersonalData(),
+        ],
+    )
+    what = free_text(_l("Hvad gør vi"), required=_l("Beskriv, hvad I konkret vil gøre."))
+    expectation = free_text(
+        _l("Hvorfor – og hvad forventer vi at se"),
+        required=_l("Skriv, hvorfor I gør det, og hvad I forventer at se."),
+    )
+    how_notice = free_text(
+        _l("Hvordan opdager vi det"),
+        required=_l("Skriv, hvordan I vil lægge mærke til, om det virker."),
+    )
+
+
+def action_text_fingerprint(action: Action) -> str:
+    return fingerprint(action.title, action.what, action.expectation, action.how_notice)

@@ -22,7 +22,7 @@ from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
 from learningpack.models import Action, Role
 from learningpack.output.labels import ACTION_STATUS
-from learningpack.reads.cycles import ActionCard, my_actions
+from learningpack.reads.cycles import ActionCard, OwnEntry, my_actions
 from learningpack.reads.teacher_page import working_on
 from learningpack.teacher import bp
 from learningpack.teacher.forms import LogEntryForm, ObservationForm
@@ -60,13 +60,28 @@ class CardView:
     """The user is the action's observer: the button logs an observation."""
     origin: str = ""
     """For an action kept from a completed module: which module it comes from."""
+    edit_url: str = ""
+    """Where the user corrects what the action says (empty: they may not)."""
+    entries: tuple[EntryView, ...] = ()
+    """The user's own log entries on the action, to correct or delete."""
 
 
-def _id_url(endpoint: str) -> Callable[[int], str]:
-    """A URL builder for an endpoint whose one variable is ``action_id``: url_for once, then
-    the id put in by string (url_for per card was a tenth of the page's time)."""
+@dataclass(frozen=True)
+class EntryView:
+    """One of the user's own log entries on a card, with its links."""
+
+    entry: OwnEntry
+    when: str
+    edit_url: str
+    delete_url: str
+
+
+def _id_url(endpoint: str, name: str = "action_id") -> Callable[[int], str]:
+    """A URL builder for an endpoint whose one variable is ``action_id`` (or ``name``): url_for
+    once, then the id put in by string (url_for per card was a tenth of the page's time)."""
     marker = 987654321
-    template = url_for(endpoint, action_id=marker)
+    values: dict[str, Any] = {name: marker}
+    template = url_for(endpoint, **values)
     head, tail = template.split(str(marker))
     return lambda action_id: f"{head}{action_id}{tail}"
 
@@ -81,6 +96,8 @@ def _card_views(cards: list[ActionCard], user_id: int) -> list[CardView]:
     datefmt = date_formatter()
     from_module = catalogue.ugettext("Fra modul %(pos)d, %(title)s")
     package = default_package()
+    text_url = _id_url("teacher.edit_action_texts")
+    edit_url, delete_url = (_id_url(f"teacher.{e}_log", "entry_id") for e in ("edit", "delete"))
     views = []
     for card in cards:
         action = card.action
@@ -101,6 +118,11 @@ def _card_views(cards: list[ActionCard], user_id: int) -> list[CardView]:
                 log_label=log_on % {"title": action.title},
                 observes=action.observer_id == user_id,
                 origin=_origin(from_module, package, action) if card.kept else "",
+                edit_url=text_url(action.id) if card.edits_text else "",
+                entries=tuple(
+                    EntryView(e, datefmt(e.happened_on), edit_url(e.id), delete_url(e.id))
+                    for e in card.own_entries
+                ),
             )
         )
     return views

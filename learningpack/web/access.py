@@ -42,6 +42,7 @@ from learningpack.domain.access import (
 from learningpack.extensions import db, login_manager
 from learningpack.models import Action, Cycle, Role, School, Team, User
 from learningpack.models.audit import record
+from learningpack.reads.corrections import R, scoped_record
 from learningpack.reads.cycles import school_cycle, scoped_action
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -226,3 +227,12 @@ def action_or_404(user: User, action_id: int) -> Action:
     if action is None:
         not_found(probe=_exists(Action, action_id))
     return action
+
+
+def record_or_404(user: User, model: type[R], record_id: int) -> R:
+    """A meeting, log entry, follow-up, team question or reflection of a school the user may
+    see; deleted or another school's answers 404."""
+    found = scoped_record(model, record_id, user)
+    if found is None:
+        not_found(probe=_exists(model, record_id))
+    return found

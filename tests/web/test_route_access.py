@@ -44,7 +44,10 @@ EVERYONE = frozenset({Role.LEADER, Role.TEACHER, Role.PUF})  # any logged-in use
 # helpers: another school's value answers 404 (for anyone the route lets in at all).
 # A resource of the knowledge bank is school-owned until PUF publishes it: the world's are
 # proposals, so another school's answers 404 to staff.
-SCHOOL_OWNED = {"action_id", "school_id", "user_id", "team_id", "resource_id"}
+SCHOOL_OWNED = {
+    "action_id", "school_id", "user_id", "team_id", "resource_id",
+    "entry_id", "meeting_id", "question_id", "reflection_id",
+}  # fmt: skip
 # A module slug is looked up in the user's own school's run; an API token id among the PUF user's
 # own tokens (another PUF user's answers 404); an e-mailed link's token is checked by its hash.
 # A sharing event is PUF's (a school reaches only the events it presents at); a local approach
@@ -81,6 +84,16 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "school.reflection": (LEADER, frozenset({"team_id"})),
     "school.second_round": (LEADER, frozenset({"action_id"})),
     "school.action_sheet": (STAFF, frozenset({"action_id"})),
+    # Correcting and deleting records (school/corrections.py, teacher/corrections.py).
+    "teacher.edit_log": (STAFF, frozenset({"entry_id"})),
+    "teacher.delete_log": (STAFF, frozenset({"entry_id"})),
+    "teacher.edit_action_texts": (STAFF, frozenset({"action_id"})),
+    "school.edit_meeting_page": (LEADER, frozenset({"meeting_id"})),
+    "school.delete_meeting": (LEADER, frozenset({"meeting_id"})),
+    "school.delete_action": (LEADER, frozenset({"action_id"})),
+    "school.delete_follow_up": (LEADER, frozenset({"action_id"})),
+    "school.delete_question": (LEADER, frozenset({"question_id"})),
+    "school.delete_reflection": (LEADER, frozenset({"reflection_id"})),
     "school.blank_template": (STAFF, frozenset()),
     "puf.overview": (PUF, frozenset()),
     "puf.overview_csv": (PUF, frozenset()),
@@ -255,6 +268,27 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("school.second_round", "GET"): row(LOGIN, 200, 403, 403, 403),
     ("school.second_round", "POST"): row(LOGIN, 400, 403, 403, 403),
     ("school.action_sheet", "GET"): row(LOGIN, 200, 200, 200, 403),
+    # Corrections: the entry is ``teacher``'s (its author edits; the leader may delete it); the
+    # action names no owners, so its team's members correct its texts. A bare POST deletes
+    # nothing (the confirmation is missing) and saves nothing (required fields are missing).
+    ("teacher.edit_log", "GET"): row(LOGIN, NOT_ON, 200, NOT_ON, 403),
+    ("teacher.edit_log", "POST"): row(LOGIN, NOT_ON, 400, NOT_ON, 403),
+    ("teacher.delete_log", "GET"): row(LOGIN, 200, 200, NOT_ON, 403),
+    ("teacher.delete_log", "POST"): row(LOGIN, 400, 400, NOT_ON, 403),
+    ("teacher.edit_action_texts", "GET"): row(LOGIN, 200, 200, NOT_ON, 403),
+    ("teacher.edit_action_texts", "POST"): row(LOGIN, 400, 400, NOT_ON, 403),
+    ("school.edit_meeting_page", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.edit_meeting_page", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("school.delete_meeting", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.delete_meeting", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("school.delete_action", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.delete_action", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("school.delete_follow_up", "GET"): row(LOGIN, 404, 403, 403, 403),  # none recorded yet
+    ("school.delete_follow_up", "POST"): row(LOGIN, 404, 403, 403, 403),
+    ("school.delete_question", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.delete_question", "POST"): row(LOGIN, 400, 403, 403, 403),
+    ("school.delete_reflection", "GET"): row(LOGIN, 200, 403, 403, 403),
+    ("school.delete_reflection", "POST"): row(LOGIN, 400, 403, 403, 403),
     ("school.blank_template", "GET"): row(LOGIN, 200, 200, 200, 403),
     ("puf.overview", "GET"): row(LOGIN, 403, 403, 403, 200),
     ("puf.overview_csv", "GET"): row(LOGIN, 403, 403, 403, 200),
@@ -476,6 +510,7 @@ def variants(world: World, rule: Rule) -> dict[str, Ids]:
         "team_id": world.other_team.id,
         "token_id": world.token_ids[1],  # type: ignore[attr-defined]
         "resource_id": world.resource_ids[1],  # type: ignore[attr-defined]
+        **world.record_ids[1],  # type: ignore[attr-defined]
     }
     for name, other in others.items():
         if name in rule.arguments:
