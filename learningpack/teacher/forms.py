@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField
 from wtforms.validators import InputRequired
 
-from learningpack.web.forms import Form, PlausibleDate, free_text, once_field
+from learningpack.domain.dates import local_today
+from learningpack.web.forms import Form, HappenedDate, PlausibleDate, free_text, once_field
 
 
 class LogEntryForm(Form):
     once = once_field()
     happened_on = DateField(
         _l("Hvornår"),
-        default=date.today,
-        validators=[InputRequired(_l("Vælg datoen.")), PlausibleDate()],
+        default=local_today,
+        validators=[InputRequired(_l("Vælg datoen.")), PlausibleDate(), HappenedDate()],
     )
     text = free_text(
         _l("Hvad skete der"), required=_l("Skriv kort, hvad I gjorde, og hvad der skete."), rows=4
