@@ -21,6 +21,7 @@ from flask.ctx import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.datastructures import MultiDict
 
 from learningpack.extensions import db
 
@@ -71,7 +72,12 @@ def with_page_token(kwargs: dict[str, Any]) -> None:
     data = kwargs.get("data")
     posting = kwargs.get("method", "GET").upper() == "POST"
     if posting and isinstance(data, dict) and "once" not in data:
-        kwargs["data"] = {**data, "once": secrets.token_urlsafe(24)}
+        if isinstance(data, MultiDict):  # keeps every value of a many-valued field
+            data = data.copy()
+            data.add("once", secrets.token_urlsafe(24))
+            kwargs["data"] = data
+        else:
+            kwargs["data"] = {**data, "once": secrets.token_urlsafe(24)}
 
 
 class IsolatedClient(FlaskClient):
