@@ -114,6 +114,8 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "LANGUAGES": ("da", "en"),
         "CONTENT_DIR": env.get("CONTENT_DIR", str(data_dir("content"))),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # The accessibility statement's contact (an e-mail address the municipality answers).
+        "ACCESSIBILITY_CONTACT": env.get("ACCESSIBILITY_CONTACT", ""),
         # The knowledge bank's uploaded files: outside the web root (never under static/).
         "BANK_UPLOAD_DIR": env.get("BANK_UPLOAD_DIR", str(INSTANCE_DIR / "bank-files")),
         "WTF_CSRF_TIME_LIMIT": None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import secrets
 import socket
 import subprocess
 import time
@@ -20,6 +21,7 @@ from flask.ctx import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.datastructures import MultiDict
 
 from learningpack.extensions import db
 
@@ -63,6 +65,21 @@ class PostgresDatabases:
         engine.dispose()
 
 
+def with_page_token(kwargs: dict[str, Any]) -> None:
+    """A form POST carries a one-time token, as the browser sends the token of the page it
+    loaded: a fresh one is added when the test's data has none. A test of a POST without
+    a token sends ``once=""`` (or data that is not a dict)."""
+    data = kwargs.get("data")
+    posting = kwargs.get("method", "GET").upper() == "POST"
+    if posting and isinstance(data, dict) and "once" not in data:
+        if isinstance(data, MultiDict):  # keeps every value of a many-valued field
+            data = data.copy()
+            data.add("once", secrets.token_urlsafe(24))
+            kwargs["data"] = data
+        else:
+            kwargs["data"] = {**data, "once": secrets.token_urlsafe(24)}
+
+
 class IsolatedClient(FlaskClient):
     """A test client whose requests run in their own app context, as they do in production.
 
@@ -72,6 +89,7 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         db.session.commit()
+        with_page_token(kwargs)
 
         def in_fresh_context() -> Any:
             _cv_app.set(None)

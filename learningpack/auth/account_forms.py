@@ -103,7 +103,7 @@ class ForgotPasswordForm(Form):
             ),
             Length(max=254),
         ],
-        render_kw={"autocomplete": "username"},
+        render_kw={"autocomplete": "email"},
     )
 
 

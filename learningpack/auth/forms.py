@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from learningpack.models import User
@@ -9,7 +9,9 @@ from learningpack.web.forms import Form, max_length
 
 
 class LoginForm(Form):
-    email = EmailField(
+    # A text field with an e-mail keyboard: "username" (for password managers) is not allowed
+    # on type=email.
+    email = StringField(
         _l("E-mail"),
         validators=[
             DataRequired(_l("Skriv din e-mailadresse.")),
@@ -18,7 +20,12 @@ class LoginForm(Form):
             ),
             max_length(User.email),
         ],
-        render_kw={"autocomplete": "username"},
+        render_kw={
+            "autocomplete": "username",
+            "inputmode": "email",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        },
     )
     password = PasswordField(
         _l("Adgangskode"),

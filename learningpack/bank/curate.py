@@ -15,6 +15,7 @@ from learningpack.bank.forms import (
     CURATION_STATES,
     CuratedResourceForm,
     CurationFilterForm,
+    EditResourceForm,
     RejectForm,
 )
 from learningpack.bank.propose import UPLOAD_REQUEST_LIMIT, form_page, refused_into
@@ -110,7 +111,7 @@ def edit(resource_id: int) -> Any:
         "modules": resource.module_slugs,
         "findings": resource.finding_keys,
     }
-    form = CuratedResourceForm(default_package(), data=data)
+    form = EditResourceForm(default_package(), data=data)
     if not form.validate_on_submit():
         return form_page("bank/edit.html", form, resource=resource)
     try:

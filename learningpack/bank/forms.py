@@ -184,6 +184,12 @@ class CuratedResourceForm(ResourceForm):
         )
 
 
+class EditResourceForm(CuratedResourceForm):
+    """PUF's edit of a resource: it changes one, so it carries no one-time token."""
+
+    once = None  # type: ignore[assignment]
+
+
 class RejectForm(Form):
     reason = free_text(
         _l("Begrundelse til skolen"),

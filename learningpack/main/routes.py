@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from datetime import date
 
 from flask import (
     Response,
@@ -35,11 +36,25 @@ def index() -> BaseResponse:
     return redirect(url_for("auth.login"))
 
 
+# The statement is reviewed at least once a year (the Danish web accessibility act): change
+# the date when it is, and the known issues when they change.
+STATEMENT_DATE = date(2026, 12, 2)
+# Where a citizen turns when the municipality's answer is missing or not enough.
+DIGST_COMPLAINTS = (
+    "https://digst.dk/digital-inklusion/webtilgaengelighed/oplever-du-ikke-tilgaengeligt-indhold/"
+)
+
+
 @bp.get("/tilgaengelighed")
 @public
 def accessibility() -> str:
-    """The accessibility statement (tilgængelighedserklæring)."""
-    return render_template("main/accessibility.html")
+    """The accessibility statement (tilgængelighedserklæring), after the Danish model."""
+    return render_template(
+        "main/accessibility.html",
+        statement_date=STATEMENT_DATE,
+        contact=current_app.config.get("ACCESSIBILITY_CONTACT") or "",
+        complaints_url=DIGST_COMPLAINTS,
+    )
 
 
 @bp.get("/faelles-tilgang")

@@ -62,6 +62,18 @@ TEACHER_NAMES = (
     "Mette Ørum",
     "Bo Åberg",
 )
+# Ordinary names (the role is shown beside the name; a name need not repeat it).
+LEADER_NAMES = (
+    "Karen Lund",
+    "Peter Holm",
+    "Hanne Bech",
+    "Morten Dahl",
+    "Lene Friis",
+    "Søren Kjeldsen",
+    "Birthe Vestergaard",
+    "Thomas Iversen",
+)
+PUF_NAME = "Birgitte Nørgaard"
 DISTRICTS = ("Nord", "Syd", "Vest", "Midt", "Øst")
 
 
@@ -118,9 +130,10 @@ class _Seeder:
             db.session.flush()
         return team
 
-    def staff(self, school: School) -> tuple[User, list[User], list[Team]]:
+    def staff(self, school: School, index: int) -> tuple[User, list[User], list[Team]]:
         slug = ascii_slug(school.name)
-        leader = self.user(f"leder@{slug}.demo.dk", f"Leder på {school.name}", Role.LEADER, school)
+        name = LEADER_NAMES[index % len(LEADER_NAMES)]
+        leader = self.user(f"leder@{slug}.demo.dk", name, Role.LEADER, school)
         teachers = [
             self.user(f"laerer{i + 1}@{slug}.demo.dk", TEACHER_NAMES[i], Role.TEACHER, school)
             for i in range(4)
@@ -297,12 +310,12 @@ def seed_demo(package: Package, schools: int = 5, today: date | None = None) -> 
     """Create (or find) the demo municipality; returns the demo logins. The caller commits."""
     seeder = _Seeder(package)
     today = today or date.today()
-    puf = seeder.user("puf@demo.dk", "PUF Demo (central konsulent)", Role.PUF, None)
+    puf = seeder.user("puf@demo.dk", PUF_NAME, Role.PUF, None)
     leaders = []
     ensure_areas(district for _name, district in school_specs(schools))
     for index, (name, district) in enumerate(school_specs(schools)):
         school = seeder.school(name, district)
-        leader, teachers, teams = seeder.staff(school)
+        leader, teachers, teams = seeder.staff(school, index)
         leaders.append(leader)
         # The first school is in module 2, the second in module 1 with work under way,
         # the third has just started, the rest have not started yet.

@@ -227,7 +227,7 @@ REFUSAL: dict[str, LazyString] = {
     "password_app_name": _l("Adgangskoden må ikke indeholde navnet på systemet."),
     # Schools and their CSV import (domain/schools.py)
     "school_name_taken": _l("Der findes allerede en skole med det navn."),
-    "csv_not_utf8": _l("Filen er ikke i UTF-8. Gem den som “CSV UTF-8”."),
+    "csv_not_utf8": _l("Filen er ikke i UTF-8. Gem den som »CSV UTF-8«."),
     "csv_no_schools": _l("Filen indeholder ingen skoler."),
     "csv_name_missing": _l("Skolens navn mangler."),
     "csv_name_too_long": _l("Navnet er for langt (højst %(max)d tegn)."),
@@ -280,7 +280,7 @@ REFUSAL: dict[str, LazyString] = {
     "note_not_allowed": _l("Kun PUF og skolens ledere kan skrive her."),
     "csv_unreadable": _l(
         "Filen kan ikke læses som CSV (måske et meget langt felt eller et anførselstegn, der "
-        "ikke lukkes). Gem den igen som “CSV UTF-8”."
+        "ikke lukkes). Gem den igen som »CSV UTF-8«."
     ),
     "control_characters": _l(
         "Teksten indeholder usynlige styretegn, som ikke kan gemmes. Skriv eller indsæt den igen."

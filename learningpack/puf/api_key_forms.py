@@ -7,7 +7,7 @@ from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length
 
 from learningpack.domain.api_keys import LIFETIMES_DAYS
-from learningpack.web.forms import Form, NoPersonalData, choices
+from learningpack.web.forms import Form, NoPersonalData, choices, once_field
 
 LIFETIME_LABELS = {
     30: _l("30 dage"),
@@ -17,6 +17,7 @@ LIFETIME_LABELS = {
 
 
 class NewApiKeyForm(Form):
+    once = once_field()  # Back + create again makes one key
     name = StringField(
         _l("Navn på nøglen"),
         validators=[

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from learningpack.domain import api_keys as keys
+from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
 from learningpack.models import Role, utcnow
 from learningpack.puf import bp
@@ -45,6 +46,10 @@ def create_api_key() -> Any:
     form = NewApiKeyForm()
     if not form.validate_on_submit():
         return _page(form, status=400)
+    if not claim_submission(form, current_user):  # Back + create again: one key
+        db.session.rollback()
+        flash(_("Formularen var allerede sendt, så nøglen er kun oprettet én gang."), "info")
+        return redirect(url_for("puf.api_keys"))
     new = keys.create_api_key(current_user, form.name.data or "", int(form.lifetime.data or 0))
     db.session.commit()
     return _page(NewApiKeyForm(formdata=None), new=new, status=201)

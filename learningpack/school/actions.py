@@ -16,6 +16,7 @@ from learningpack.content import module_of, split_action_suggestion
 from learningpack.domain import records
 from learningpack.domain.access import can_facilitate
 from learningpack.domain.cycle import ensure_open
+from learningpack.domain.dates import school_year
 from learningpack.domain.refusals import CycleRefused
 from learningpack.domain.submissions import claim_submission, locked
 from learningpack.extensions import db
@@ -116,8 +117,11 @@ def _action_form(
 ) -> tuple[ActionForm, dict[str, Team], dict[int, User]]:
     """The action form with the school's teams and staff as choices, filled from an action."""
     teams, staff = school_staff(cycle.run.school_id)
+    year = school_year(cycle.run)
     form = (
-        ActionForm(obj=action) if action is not None and request.method == "GET" else ActionForm()
+        ActionForm(obj=action, school_year=year)
+        if action is not None and request.method == "GET"
+        else ActionForm(school_year=year)
     )
     form.set_choices(teams, staff)
     if action is not None and request.method == "GET":

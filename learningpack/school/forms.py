@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -12,10 +13,12 @@ from learningpack.models import Action, Cycle, LocalApproachVersion, Meeting, Ru
 from learningpack.output.labels import MEETING_KIND, OUTCOME
 from learningpack.web.forms import (
     Form,
+    HappenedDate,
     MultiCheckboxField,
     NoPersonalData,
     PlausibleDate,
     baseline_field,
+    check_school_year,
     choices,
     end_not_before_start,
     fingerprint,
@@ -42,7 +45,11 @@ class MeetingForm(Form):
     once = once_field()
     held_on = DateField(
         _l("Dato for mødet"),
-        validators=[InputRequired(_l("Vælg den dato, mødet blev holdt.")), PlausibleDate()],
+        validators=[
+            InputRequired(_l("Vælg den dato, mødet blev holdt.")),
+            PlausibleDate(),
+            HappenedDate(),
+        ],
     )
     kind = RadioField(
         _l("Slags møde"),
@@ -127,6 +134,11 @@ class ActionForm(Form):
         validators=[InputRequired(_l("Vælg, hvornår aktionen slutter.")), PlausibleDate()],
     )
 
+    def __init__(self, *args: Any, school_year: tuple[date, date] | None = None, **kwargs: Any):
+        """``school_year``: the run's, which the period must lie in."""
+        super().__init__(*args, **kwargs)
+        self.school_year = school_year
+
     def set_choices(self, teams: list[Any], staff: list[Any]) -> None:
         self.team_id.choices = choices([("", _l("Vælg team"))] + [(t.id, t.name) for t in teams])
         self.owner_ids.choices = choices([(u.id, u.name) for u in staff])
@@ -137,6 +149,7 @@ class ActionForm(Form):
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
         ok = end_not_before_start(self.period_start, self.period_end) and ok
+        ok = check_school_year([self.period_start, self.period_end], self.school_year) and ok
         if self.observer_id.data and self.observer_id.data in {
             str(i) for i in self.owner_ids.data or []
         }:

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired
 
 from learningpack.content import module_of
 from learningpack.domain import learning
+from learningpack.domain.dates import school_year
 from learningpack.domain.submissions import locked
 from learningpack.models import Action, Cycle, Outcome, Role, Team
 from learningpack.output.labels import OUTCOME
@@ -135,7 +136,7 @@ def second_round(action_id: int) -> Any:
     action = _leader_action(action_id)
     if (back := _closed(action.cycle)) is not None:
         return back
-    form = SecondRoundForm()
+    form = SecondRoundForm(school_year=school_year(action.cycle.run))
     if request.method == "GET":
         form.title.data = _("%(title)s – anden runde", title=action.title)
         for name in ("what", "expectation", "how_notice", "observation_focus"):

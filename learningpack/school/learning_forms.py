@@ -3,6 +3,9 @@ reflection with a decision on each action, and a second round of an adjusted act
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, InputRequired
@@ -10,9 +13,11 @@ from wtforms.validators import DataRequired, InputRequired
 from learningpack.models import Action, Cycle, Team
 from learningpack.web.forms import (
     Form,
+    HappenedDate,
     NoPersonalData,
     PlausibleDate,
     baseline_field,
+    check_school_year,
     end_not_before_start,
     fingerprint,
     free_text,
@@ -46,7 +51,11 @@ def question_fingerprint(cycle: Cycle, team: Team) -> str:
 class ReflectionForm(Form):
     held_on = DateField(
         _l("Dato for refleksionen"),
-        validators=[InputRequired(_l("Vælg den dato, I holdt refleksionen.")), PlausibleDate()],
+        validators=[
+            InputRequired(_l("Vælg den dato, I holdt refleksionen.")),
+            PlausibleDate(),
+            HappenedDate(),
+        ],
     )
     participants = free_text(
         _l("Hvem deltog"),
@@ -103,6 +112,12 @@ class SecondRoundForm(Form):
         validators=[InputRequired(_l("Vælg, hvornår anden runde slutter.")), PlausibleDate()],
     )
 
+    def __init__(self, *args: Any, school_year: tuple[date, date] | None = None, **kwargs: Any):
+        """``school_year``: the run's, which the period must lie in."""
+        super().__init__(*args, **kwargs)
+        self.school_year = school_year
+
     def validate(self, extra_validators: object = None) -> bool:
         ok = super().validate(extra_validators)  # type: ignore[arg-type]
-        return end_not_before_start(self.period_start, self.period_end) and ok
+        ok = end_not_before_start(self.period_start, self.period_end) and ok
+        return check_school_year([self.period_start, self.period_end], self.school_year) and ok

@@ -3,15 +3,15 @@ them, and correcting what an action one carries out says."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, InputRequired
 
+from learningpack.domain.dates import local_today
 from learningpack.models import Action, LogEntry
 from learningpack.web.forms import (
     Form,
+    HappenedDate,
     NoPersonalData,
     PlausibleDate,
     baseline_field,
@@ -26,8 +26,8 @@ class LogEntryForm(Form):
     once = once_field()
     happened_on = DateField(
         _l("Hvornår"),
-        default=date.today,
-        validators=[InputRequired(_l("Vælg datoen.")), PlausibleDate()],
+        default=local_today,
+        validators=[InputRequired(_l("Vælg datoen.")), PlausibleDate(), HappenedDate()],
     )
     text = free_text(
         _l("Hvad skete der"), required=_l("Skriv kort, hvad I gjorde, og hvad der skete."), rows=4

@@ -8,8 +8,10 @@ import secrets
 from datetime import date
 from typing import Any, ClassVar
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy.orm import InstrumentedAttribute
 from wtforms import (
     Field,
@@ -24,6 +26,12 @@ from wtforms import (
 from wtforms.form import BaseForm
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
+from learningpack.domain.dates import (
+    DateProblem,
+    earliest_happened,
+    happened_problem,
+    period_problem,
+)
 from learningpack.domain.privacy import contains_cpr, has_control_characters
 
 FREE_TEXT_HINT = _l("Skriv ikke børns navne, CPR-numre eller oplysninger om helbred.")
@@ -108,6 +116,14 @@ class Form(FlaskForm):
         def get_translations(self, form: Any) -> _Messages:
             return _Messages()
 
+        def render_field(self, field: Field, render_kw: dict[str, Any]) -> Any:
+            # A number field holds only a number: one that came back as text (a hand-made
+            # query string) is shown empty, as the browser itself would, not as invalid HTML.
+            number = isinstance(field.widget, widgets.NumberInput) and "value" not in render_kw
+            if number and not _is_number(str(field._value())):
+                render_kw = {**render_kw, "value": ""}
+            return super().render_field(field, render_kw)  # type: ignore[misc]
+
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
         for field in self:
@@ -119,6 +135,31 @@ class Form(FlaskForm):
                 field.errors = [*field.errors, str(CPR_MESSAGE)]
                 ok = False
         return ok
+
+    def hidden_tag(self, *fields: Any) -> Markup:
+        """The hidden fields (CSRF, one-time token, baseline) without ids: a page with several
+        forms would otherwise repeat ``id="csrf_token"``, which HTML forbids."""
+        chosen = [getattr(self, f, None) if isinstance(f, str) else f for f in fields or self]
+        hidden = [f for f in chosen if f is not None and isinstance(f.widget, widgets.HiddenInput)]
+        return Markup("\n".join(str(f(id=False)) for f in hidden))
+
+    def submitted_content(self) -> str:
+        """Where the form was sent and the values in it, for spotting the same values sent
+        again with a new token (see ``claim_submission``)."""
+        values = {
+            field.name: [str(getattr(v, "filename", v)) for v in field.raw_data or []]
+            for field in self
+            if field.short_name not in _NOT_CONTENT
+        }
+        return json.dumps([request.path, values], ensure_ascii=False, sort_keys=True)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return text == ""
+    return text.strip() == text and text.lower() not in {"nan", "inf", "-inf", "infinity"}
 
 
 def _holds_cpr(field: Field) -> bool:
@@ -162,6 +203,52 @@ class PlausibleDate:
             )
 
 
+def _datefmt(day: date) -> str:
+    from learningpack.web.templating import datefmt  # it imports this module
+
+    return datefmt(day)
+
+
+class HappenedDate:
+    """The date of something that happened: not in the future, not more than a year ago."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        value = field.data
+        if value is None:
+            return
+        problem = happened_problem(value)
+        if problem is DateProblem.FUTURE:
+            raise StopValidation(str(_l("Datoen ligger i fremtiden. Vælg i dag eller en dag før.")))
+        if problem is DateProblem.TOO_OLD:
+            raise StopValidation(
+                str(
+                    _l(
+                        "Datoen ligger mere end et år tilbage. Vælg en dato fra %(first)s "
+                        "til i dag.",
+                        first=_datefmt(earliest_happened()),
+                    )
+                )
+            )
+
+
+def check_school_year(fields: list[Field], year: tuple[date, date] | None) -> bool:
+    """Add an error to each date field outside the run's school year; True if none is."""
+    ok = True
+    for field in fields:
+        if year is None or field.data is None or field.errors:
+            continue
+        problem = period_problem(field.data, year)
+        if problem is not None:
+            message = _l(
+                "Vælg en dato i forløbets skoleår, fra %(first)s til %(last)s.",
+                first=_datefmt(year[0]),
+                last=_datefmt(year[1]),
+            )
+            field.errors = [*field.errors, str(message)]
+            ok = False
+    return ok
+
+
 # ---------------------------------------------------------------------------------------------
 # Submitted once, and not over someone else's newer change
 
@@ -170,17 +257,32 @@ def new_form_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+MISSING_TOKEN_MESSAGE = _l(
+    "Formularen manglede sit skjulte kontrolfelt, så den er ikke gemt. Tjek det, du har "
+    "skrevet, og gem igen."
+)
+
+
 class _Token:
-    """A posted token must look like one of ours (when it is posted at all)."""
+    """A creating form must carry its token, and it must look like one of ours."""
 
     def __call__(self, form: Any, field: Field) -> None:
-        if field.raw_data and not (16 <= len(field.raw_data[0]) <= 64):
+        # Refused, the form comes back with a fresh token, so saving it again works.
+        if not field.raw_data or not field.raw_data[0]:
+            field.data = new_form_token()
+            raise ValidationError(str(MISSING_TOKEN_MESSAGE))
+        if not (16 <= len(field.raw_data[0]) <= 64):
+            field.data = new_form_token()
             raise ValidationError(str(_l("Formularen var ufuldstændig. Send den igen.")))
 
 
 def once_field() -> HiddenField:
     """A hidden one-time token: the same form sent twice is saved once (see submissions.py)."""
     return HiddenField(_l("Formular"), default=new_form_token, validators=[_Token()])
+
+
+# Not part of what a user sends: the tokens and the stale-save fingerprint.
+_NOT_CONTENT = frozenset({"once", "csrf_token", "baseline"})
 
 
 def baseline_field() -> HiddenField:

@@ -8,8 +8,9 @@ from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, request
-from flask_babel import format_datetime, get_locale, get_timezone, get_translations
+from flask_babel import get_locale, get_timezone, get_translations, to_user_timezone
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -49,16 +50,23 @@ def datefmt(value: date | datetime | None, fmt: str = "medium") -> str:
         return ""
     if isinstance(value, datetime):
         value = _local_day(value)
-    return _format_date(value, fmt, _locale_name())
+    return _format_date(value, fmt, formatting_locale())
 
 
-def _locale_name() -> str:
-    return str(get_locale() or "da")
+# Babel's plain "en" is American English (1/10/27, month first). The app's English is for
+# readers in Denmark: British English writes dates day first (10/01/2027, 10 Jan 2027).
+_FORMAT_LOCALES = {"en": "en_GB"}
+
+
+def formatting_locale() -> str:
+    """The locale dates and times are written in, for the user's language."""
+    language = str(get_locale() or "da")
+    return _FORMAT_LOCALES.get(language, language)
 
 
 def date_formatter() -> Callable[..., str]:
     """:func:`datefmt` with the language looked up once: for a loop over many dates."""
-    locale = _locale_name()
+    locale = formatting_locale()
 
     def formatted(value: date | datetime | None, fmt: str = "medium") -> str:
         if value is None:
@@ -81,7 +89,9 @@ def datetimefmt(value: datetime | None, fmt: str = "short") -> str:
     """A timestamp in Danish time, in the user's language."""
     if value is None:
         return ""
-    return format_datetime(value, fmt)
+    return babel_format_datetime(
+        to_user_timezone(value), fmt, tzinfo=get_timezone(), locale=formatting_locale()
+    )
 
 
 def render_user_markdown(text: str | None) -> Any:

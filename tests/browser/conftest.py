@@ -10,7 +10,14 @@ from typing import Any
 
 import pytest
 
-from tests.browser.support import AXE_SOURCE, LiveServer, demo_server
+from tests.browser.support import (
+    AXE_SOURCE,
+    COLLECTED,
+    LiveServer,
+    demo_server,
+    html_errors,
+    validator_missing,
+)
 
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -67,3 +74,20 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """
     with demo_server(tmp_path_factory.mktemp("live")) as server:
         yield server
+
+
+@pytest.fixture(scope="session", autouse=True)
+def valid_html(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every page the browser tests check for accessibility is also valid HTML: saved as the
+    tests go, validated with the Nu validator once at the end (per test worker)."""
+    COLLECTED.folder = tmp_path_factory.mktemp("pages")
+    yield
+    if not COLLECTED.pages:
+        return
+    reason = validator_missing()
+    if reason:
+        if REQUIRE_BROWSER:
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        return  # the pages were checked with axe; the HTML check needs Java
+    errors = html_errors(COLLECTED.pages)
+    assert not errors, "The Nu HTML validator found errors:\n" + "\n".join(errors)

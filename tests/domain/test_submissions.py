@@ -15,6 +15,7 @@ from learningpack.domain import submissions
 from learningpack.domain.submissions import TOKEN_LIFETIME, claim_submission
 from learningpack.extensions import db
 from learningpack.models import Cycle, FormSubmission, School, utcnow
+from tests.factories import make_puf
 
 # Claims use savepoints and unique constraints: on both databases.
 pytestmark = pytest.mark.both_backends
@@ -22,8 +23,11 @@ pytestmark = pytest.mark.both_backends
 TOKEN = "t" * 32
 
 
-def form(token: str | None) -> SimpleNamespace:
-    return SimpleNamespace(once=SimpleNamespace(raw_data=[token] if token is not None else []))
+def form(token: str | None, content: str | None = None) -> SimpleNamespace:
+    once = SimpleNamespace(raw_data=[token] if token is not None else [])
+    if content is None:
+        return SimpleNamespace(once=once)
+    return SimpleNamespace(once=once, submitted_content=lambda: content)
 
 
 def tokens() -> int:
@@ -36,7 +40,38 @@ def test_second_claim_of_the_same_token_is_refused(app: Flask) -> None:
     assert not claim_submission(form(TOKEN), None)
     db.session.rollback()
     assert claim_submission(form("u" * 32), None)
-    assert claim_submission(form(None), None)  # not from our pages: not checked
+    db.session.commit()
+    assert tokens() == 2
+
+
+@pytest.mark.parametrize("token", [None, ""])
+def test_a_form_without_its_token_is_refused(app: Flask, token: str | None) -> None:
+    assert not claim_submission(form(token), None)
+    assert tokens() == 0
+
+
+def test_a_form_without_a_token_field_is_not_a_creating_form(app: Flask) -> None:
+    assert claim_submission(SimpleNamespace(), None)
+
+
+def test_the_same_values_with_a_new_token_are_refused(app: Flask) -> None:
+    """Back re-fetches a no-store page (a new token) and restores the typed text: one save."""
+    user, other = make_puf(), make_puf()
+    assert claim_submission(form("a" * 32, "/log: Vi prøvede"), user)
+    db.session.commit()
+    assert not claim_submission(form("b" * 32, "/log: Vi prøvede"), user)
+    db.session.rollback()
+    assert claim_submission(form("c" * 32, "/log: Vi prøvede noget andet"), user)
+    assert claim_submission(form("d" * 32, "/log: Vi prøvede"), other)  # someone else's entry
+    db.session.commit()
+
+
+def test_the_same_values_a_day_later_are_a_new_entry(app: Flask) -> None:
+    key = submissions.content_key(None, "/log: Vi prøvede")
+    old = utcnow() - submissions.CONTENT_WINDOW - timedelta(minutes=1)
+    db.session.add(FormSubmission(token=key, created_at=old))
+    db.session.commit()
+    assert claim_submission(form("a" * 32, "/log: Vi prøvede"), None)
     db.session.commit()
     assert tokens() == 2
 

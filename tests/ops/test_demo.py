@@ -47,6 +47,9 @@ def test_demo_seed_creates_a_demo_municipality(app: Flask) -> None:
     assert "puf@demo.dk" in result.output
     assert "leder@" in result.output
     assert "demo-forældre-2026" in result.output
+    # Ordinary names: the role is shown beside a name, the name does not repeat it.
+    for name in db.session.scalars(select(User.name)):
+        assert not any(word in name.lower() for word in ("leder", "lærer", "puf", "demo")), name
 
 
 def test_demo_seed_is_idempotent(app: Flask) -> None:

@@ -259,6 +259,17 @@ def test_puf_creates_a_token_that_is_shown_once(client: FlaskClient, puf: User) 
     assert "Aktiv" in again
 
 
+def test_back_and_create_again_makes_one_key(client: FlaskClient, puf: User) -> None:
+    login(client, puf)
+    data = {"name": "Halvårsrapport", "lifetime": "90", "once": "k" * 32}
+    assert client.post(PAGE, data=data).status_code == 201
+    again = client.post(PAGE, data=data, follow_redirects=True)
+    assert "nøglen er kun oprettet én gang" in page_of(again)
+    fresh = client.post(PAGE, data={**data, "once": "f" * 32}, follow_redirects=True)
+    assert "nøglen er kun oprettet én gang" in page_of(fresh)  # the same values: Back, refetched
+    assert db.session.scalar(select(db.func.count(ApiToken.id))) == 1
+
+
 def test_bad_token_form_keeps_input_and_explains(client: FlaskClient, puf: User) -> None:
     login(client, puf)
     response = client.post(PAGE, data={"name": "", "lifetime": "7"})

@@ -982,8 +982,9 @@ def test_question_reflection_and_second_round_on_the_module_page(
     page = page_of(leader_client.get(module_url(world, 1)))
     assert "Fortsat i anden runde:" in page and "Anden runde af" in page
     assert f"/skole/aktion/{action.id}/anden-runde" not in page  # one second round
-    # A second one is refused with the domain's words, the input kept.
-    response = leader_client.post(second, data=data)
+    # A second one (other values: the same ones again are the same form, saved once) is
+    # refused with the domain's words, the input kept.
+    response = leader_client.post(second, data={**data, "title": "Fredagsbesked en gang til"})
     assert "Aktionen har allerede en anden runde." in page_of(response)
     template = page_of(leader_client.get(f"/skole/aktion/{action.id}/skabelon"))
     assert "Aktionsskabelon: Fredagsbesked" in template and "Hvem mangler vi?" in template

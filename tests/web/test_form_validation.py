@@ -4,7 +4,9 @@ another school, control characters, double submission and stale forms."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from flask.testing import FlaskClient
@@ -259,11 +261,41 @@ def test_double_submission_saves_once(
     assert second.status_code == 200
     assert "Formularen var allerede sendt" in page_of(second)
     assert count(model) == before + 1
-    # A fresh form (a new token) saves again.
+    # A fresh form (a new token) with the same values is still the same submission: Back
+    # fetches the no-store page again and the browser restores what was typed into it.
     fresh = hidden(ONCE, page_of(leader.get(url)))
     assert fresh != token
-    assert leader.post(url, data={**posted, "once": fresh}).status_code == 302
+    again = leader.post(url, data={**posted, "once": fresh}, follow_redirects=True)
+    assert "Formularen var allerede sendt" in page_of(again)
+    assert count(model) == before + 1
+    # New values in a fresh form are a new one.
+    changed = {
+        **posted,
+        "once": hidden(ONCE, page_of(leader.get(url))),
+        "title": "Ny",
+        "notes": "M",
+    }
+    assert leader.post(url, data=changed).status_code == 302
     assert count(model) == before + 2
+
+
+@pytest.mark.parametrize("token", ["", None])
+def test_a_creating_form_without_its_token_is_refused_with_the_input_kept(
+    client: FlaskClient, world: World, token: str | None
+) -> None:
+    action = agree(world.cycle(1), world.leader, "Fredagsbesked", team=world.team)
+    login(client, world.teacher)
+    url = f"/mine-aktioner/{action.id}/log"
+    data = {"happened_on": date.today().isoformat(), "text": "Vi prøvede højt."}
+    # Sent as a body, not a dict: the test client adds no token (a dict gets a fresh one).
+    body = urlencode(data if token is None else {**data, "once": token})
+    response = client.post(url, data=body, content_type="application/x-www-form-urlencoded")
+    page = page_of(response)
+    assert response.status_code == 400
+    assert "manglede sit skjulte kontrolfelt" in page
+    assert "Vi prøvede højt." in page
+    assert hidden(ONCE, page)  # a fresh token, so saving again works
+    assert count(LogEntry, LogEntry.action_id == action.id) == 0
 
 
 def test_double_log_entry_saves_once(client: FlaskClient, world: World) -> None:
