@@ -185,12 +185,15 @@ def users_create(email: str, name: str, role: str, school_name: str | None, pass
 
 @progress_cli.command("rebuild")
 def progress_rebuild() -> None:
-    """Recompute every cycle's phase and counts from what is recorded (a repair)."""
+    """Recompute every cycle's phase and counts from what is recorded, then every school's
+    summary row (a repair)."""
     from learningpack.domain.progress import rebuild
+    from learningpack.domain.school_progress import refresh
 
     changed = rebuild()
+    schools = refresh()
     db.session.commit()
-    click.echo(f"Recomputed the progress of {changed} modules.")
+    click.echo(f"Recomputed the progress of {changed} modules and {schools} schools.")
 
 
 @bank_cli.command("reindex")
