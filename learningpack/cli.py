@@ -1,5 +1,5 @@
-"""Command-line tools: ``flask --app app demo seed``, ``content check``, ``users create``,
-``progress rebuild``, ``snapshot take``, ``backup``."""
+"""Command-line tools: ``flask --app app demo seed``, ``national seed``, ``content check``,
+``users create``, ``progress rebuild``, ``snapshot take``, ``backup``."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 content_cli = AppGroup("content", help="The learning-package content.")
 users_cli = AppGroup("users", help="User accounts.")
 progress_cli = AppGroup("progress", help="The progress columns the overview reads.")
+national_cli = AppGroup("national", help="The national-scale demo data set (benchmarks).")
 bank_cli = AppGroup("bank", help="The knowledge bank (videndelingsbank).")
 snapshot_cli = AppGroup("snapshot", help="Daily progress snapshots for PUF's charts and reports.")
 
@@ -120,6 +121,22 @@ def _seed_national(schools: int, actions_per_school: int) -> None:
     shown = [(lg.role, lg.email, lg.school) for lg in logins if lg.role != "teacher"][:4]
     for role, email, school in [*shown, *result.logins]:
         click.echo(f"  {role:<8} {email:<48} {school}")
+
+
+@national_cli.command("seed")
+@click.option("--schools", default=1100, show_default=True, type=click.IntRange(1, 50_000))
+@click.option(
+    "--actions-per-school",
+    default=250,
+    show_default=True,
+    type=click.IntRange(1, 2000),
+    help="About this many actions per school on average (10,000 × 250 = 2.5 million).",
+)
+def national_seed(schools: int, actions_per_school: int) -> None:
+    """The small demo plus --schools schools loaded in bulk, with their summary rows."""
+    if current_app.config["PRODUCTION"]:
+        raise click.ClickException("Demodata oprettes ikke i produktion.")
+    _seed_national(schools, actions_per_school)
 
 
 def _existing_demo_logins() -> list:
@@ -300,5 +317,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(progress_cli)
+    app.cli.add_command(national_cli)
     app.cli.add_command(bank_cli)
     app.cli.add_command(snapshot_cli)

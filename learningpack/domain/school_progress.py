@@ -81,7 +81,8 @@ def summary_select(package_slug: str, school_ids: Collection[int] | None = None)
 
 def refresh(school_ids: Collection[int] | None = None, package_slug: str | None = None) -> int:
     """Rewrite the summary rows of the given schools (all when None) for one package (every
-    package with runs when None); returns the rows written. Flushes first, never commits."""
+    package with runs when None); returns the rows written as the driver reports them (may be
+    0 where it cannot tell). Flushes first, never commits."""
     db.session.flush()
     if school_ids is not None and not school_ids:
         return 0
