@@ -1,5 +1,5 @@
-"""Command-line tools: ``flask --app app demo seed``, ``content check``, ``users create``,
-``progress rebuild``, ``snapshot take``, ``records purge``, ``backup``."""
+"""Command-line tools: ``flask --app app demo seed``, ``national seed``, ``content check``,
+``users create``, ``progress rebuild``, ``snapshot take``, ``records purge``, ``backup``."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 content_cli = AppGroup("content", help="The learning-package content.")
 users_cli = AppGroup("users", help="User accounts.")
 progress_cli = AppGroup("progress", help="The progress columns the overview reads.")
+national_cli = AppGroup("national", help="The national-scale demo data set (benchmarks).")
 bank_cli = AppGroup("bank", help="The knowledge bank (videndelingsbank).")
 snapshot_cli = AppGroup("snapshot", help="Daily progress snapshots for PUF's charts and reports.")
 records_cli = AppGroup("records", help="Records written in the modules (meetings, actions…).")
@@ -123,6 +124,22 @@ def _seed_national(schools: int, actions_per_school: int) -> None:
         click.echo(f"  {role:<8} {email:<48} {school}")
 
 
+@national_cli.command("seed")
+@click.option("--schools", default=1100, show_default=True, type=click.IntRange(1, 50_000))
+@click.option(
+    "--actions-per-school",
+    default=250,
+    show_default=True,
+    type=click.IntRange(1, 2000),
+    help="About this many actions per school on average (10,000 × 250 = 2.5 million).",
+)
+def national_seed(schools: int, actions_per_school: int) -> None:
+    """The small demo plus --schools schools loaded in bulk, with their summary rows."""
+    if current_app.config["PRODUCTION"]:
+        raise click.ClickException("Demodata oprettes ikke i produktion.")
+    _seed_national(schools, actions_per_school)
+
+
 def _existing_demo_logins() -> list:
     from learningpack.ops.demo import Login
 
@@ -186,12 +203,15 @@ def users_create(email: str, name: str, role: str, school_name: str | None, pass
 
 @progress_cli.command("rebuild")
 def progress_rebuild() -> None:
-    """Recompute every cycle's phase and counts from what is recorded (a repair)."""
+    """Recompute every cycle's phase and counts from what is recorded, then every school's
+    summary row (a repair)."""
     from learningpack.domain.progress import rebuild
+    from learningpack.domain.school_progress import refresh
 
     changed = rebuild()
+    schools = refresh()
     db.session.commit()
-    click.echo(f"Recomputed the progress of {changed} modules.")
+    click.echo(f"Recomputed the progress of {changed} modules and {schools} schools.")
 
 
 @bank_cli.command("reindex")
@@ -314,6 +334,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(progress_cli)
+    app.cli.add_command(national_cli)
     app.cli.add_command(bank_cli)
     app.cli.add_command(snapshot_cli)
     app.cli.add_command(records_cli)

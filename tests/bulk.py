@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, select
 
 from learningpack.content import Package
+from learningpack.domain.school_progress import refresh
 from learningpack.extensions import db
 from learningpack.models import Cycle, CyclePhase, CycleState, Run, School
 
@@ -85,5 +86,6 @@ def insert_schools(
                 }
             )
     db.session.execute(insert(Cycle), cycles)
+    refresh(ids, package.slug)  # a bulk load fills the summary rows, as the national seed does
     db.session.commit()
     return ids

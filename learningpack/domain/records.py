@@ -29,6 +29,7 @@ from learningpack.domain.record_audit import (
     snapshot,
 )
 from learningpack.domain.refusals import refuse
+from learningpack.domain.school_progress import refresh_run
 from learningpack.extensions import db
 from learningpack.models import (
     Action,
@@ -78,6 +79,7 @@ def _touch(cycle: Cycle) -> None:
     cycle.log_entry_count = sum(len(a.log_entries) for a in actions)
     cycle.follow_up_count = sum(1 for a in actions if a.follow_up is not None)
     cycle.last_activity_at = utcnow()
+    refresh_run(cycle.run)
 
 
 def _same_school(cycle: Cycle, teams: Iterable[Team | None], users: Iterable[User]) -> None:

@@ -24,6 +24,7 @@ from learningpack.domain.cycle import (
 from learningpack.domain.cycle_lock import lock_cycle
 from learningpack.domain.privacy import guard_free_text
 from learningpack.domain.refusals import CycleRefused, refuse
+from learningpack.domain.school_progress import refresh_run
 from learningpack.extensions import db
 from learningpack.models import Cycle, CycleState, Role, Run, User, utcnow
 from learningpack.models.audit import record
@@ -81,6 +82,7 @@ def start_run(school_id: int, package: Package, year_label: str, actor: User) ->
         package=package.slug,
         year=run.year_label,
     )
+    refresh_run(run)
     return run
 
 
@@ -139,7 +141,7 @@ def complete_cycle(cycle: Cycle, actor: User) -> Cycle | None:
     record(
         "cycle_completed", actor=actor, obj=cycle, school_id=run.school_id, module=cycle.module_slug
     )
-    db.session.flush()
+    refresh_run(run)
     db.session.expire(cycle)
     if opened is not None:
         db.session.expire(opened)
@@ -196,7 +198,7 @@ def reopen_cycle(cycle: Cycle, actor: User) -> None:
         school_id=cycle.run.school_id,
         module=cycle.module_slug,
     )
-    db.session.flush()
+    refresh_run(cycle.run)
     db.session.expire(cycle)
     if following is not None:
         db.session.expire(following)
@@ -231,4 +233,4 @@ def unlock_out_of_order(cycle: Cycle, actor: User, reason: str) -> None:
         module=cycle.module_slug,
         reason=reason.strip(),
     )
-    db.session.flush()
+    refresh_run(cycle.run)

@@ -33,6 +33,7 @@ from learningpack.models.reporting import ProgressSnapshot, ReportDraft, ReportQ
 from learningpack.models.sharing import EventExample, LocalApproachVersion, SharingEvent
 from learningpack.models.sign_on import OidcIdentity
 from learningpack.models.submission import FormSubmission
+from learningpack.models.summary import SchoolProgress
 from learningpack.models.types import utcnow
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "Run",
     "School",
     "SchoolNote",
+    "SchoolProgress",
     "SharingEvent",
     "Team",
     "TeamQuestion",

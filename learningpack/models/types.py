@@ -15,6 +15,25 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Danish alphabet: … x y z æ ø å. Map the letters after z to code points after "z".
+_DANISH = str.maketrans(
+    {"æ": "z{", "ä": "z{", "ø": "z|", "ö": "z|", "å": "z}", "é": "e", "ü": "y", "á": "a"}
+)
+
+
+def danish_key(value: str) -> str:
+    """A sort key that orders strings as a Danish reader expects (Å last, after Æ and Ø).
+
+    Compared byte by byte (SQLite's default, ``COLLATE "C"`` on PostgreSQL) the stored key
+    sorts in the database as Python sorts it.
+    """
+    return value.casefold().replace("aa", "å").translate(_DANISH)
+
+
+# A stored sort key: compared as bytes on PostgreSQL too (its default collation would not).
+SortKey = String(400).with_variant(String(400, collation="C"), "postgresql")
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp that is always timezone-aware UTC in Python, on SQLite and PostgreSQL alike."""
 

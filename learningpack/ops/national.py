@@ -1,6 +1,7 @@
 """A national-scale demo data set, loaded in bulk.
 
-``flask --app app demo seed --schools 1100 --actions-per-school 225``.
+``flask --app app demo seed --schools 1100 --actions-per-school 225``, or at any size
+``flask --app app national seed --schools 10000`` (about 250 actions per school).
 
 The small demo (``demo.py``) goes through ``domain/cycle.py`` object by object, which is right for
 five schools and far too slow for a thousand. Here every row is built as a plain dict and written
@@ -22,6 +23,7 @@ from werkzeug.security import generate_password_hash
 from learningpack.content import Package, split_action_suggestion
 from learningpack.domain.areas import ensure_areas
 from learningpack.domain.progress import rebuild
+from learningpack.domain.school_progress import refresh
 from learningpack.extensions import db
 from learningpack.models import (
     Action,
@@ -38,6 +40,7 @@ from learningpack.models import (
     User,
     team_member,
 )
+from learningpack.models.types import danish_key
 from learningpack.ops.bulk import BulkIds, BulkRows, reset_sequences
 from learningpack.ops.national_runs import NationalResult, add_run, at, plan_school
 from learningpack.output.labels import ascii_slug
@@ -77,10 +80,16 @@ class AlreadySeeded(Exception):
 
 
 def school_names(count: int, taken: set[str], seed: int = 2026) -> list[str]:
-    """Unique Danish-looking school names (with æ, ø, å), none of them already taken."""
-    names = {
+    """Unique Danish-looking school names (with æ, ø, å), none of them already taken; past the
+    ~1,800 plain names, the same names again with a district ("Egevangskolen, Tilst")."""
+    plain = [
         f"{first}{second}{suffix}" for first in _FIRST for second in _SECOND for suffix in _SUFFIX
-    }
+    ]
+    names = set(plain)
+    for district in DISTRICTS:
+        if len(names) - len(taken) >= count:
+            break
+        names.update(f"{name}, {district}" for name in plain)
     unique = sorted(names - taken)
     random.Random(seed).shuffle(unique)
     if count > len(unique):
@@ -89,7 +98,7 @@ def school_names(count: int, taken: set[str], seed: int = 2026) -> list[str]:
 
 
 def max_schools() -> int:
-    return len(_FIRST) * len(_SECOND) * len(_SUFFIX) - 50
+    return len(_FIRST) * len(_SECOND) * len(_SUFFIX) * (1 + len(DISTRICTS)) - 50
 
 
 def seed_national(
@@ -136,7 +145,13 @@ def seed_national(
         district = DISTRICTS[index % len(DISTRICTS)]
         rows.add(
             School.__table__,
-            {"id": school_id, "name": name, "district": district, "created_at": now},
+            {
+                "id": school_id,
+                "name": name,
+                "district": district,
+                "created_at": now,
+                "sort_key": danish_key(name),
+            },
         )
         slug = ascii_slug(name)
         user = {
@@ -177,7 +192,9 @@ def seed_national(
         # (without them the rebuild's correlated subqueries get slow plans).
         db.session.execute(text("ANALYZE"))
     rebuild()
+    refresh(package_slug=package.slug)  # every school's summary row, in one statement
     if postgres:
         db.session.execute(text("ANALYZE cycle"))
+        db.session.execute(text("ANALYZE school_progress"))
     result.seconds = time.perf_counter() - started_clock
     return result

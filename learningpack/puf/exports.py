@@ -3,22 +3,23 @@ CSV for Excel or an XLSX workbook; each download is audited with its filters and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from flask import Response
-from flask_babel import force_locale
+from flask_babel import force_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from learningpack.content import Package, default_package
 from learningpack.extensions import db
-from learningpack.models import Role
+from learningpack.models import Role, utcnow
 from learningpack.models.audit import record
 from learningpack.output.labels import label
 from learningpack.output.tables import Cell, csv_lines, xlsx_bytes
 from learningpack.puf import bp
-from learningpack.puf.forms import OverviewFilterForm
 from learningpack.puf.routes import (
     digest,
     digest_filters,
@@ -26,14 +27,8 @@ from learningpack.puf.routes import (
     overview_filters,
 )
 from learningpack.reads import digest as digests
-from learningpack.reads.overview import (
-    Filters,
-    Overview,
-    build_overview,
-    districts_of,
-    load_rows,
-    state_label,
-)
+from learningpack.reads.overview import STATE_ORDER, SchoolRow, state_label
+from learningpack.reads.overview_query import count_schools, district_list, export_schools
 from learningpack.web.access import role_required
 from learningpack.web.templating import local_days
 
@@ -60,47 +55,59 @@ OVERVIEW_HEADER = (
 )
 
 
-def _overview_export_rows(package: Package, overview: Overview) -> Iterator[list[Cell]]:
-    """One row per school × module shown (a school that has not started: one row per module)."""
-    now = overview.now
-    # Looked up once, not once per cell (a national export has 10,000 rows).
-    titles = {position: package.module_at(position).title for position in overview.modules}
-    states: dict[str, str] = {}
-    yes, no = _("Ja"), _("Nej")
-    local_date = local_days()
-    for row in overview.matching:
+@dataclass(frozen=True)
+class _Words:
+    """What the export's rows say, looked up in the request (in Danish) before they stream."""
+
+    yes: str
+    no: str
+    states: dict[str, str]
+    titles: dict[int, str]
+    zone: Any
+
+    def day(self, value: datetime | None) -> date | None:
+        return value.astimezone(self.zone).date() if value is not None else None
+
+
+def _words(package: Package, modules: list[int]) -> _Words:
+    with force_locale("da"):
+        return _Words(
+            yes=_("Ja"),
+            no=_("Nej"),
+            states={key: state_label(key) for key in STATE_ORDER},
+            titles={p: package.module_at(p).title for p in modules},
+            zone=get_timezone(),
+        )
+
+
+def _overview_export_rows(
+    words: _Words, schools: Iterable[tuple[SchoolRow, bool]], modules: list[int], now: datetime
+) -> Iterator[list[Cell]]:
+    """One row per school × module shown (a school that has not started: one row per module).
+    Needs no request: it can run while a response streams."""
+    for row, is_stalled in schools:
         idle = row.days_idle(now)
-        stalled = yes if row.id in overview.stalled_ids else no
-        for position in overview.modules:
+        stalled = words.yes if is_stalled else words.no
+        for position in modules:
             cell = row.cell(position)
-            if cell.state not in states:
-                states[cell.state] = state_label(cell.state)
             yield [
                 row.name,
                 row.district,
                 position,
-                titles[position],
-                states[cell.state],
+                words.titles[position],
+                words.states[cell.state],
                 cell.action_count,
                 cell.done_action_count,
                 cell.meeting_count,
                 cell.log_entry_count,
                 cell.follow_up_count,
-                local_date(cell.opened_at),
-                local_date(cell.completed_at),
-                local_date(cell.last_activity_at),
+                words.day(cell.opened_at),
+                words.day(cell.completed_at),
+                words.day(cell.last_activity_at),
                 cell.days_open(now),
                 idle,
                 stalled,
             ]
-
-
-def _overview_for_export() -> tuple[Package, OverviewFilterForm, Filters, Overview]:
-    package = default_package()
-    rows = load_rows(package, full=True)
-    form, filters = overview_filters(package, districts_of(rows))
-    result = build_overview(rows, filters, len(package.modules))
-    return package, form, filters, result
 
 
 def _audit_export(what: str, fmt: str, filters: dict[str, Any], rows: int) -> None:
@@ -115,15 +122,36 @@ def _download(body: Any, mimetype: str, filename: str) -> Response:
 
 
 def _overview_export(fmt: str) -> Any:
-    package, form, filters, result = _overview_for_export()
+    """The export streams: schools are read in chunks and written as they come (CSV line by
+    line, in an app context of its own after the request; XLSX through openpyxl's write-only
+    sheet), so memory does not grow with the number of schools."""
+    package = default_package()
+    form, filters = overview_filters(package, district_list()[0])
     if form.errors:
         return overview()
-    with force_locale("da"):
-        rows = list(_overview_export_rows(package, result))
-    _audit_export("overview", fmt, filters.describe(), len(rows))
-    if fmt == "csv":
-        return _download(csv_lines(OVERVIEW_HEADER, rows), "text/csv", "skoleoversigt.csv")
-    return _download(xlsx_bytes("Skoleoversigt", OVERVIEW_HEADER, rows), XLSX, "skoleoversigt.xlsx")
+    now = utcnow()
+    modules = [filters.module] if filters.module else [m.position for m in package.modules]
+    _audit_export(
+        "overview", fmt, filters.describe(), count_schools(package, filters, now) * len(modules)
+    )
+    words = _words(package, modules)
+    if fmt == "xlsx":
+        schools = export_schools(package, filters, now, db.session.connection())
+        body = xlsx_bytes(
+            "Skoleoversigt", OVERVIEW_HEADER, _overview_export_rows(words, schools, modules, now)
+        )
+        return _download(body, XLSX, "skoleoversigt.xlsx")
+    engine = db.engine
+
+    def lines() -> Iterator[bytes]:
+        # Written after the request has ended, on a connection of its own.
+        with engine.connect() as connection:
+            schools = export_schools(package, filters, now, connection)
+            yield from csv_lines(
+                OVERVIEW_HEADER, _overview_export_rows(words, schools, modules, now)
+            )
+
+    return _download(lines(), "text/csv", "skoleoversigt.csv")
 
 
 @bp.get("/oversigt.csv")

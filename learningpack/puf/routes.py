@@ -25,15 +25,8 @@ from learningpack.reads.drilldown import load_school_runs
 from learningpack.reads.history import timeline
 from learningpack.reads.module import drilldown_modules, earlier_runs, module_view
 from learningpack.reads.notes import thread
-from learningpack.reads.overview import (
-    STATE_ORDER,
-    Filters,
-    Overview,
-    build_overview,
-    districts_of,
-    load_rows,
-    state_label,
-)
+from learningpack.reads.overview import STATE_ORDER, Filters, Overview, state_label
+from learningpack.reads.overview_query import build_overview, district_list
 from learningpack.reads.pagination import danish_key
 from learningpack.web.access import cycle_or_404, role_required, school_or_404
 from learningpack.web.forms import ConfirmForm
@@ -96,7 +89,7 @@ def _chart(package: Package, overview: Overview) -> tuple[Any, list[Series]]:
         _(
             "Vandrette søjler, én pr. modul, delt efter hvor mange af de %(num)d skoler der er "
             "ikke startet, låst, i gang i hver fase eller afsluttet. Tallene står i tabellen.",
-            num=len(overview.matching),
+            num=overview.total,
         ),
         series,
         bars,
@@ -124,9 +117,9 @@ def _cell_patterns() -> dict[str, dict[bool, str]]:
 def overview() -> tuple[str, int]:
     """Every school × every module with its state, totals, chart and filters."""
     package = default_package()
-    rows = load_rows(package)
-    form, filters = overview_filters(package, districts_of(rows))
-    result = build_overview(rows, filters, len(package.modules))
+    districts = district_list()
+    form, filters = overview_filters(package, districts[0])
+    result = build_overview(package, filters, districts=districts)
     chart, series = _chart(package, result)
     page = render_template(
         "puf/overview.html",
@@ -141,7 +134,7 @@ def overview() -> tuple[str, int]:
         # Translated once per page, not once per cell (250 cells).
         labels={key: state_label(key) for key in STATE_ORDER},
         **_cell_patterns(),
-        total_schools=len(rows),
+        total_schools=result.all_schools,
     )
     return page, 400 if form.errors else 200
 

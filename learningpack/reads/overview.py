@@ -1,13 +1,12 @@
-"""PUF's overview across all schools, read from each cycle's progress columns.
+"""PUF's overview across all schools: the page model (rows, cells, filters, totals).
 
-One SELECT returns every school with the cycles of its newest run (about 5,500 narrow rows at
-national scale); filters, totals, the Danish sort order and the page are worked out in Python.
-The action table is never read here: ``cycle.py`` keeps the counts on the cycle row.
+The schools are read from their summary rows (``school_progress``, kept on write) by
+``overview_query.py``: the database filters, sorts (the stored Danish key) and pages; Python
+handles one page of rows and the few grouped totals. The action table is never read here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -15,15 +14,10 @@ from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, select, type_coerce
 
-from learningpack.content import Package
-from learningpack.extensions import db
-from learningpack.models import Cycle, CyclePhase, CycleState, Run, School
-from learningpack.models.types import utcnow
+from learningpack.models import CyclePhase, CycleState
 from learningpack.output.labels import CYCLE_PHASE, CYCLE_STATE
-from learningpack.reads.pagination import danish_key, paginate
-from learningpack.reads.runs import days_in_module, days_since, newest_run_id
+from learningpack.reads.runs import days_in_module, days_since
 
 PER_PAGE = 50
 DEFAULT_STALLED_DAYS = 30
@@ -123,6 +117,8 @@ class SchoolRow:
     district: str
     started_raw: Any = None
     finished: bool = False  # the whole run completed
+    last_activity_raw: Any = None  # the summary row's: the run's start if nothing since
+    run_id: int | None = None
     cells: dict[int, Cell] = field(default_factory=dict)
 
     @property
@@ -132,11 +128,7 @@ class SchoolRow:
     @cached_property
     def last_activity(self) -> datetime | None:
         """When someone last recorded anything in the run (its start if nothing since)."""
-        # Raw values of one backend compare correctly (ISO text on SQLite), so parse just one.
-        times = [c.last_activity_raw for c in self.cells.values() if c.last_activity_raw]
-        if self.started_raw is not None:
-            times.append(self.started_raw)
-        return _utc(max(times)) if times else None
+        return _utc(self.last_activity_raw)
 
     @property
     def current(self) -> Cell | None:
@@ -222,7 +214,7 @@ class DistrictTotals:
 @dataclass
 class Overview:
     rows: list[SchoolRow]  # this page
-    matching: list[SchoolRow]  # every school matching the filters, in Danish order
+    total: int  # every school matching the filters
     modules: list[int]  # the module positions shown
     module_totals: list[ModuleTotals]
     district_totals: list[DistrictTotals]
@@ -232,19 +224,12 @@ class Overview:
     not_started_count: int
     stalled_days: int
     now: datetime
-    stalled_ids: frozenset[int] = frozenset()  # the schools (of every page) that are stalled
+    stalled_ids: frozenset[int] = frozenset()  # the schools of this page that are stalled
+    all_schools: int = 0  # every school, whatever the filters
+    districts: list[str] = field(default_factory=list)  # every district, in Danish order
 
 
 ACTIVE = CycleState.ACTIVE.value
-
-
-def _raw(column: Any) -> Any:
-    """A column read as the driver gives it, without the model type's per-value conversion.
-
-    At national scale the overview reads ~5,500 cycle rows; the UTC type's Python conversion
-    of every timestamp was most of the page's time. ``_utc`` does the same, cheaply.
-    """
-    return type_coerce(column, String).label(f"{column.table.name}_{column.key}")
 
 
 def _utc(value: str | datetime | None) -> datetime | None:
@@ -256,134 +241,6 @@ def _utc(value: str | datetime | None) -> datetime | None:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def load_rows(package: Package, *, full: bool = False) -> list[SchoolRow]:
-    """Every school with its newest run of the package and that run's cycles, in Danish order.
-
-    The page reads only what it shows; ``full`` adds the columns only the export has (logs,
-    follow-ups, completion dates): fewer values to decode is most of what costs on PostgreSQL.
-    """
-    extra = (Cycle.log_entry_count, _raw(Cycle.completed_at)) if full else ()
-    # Core execution: rows straight from the cursor, without the ORM's per-row machinery.
-    result = db.session.connection().execute(
-        select(
-            School.id,
-            School.name,
-            School.district,
-            _raw(Run.started_at),
-            Run.completed_at.is_not(None),
-            Cycle.position,
-            _raw(Cycle.state),
-            _raw(Cycle.phase),
-            Cycle.action_count,
-            Cycle.done_action_count,
-            Cycle.meeting_count,
-            _raw(Cycle.opened_at),
-            _raw(Cycle.last_activity_at),
-            Cycle.follow_up_count,
-            _raw(Cycle.follow_up_on),
-            *extra,
-        )
-        .select_from(School)
-        .outerjoin(Run, Run.id == newest_run_id(School.id, package.slug))
-        .outerjoin(Cycle, Cycle.run_id == Run.id)
-    )
-    rows: dict[int, SchoolRow] = {}
-    for r in result.all():
-        row = rows.get(r[0])
-        if row is None:
-            row = rows[r[0]] = SchoolRow(
-                id=r[0], name=r[1], district=r[2], started_raw=r[3], finished=bool(r[4])
-            )
-        if r[5] is None:
-            continue
-        cell = row.cells[r[5]] = Cell(
-            position=r[5],
-            state=r[7] if r[6] == ACTIVE else r[6],
-            action_count=r[8],
-            done_action_count=r[9],
-            meeting_count=r[10],
-            opened_raw=r[11],
-            last_activity_raw=r[12],
-            follow_up_count=r[13],
-            follow_up_on_raw=r[14],
-        )
-        if full:
-            cell.log_entry_count, cell.completed_raw = r[15], r[16]
-    return sorted(rows.values(), key=lambda s: (danish_key(s.name), s.id))
-
-
-def districts_of(rows: Iterable[SchoolRow]) -> list[str]:
-    return sorted({r.district for r in rows if r.district}, key=danish_key)
-
-
-def select_rows(
-    rows: Sequence[SchoolRow], filters: Filters, now: datetime, modules: Sequence[int]
-) -> list[SchoolRow]:
-    """The schools matching the filters (a state matches in any of the modules shown)."""
-    matching = []
-    for row in rows:
-        if filters.district and row.district != filters.district:
-            continue
-        if filters.stalled and not row.is_stalled(now, filters.days):
-            continue
-        if filters.state == NOT_STARTED and row.started:
-            continue
-        if (
-            filters.state
-            and filters.state != NOT_STARTED
-            and not any(row.cell(p).matches(filters.state) for p in modules)
-        ):
-            continue
-        matching.append(row)
-    return matching
-
-
-def build_overview(
-    rows: Sequence[SchoolRow],
-    filters: Filters,
-    module_count: int,
-    now: datetime | None = None,
-    per_page: int = PER_PAGE,
-) -> Overview:
-    """Filter, total and page the schools."""
-    now = now or utcnow()
-    modules = [filters.module] if filters.module else list(range(1, module_count + 1))
-    matching = select_rows(rows, filters, now, modules)
-    module_totals = {p: ModuleTotals(p, dict.fromkeys(STATE_ORDER, 0)) for p in modules}
-    districts: dict[str, DistrictTotals] = {}
-    stalled_count = not_started_count = 0
-    stalled_ids: set[int] = set()
-    for row in matching:
-        stalled = row.is_stalled(now, filters.days)
-        if stalled:
-            stalled_ids.add(row.id)
-        stalled_count += stalled
-        not_started_count += not row.started
-        d = districts.setdefault(row.district, DistrictTotals(row.district))
-        d.schools += 1
-        d.not_started += not row.started
-        d.finished += row.finished
-        d.stalled += stalled
-        for p, totals in module_totals.items():
-            cell = row.cell(p)
-            totals.by_state[cell.state] += 1
-            totals.action_count += cell.action_count
-            totals.done_action_count += cell.done_action_count
-            totals.meeting_count += cell.meeting_count
-            d.action_count += cell.action_count
-            d.done_action_count += cell.done_action_count
-    shown = paginate(matching, filters.page, per_page)
-    return Overview(
-        rows=shown.items,
-        matching=matching,
-        modules=modules,
-        module_totals=list(module_totals.values()),
-        district_totals=sorted(districts.values(), key=lambda d: danish_key(d.district)),
-        page=shown.page,
-        pages=shown.pages,
-        stalled_count=stalled_count,
-        not_started_count=not_started_count,
-        stalled_days=filters.days,
-        now=now,
-        stalled_ids=frozenset(stalled_ids),
-    )
+def cell_state(state: str, phase: str) -> str:
+    """The cell's key (CELL_STATES) from a cycle's state and phase as stored."""
+    return phase if state == ACTIVE else state

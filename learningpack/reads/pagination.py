@@ -14,18 +14,11 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, select
 
 from learningpack.extensions import db
+from learningpack.models.types import danish_key
+
+__all__ = ["Page", "danish_key", "page_number", "paginate", "paginate_query"]
 
 T = TypeVar("T")
-
-# Danish alphabet: … x y z æ ø å. Map the letters after z to code points after "z".
-_DANISH = str.maketrans(
-    {"æ": "z{", "ä": "z{", "ø": "z|", "ö": "z|", "å": "z}", "é": "e", "ü": "y", "á": "a"}
-)
-
-
-def danish_key(value: str) -> str:
-    """A sort key that orders strings as a Danish reader expects (Å last, after Æ and Ø)."""
-    return value.casefold().replace("aa", "å").translate(_DANISH)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The API's reads across all schools: each a fixed number of SQL statements over cycle rows.
 
 Progress comes from the columns ``cycle.py`` keeps on each cycle (phase and counts), never from
-aggregating actions per request. Danish order (Æ, Ø, Å after Z) is applied in Python, as SQLite
-cannot sort that way; a national data set has about 1,100 schools, so that stays cheap.
+aggregating actions per request. Each school's newest run is its summary row's
+(``school_progress``); the database sorts by the stored Danish key (Æ, Ø, Å after Z) and pages.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from sqlalchemy import func, select
 
 from learningpack.content import default_package, get_library
 from learningpack.extensions import db
-from learningpack.models import Cycle, CyclePhase, CycleState, Run, School
-from learningpack.reads.pagination import Page, danish_key, paginate
-from learningpack.reads.runs import newest_run_id
+from learningpack.models import Cycle, CyclePhase, CycleState, Run, School, SchoolProgress
+from learningpack.reads.pagination import Page, danish_key
 
 PHASES = tuple(p.value for p in CyclePhase)
 STATES = tuple(s.value for s in CycleState)
@@ -35,20 +34,18 @@ def module_slugs() -> set[str]:
 
 
 def _in_newest_run() -> Any:
-    """Rows of each school's newest run of the package PUF follows (the overview's package).
-
-    The query must join ``School`` (the run is chosen per school).
-    """
-    return Run.id == newest_run_id(School.id, default_package().slug)
+    """Rows of each school's newest run of the package PUF follows (the overview's package):
+    the run its summary row names."""
+    slug = default_package().slug
+    return Run.id.in_(select(SchoolProgress.run_id).where(SchoolProgress.package_slug == slug))
 
 
 def schools(district: str | None) -> list[Any]:
     """Every school (id, name, district), in one district when given, in Danish order."""
-    query = select(School.id, School.name, School.district)
+    query = select(School.id, School.name, School.district).order_by(School.sort_key, School.id)
     if district is not None:
         query = query.where(School.district == district)
-    rows: list[Any] = list(db.session.execute(query).all())
-    return sorted(rows, key=lambda r: (danish_key(r.name), r.id))
+    return list(db.session.execute(query).all())
 
 
 def _cycle_columns() -> Any:
@@ -88,36 +85,21 @@ def progress_page(
     district: str | None, module: str | None, state: str | None, page: int, per_page: int
 ) -> Page[Any]:
     """One page of school × module rows of every school's newest run, filtered, in Danish
-    school order. Two queries: the matching rows' keys (to sort and count), then the page."""
-    keys = (
-        select(Cycle.id, School.id.label("school_id"), School.name, Cycle.position)
-        .join(Run, Run.id == Cycle.run_id)
-        .join(School, School.id == Run.school_id)
-        .where(_in_newest_run())
-    )
+    school order. Two queries: the count, then the page (sorted and cut by the database)."""
+    query = _cycle_columns()
     if district is not None:
-        keys = keys.where(School.district == district)
+        query = query.where(School.district == district)
     if module is not None:
-        keys = keys.where(Cycle.module_slug == module)
+        query = query.where(Cycle.module_slug == module)
     if state is not None:
-        keys = keys.where(Cycle.state == state)
-    rows_found = db.session.execute(keys).all()
-    # One sort key per school, not per row: five rows share each name.
-    name_keys = {r.school_id: danish_key(r.name) for r in rows_found}
-    ordered: list[Any] = sorted(
-        rows_found, key=lambda r: (name_keys[r.school_id], r.school_id, r.position)
-    )
-    found = paginate(ordered, page, per_page, clamp=False)
-    wanted = [row.id for row in found.items]
-    rows = {}
-    if wanted:
-        rows = {
-            row.cycle_id: row
-            for row in db.session.execute(
-                _cycle_columns().add_columns(Cycle.id.label("cycle_id")).where(Cycle.id.in_(wanted))
-            )
-        }
-    return Page([rows[cycle_id] for cycle_id in wanted], found.total, page, per_page)
+        query = query.where(Cycle.state == state)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.execute(
+        query.order_by(School.sort_key, School.id, Cycle.position)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return Page(list(rows), int(total), page, per_page)
 
 
 def summary(district: str | None) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from learningpack.domain.cycle import phase_of
 from learningpack.domain.progress import rebuild
+from learningpack.domain.school_progress import refresh
 from learningpack.extensions import db
 from learningpack.models import (
     Action,
@@ -26,11 +27,14 @@ from learningpack.models import (
     Reflection,
     Run,
     School,
+    SchoolProgress,
     TeamQuestion,
     User,
     utcnow,
 )
+from learningpack.models.types import danish_key
 from learningpack.ops.national import DISTRICTS, DOMAIN, school_names
+from learningpack.output.labels import ascii_slug
 from tests.helpers import counts
 
 # The national seed writes in bulk: on both databases.
@@ -195,9 +199,29 @@ def test_names_are_unique_danish_and_avoid_taken_ones() -> None:
         school_names(10**5, taken=set())
 
 
+def test_names_for_ten_thousand_institutions() -> None:
+    names = school_names(10_000, taken=set())
+    assert len(set(names)) == 10_000
+    assert len({ascii_slug(n) for n in names}) == 10_000  # the logins' e-mail domains
+
+
+def test_summary_rows_are_what_a_rebuild_says(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(
+        args=["national", "seed", "--schools", "15", "--actions-per-school", "8"]
+    )
+    assert result.exit_code == 0, result.output
+    table = SchoolProgress.__table__
+    seeded = db.session.execute(select(table).order_by(table.c.school_id)).all()
+    assert len(seeded) == db.session.scalar(select(func.count(func.distinct(Run.school_id))))
+    refresh()
+    assert db.session.execute(select(table).order_by(table.c.school_id)).all() == seeded
+    keys = db.session.execute(select(School.name, School.sort_key)).all()
+    assert all(key == danish_key(name) for name, key in keys)
+
+
 def test_too_many_schools_are_refused_clearly(app: Flask) -> None:
     result = app.test_cli_runner().invoke(
-        args=["demo", "seed", "--schools", "4999", "--actions-per-school", "1"]
+        args=["national", "seed", "--schools", "30000", "--actions-per-school", "1"]
     )
     assert result.exit_code != 0
     assert "at most" in result.output

@@ -1,0 +1,311 @@
+"""The overview's statements over the schools' summary rows (``school_progress``).
+
+The database filters (district, state in the modules shown, stalled, not started), sorts by
+the stored Danish key and cuts the page; totals come from two grouped statements (schools per
+district, cycles per district × module × state). Python handles one page. The exports walk
+the same matching schools in chunks (``export_schools``) so memory stays flat in the data size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, String, and_, case, exists, func, or_, select, type_coerce
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from learningpack.content import Package
+from learningpack.extensions import db
+from learningpack.models import Cycle, CycleState, School, SchoolProgress
+from learningpack.models.types import utcnow
+from learningpack.reads.overview import (
+    ACTIVE_ANY,
+    ACTIVE_PHASES,
+    NOT_STARTED,
+    PER_PAGE,
+    STATE_ORDER,
+    Cell,
+    DistrictTotals,
+    Filters,
+    ModuleTotals,
+    Overview,
+    SchoolRow,
+    cell_state,
+)
+from learningpack.reads.pagination import danish_key, page_number
+
+SP = SchoolProgress
+EXPORT_CHUNK = 500  # schools read per round trip while an export streams
+
+
+def _raw(column: Any) -> Any:
+    """A timestamp as the driver gives it (parsed by ``overview._utc``, cheaply)."""
+    return type_coerce(column, String).label(f"{column.table.name}_{column.key}")
+
+
+def _joined(package: Package, *columns: Any) -> Select[Any]:
+    return (
+        select(*columns)
+        .select_from(School)
+        .outerjoin(SP, and_(SP.school_id == School.id, SP.package_slug == package.slug))
+    )
+
+
+def stalled(now: datetime, days: int) -> ColumnElement[bool]:
+    """SQL for ``SchoolRow.is_stalled``: started, not finished, idle for ``days`` days or more
+    (whole days since the last activity ≥ days ⇔ the last activity ≤ now − days)."""
+    overdue = aliased(Cycle)
+    return and_(
+        SP.run_id.is_not(None),
+        SP.finished.is_(False),
+        or_(
+            SP.last_activity_at <= now - timedelta(days=days),
+            # An open module's follow-up meeting more than ``days`` days past with no follow-up
+            # recorded (Cell.follow_up_overdue): the school logs on, but never closes the module.
+            exists().where(
+                overdue.run_id == SP.run_id,
+                overdue.state == CycleState.ACTIVE,
+                overdue.follow_up_count == 0,
+                overdue.follow_up_on < now.date() - timedelta(days=days),
+            ),
+        ),
+    )
+
+
+def _state(cycle: Any, wanted: str) -> ColumnElement[bool]:
+    if wanted == ACTIVE_ANY:
+        return cycle.state == CycleState.ACTIVE
+    if wanted in ACTIVE_PHASES:
+        return and_(cycle.state == CycleState.ACTIVE, cycle.phase == wanted)
+    return cycle.state == wanted
+
+
+def conditions(filters: Filters, now: datetime, modules: Sequence[int]) -> list[Any]:
+    """The filters as WHERE conditions (a state matches in any of the modules shown)."""
+    where: list[Any] = []
+    if filters.district:
+        where.append(School.district == filters.district)
+    if filters.stalled:
+        where.append(stalled(now, filters.days))
+    if filters.state == NOT_STARTED:
+        where.append(SP.run_id.is_(None))
+    elif filters.state:
+        cycle = aliased(Cycle)  # the totals join Cycle too: this one is the subquery's own
+        where.append(
+            exists()
+            .where(cycle.run_id == SP.run_id, cycle.position.in_(modules))
+            .where(_state(cycle, filters.state))
+            .correlate_except(cycle)
+        )
+    return where
+
+
+def _modules(filters: Filters, package: Package) -> list[int]:
+    return [filters.module] if filters.module else list(range(1, len(package.modules) + 1))
+
+
+def _row(r: Any) -> SchoolRow:
+    return SchoolRow(
+        id=r.id,
+        name=r.name,
+        district=r.district,
+        started_raw=r.school_progress_started_at,
+        finished=bool(r.finished),
+        last_activity_raw=r.school_progress_last_activity_at,
+        run_id=r.run_id,
+    )
+
+
+def _school_columns(now: datetime, days: int) -> tuple[Any, ...]:
+    return (
+        School.id.label("id"),
+        School.name.label("name"),
+        School.district.label("district"),
+        SP.run_id.label("run_id"),
+        _raw(SP.started_at),
+        func.coalesce(SP.finished, False).label("finished"),
+        _raw(SP.last_activity_at),
+        case((stalled(now, days), True), else_=False).label("stalled"),
+    )
+
+
+def _cell(r: Any, full: bool) -> Cell:
+    cell = Cell(
+        position=r.position,
+        state=cell_state(r.cycle_state, r.cycle_phase),
+        action_count=r.action_count,
+        done_action_count=r.done_action_count,
+        meeting_count=r.session_count,
+        opened_raw=r.cycle_opened_at,
+        last_activity_raw=r.cycle_last_activity_at,
+        follow_up_count=r.follow_up_count,
+        follow_up_on_raw=r.cycle_follow_up_on,
+    )
+    if full:
+        cell.log_entry_count = r.log_entry_count
+        cell.completed_raw = r.cycle_completed_at
+    return cell
+
+
+def _cell_columns() -> tuple[Any, ...]:
+    return (
+        Cycle.run_id.label("run_id"),
+        Cycle.position.label("position"),
+        _raw(Cycle.state),
+        _raw(Cycle.phase),
+        Cycle.action_count.label("action_count"),
+        Cycle.done_action_count.label("done_action_count"),
+        Cycle.meeting_count.label("session_count"),
+        Cycle.log_entry_count.label("log_entry_count"),
+        Cycle.follow_up_count.label("follow_up_count"),
+        _raw(Cycle.opened_at),
+        _raw(Cycle.completed_at),
+        _raw(Cycle.last_activity_at),
+        _raw(Cycle.follow_up_on),
+    )
+
+
+def _add_cells(rows: dict[int, SchoolRow], modules: Sequence[int], full: bool) -> None:
+    """The cycles of these schools' runs (one statement), as cells of the modules shown."""
+    if not rows:
+        return
+    result = db.session.connection().execute(
+        select(*_cell_columns()).where(Cycle.run_id.in_(list(rows)), Cycle.position.in_(modules))
+    )
+    for r in result:
+        rows[r.run_id].cells[r.position] = _cell(r, full)
+
+
+def district_list() -> tuple[list[str], int]:
+    """Every district in Danish order, and how many schools there are."""
+    counts = db.session.execute(select(School.district, func.count()).group_by(School.district))
+    found: dict[str, int] = {row[0]: row[1] for row in counts}
+    return sorted((d for d in found if d), key=danish_key), sum(found.values())
+
+
+def build_overview(
+    package: Package,
+    filters: Filters,
+    now: datetime | None = None,
+    per_page: int = PER_PAGE,
+    districts: tuple[list[str], int] | None = None,
+) -> Overview:
+    """Filter, total and page the schools: four statements whatever the number of schools
+    (five without ``districts``, the result of ``district_list`` when the caller has it)."""
+    now = now or utcnow()
+    modules = _modules(filters, package)
+    where = conditions(filters, now, modules)
+    district_names, all_schools = districts or district_list()
+    is_stalled = case((stalled(now, filters.days), 1), else_=0)
+    by_district = db.session.execute(
+        _joined(
+            package,
+            School.district,
+            func.count(School.id),
+            func.count(SP.run_id),
+            func.sum(case((SP.finished.is_(True), 1), else_=0)),
+            func.sum(is_stalled),
+        )
+        .where(*where)
+        .group_by(School.district)
+    ).all()
+    totals = {d: DistrictTotals(d, n, n - started, int(done or 0), int(idle or 0))
+              for d, n, started, done, idle in by_district}  # fmt: skip
+    total = sum(d.schools for d in totals.values())
+    module_totals = {p: ModuleTotals(p, dict.fromkeys(STATE_ORDER, 0)) for p in modules}
+    cycles = db.session.execute(
+        _joined(
+            package,
+            School.district,
+            Cycle.position,
+            _raw(Cycle.state),
+            _raw(Cycle.phase),
+            func.count(Cycle.id),
+            func.sum(Cycle.action_count),
+            func.sum(Cycle.done_action_count),
+            func.sum(Cycle.meeting_count),
+        )
+        .join(Cycle, Cycle.run_id == SP.run_id)
+        .where(*where, Cycle.position.in_(modules))
+        .group_by(School.district, Cycle.position, Cycle.state, Cycle.phase)
+    )
+    for district, position, state, phase, count, actions, done, meetings in cycles:
+        m = module_totals[position]
+        m.by_state[cell_state(state, phase)] += count
+        m.action_count += int(actions or 0)
+        m.done_action_count += int(done or 0)
+        m.meeting_count += int(meetings or 0)
+        totals[district].action_count += int(actions or 0)
+        totals[district].done_action_count += int(done or 0)
+    for m in module_totals.values():  # no cell in the module: not started
+        m.by_state[NOT_STARTED] = total - sum(m.by_state.values())
+    page = page_number(filters.page, total, per_page)
+    result = db.session.connection().execute(
+        _joined(package, *_school_columns(now, filters.days))
+        .where(*where)
+        .order_by(School.sort_key, School.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    rows, stalled_ids = [], set()
+    for r in result:
+        rows.append(_row(r))
+        if r.stalled:
+            stalled_ids.add(r.id)
+    _add_cells({row.run_id: row for row in rows if row.run_id is not None}, modules, False)
+    return Overview(
+        rows=rows,
+        total=total,
+        modules=modules,
+        module_totals=list(module_totals.values()),
+        district_totals=sorted(totals.values(), key=lambda d: danish_key(d.district)),
+        page=page,
+        pages=max(1, -(-total // per_page)),
+        stalled_count=sum(d.stalled for d in totals.values()),
+        not_started_count=sum(d.not_started for d in totals.values()),
+        stalled_days=filters.days,
+        now=now,
+        stalled_ids=frozenset(stalled_ids),
+        all_schools=all_schools,
+        districts=district_names,
+    )
+
+
+def export_schools(
+    package: Package, filters: Filters, now: datetime, connection: Connection
+) -> Iterator[tuple[SchoolRow, bool]]:
+    """Every matching school with its cells (and whether it is stalled), in Danish order.
+
+    One statement, read in chunks (``yield_per``: a server-side cursor on PostgreSQL), so
+    memory stays flat however many schools there are. ``connection`` may be one of its own, so
+    a streamed response can read after the request has ended.
+    """
+    modules = _modules(filters, package)
+    cycle_on = and_(Cycle.run_id == SP.run_id, Cycle.position.in_(modules))
+    statement = (
+        _joined(package, *_school_columns(now, filters.days), *_cell_columns()[1:])
+        .outerjoin(Cycle, cycle_on)
+        .where(*conditions(filters, now, modules))
+        .order_by(School.sort_key, School.id, Cycle.position)
+        .execution_options(yield_per=EXPORT_CHUNK)
+    )
+    current: SchoolRow | None = None
+    current_stalled = False
+    for r in connection.execute(statement):
+        if current is None or current.id != r.id:
+            if current is not None:
+                yield current, current_stalled
+            current, current_stalled = _row(r), bool(r.stalled)
+        if r.position is not None:
+            current.cells[r.position] = _cell(r, True)
+    if current is not None:
+        yield current, current_stalled
+
+
+def count_schools(package: Package, filters: Filters, now: datetime) -> int:
+    """How many schools match the filters."""
+    where = conditions(filters, now, _modules(filters, package))
+    return int(db.session.scalar(_joined(package, func.count(School.id)).where(*where)) or 0)
