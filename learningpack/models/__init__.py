@@ -10,6 +10,7 @@ from learningpack.models.bank import (
     ResourceModule,
     ResourceStatus,
 )
+from learningpack.models.notify import MailChoice, MailStatus, OutboxMail
 from learningpack.models.people import Role, School, Team, User, normalise_email, team_member
 from learningpack.models.program import (
     Action,
@@ -49,9 +50,12 @@ __all__ = [
     "LocalApproachVersion",
     "LogEntry",
     "LogKind",
+    "MailChoice",
+    "MailStatus",
     "Meeting",
     "MeetingKind",
     "OidcIdentity",
+    "OutboxMail",
     "Outcome",
     "ProgressSnapshot",
     "RecoveryCode",
