@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -41,6 +41,7 @@ from learningpack.reads.module import fix_anchor
 # The period ends "in 3 days"; the follow-up meeting is "in 3 days" (Europe/Copenhagen days).
 AHEAD_DAYS = 3
 OPEN = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+_S = TypeVar("_S", bound=Select[*tuple[Any, ...]])
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def first_working_day_of_week(today: date) -> bool:
 # --- teachers and observers --------------------------------------------------------------------
 
 
-def _in_open_modules(statement: Select[Any]) -> Select[Any]:
+def _in_open_modules(statement: _S) -> _S:
     """The statement over actions, kept to open modules at active schools (Run joined)."""
     return (
         statement.join(Cycle, Cycle.id == Action.cycle_id)
