@@ -2,10 +2,10 @@
 
 Queueing is ``INSERT … ON CONFLICT DO NOTHING`` on the unique (user, dedupe key): two
 ``notify send`` running at once queue a reminder once. Delivery claims due rows with
-``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite has one writer at a time) and a
-conditional UPDATE to ``sending``, committed before the SMTP conversation: a row is delivered by
-the one run that claimed it. A run that dies mid-send leaves its claim to expire, and the mail
-is tried again then.
+``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite has one writer at a time) and one
+conditional ``UPDATE … RETURNING`` to ``sending``, committed before the SMTP conversation: a
+row is delivered by the one run that claimed it. A run that dies mid-send leaves its claim to
+expire, and the mail is tried again then.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ class Letter:
     body_text: str
     body_html: str
     unsubscribe_url: str
+    status: MailStatus = MailStatus.QUEUED
 
 
 def _insert() -> Any:
@@ -58,8 +59,8 @@ def already_queued(user_id: int, dedupe_key: str) -> bool:
     )
 
 
-def queued_keys(user_keys: set[tuple[int, str]]) -> set[tuple[int, str]]:
-    """Which of these (user, key) pairs are in the outbox already (one query per 500 users)."""
+def recorded_keys(user_keys: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which of these (user, key) pairs are recorded already (one query per 500 users)."""
     users = sorted({u for u, _ in user_keys})
     found: set[tuple[int, str]] = set()
     for start in range(0, len(users), 500):
@@ -73,13 +74,13 @@ def queued_keys(user_keys: set[tuple[int, str]]) -> set[tuple[int, str]]:
 
 
 def queue(letters: list[Letter], now: datetime) -> int:
-    """Queue each letter unless the same (user, key) is queued already; how many were new."""
+    """Record each letter (queued, or skipped: in the app only) unless the same (user, key) is
+    recorded already; how many were new."""
     if not letters:
         return 0
     rows = [
         {
             **letter.__dict__,
-            "status": MailStatus.QUEUED,
             "attempts": 0,
             "next_attempt_at": now,
             "last_error": "",
@@ -108,16 +109,17 @@ def claim(now: datetime, limit: int = BATCH) -> list[OutboxMail]:
             .with_for_update(skip_locked=True)
         )
     )
-    claimed = []
-    for mail_id in ids:
-        result = db.session.execute(
+    if not ids:
+        return []
+    claimed = list(
+        db.session.scalars(
             update(OutboxMail)
-            .where(OutboxMail.id == mail_id, due, OutboxMail.next_attempt_at <= now)
+            .where(OutboxMail.id.in_(ids), due, OutboxMail.next_attempt_at <= now)
             .values(status=MailStatus.SENDING, next_attempt_at=now + CLAIM_FOR)
+            .returning(OutboxMail.id)
             .execution_options(synchronize_session=False)
         )
-        if int(getattr(result, "rowcount", 0)) == 1:
-            claimed.append(mail_id)
+    )
     if not claimed:
         return []
     return list(

@@ -18,6 +18,7 @@ class MailStatus(enum.StrEnum):
     SENT = "sent"
     LOGGED = "logged"  # no SMTP server configured: written to the log for the operator
     GIVEN_UP = "given_up"
+    SKIPPED = "skipped"  # in-app notice only: this kind is not wanted by e-mail (or no address)
 
 
 class MailChoice(Model):
@@ -33,8 +34,9 @@ class MailChoice(Model):
 
 
 class OutboxMail(Model):
-    """One reminder e-mail to one person. The unique (user, key) is the claim: the same
-    reminder is queued once, however many ``notify send`` run at the same time."""
+    """One reminder to one person, e-mailed or (``skipped``) posted in the app only. The unique
+    (user, key) is the claim: the same reminder is recorded once, however many ``notify send``
+    run at the same time."""
 
     __tablename__ = "mail_outbox"
     __table_args__ = (

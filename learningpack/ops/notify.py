@@ -9,7 +9,7 @@ either way. Days ("in three days", "Monday") are Europe/Copenhagen days.
 from __future__ import annotations
 
 import smtplib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import chain
 from zoneinfo import ZoneInfo
@@ -21,7 +21,7 @@ from learningpack.domain import calendar, digests, outbox, reminders
 from learningpack.domain.mail_choices import CHOICE_OF_KIND, SCHOOL_WEEK, is_wanted, wanted_choices
 from learningpack.domain.notices import post_notice
 from learningpack.extensions import db
-from learningpack.models import MailChoice, OutboxMail, Role, School, User, utcnow
+from learningpack.models import MailChoice, MailStatus, OutboxMail, Role, School, User, utcnow
 from learningpack.output.mail import Courier, mail_configured
 from learningpack.output.reminder_mail import (
     Reader,
@@ -106,40 +106,37 @@ def due_today(today: date, now: datetime) -> list[reminders.Due]:
 
 
 def plan(now: datetime, summary: Summary) -> None:
-    """Post each due reminder in the app and queue its e-mail (once); commits."""
+    """Post each new due reminder in the app and record it once, queued as an e-mail when the
+    person wants that kind by mail (else ``skipped``); commits. A reminder recorded by an
+    earlier run is passed over without a word."""
     today = local_day(now)
     dues = due_today(today, now)
     if not dues:
         return
-    readers = _readers({d.user_id for d in dues})
+    recorded = outbox.recorded_keys({(d.user_id, d.key) for d in dues})
+    fresh = [d for d in dues if (d.user_id, d.key) not in recorded]
+    readers = _readers({d.user_id for d in fresh})
     choices = wanted_choices(readers)
-    queued = outbox.queued_keys({(d.user_id, d.key) for d in dues})
     letters: list[outbox.Letter] = []
-    for due in dues:
-        if due.user_id not in readers:
+    for due in fresh:
+        if due.user_id not in readers or (due.user_id, due.key) in recorded:
             continue
+        recorded.add((due.user_id, due.key))
         reader, _role = readers[due.user_id]
         worded = word_due(due, reader)
         if post_notice(reader.id, due.kind, worded.subject, worded.path, due.key):
             summary.noticed += 1
         wanted = is_wanted(choices.get(reader.id, {}), CHOICE_OF_KIND[due.kind])
-        if not wanted or not reader.email or (reader.id, due.key) in queued:
-            continue
-        queued.add((reader.id, due.key))
-        unsubscribe = unsubscribe_url(reader, due.kind)
-        text, html = render_parts(worded, reader, unsubscribe)
-        letters.append(
-            outbox.Letter(
-                reader.id,
-                due.kind,
-                due.key,
-                reader.email,
-                worded.subject[:250],
-                text,
-                html,
-                unsubscribe,
-            )
+        letter = outbox.Letter(
+            reader.id, due.kind, due.key, reader.email, worded.subject[:250], "", "", ""
         )
+        if wanted and reader.email:
+            unsubscribe = unsubscribe_url(reader, due.kind)
+            text, html = render_parts(worded, reader, unsubscribe)
+            letter = replace(letter, body_text=text, body_html=html, unsubscribe_url=unsubscribe)
+        else:
+            letter = replace(letter, status=MailStatus.SKIPPED)
+        letters.append(letter)
     summary.queued = outbox.queue(letters, now)
     db.session.commit()
 

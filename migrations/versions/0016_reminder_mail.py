@@ -47,7 +47,7 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint(
-            "status IN ('queued', 'sending', 'sent', 'logged', 'given_up')",
+            "status IN ('queued', 'sending', 'sent', 'logged', 'given_up', 'skipped')",
             name=op.f("ck_mail_outbox_status"),
         ),
         sa.ForeignKeyConstraint(
