@@ -268,3 +268,10 @@ def test_two_concurrent_runs_send_each_mail_once(
     assert len(keys) == 24 and len(set(keys)) == 24
     assert count(OutboxMail) == 24
     assert send(NOW).sent == 0
+
+
+def test_the_command_prints_one_summary_line(app: Flask, package: Any) -> None:
+    make_world(package)
+    result = app.test_cli_runner().invoke(args=["notify", "send"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("notify: 0 sendt, 0 fejlede, 0 opgivet, 0 i kø")
