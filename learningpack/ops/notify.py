@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from learningpack.domain import calendar, digests, outbox, reminders
 from learningpack.domain.mail_choices import CHOICE_OF_KIND, SCHOOL_WEEK, is_wanted, wanted_choices
@@ -106,6 +107,16 @@ def due_today(today: date, now: datetime) -> list[reminders.Due]:
 
 
 def plan(now: datetime, summary: Summary) -> None:
+    """Plan once; if a run at the same time committed the same in-app notice first (a unique
+    violation at commit), plan again: the second time passes over what that run recorded."""
+    try:
+        _plan(now, summary)
+    except IntegrityError:
+        db.session.rollback()
+        _plan(now, summary)
+
+
+def _plan(now: datetime, summary: Summary) -> None:
     """Post each new due reminder in the app and record it once, queued as an e-mail when the
     person wants that kind by mail (else ``skipped``); commits. A reminder recorded by an
     earlier run is passed over without a word."""

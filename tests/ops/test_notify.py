@@ -275,3 +275,24 @@ def test_the_command_prints_one_summary_line(app: Flask, package: Any) -> None:
     result = app.test_cli_runner().invoke(args=["notify", "send"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("notify: 0 sendt, 0 fejlede, 0 opgivet, 0 i kø")
+
+
+def test_a_notice_conflict_with_a_concurrent_run_is_planned_again(
+    app: Flask, package: Any, smtp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    world = make_world(package)
+    quiet_action(world)
+    db.session.commit()
+    calls: list[int] = []
+
+    def post_notice(user_id: int, kind: str, title: str, url: str, key: str) -> bool:
+        calls.append(user_id)
+        if len(calls) == 1:  # as if another run had committed this notice first
+            raise IntegrityError("INSERT INTO notice …", {}, Exception("unique"))
+        return True
+
+    monkeypatch.setattr("learningpack.ops.notify.post_notice", post_notice)
+    assert send(NOW).sent == 4
+    assert len(smtp.messages) == 4
