@@ -23,6 +23,7 @@ users_cli = AppGroup("users", help="User accounts.")
 progress_cli = AppGroup("progress", help="The progress columns the overview reads.")
 national_cli = AppGroup("national", help="The national-scale demo data set (benchmarks).")
 bank_cli = AppGroup("bank", help="The knowledge bank (videndelingsbank).")
+notify_cli = AppGroup("notify", help="Reminder e-mails and in-app notices.")
 snapshot_cli = AppGroup("snapshot", help="Daily progress snapshots for PUF's charts and reports.")
 records_cli = AppGroup("records", help="Records written in the modules (meetings, actions…).")
 
@@ -268,6 +269,14 @@ def _backfill(since: Any = None) -> int:
     return written
 
 
+@notify_cli.command("send")
+def notify_send() -> None:
+    """Send the reminders that are due (safe to run every few minutes, and twice at once)."""
+    from learningpack.ops.notify import send
+
+    click.echo(send().line())
+
+
 @click.command("audit-expire")
 def audit_expire() -> None:
     """Remove client addresses older than AUDIT_ADDRESS_RETENTION from the audit log (daily)."""
@@ -338,3 +347,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(bank_cli)
     app.cli.add_command(snapshot_cli)
     app.cli.add_command(records_cli)
+    app.cli.add_command(notify_cli)

@@ -138,6 +138,8 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), default=True),
         "MAIL_FROM": env.get("MAIL_FROM", "laeringspakken@localhost"),
+        # Where links in reminder e-mails (`notify send`, run outside a request) point.
+        "APP_URL": env.get("APP_URL", "http://127.0.0.1:5000"),
         # Reset mails go out after the answer, so it takes as long for every address.
         "MAIL_IN_BACKGROUND": True,
         "INVITE_VALID_FOR": timedelta(days=7),

@@ -351,3 +351,39 @@ def audit_events(verb: str) -> list[Any]:
 def refusal_reasons() -> list[str]:
     """The reasons of the refused single sign-ons, in order."""
     return [str(e.detail["reason"]) for e in audit_events("oidc_refused")]
+
+
+# --- A real SMTP server for the reminder e-mails ------------------------------------------------
+
+
+class SmtpSink:
+    """An SMTP server (aiosmtpd) on a free port that keeps every message it accepts; ``refuse``
+    set to a reply such as "451 Try again later" makes it refuse every message instead."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.port = free_port()
+        self.messages: list[Any] = []
+        self.refused = 0
+        self.refuse = ""
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import email
+        from email import policy
+
+        if self.refuse:
+            self.refused += 1
+            return self.refuse
+        self.messages.append(
+            email.message_from_bytes(envelope.original_content, policy=policy.default)
+        )
+        return "250 OK"
+
+    def config(self) -> dict[str, Any]:
+        return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_USE_TLS": False}
+
+    def stop(self) -> None:
+        self.controller.stop()

@@ -163,3 +163,14 @@ def package(app: Flask) -> Any:
     from learningpack.content import get_library
 
     return get_library().package("foraeldresamarbejde")
+
+
+@pytest.fixture
+def smtp(app: Flask) -> Iterator[Any]:
+    """A real SMTP server the app sends its mail to (tests/apps.py ``SmtpSink``)."""
+    from tests.apps import SmtpSink
+
+    sink = SmtpSink()
+    app.config.update(sink.config())
+    yield sink
+    sink.stop()

@@ -39,6 +39,7 @@ from learningpack.auth.limits import (
     input_key,
     login_rate,
 )
+from learningpack.auth.mail_settings import mail_section
 from learningpack.auth.provider import (
     PENDING_VIA_KEY,
     SESSION_ID_TOKEN_KEY,
@@ -112,6 +113,7 @@ def _account_page(status: int = 200, **forms: Any) -> tuple[str, int]:
         linked=sign_on.linked_providers(user),
         has_password=bool(user.password_hash),
         providers=providers(),
+        mail=mail_section(user),
     ), status
 
 

@@ -11,6 +11,7 @@ from learningpack.models.bank import (
     ResourceStatus,
 )
 from learningpack.models.notices import HolidayPeriod, MunicipalSettings, Notice
+from learningpack.models.notify import MailChoice, MailStatus, OutboxMail
 from learningpack.models.people import Area, Role, School, Team, User, normalise_email, team_member
 from learningpack.models.program import (
     Action,
@@ -53,11 +54,14 @@ __all__ = [
     "LocalApproachVersion",
     "LogEntry",
     "LogKind",
+    "MailChoice",
+    "MailStatus",
     "Meeting",
     "MeetingKind",
     "MunicipalSettings",
     "Notice",
     "OidcIdentity",
+    "OutboxMail",
     "Outcome",
     "ProgressSnapshot",
     "RecoveryCode",

@@ -117,6 +117,8 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "auth.forgot_password": (PUBLIC, frozenset()),
     "auth.reset_password": (PUBLIC, frozenset()),
     "auth.accept_invitation": (PUBLIC, frozenset()),
+    "auth.unsubscribe": (PUBLIC, frozenset()),
+    "auth.mail_settings": (EVERYONE, frozenset()),
     "auth.oidc_start": (PUBLIC, frozenset()),
     "auth.oidc_callback": (PUBLIC, frozenset()),
     "auth.sign_in_settings": (LEADER, frozenset()),
@@ -320,6 +322,11 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("auth.reset_password", "POST"): row(410, 410, 410, 410, 410),
     ("auth.accept_invitation", "GET"): row(410, 410, 410, 410, 410),
     ("auth.accept_invitation", "POST"): row(410, 410, 410, 410, 410),
+    # Reminder e-mails: the choices (unchecked boxes turn all off), and an unsubscribe link
+    # whose token is not signed by us (the real link: tests/ops/test_notify.py).
+    ("auth.mail_settings", "POST"): row(LOGIN, 302, 302, 302, 302),
+    ("auth.unsubscribe", "GET"): row(404, 404, 404, 404, 404),
+    ("auth.unsubscribe", "POST"): row(404, 404, 404, 404, 404),
     # Single sign-on: no provider is configured here, so the provider in the URL is unknown
     # (404); a logged-in user goes to their start page. The flow itself: tests/auth/test_oidc.py.
     ("auth.oidc_start", "GET"): row(404, 302, 302, 302, 302),
@@ -692,6 +699,11 @@ def allowed(role: str, endpoint: str, method: str) -> bool:
     return EXPECTED[(endpoint, method)][role] not in (403, LOGIN, NOT_ON)
 
 
+# One-click unsubscribe (RFC 8058): the mail program posts without a form token; the signed link
+# is the permission, and all it can do is turn one kind of e-mail off.
+CSRF_EXEMPT = {"auth.unsubscribe"}
+
+
 @pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
 @pytest.mark.parametrize("role", ["anon", "leader", "teacher", "puf"])
 def test_every_post_without_a_csrf_token_is_refused(
@@ -703,7 +715,9 @@ def test_every_post_without_a_csrf_token_is_refused(
     posts = [
         (rule, method)
         for rule, method in routes(app)
-        if method != "GET" and allowed(role, rule.endpoint, method)
+        if method != "GET"
+        and allowed(role, rule.endpoint, method)
+        and rule.endpoint not in CSRF_EXEMPT
     ]
     assert posts
     wrong = []
