@@ -1,7 +1,7 @@
 """areas: PUF's managed list of areas (områder), made from the schools' districts
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-02 13:10:00
 
 A school's ``district`` stays a string (every reader filters on it); from now on it names an
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """school_progress: one summary row per school and package; school.sort_key (Danish order)
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-02 13:20:00
 
 The overview, the API and the exports read one row per school (kept up to date on write by
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = "0015"
-down_revision = "0011"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """reminder e-mails: each person's choices, and the outbox of queued, sent and given-up mails
 
 Revision ID: 0016
-Revises: 0011
+Revises: 0015
 Create Date: 2026-12-02 13:10:00
 
 The unique (user, dedupe key) of the outbox makes two concurrent ``notify send`` queue the same
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = "0016"
-down_revision = "0011"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """notices: in-app notices, school holidays, reminder days, the follow-up meeting's date
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-02 13:10:00
 
 A notice is unique per (user, key), so posting the same one twice (even at once) adds it once.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "0017"
-down_revision = "0014"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
