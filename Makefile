@@ -54,7 +54,7 @@ run: install
 # postgres) also on PostgreSQL. Coverage is printed; it may not drop (fail_under in pyproject.toml).
 # loadgroup: tests marked xdist_group stay on one worker (tests/ops/test_production.py shares one
 # deployment of two gunicorn nodes); the rest are spread as before.
-PYTEST_ARGS ?= -n 2 --dist loadgroup --cov=learningpack --cov-report=term:skip-covered
+PYTEST_ARGS ?= -n 2 --dist loadgroup --durations=25 --cov=learningpack --cov-report=term:skip-covered
 
 test: install-test
 	@$(PY) -m pytest $(PYTEST_ARGS)

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from load import PASSWORD, ROOT, VENV_BIN, ensure_wrk, note
+from notify import notify_commands
 from pages import api_secret, find_targets, load_pages, verdicts
 from reports import report_timings, snapshot_commands
 
@@ -311,6 +312,9 @@ def main() -> None:
             say("seed_seconds", f"{time.perf_counter() - started:.1f}")
             for name, value in snapshot_commands(flask_cli, env).items():
                 say(name, value)
+            # `notify send` right after the seed: the first run finds everything due at once.
+            for name, value in notify_commands(flask_cli, env).items():
+                say(name, value)
         if not args.no_in_process:
             in_process(url, args.repeat)
             try:
@@ -318,7 +322,7 @@ def main() -> None:
             except ImportError:
                 pass
             else:
-                scale.main(url)
+                scale.print_reports([scale.scale_report(url, args.repeat)])
         under_load(url, env, args)
 
 

@@ -224,6 +224,11 @@ def main() -> None:
             say("database", url.split(":", 1)[0])
             say(f"seed_{schools}_seconds", f"{seed(url, schools, args.actions_per_school):.1f}")
             results.append(scale_report(url, args.repeat))
+    print_reports(results)
+
+
+def print_reports(results: list[dict[str, Any]]) -> None:
+    """One `name: value` line per figure; with two sizes, the large-to-small ratios too."""
     for found in results:
         n = found["schools"]
         say(f"schools_{n}", f"{n} schools, {found['actions']} actions")
