@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidat
 
 from learningpack.domain.passwords import MIN_LENGTH, password_problems
 from learningpack.output.labels import words
-from learningpack.web.forms import Form, choices
+from learningpack.web.forms import Form, StopLength, choices
 
 NEW_PASSWORD_HINT = _l(
     "Mindst %(min)d tegn. Brug gerne tre-fire tilfældige ord med mellemrum. Ikke dit navn, din "
@@ -98,10 +98,10 @@ class ForgotPasswordForm(Form):
         _l("E-mail"),
         validators=[
             DataRequired(_l("Skriv din e-mailadresse.")),
+            StopLength(max=254, message=_l("Højst %(max)d tegn.", max=254)),
             Email(
                 _l("Skriv en gyldig e-mailadresse, fx navn@aarhus.dk."), check_deliverability=False
             ),
-            Length(max=254),
         ],
         render_kw={"autocomplete": "email"},
     )

@@ -4,8 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from learningpack.models import User
-from learningpack.web.forms import Form, max_length
+from learningpack.web.forms import Form, StopLength
 
 
 class LoginForm(Form):
@@ -15,10 +14,10 @@ class LoginForm(Form):
         _l("E-mail"),
         validators=[
             DataRequired(_l("Skriv din e-mailadresse.")),
+            StopLength(max=254, message=_l("Højst %(max)d tegn.", max=254)),
             Email(
                 _l("Skriv en gyldig e-mailadresse, fx navn@aarhus.dk."), check_deliverability=False
             ),
-            max_length(User.email),
         ],
         render_kw={
             "autocomplete": "username",

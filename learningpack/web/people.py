@@ -18,7 +18,7 @@ from learningpack.extensions import db
 from learningpack.models import Role, School, User
 from learningpack.output.labels import words
 from learningpack.web.delivery import deliver_invitation
-from learningpack.web.forms import ConfirmForm, Form
+from learningpack.web.forms import ConfirmForm, Form, StopLength
 from learningpack.web.refusals import flash_refused
 
 
@@ -32,10 +32,10 @@ class InviteForm(Form):
         _l("E-mail"),
         validators=[
             DataRequired(_l("Skriv personens e-mailadresse.")),
+            StopLength(max=254, message=_l("Højst %(max)d tegn.", max=254)),
             Email(
                 _l("Skriv en gyldig e-mailadresse, fx navn@aarhus.dk."), check_deliverability=False
             ),
-            Length(max=254),
         ],
     )
 
