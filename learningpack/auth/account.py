@@ -103,12 +103,11 @@ def _account_page(status: int = 200, **forms: Any) -> tuple[str, int]:
     preferences_form = forms.get("preferences_form") or PreferencesForm(
         formdata=None, locale=user.locale
     )
-    disable_form = forms.get("disable_form") or TotpDisableForm(formdata=None)
     return render_template(
         "auth/account.html",
         password_form=password_form,
         preferences_form=preferences_form,
-        disable_form=disable_form,
+        disable_form=forms.get("disable_form") or TotpDisableForm(formdata=None),
         totp_locked=totp_required(user),
         linked=sign_on.linked_providers(user),
         has_password=bool(user.password_hash),

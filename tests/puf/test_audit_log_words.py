@@ -67,7 +67,7 @@ def test_unknown_kinds_deleted_objects_and_anonymised_people_still_read(
     school = SchoolFactory()
     leader = make_leader(school)
     gone = make_teacher(school, name="Gitte Går")
-    record("record_deleted", actor=leader, school_id=school.id, some_field="x")
+    record("record_archived", actor=leader, school_id=school.id, some_field="x")
     event = record("resource_edited", actor=leader, school_id=school.id)
     event.object_type, event.object_id = "Resource", 424242
     other = record("logged_thing", actor=leader, school_id=school.id)
@@ -79,7 +79,7 @@ def test_unknown_kinds_deleted_objects_and_anonymised_people_still_read(
     response = client.get(URL, query_string={"school": str(school.id)})
     page = page_of(response)
     assert response.status_code == 200
-    assert "Record deleted" in page and "some field" in page
+    assert "Record archived" in page and "some field" in page
     assert "Materiale 424242 (slettet)" in page and "Gizmo 7" in page
     assert "(anonymiseret)" in page and "Gitte Går" not in page
 
