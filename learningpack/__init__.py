@@ -53,6 +53,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(data_dir("migrations")))
     csrf.init_app(app)
+    # Flask-Limiter takes a missing RATELIMIT_ENABLED from the previous app it served (its
+    # ``enabled`` attribute), so one app's switch-off would carry to the next: on unless said.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
     i18n.init_app(app)
     session_guard.init_app(app, login_manager)
