@@ -76,11 +76,14 @@ def stalled(now: datetime, days: int) -> ColumnElement[bool]:
 
 
 def _state(cycle: Any, wanted: str) -> ColumnElement[bool]:
+    condition: ColumnElement[bool]
     if wanted == ACTIVE_ANY:
-        return cycle.state == CycleState.ACTIVE
-    if wanted in ACTIVE_PHASES:
-        return and_(cycle.state == CycleState.ACTIVE, cycle.phase == wanted)
-    return cycle.state == wanted
+        condition = cycle.state == CycleState.ACTIVE
+    elif wanted in ACTIVE_PHASES:
+        condition = and_(cycle.state == CycleState.ACTIVE, cycle.phase == wanted)
+    else:
+        condition = cycle.state == wanted
+    return condition
 
 
 def conditions(filters: Filters, now: datetime, modules: Sequence[int]) -> list[Any]:
