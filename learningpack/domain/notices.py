@@ -6,10 +6,12 @@ notice again, or from two processes at once, add it once. Writes flush, never co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, exists, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -32,17 +34,65 @@ def is_internal_url(url: str) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class NewNotice:
+    user_id: int
+    kind: str
+    title: str
+    url: str
+    key: str
+
+
+def _checked(notice: NewNotice) -> NewNotice:
+    """The notice with its title on one line and cut to size; a link off the site, or a
+    missing or overlong key, is a programming error."""
+    if not is_internal_url(notice.url) or len(notice.url) > URL_MAX:
+        raise ValueError(f"a notice links only to an internal path: {notice.url!r}")
+    if not notice.key or len(notice.key) > KEY_MAX:
+        raise ValueError("a notice needs a key of at most 200 characters")
+    title = " ".join(notice.title.split())[:TITLE_MAX]
+    return NewNotice(notice.user_id, notice.kind[:40], title, notice.url, notice.key)
+
+
+def post_notices(notices: list[NewNotice]) -> int:
+    """Add each notice unless its user has one with its key; how many were added.
+
+    ``INSERT … ON CONFLICT DO NOTHING`` in chunks: safe when another process posts the same
+    notices at the same moment. The users' read notices older than READ_LIFETIME go first.
+    """
+    rows = [_checked(n).__dict__ for n in notices]
+    users = sorted({n.user_id for n in notices})
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    now = utcnow()
+    for start in range(0, len(users), 1000):
+        db.session.execute(
+            delete(Notice).where(
+                Notice.user_id.in_(users[start : start + 1000]),
+                Notice.read_at < now - READ_LIFETIME,
+            )
+        )
+    statement = (
+        dialect.insert(Notice.__table__)
+        .on_conflict_do_nothing(index_elements=["user_id", "key"])
+        .returning(Notice.__table__.c.id)
+    )
+    added = 0
+    connection = db.session.connection()
+    for start in range(0, len(rows), 1000):
+        chunk = [{**row, "created_at": now} for row in rows[start : start + 1000]]
+        # executemany: one compiled statement, sent as multi-row batches (insertmanyvalues).
+        added += len(connection.execute(statement, chunk).all())
+    return added
+
+
 def post_notice(user_id: int, kind: str, title: str, url: str, key: str) -> bool:
     """Add a notice for the user unless one with this key exists; False if it did.
 
     Safe under concurrency: the insert runs in a savepoint, and a concurrent twin's commit
     makes it fail on the unique (user, key) without undoing the caller's other changes.
     """
-    if not is_internal_url(url) or len(url) > URL_MAX:
-        raise ValueError(f"a notice links only to an internal path: {url!r}")
-    if not key or len(key) > KEY_MAX:
-        raise ValueError("a notice needs a key of at most 200 characters")
-    title = " ".join(title.split())[:TITLE_MAX]
+    notice = _checked(NewNotice(user_id, kind, title, url, key))
+    kind, title = notice.kind, notice.title
     if db.session.scalar(select(exists().where(Notice.user_id == user_id, Notice.key == key))):
         return False
     # Keep the list short: read notices older than READ_LIFETIME go (an indexed range delete,
@@ -53,7 +103,7 @@ def post_notice(user_id: int, kind: str, title: str, url: str, key: str) -> bool
     )
     try:
         with db.session.begin_nested():
-            db.session.add(Notice(user_id=user_id, kind=kind[:40], title=title, url=url, key=key))
+            db.session.add(Notice(user_id=user_id, kind=kind, title=title, url=url, key=key))
     except IntegrityError:  # the same notice, added by a concurrent transaction a moment ago
         return False
     return True

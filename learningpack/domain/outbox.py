@@ -1,7 +1,8 @@
-"""The outbox of reminder e-mails: queue once, claim once, retry with backoff, give up.
+"""The outbox of reminder e-mails: record once, claim once, retry with backoff, give up.
 
-Queueing is ``INSERT … ON CONFLICT DO NOTHING`` on the unique (user, dedupe key): two
-``notify send`` running at once queue a reminder once. Delivery claims due rows with
+Recording is ``INSERT … ON CONFLICT DO NOTHING … RETURNING`` on the unique (user, dedupe key):
+two ``notify send`` running at once record a reminder once, and each run bundles into its
+e-mails only the reminders it recorded itself. Delivery claims due rows with
 ``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite has one writer at a time) and one
 conditional ``UPDATE … RETURNING`` to ``sending``, committed before the SMTP conversation: a
 row is delivered by the one run that claimed it. A run that dies mid-send leaves its claim to
@@ -41,22 +42,12 @@ class Letter:
     body_html: str
     unsubscribe_url: str
     status: MailStatus = MailStatus.QUEUED
+    bundled_into_id: int | None = None
 
 
 def _insert() -> Any:
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(OutboxMail)
-
-
-def already_queued(user_id: int, dedupe_key: str) -> bool:
-    return (
-        db.session.scalar(
-            select(OutboxMail.id).where(
-                OutboxMail.user_id == user_id, OutboxMail.dedupe_key == dedupe_key
-            )
-        )
-        is not None
-    )
+    return dialect.insert(OutboxMail.__table__)
 
 
 def recorded_keys(user_keys: set[tuple[int, str]]) -> set[tuple[int, str]]:
@@ -73,11 +64,9 @@ def recorded_keys(user_keys: set[tuple[int, str]]) -> set[tuple[int, str]]:
     return found & user_keys
 
 
-def queue(letters: list[Letter], now: datetime) -> int:
-    """Record each letter (queued, or skipped: in the app only) unless the same (user, key) is
-    recorded already; how many were new."""
-    if not letters:
-        return 0
+def record(letters: list[Letter], now: datetime) -> dict[tuple[int, str], int]:
+    """Record each letter unless the same (user, key) is recorded already; the ids of the new
+    rows by (user, key). What a concurrent run recorded first is not among them."""
     rows = [
         {
             **letter.__dict__,
@@ -88,12 +77,30 @@ def queue(letters: list[Letter], now: datetime) -> int:
         }
         for letter in letters
     ]
-    added = 0
-    for start in range(0, len(rows), 500):
-        statement = _insert().values(rows[start : start + 500])
-        statement = statement.on_conflict_do_nothing(index_elements=["user_id", "dedupe_key"])
-        added += int(getattr(db.session.execute(statement), "rowcount", 0) or 0)
+    statement = (
+        _insert()
+        .on_conflict_do_nothing(index_elements=["user_id", "dedupe_key"])
+        .returning(OutboxMail.id, OutboxMail.user_id, OutboxMail.dedupe_key)
+    )
+    added: dict[tuple[int, str], int] = {}
+    connection = db.session.connection()
+    for start in range(0, len(rows), 1000):
+        # executemany: one compiled statement, sent as multi-row batches (insertmanyvalues).
+        returned = connection.execute(statement, rows[start : start + 1000])
+        added.update(((user_id, key), row_id) for row_id, user_id, key in returned)
     return added
+
+
+def fill(mails: list[dict[str, Any]], bundled: list[tuple[int, int]]) -> None:
+    """Give the rows that carry an e-mail their subject and parts (dicts with ``id``), and
+    point each bundled reminder (id, its mail's id) at the mail that carries it."""
+    if mails:
+        db.session.execute(update(OutboxMail), mails)
+    if bundled:
+        db.session.execute(
+            update(OutboxMail),
+            [{"id": row_id, "bundled_into_id": mail_id} for row_id, mail_id in bundled],
+        )
 
 
 def claim(now: datetime, limit: int = BATCH) -> list[OutboxMail]:

@@ -19,6 +19,7 @@ class MailStatus(enum.StrEnum):
     LOGGED = "logged"  # no SMTP server configured: written to the log for the operator
     GIVEN_UP = "given_up"
     SKIPPED = "skipped"  # in-app notice only: this kind is not wanted by e-mail (or no address)
+    BUNDLED = "bundled"  # e-mailed inside another reminder's mail (``bundled_into_id``)
 
 
 class MailChoice(Model):
@@ -36,7 +37,11 @@ class MailChoice(Model):
 class OutboxMail(Model):
     """One reminder to one person, e-mailed or (``skipped``) posted in the app only. The unique
     (user, key) is the claim: the same reminder is recorded once, however many ``notify send``
-    run at the same time."""
+    run at the same time.
+
+    A person's reminders of one kind of e-mail in one run travel in one mail: the first one's
+    row holds it (subject and both parts for all of them); the others are ``bundled`` and point
+    at it with ``bundled_into_id``."""
 
     __tablename__ = "mail_outbox"
     __table_args__ = (
@@ -63,3 +68,6 @@ class OutboxMail(Model):
     last_error: Mapped[str] = mapped_column(String(250), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    bundled_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mail_outbox.id", ondelete="SET NULL")
+    )

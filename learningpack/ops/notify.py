@@ -9,25 +9,26 @@ either way. Days ("in three days", "Monday") are Europe/Copenhagen days.
 from __future__ import annotations
 
 import smtplib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from learningpack.domain import calendar, digests, outbox, reminders
 from learningpack.domain.mail_choices import CHOICE_OF_KIND, SCHOOL_WEEK, is_wanted, wanted_choices
-from learningpack.domain.notices import post_notice
+from learningpack.domain.notices import NewNotice, post_notices
 from learningpack.extensions import db
 from learningpack.models import MailChoice, MailStatus, OutboxMail, Role, School, User, utcnow
 from learningpack.output.mail import Courier, mail_configured
 from learningpack.output.reminder_mail import (
     Reader,
+    Worded,
     message_of,
     render_parts,
+    subject_of,
     unsubscribe_url,
     word_due,
 )
@@ -107,49 +108,83 @@ def due_today(today: date, now: datetime) -> list[reminders.Due]:
 
 
 def plan(now: datetime, summary: Summary) -> None:
-    """Plan once; if a run at the same time committed the same in-app notice first (a unique
-    violation at commit), plan again: the second time passes over what that run recorded."""
-    try:
-        _plan(now, summary)
-    except IntegrityError:
-        db.session.rollback()
-        _plan(now, summary)
+    """Post each new due reminder in the app and record it once; each person gets one e-mail
+    per kind of e-mail they want (their ``/konto`` choices) holding all of that kind's new
+    reminders (the rest are ``skipped``: in the app only). Commits.
 
-
-def _plan(now: datetime, summary: Summary) -> None:
-    """Post each new due reminder in the app and record it once, queued as an e-mail when the
-    person wants that kind by mail (else ``skipped``); commits. A reminder recorded by an
-    earlier run is passed over without a word."""
+    A reminder recorded by an earlier run, or by a run at the same moment, is passed over:
+    the insert that records it does nothing on the unique (user, key), and only the reminders
+    this run recorded itself go into its e-mails.
+    """
     today = local_day(now)
     dues = due_today(today, now)
     if not dues:
         return
     recorded = outbox.recorded_keys({(d.user_id, d.key) for d in dues})
-    fresh = [d for d in dues if (d.user_id, d.key) not in recorded]
-    readers = _readers({d.user_id for d in fresh})
+    readers = _readers({d.user_id for d in dues if (d.user_id, d.key) not in recorded})
     choices = wanted_choices(readers)
+    fresh: dict[tuple[int, str], tuple[reminders.Due, Worded]] = {}
+    for due in dues:
+        pair = (due.user_id, due.key)
+        if due.user_id in readers and pair not in recorded and pair not in fresh:
+            fresh[pair] = (due, word_due(due, readers[due.user_id][0]))
+    summary.noticed = post_notices(
+        [NewNotice(d.user_id, d.kind, w.subject, w.path, d.key) for d, w in fresh.values()]
+    )
     letters: list[outbox.Letter] = []
-    for due in fresh:
-        if due.user_id not in readers or (due.user_id, due.key) in recorded:
-            continue
-        recorded.add((due.user_id, due.key))
+    by_mail: set[tuple[int, str]] = set()
+    for pair, (due, worded) in fresh.items():
         reader, _role = readers[due.user_id]
-        worded = word_due(due, reader)
-        if post_notice(reader.id, due.kind, worded.subject, worded.path, due.key):
-            summary.noticed += 1
-        wanted = is_wanted(choices.get(reader.id, {}), CHOICE_OF_KIND[due.kind])
-        letter = outbox.Letter(
-            reader.id, due.kind, due.key, reader.email, worded.subject[:250], "", "", ""
-        )
-        if wanted and reader.email:
-            unsubscribe = unsubscribe_url(reader, due.kind)
-            text, html = render_parts(worded, reader, unsubscribe)
-            letter = replace(letter, body_text=text, body_html=html, unsubscribe_url=unsubscribe)
-        else:
-            letter = replace(letter, status=MailStatus.SKIPPED)
-        letters.append(letter)
-    summary.queued = outbox.queue(letters, now)
+        if reader.email and is_wanted(choices.get(reader.id, {}), CHOICE_OF_KIND[due.kind]):
+            by_mail.add(pair)
+        # Bundled until _bundle makes the first of each e-mail the one that carries it.
+        status = MailStatus.BUNDLED if pair in by_mail else MailStatus.SKIPPED
+        letters.append(
+            outbox.Letter(
+                reader.id, due.kind, due.key, reader.email, worded.subject[:250], "", "", "",
+                status,
+            )
+        )  # fmt: skip
+    ids = outbox.record(letters, now)
+    summary.queued = _bundle(fresh, readers, {p: i for p, i in ids.items() if p in by_mail})
     db.session.commit()
+
+
+def _bundle(
+    fresh: dict[tuple[int, str], tuple[reminders.Due, Worded]],
+    readers: dict[int, tuple[Reader, Role]],
+    ids: dict[tuple[int, str], int],
+) -> int:
+    """One e-mail per person and kind of e-mail, from the reminders this run recorded to go
+    by e-mail (``ids``): the first one's row carries it, the others point at it. How many
+    e-mails."""
+    groups: dict[tuple[int, str], list[tuple[int, reminders.Due, Worded]]] = {}
+    for pair, (due, worded) in fresh.items():
+        row_id = ids.get(pair)
+        if row_id is not None:
+            key = (due.user_id, CHOICE_OF_KIND[due.kind])
+            groups.setdefault(key, []).append((row_id, due, worded))
+    mails: list[dict[str, object]] = []
+    bundled: list[tuple[int, int]] = []
+    for (user_id, _choice), group in groups.items():
+        reader = readers[user_id][0]
+        head_id, head, _worded = group[0]
+        sections = [worded for _id, _due, worded in group]
+        unsubscribe = unsubscribe_url(reader, head.kind)
+        text, html = render_parts(sections, reader, unsubscribe)
+        mails.append(
+            {
+                "id": head_id,
+                "status": MailStatus.QUEUED,
+                "subject": subject_of(sections, reader)[:250],
+                "body_text": text,
+                "body_html": html,
+                "unsubscribe_url": unsubscribe,
+            }
+        )
+        bundled += [(row_id, head_id) for row_id, _due, _worded in group[1:]]
+    outbox.fill(mails, bundled)
+    return len(mails)
 
 
 def _log_instead(mail: OutboxMail) -> None:
@@ -166,10 +201,14 @@ def deliver(now: datetime, summary: Summary) -> None:
 
     With SMTP, each mail's outcome is committed right after its conversation (a crash resends
     at most the one mail in flight, once its claim expires); logged mails commit per batch.
+    The claimed mails are this run's alone, so a commit need not expire them (which would
+    read each one back, one query per mail).
     """
     configured = mail_configured()
     summary.logged_only = not configured
     courier = Courier()
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
     try:
         while True:
             mails = outbox.claim(now)
@@ -182,6 +221,7 @@ def deliver(now: datetime, summary: Summary) -> None:
                     db.session.commit()
             db.session.commit()
     finally:
+        session.expire_on_commit = expire_on_commit
         courier.close()
     summary.waiting = outbox.waiting()
 

@@ -6,13 +6,14 @@ Only titles and names from the data appear, never free text (DESIGN §6).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
 from flask import current_app, render_template, url_for
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -179,11 +180,24 @@ def unsubscribe_url(reader: Reader, kind: str) -> str:
     return url_for("auth.unsubscribe", token=token, _external=True)
 
 
-def render_parts(worded: Worded, reader: Reader, unsubscribe: str) -> tuple[str, str]:
-    """The plain-text and HTML parts."""
+def subject_of(sections: Sequence[Worded], reader: Reader) -> str:
+    """One reminder's own subject; several say how many there are."""
+    if len(sections) == 1:
+        return sections[0].subject
+    with force_locale(reader.locale or "da"):
+        return ngettext(
+            "%(num)d påmindelse fra Læringspakken",
+            "%(num)d påmindelser fra Læringspakken",
+            len(sections),
+        )
+
+
+def render_parts(sections: Sequence[Worded], reader: Reader, unsubscribe: str) -> tuple[str, str]:
+    """The plain-text and HTML parts of one e-mail holding these reminders, in order."""
     with force_locale(reader.locale or "da"):
         context = {
-            "mail": worded,
+            "mails": sections,
+            "subject": subject_of(sections, reader),
             "name": reader.name,
             "unsubscribe": unsubscribe,
             "settings": url_for("auth.account", _external=True),

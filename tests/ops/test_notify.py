@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from learningpack.domain import calendar, mail_choices, outbox
 from learningpack.extensions import db
-from learningpack.models import MailStatus, OutboxMail
+from learningpack.models import MailStatus, Notice, OutboxMail
 from learningpack.ops.notify import send
 from tests.helpers import count, run_in_threads
 from tests.world import add_action, add_resource, make_world
@@ -51,16 +51,16 @@ def test_due_reminders_arrive_once_with_both_parts_and_one_click_unsubscribe(
     db.session.commit()
 
     summary = send(NOW)
-    assert summary.line() == "notify: 4 sendt, 0 fejlede, 0 opgivet, 0 i kø"
-    owner = to(smtp.messages, world.teacher.email)
-    observer = to(smtp.messages, world.teacher2.email)
-    assert len(owner) == 2 and len(observer) == 2
-    subjects = sorted(m["Subject"] for m in owner)
-    assert subjects == [
-        f"Perioden for »{action.title}« slutter 4. december 2026",
-        f"Påmindelse: log på »{action.title}«",
-    ]
-    assert any(m["Subject"] == f"Påmindelse: observation på »{action.title}«" for m in observer)
+    # Each person's two reminders travel in one e-mail.
+    assert summary.line() == "notify: 2 sendt, 0 fejlede, 0 opgivet, 0 i kø"
+    (owner,) = to(smtp.messages, world.teacher.email)
+    (observer,) = to(smtp.messages, world.teacher2.email)
+    assert owner["Subject"] == "2 påmindelser fra Læringspakken"
+    text, html = parts(owner)
+    ends = f"Perioden for »{action.title}« slutter 4. december 2026"
+    assert f"1. Påmindelse: log på »{action.title}«" in text and f"2. {ends}" in text
+    assert html.count("<h2") == 2 and ends in html
+    assert f"Påmindelse: observation på »{action.title}«" in parts(observer)[0]
     for message in smtp.messages:
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         unsubscribe = message["List-Unsubscribe"].strip().strip("<>")
@@ -74,8 +74,33 @@ def test_due_reminders_arrive_once_with_both_parts_and_one_click_unsubscribe(
 
     again = send(NOW + timedelta(minutes=15))
     assert (again.sent, again.waiting) == (0, 0)
-    assert len(smtp.messages) == 4
-    assert count(OutboxMail, OutboxMail.status == MailStatus.SENT) == 4
+    assert len(smtp.messages) == 2
+    # Every reminder is recorded once: two carry the e-mails, two are bundled into them.
+    assert count(OutboxMail, OutboxMail.status == MailStatus.SENT) == 2
+    sent = set(db.session.scalars(select(OutboxMail.id).where(OutboxMail.status == "sent")))
+    bundled = db.session.scalars(select(OutboxMail).where(OutboxMail.status == "bundled")).all()
+    assert len(bundled) == 2 and {b.bundled_into_id for b in bundled} == sent
+
+
+def test_one_reminder_keeps_its_own_subject_and_a_new_one_comes_in_a_new_mail(
+    app: Flask, package: Any, smtp: Any
+) -> None:
+    world = make_world(package)
+    action = quiet_action(world, period_end=TODAY + timedelta(days=20))
+    db.session.commit()
+    send(NOW)
+    (mail,) = to(smtp.messages, world.teacher.email)
+    assert mail["Subject"] == f"Påmindelse: log på »{action.title}«"
+    assert "1. " not in parts(mail)[0]
+
+    # A day later, a new action whose period ends within three days: only its reminders are new.
+    later = quiet_action(world, title="Forældrebrev", period_end=TODAY + timedelta(days=3))
+    db.session.commit()
+    send(NOW + timedelta(days=1))
+    newest = to(smtp.messages, world.teacher.email)[1:]
+    assert [m["Subject"] for m in newest] == ["2 påmindelser fra Læringspakken"]
+    text = parts(newest[0])[0]
+    assert f"»{later.title}«" in text and f"log på »{action.title}«" not in text
 
 
 def test_unsubscribe_link_works_without_login_and_stops_that_kind(
@@ -85,7 +110,7 @@ def test_unsubscribe_link_works_without_login_and_stops_that_kind(
     quiet_action(world)
     db.session.commit()
     send(NOW)
-    message = next(m for m in to(smtp.messages, world.teacher.email) if "log på" in m["Subject"])
+    (message,) = to(smtp.messages, world.teacher.email)
     link = message["List-Unsubscribe"].strip().strip("<>").removeprefix("http://127.0.0.1:5000")
     client = app.test_client()
 
@@ -102,7 +127,13 @@ def test_unsubscribe_link_works_without_login_and_stops_that_kind(
     db.session.commit()
     send(NOW)
     assert to(smtp.messages, world.teacher.email) == []
-    assert len(to(smtp.messages, world.teacher2.email)) == 2
+    assert len(to(smtp.messages, world.teacher2.email)) == 1
+    # Still in the app: the notices came, though the e-mail did not.
+    assert count(Notice, Notice.user_id == world.teacher.id) == 4
+    assert (
+        count(OutboxMail, OutboxMail.user_id == world.teacher.id, OutboxMail.status == "skipped")
+        == 2
+    )
 
 
 def test_a_refused_delivery_is_retried_with_backoff_and_then_given_up(
@@ -146,17 +177,14 @@ def test_english_user_gets_english_mail(app: Flask, package: Any, smtp: Any) -> 
     action = quiet_action(world)
     db.session.commit()
     send(NOW)
-    subjects = sorted(m["Subject"] for m in to(smtp.messages, world.teacher.email))
-    assert subjects == [
-        f"Reminder: log on »{action.title}«",
-        f"The period for »{action.title}« ends on December 4, 2026",
-    ]
-    text, _html = parts(to(smtp.messages, world.teacher.email)[0])
+    (mail,) = to(smtp.messages, world.teacher.email)
+    assert mail["Subject"] == "2 reminders from the learning package"
+    text, _html = parts(mail)
+    assert f"Reminder: log on »{action.title}«" in text
+    assert f"The period for »{action.title}« ends on December 4, 2026" in text
     assert "Unsubscribe from these e-mails" in text
-    assert all(
-        "Påmindelse" in m["Subject"] or "Perioden" in m["Subject"]
-        for m in to(smtp.messages, world.teacher2.email)
-    )
+    (danish,) = to(smtp.messages, world.teacher2.email)
+    assert danish["Subject"] == "2 påmindelser fra Læringspakken"
 
 
 def test_leader_digest_on_monday_is_opt_in_and_holds_only_their_school(
@@ -238,35 +266,41 @@ def test_nothing_on_a_quiet_day_and_in_app_only_without_smtp(
     db.session.commit()
     saturday = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
     assert send(saturday).line().startswith("notify: 0 sendt")
-    notices: list[tuple[int, str]] = []
-    monkeypatch.setattr(
-        "learningpack.ops.notify.post_notice",
-        lambda user_id, kind, title, url, key: notices.append((user_id, url)) or True,
-    )
+    assert count(Notice) == 0
     summary = send(NOW)
     assert summary.line() == (
-        "notify: 4 sendt, 0 fejlede, 0 opgivet, 0 i kø "
+        "notify: 2 sendt, 0 fejlede, 0 opgivet, 0 i kø "
         "(ingen MAIL_SERVER: e-mails skrevet i loggen)"
     )
-    assert count(OutboxMail, OutboxMail.status == MailStatus.LOGGED) == 4
-    assert (world.teacher.id, f"/mine-aktioner/{world.cycle(1).actions[0].id}/log") in notices
+    assert summary.noticed == 4
+    assert count(OutboxMail, OutboxMail.status == MailStatus.LOGGED) == 2
+    urls = db.session.scalars(select(Notice.url).where(Notice.user_id == world.teacher.id))
+    assert f"/mine-aktioner/{world.cycle(1).actions[0].id}/log" in set(urls)
 
 
 @pytest.mark.postgres
-def test_two_concurrent_runs_send_each_mail_once(
+def test_two_concurrent_runs_send_each_reminder_once(
     app: Flask, package: Any, smtp: Any, backend: str
 ) -> None:
     world = make_world(package)
-    for n in range(6):
-        quiet_action(world, title=f"Aktion {n}")
+    titles = [f"Aktion {n}" for n in range(6)]
+    for title in titles:
+        quiet_action(world, title=title)
     db.session.commit()
     results = run_in_threads(
         app, {name: (lambda: send(NOW).line()) for name in ("first", "second")}
     )
     assert len(results) == 2
-    keys = [(m["To"], m["Subject"]) for m in smtp.messages]
-    assert len(keys) == 24 and len(set(keys)) == 24
+    # 24 reminders (owner and observer: no log and period ends, for six actions), each
+    # recorded once and carried in exactly one e-mail.
     assert count(OutboxMail) == 24
+    assert count(Notice) == 24
+    for person in (world.teacher, world.teacher2):
+        texts = [parts(m)[0] for m in to(smtp.messages, person.email)]
+        assert texts and len(texts) <= 2
+        for title in titles:  # two reminders, each naming the action in its heading and text
+            assert sum(text.count(f"»{title}«") for text in texts) == 4
+            assert sum(text.count(f"Perioden for »{title}«") for text in texts) == 1
     assert send(NOW).sent == 0
 
 
@@ -277,22 +311,27 @@ def test_the_command_prints_one_summary_line(app: Flask, package: Any) -> None:
     assert result.output.startswith("notify: 0 sendt, 0 fejlede, 0 opgivet, 0 i kø")
 
 
-def test_a_notice_conflict_with_a_concurrent_run_is_planned_again(
+def test_a_reminder_another_run_recorded_first_stays_out_of_this_runs_mail(
     app: Flask, package: Any, smtp: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sqlalchemy.exc import IntegrityError
-
     world = make_world(package)
-    quiet_action(world)
+    action = quiet_action(world)
     db.session.commit()
-    calls: list[int] = []
+    # As if a concurrent run had recorded (and will mail) the period-end reminder a moment
+    # after this run looked: this run's insert of it does nothing.
+    key = f"period_ends:{action.id}:{TODAY + timedelta(days=2)}"
+    db.session.add(
+        OutboxMail(
+            user_id=world.teacher.id, kind="period_ends", dedupe_key=key,
+            status=MailStatus.SENT, to_address=world.teacher.email, subject="",
+            body_text="", body_html="", unsubscribe_url="",
+        )
+    )  # fmt: skip
+    db.session.commit()
+    monkeypatch.setattr(outbox, "recorded_keys", lambda pairs: set())
 
-    def post_notice(user_id: int, kind: str, title: str, url: str, key: str) -> bool:
-        calls.append(user_id)
-        if len(calls) == 1:  # as if another run had committed this notice first
-            raise IntegrityError("INSERT INTO notice …", {}, Exception("unique"))
-        return True
-
-    monkeypatch.setattr("learningpack.ops.notify.post_notice", post_notice)
-    assert send(NOW).sent == 4
-    assert len(smtp.messages) == 4
+    send(NOW)
+    (mail,) = to(smtp.messages, world.teacher.email)
+    assert mail["Subject"] == f"Påmindelse: log på »{action.title}«"
+    assert "Perioden" not in parts(mail)[0]
+    assert count(OutboxMail, OutboxMail.user_id == world.teacher.id) == 2
