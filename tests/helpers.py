@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import event, func, select
 
 from learningpack.domain.refusals import Refused
@@ -32,6 +32,11 @@ def counts() -> dict[str, int]:
     return {
         model.__name__: count(model) for model in (School, User, Team, Run, Cycle, Action, LogEntry)
     }
+
+
+def forget_totals() -> None:
+    """Drop the totals the app keeps (``reads/totals_cache``): the next read computes them."""
+    current_app.extensions.pop("totals_cache", None)
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from sqlalchemy import Integer, and_, case, delete, func, insert, literal, selec
 
 from learningpack.extensions import db
 from learningpack.models import Cycle, CycleState, Run, School, SchoolProgress
-from learningpack.models.types import UTCDateTime
+from learningpack.models.types import UTCDateTime, utcnow
 from learningpack.reads.runs import newest_run_id
 
 ACTIVE = CycleState.ACTIVE
@@ -24,6 +24,7 @@ COLUMNS = (
     "school_id", "package_slug", "run_id", "started_at", "finished", "last_activity_at",
     "current_position", "current_phase", "current_opened_at", "completed_count", "cycle_count",
     "meeting_count", "action_count", "done_action_count", "log_entry_count", "follow_up_count",
+    "refreshed_at",
 )  # fmt: skip
 
 
@@ -68,6 +69,7 @@ def summary_select(package_slug: str, school_ids: Collection[int] | None = None)
             _total(Cycle.done_action_count),
             _total(Cycle.log_entry_count),
             _total(Cycle.follow_up_count),
+            literal(utcnow(), UTCDateTime),
         )
         .select_from(School)
         .join(Run, Run.id == newest_run_id(School.id, package_slug))

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learningpack.extensions import Model
-from learningpack.models.types import UTCDateTime
+from learningpack.models.types import UTCDateTime, utcnow
 
 
 class SchoolProgress(Model):
@@ -48,3 +48,7 @@ class SchoolProgress(Model):
     done_action_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     log_entry_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     follow_up_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the row was last written: the overview's totals are kept until a row changes.
+    refreshed_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, index=True, default=utcnow, server_default=func.current_timestamp()
+    )

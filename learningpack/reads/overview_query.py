@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, String, and_, case, exists, func, or_, select, type_coerce
 from sqlalchemy.engine import Connection
@@ -36,6 +36,7 @@ from learningpack.reads.overview import (
     cell_state,
 )
 from learningpack.reads.pagination import danish_key, page_number
+from learningpack.reads.totals_cache import cached, progress_version
 
 SP = SchoolProgress
 EXPORT_CHUNK = 500  # schools read per round trip while an export streams
@@ -182,11 +183,29 @@ def _add_cells(rows: dict[int, SchoolRow], modules: Sequence[int], full: bool) -
         rows[r.run_id].cells[r.position] = _cell(r, full)
 
 
-def district_list() -> tuple[list[str], int]:
-    """Every district in Danish order, and how many schools there are."""
+class Districts(NamedTuple):
+    names: list[str]  # in Danish order
+    schools: int  # all schools
+    counts: tuple[tuple[str, int], ...]  # schools per district
+
+
+def district_list() -> Districts:
+    """Every district in Danish order, and how many schools there are (in each)."""
     counts = db.session.execute(select(School.district, func.count()).group_by(School.district))
     found: dict[str, int] = {row[0]: row[1] for row in counts}
-    return sorted((d for d in found if d), key=danish_key), sum(found.values())
+    return Districts(
+        sorted((d for d in found if d), key=danish_key),
+        sum(found.values()),
+        tuple(sorted(found.items(), key=lambda item: item[0] or "")),
+    )
+
+
+def _totals_key(package: Package, filters: Filters, now: datetime, districts: Districts) -> Any:
+    """What the totals read: the filters, the schools per district, the summary rows."""
+    return (
+        "overview", package.slug, filters.district, filters.module, filters.state,
+        filters.stalled, filters.days, districts.counts, progress_version(now),
+    )  # fmt: skip
 
 
 def build_overview(
@@ -194,47 +213,21 @@ def build_overview(
     filters: Filters,
     now: datetime | None = None,
     per_page: int = PER_PAGE,
-    districts: tuple[list[str], int] | None = None,
+    districts: Districts | None = None,
 ) -> Overview:
-    """Filter, total and page the schools: four statements whatever the number of schools
-    (five without ``districts``, the result of ``district_list`` when the caller has it)."""
+    """Filter, total and page the schools: five statements whatever the number of schools
+    (six without ``districts``, the result of ``district_list`` when the caller has it); the
+    two that total every school run only when what they read changed (``reads/totals_cache``)."""
     now = now or utcnow()
     modules = _modules(filters, package)
     where = conditions(filters, now, modules)
-    district_names, all_schools = districts or district_list()
-    is_stalled = case((stalled(now, filters.days), 1), else_=0)
-    by_district = db.session.execute(
-        _joined(
-            package,
-            School.district,
-            func.count(School.id),
-            func.count(SP.run_id),
-            func.sum(case((SP.finished.is_(True), 1), else_=0)),
-            func.sum(is_stalled),
-        )
-        .where(*where)
-        .group_by(School.district)
-    ).all()
+    districts = districts or district_list()
+    key = _totals_key(package, filters, now, districts)
+    by_district, cycles = cached(key, lambda: _totals(package, filters, now, where))
     totals = {d: DistrictTotals(d, n, n - started, int(done or 0), int(idle or 0))
               for d, n, started, done, idle in by_district}  # fmt: skip
     total = sum(d.schools for d in totals.values())
     module_totals = {p: ModuleTotals(p, dict.fromkeys(STATE_ORDER, 0)) for p in modules}
-    cycles = db.session.execute(
-        _joined(
-            package,
-            School.district,
-            Cycle.position,
-            _raw(Cycle.state),
-            _raw(Cycle.phase),
-            func.count(Cycle.id),
-            func.sum(Cycle.action_count),
-            func.sum(Cycle.done_action_count),
-            func.sum(Cycle.meeting_count),
-        )
-        .join(Cycle, Cycle.run_id == SP.run_id)
-        .where(*where, Cycle.position.in_(modules))
-        .group_by(School.district, Cycle.position, Cycle.state, Cycle.phase)
-    )
     for district, position, state, phase, count, actions, done, meetings in cycles:
         m = module_totals[position]
         m.by_state[cell_state(state, phase)] += count
@@ -272,9 +265,47 @@ def build_overview(
         stalled_days=filters.days,
         now=now,
         stalled_ids=frozenset(stalled_ids),
-        all_schools=all_schools,
-        districts=district_names,
+        all_schools=districts.schools,
+        districts=districts.names,
     )
+
+
+def _totals(
+    package: Package, filters: Filters, now: datetime, where: list[Any]
+) -> tuple[list[Any], list[Any]]:
+    """Schools per district (started, finished, stalled) and cycles per district × module ×
+    state, of the schools that match: two grouped statements over every school, as rows."""
+    modules = _modules(filters, package)
+    is_stalled = case((stalled(now, filters.days), 1), else_=0)
+    by_district = db.session.execute(
+        _joined(
+            package,
+            School.district,
+            func.count(School.id),
+            func.count(SP.run_id),
+            func.sum(case((SP.finished.is_(True), 1), else_=0)),
+            func.sum(is_stalled),
+        )
+        .where(*where)
+        .group_by(School.district)
+    ).all()
+    cycles = db.session.execute(
+        _joined(
+            package,
+            School.district,
+            Cycle.position,
+            _raw(Cycle.state),
+            _raw(Cycle.phase),
+            func.count(Cycle.id),
+            func.sum(Cycle.action_count),
+            func.sum(Cycle.done_action_count),
+            func.sum(Cycle.meeting_count),
+        )
+        .join(Cycle, Cycle.run_id == SP.run_id)
+        .where(*where, Cycle.position.in_(modules))
+        .group_by(School.district, Cycle.position, Cycle.state, Cycle.phase)
+    ).all()
+    return [tuple(r) for r in by_district], [tuple(r) for r in cycles]
 
 
 def export_schools(

@@ -14,7 +14,9 @@ from sqlalchemy import func, select
 from learningpack.content import default_package, get_library
 from learningpack.extensions import db
 from learningpack.models import Cycle, CyclePhase, CycleState, Run, School, SchoolProgress
+from learningpack.models.types import utcnow
 from learningpack.reads.pagination import Page, danish_key
+from learningpack.reads.totals_cache import cached, progress_version
 
 PHASES = tuple(p.value for p in CyclePhase)
 STATES = tuple(s.value for s in CycleState)
@@ -85,7 +87,8 @@ def progress_page(
     district: str | None, module: str | None, state: str | None, page: int, per_page: int
 ) -> Page[Any]:
     """One page of school × module rows of every school's newest run, filtered, in Danish
-    school order. Two queries: the count, then the page (sorted and cut by the database)."""
+    school order. Two queries: the count (kept while no school's progress changes, see
+    ``reads/totals_cache``), then the page (sorted and cut by the database)."""
     query = _cycle_columns()
     if district is not None:
         query = query.where(School.district == district)
@@ -93,7 +96,10 @@ def progress_page(
         query = query.where(Cycle.module_slug == module)
     if state is not None:
         query = query.where(Cycle.state == state)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    key = ("api_progress", district, module, state, progress_version(utcnow()))
+    total = cached(
+        key, lambda: db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    )
     rows = db.session.execute(
         query.order_by(School.sort_key, School.id, Cycle.position)
         .offset((page - 1) * per_page)
