@@ -3,14 +3,15 @@
 ``python bench/scale.py --schools 1100 10000`` seeds a fresh database per size (SQLite in a
 temporary folder; PostgreSQL when BENCH_DATABASE_URL names a server where we may create
 databases) with ``flask national seed``, then measures in-process (Flask test client, PUF):
-- the overview's first page, one district, a late page, and /api/v1/progress: SQL queries and
-  median milliseconds; the ratio of the medians between the largest and the smallest size
-  (DESIGN §8: each < 50 ms, ratio ≤ 1.5);
+- the overview's first page, one district, a late page, /api/v1/progress and /api/v1/summary:
+  SQL queries and median milliseconds, each twice: with the totals kept between writes, and
+  ``_cold``, right after a write (reads/totals_cache); the ratio of the medians between the
+  largest and the smallest size (DESIGN §8: each < 50 ms, ratio ≤ 1.5);
 - the query plans of the overview's statements: any sequential scan of a table that grows with
   the actions (PostgreSQL ``Seq Scan``, SQLite ``SCAN`` without an index);
 - the overview CSV export: peak memory growth (tracemalloc) while the streamed body is read.
-``--url`` measures an existing database instead (e.g. one kept with ``--keep``, to measure
-another checkout's code on the same data). ``run.py`` may call ``scale_report``.
+``--url A [B]`` measures existing databases instead, smallest first (e.g. ones kept with
+``--keep``, to measure another checkout's code on the same data). ``run.py`` may call ``scale_report``.
 """
 
 from __future__ import annotations
@@ -115,15 +116,25 @@ def statements_of(engine: Any) -> Iterator[list[tuple[str, Any]]]:
         event.remove(engine, "before_cursor_execute", before)
 
 
-def measure(client: Any, engine: Any, url: str, repeat: int) -> tuple[int, float, list[Any]]:
+def measure(
+    client: Any, engine: Any, url: str, repeat: int, cold: bool = False
+) -> tuple[int, float, list[Any]]:
+    """Queries and median milliseconds of a page. ``cold``: the totals the app keeps while no
+    school's progress changes (reads/totals_cache) are dropped before each request, as after
+    every write; otherwise they are kept, as between writes."""
     for _ in range(2):
         response = client.get(url)
         if response.status_code != 200:
             sys.exit(f"GET {url} answered {response.status_code}")
+    forget = client.application.extensions
+    if cold:
+        forget.pop("totals_cache", None)
     with statements_of(engine) as seen:
         client.get(url)
     times = []
     for _ in range(repeat):
+        if cold:
+            forget.pop("totals_cache", None)
         started = time.perf_counter()
         client.get(url)
         times.append((time.perf_counter() - started) * 1000)
@@ -195,14 +206,19 @@ def scale_report(url: str, repeat: int) -> dict[str, Any]:
     }
     statements: list[Any] = []
     for name, target in urls.items():
-        queries, median, seen = measure(client, engine, target, repeat)
-        found[name] = (queries, median)
-        statements += seen
+        for cold in (False, True):
+            queries, median, seen = measure(client, engine, target, repeat, cold)
+            found[name + ("_cold" if cold else "")] = (queries, median)
+            statements += seen
     api = app.test_client()
     api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-    queries, median, seen = measure(api, engine, "/api/v1/progress?per_page=100&page=3", repeat)
-    found["api_progress"] = (queries, median)
-    statements += seen
+    api_urls = {"api_progress": "/api/v1/progress?per_page=100&page=3",
+                "api_summary": "/api/v1/summary"}  # fmt: skip
+    for name, target in api_urls.items():
+        for cold in (False, True):
+            queries, median, seen = measure(api, engine, target, repeat, cold)
+            found[name + ("_cold" if cold else "")] = (queries, median)
+            statements += seen
     found["growing_scans"] = growing_scans(engine, statements)
     found["export"] = export_memory(client)
     return found
@@ -214,11 +230,13 @@ def main() -> None:
     parser.add_argument("--actions-per-school", type=int, default=250)
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--keep", action="store_true")
-    parser.add_argument("--url", help="measure this existing database (no seeding)")
+    parser.add_argument(
+        "--url", nargs="+", help="measure these existing databases, smallest first (no seeding)"
+    )
     args = parser.parse_args()
     results: list[dict[str, Any]] = []
-    if args.url:
-        results.append(scale_report(args.url, args.repeat))
+    for url in args.url or []:
+        results.append(scale_report(url, args.repeat))
     for schools in [] if args.url else args.schools:
         with fresh_database(args.keep) as url:
             say("database", url.split(":", 1)[0])
@@ -227,12 +245,21 @@ def main() -> None:
     print_reports(results)
 
 
+# Each page kept (between writes) and cold (right after one).
+NAMES = tuple(
+    name + cold
+    for name in ("overview", "overview_district", "overview_late_page", "api_progress",
+                 "api_summary")
+    for cold in ("", "_cold")
+)  # fmt: skip
+
+
 def print_reports(results: list[dict[str, Any]]) -> None:
     """One `name: value` line per figure; with two sizes, the large-to-small ratios too."""
     for found in results:
         n = found["schools"]
         say(f"schools_{n}", f"{n} schools, {found['actions']} actions")
-        for name in ("overview", "overview_district", "overview_late_page", "api_progress"):
+        for name in NAMES:
             queries, median = found[name]
             say(f"{name}_{n}", f"{median:.1f} ms, {queries} queries")
         say(f"growing_table_scans_{n}", found["growing_scans"] or "none")
@@ -240,7 +267,7 @@ def print_reports(results: list[dict[str, Any]]) -> None:
         say(f"csv_export_{n}", f"peak +{mb:.1f} MB, {seconds:.1f} s, {size} bytes")
     if len(results) > 1:
         small, large = results[0], results[-1]
-        for name in ("overview", "overview_district", "overview_late_page", "api_progress"):
+        for name in NAMES:
             say(f"ratio_{name}", f"{large[name][1] / small[name][1]:.2f}")
 
 

@@ -15,6 +15,7 @@ from learningpack.content import default_package, get_library
 from learningpack.extensions import db
 from learningpack.models import Cycle, CyclePhase, CycleState, Run, School, SchoolProgress
 from learningpack.models.types import utcnow
+from learningpack.reads.overview_query import district_list as all_districts
 from learningpack.reads.pagination import Page, danish_key
 from learningpack.reads.totals_cache import cached, progress_version
 
@@ -109,7 +110,8 @@ def progress_page(
 
 
 def summary(district: str | None) -> dict[str, Any]:
-    """Counts per module (locked, active by phase, completed; actions) and per district."""
+    """Counts per module (locked, active by phase, completed; actions) and per district:
+    four statements, two of them only when a school's progress changed."""
     titles = module_titles()
     cycles = (
         select(
@@ -153,9 +155,16 @@ def summary(district: str | None) -> dict[str, Any]:
             "actions_done": 0,
         }
 
+    # Both statements read every school: kept while no school's progress changed (the schools
+    # per district and the summary rows say whether one has; see reads/totals_cache).
+    key = ("api_summary", district, all_districts().counts, progress_version(utcnow()))
+    school_rows, cycle_rows = cached(
+        key,
+        lambda: (db.session.execute(school_counts).all(), db.session.execute(cycles).all()),
+    )
     modules: dict[str, dict[str, Any]] = {}
     districts: dict[str, dict[str, Any]] = {}
-    for count in db.session.execute(school_counts):
+    for count in school_rows:
         districts[count.district] = {
             "district": count.district,
             "schools": count.schools,
@@ -164,7 +173,7 @@ def summary(district: str | None) -> dict[str, Any]:
             "actions_done": 0,
             "modules": {},
         }
-    for row in db.session.execute(cycles):
+    for row in cycle_rows:
         per_district = districts.get(row.district)
         if per_district is None:  # pragma: no cover - the school counts see every district
             continue

@@ -13,7 +13,7 @@ from learningpack.extensions import db
 from learningpack.models import CycleState
 from learningpack.reads.overview import Filters, Overview
 from learningpack.reads.overview_query import build_overview
-from learningpack.reads.progress import progress_page
+from learningpack.reads.progress import progress_page, summary
 from tests.factories import SchoolFactory
 from tests.helpers import count_queries
 from tests.world import make_world
@@ -75,3 +75,21 @@ def test_the_api_count_is_kept_until_a_summary_row_changes(app: Flask, package: 
     refresh_run(world.run)
     db.session.commit()
     assert progress_page(None, None, "completed", 1, 100).total == 1
+
+
+def test_the_api_summary_is_kept_until_a_summary_row_or_a_school_changes(
+    app: Flask, package: Any
+) -> None:
+    world = make_world(package)
+    db.session.commit()
+    first = summary(None)
+    with count_queries() as seen:
+        assert summary(None) == first
+    assert not [s for s in seen if "GROUP BY school.district, run.package_slug" in s]
+    world.cycle(1).state = CycleState.COMPLETED
+    refresh_run(world.run)
+    db.session.commit()
+    assert summary(None)["modules"][0]["completed"] == first["modules"][0]["completed"] + 1
+    SchoolFactory(name="Nyskolen", district="Syd")
+    db.session.commit()
+    assert summary(None)["schools"] == first["schools"] + 1
