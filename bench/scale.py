@@ -9,9 +9,11 @@ databases) with ``flask national seed``, then measures in-process (Flask test cl
   largest and the smallest size (DESIGN §8: each < 50 ms, ratio ≤ 1.5);
 - the query plans of the overview's statements: any sequential scan of a table that grows with
   the actions (PostgreSQL ``Seq Scan``, SQLite ``SCAN`` without an index);
-- the overview CSV export: peak memory growth (tracemalloc) while the streamed body is read.
+- the overview's CSV and XLSX exports: peak memory growth (tracemalloc) while the streamed
+  body is read.
 ``--url A [B]`` measures existing databases instead, smallest first (e.g. ones kept with
-``--keep``, to measure another checkout's code on the same data). ``run.py`` may call ``scale_report``.
+``--keep``, to measure another checkout's code on the same data). ``run.py`` may call
+``scale_report``.
 """
 
 from __future__ import annotations
@@ -159,11 +161,11 @@ def growing_scans(engine: Any, statements: list[tuple[str, Any]]) -> list[str]:
     return found
 
 
-def export_memory(client: Any) -> tuple[float, float, int]:
-    """(peak memory growth in MB, seconds, bytes) while the streamed overview CSV is read."""
+def export_memory(client: Any, url: str = "/puf/oversigt.csv") -> tuple[float, float, int]:
+    """(peak memory growth in MB, seconds, bytes) while a streamed export is read."""
     tracemalloc.start()
     started = time.perf_counter()
-    response = client.get("/puf/oversigt.csv", buffered=False)
+    response = client.get(url, buffered=False)
     size = 0
     for chunk in response.response:
         size += len(chunk)
@@ -221,6 +223,7 @@ def scale_report(url: str, repeat: int) -> dict[str, Any]:
             statements += seen
     found["growing_scans"] = growing_scans(engine, statements)
     found["export"] = export_memory(client)
+    found["export_xlsx"] = export_memory(client, "/puf/oversigt.xlsx")
     return found
 
 
@@ -263,8 +266,9 @@ def print_reports(results: list[dict[str, Any]]) -> None:
             queries, median = found[name]
             say(f"{name}_{n}", f"{median:.1f} ms, {queries} queries")
         say(f"growing_table_scans_{n}", found["growing_scans"] or "none")
-        mb, seconds, size = found["export"]
-        say(f"csv_export_{n}", f"peak +{mb:.1f} MB, {seconds:.1f} s, {size} bytes")
+        for name, key in (("csv", "export"), ("xlsx", "export_xlsx")):
+            mb, seconds, size = found[key]
+            say(f"{name}_export_{n}", f"peak +{mb:.1f} MB, {seconds:.1f} s, {size} bytes")
     if len(results) > 1:
         small, large = results[0], results[-1]
         for name in NAMES:

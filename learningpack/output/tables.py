@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from itertools import chain, islice
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -112,8 +113,16 @@ def column_widths(header: Sequence[str], sample: Sequence[Sequence[Cell]]) -> li
 
 
 def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    """An XLSX workbook with one sheet, written in openpyxl's streaming (write-only) mode: the
-    columns as wide as their header and first rows need, an autofilter on the header row."""
+    """The workbook of ``xlsx_file`` as bytes (for a small table, or a ZIP archive)."""
+    with xlsx_file(sheet_title, header, rows) as file:
+        return file.read()
+
+
+def xlsx_file(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> BinaryIO:
+    """An XLSX workbook with one sheet, written in openpyxl's streaming (write-only) mode to a
+    temporary file (returned open, at its start; gone when closed), so memory does not grow
+    with the rows: the columns as wide as their header and first rows need, an autofilter on
+    the header row."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     sheet.freeze_panes = "A2"
@@ -129,6 +138,11 @@ def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[
         count += 1
     if header:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, who closes it
+    try:
+        workbook.save(out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out

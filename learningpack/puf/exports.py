@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from flask import Response
 from flask_babel import force_locale, get_timezone
@@ -18,7 +18,7 @@ from learningpack.extensions import db
 from learningpack.models import Role, utcnow
 from learningpack.models.audit import record
 from learningpack.output.labels import label
-from learningpack.output.tables import Cell, csv_lines, xlsx_bytes
+from learningpack.output.tables import Cell, csv_lines, xlsx_bytes, xlsx_file
 from learningpack.puf import bp
 from learningpack.puf.routes import (
     digest,
@@ -115,6 +115,14 @@ def _audit_export(what: str, fmt: str, filters: dict[str, Any], rows: int) -> No
     db.session.commit()
 
 
+def file_blocks(file: BinaryIO, size: int = 64 * 1024) -> Iterator[bytes]:
+    """A temporary file's content in blocks; the file is closed (deleted) when the last block
+    is read or the download stops."""
+    with file:
+        while block := file.read(size):
+            yield block
+
+
 def _download(body: Any, mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -137,10 +145,10 @@ def _overview_export(fmt: str) -> Any:
     words = _words(package, modules)
     if fmt == "xlsx":
         schools = export_schools(package, filters, now, db.session.connection())
-        body = xlsx_bytes(
+        workbook = xlsx_file(
             "Skoleoversigt", OVERVIEW_HEADER, _overview_export_rows(words, schools, modules, now)
         )
-        return _download(body, XLSX, "skoleoversigt.xlsx")
+        return _download(file_blocks(workbook), XLSX, "skoleoversigt.xlsx")
     engine = db.engine
 
     def lines() -> Iterator[bytes]:
