@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 
 from learningpack.extensions import db
@@ -86,27 +85,9 @@ def post_notices(notices: list[NewNotice]) -> int:
 
 
 def post_notice(user_id: int, kind: str, title: str, url: str, key: str) -> bool:
-    """Add a notice for the user unless one with this key exists; False if it did.
-
-    Safe under concurrency: the insert runs in a savepoint, and a concurrent twin's commit
-    makes it fail on the unique (user, key) without undoing the caller's other changes.
-    """
-    notice = _checked(NewNotice(user_id, kind, title, url, key))
-    kind, title = notice.kind, notice.title
-    if db.session.scalar(select(exists().where(Notice.user_id == user_id, Notice.key == key))):
-        return False
-    # Keep the list short: read notices older than READ_LIFETIME go (an indexed range delete,
-    # nearly always of nothing). Being a write, it also makes SQLite's driver open the outer
-    # transaction, so the savepoint below nests in it instead of committing on release.
-    db.session.execute(
-        delete(Notice).where(Notice.user_id == user_id, Notice.read_at < utcnow() - READ_LIFETIME)
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(Notice(user_id=user_id, kind=kind, title=title, url=url, key=key))
-    except IntegrityError:  # the same notice, added by a concurrent transaction a moment ago
-        return False
-    return True
+    """Add a notice for the user unless one with this key exists; False if it did (also when
+    a concurrent process added it a moment ago: see ``post_notices``)."""
+    return post_notices([NewNotice(user_id, kind, title, url, key)]) == 1
 
 
 def unread_count(user_id: int) -> int:
