@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user, logout_user
+from flask_login import LoginManager, current_user, logout_user, user_logged_in
 from sqlalchemy.orm import joinedload, with_expression
 from werkzeug.wrappers import Response
 
@@ -36,6 +36,10 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
+def _remember_logged_in(_app: Flask, user: User, **_extra: object) -> None:
+    remember_user(user.id, user.school_id)
+
+
 def enforce_absolute_lifetime() -> Response | None:
     """End a session older than SESSION_ABSOLUTE_LIFETIME, however active it was."""
     if not current_user.is_authenticated:
@@ -58,4 +62,6 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
     login_manager.login_message = _l("Log ind for at se siden.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    # The login request's own log line names who logged in (later requests load the user).
+    user_logged_in.connect(_remember_logged_in, app)
     app.before_request(enforce_absolute_lifetime)

@@ -78,6 +78,17 @@ def test_one_json_line_per_request_with_user_and_school(
     assert page["level"] == "INFO" and page["timestamp"].endswith("+00:00")
 
 
+def test_the_login_request_names_who_logged_in(
+    app: Flask, client: FlaskClient, package: Any, log: io.StringIO
+) -> None:
+    world: World = make_world(package)
+    login(client, world.teacher)
+    requests = [line for line in parsed(log) if line["logger"] == "learningpack.access"]
+    done = next(line for line in requests if line["endpoint"] == "auth.login")
+    assert done["method"] == "POST" and done["status"] == 302
+    assert done["user_id"] == world.teacher.id and done["school_id"] == world.school.id
+
+
 def test_no_password_token_or_free_text_reaches_the_log(
     app: Flask, client: FlaskClient, package: Any, log: io.StringIO
 ) -> None:

@@ -36,7 +36,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -247,6 +247,14 @@ class Deployment:
 
     def log_lines(self, node: str) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.logs[node].read_text().splitlines() if line]
+
+    def wait_for_log(
+        self, node: str, wanted: Callable[[dict[str, Any]], bool], seconds: float = 10
+    ) -> None:
+        deadline = time.monotonic() + seconds
+        while not any(wanted(line) for line in self.log_lines(node)):
+            assert time.monotonic() < deadline, f"no such log line on node {node}"
+            time.sleep(0.05)
 
 
 def run(command: list[str], env: dict[str, str], cwd: Path, **kwargs: Any) -> str:
@@ -589,7 +597,8 @@ def test_every_log_line_is_json_with_the_request_and_no_secrets(deployment: Depl
     answer = browser.open(f"{d.a}/login", **{"X-Request-ID": "ops-test-4711"})
     assert answer.headers["X-Request-ID"] == "ops-test-4711"
     assert browser.login(d.a, d.people["other_leader"]).status == 302
-    time.sleep(0.2)
+    # The login's own line names who logged in (written once the response has gone out).
+    d.wait_for_log("a", lambda line: line.get("endpoint") == "auth.login" and "user_id" in line)
     lines = d.log_lines("a")  # every line parses as JSON
     assert not [line for line in lines if line["logger"] == "gunicorn.access"]  # paths, tokens
     requests = [line for line in lines if line.get("logger") == "learningpack.access"]
