@@ -102,11 +102,23 @@ class PageCollector:
             return
         name = re.sub(r"[^A-Za-z0-9]+", "-", page.url.split("//", 1)[-1].split("/", 1)[-1])
         file = self.folder / f"{len(self.pages):04d}-{name.strip('-')[:60] or 'start'}.html"
-        file.write_text(page.content(), encoding="utf-8")
+        file.write_text(settled_content(page), encoding="utf-8")
         self.pages[file] = page.url
 
 
 COLLECTED = PageCollector()
+
+
+def settled_content(page: Any) -> str:
+    """The page's HTML once it has loaded: read mid-navigation (a click's page still coming),
+    ``content()`` returns the blank document between the two, with no doctype."""
+    for _attempt in range(20):
+        page.wait_for_load_state("load")
+        html = page.content()
+        if html.lstrip()[:9].lower() == "<!doctype":
+            return html
+        page.wait_for_timeout(100)
+    return html  # still none: the validator reports the page as it is
 
 
 def vnu_jar() -> Path | None:
