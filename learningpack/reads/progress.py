@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from learningpack.content import default_package, get_library
 from learningpack.extensions import db
@@ -36,11 +36,21 @@ def module_slugs() -> set[str]:
     return {slug for _package, slug in module_titles()}
 
 
-def _in_newest_run() -> Any:
-    """Rows of each school's newest run of the package PUF follows (the overview's package):
-    the run its summary row names."""
+def _newest_runs(query: Any) -> Any:
+    """``query`` joined from each school, through its summary row, to the cycles of its newest
+    run of the package PUF follows (the overview's package). Driven by the school: in Danish
+    order a page of rows reads a page of schools (``ix_school_sort_key``, then each school's
+    summary row and cycles by key), not every school × module row sorted."""
     slug = default_package().slug
-    return Run.id.in_(select(SchoolProgress.run_id).where(SchoolProgress.package_slug == slug))
+    return (
+        query.select_from(School)
+        .join(
+            SchoolProgress,
+            and_(SchoolProgress.school_id == School.id, SchoolProgress.package_slug == slug),
+        )
+        .join(Run, Run.id == SchoolProgress.run_id)
+        .join(Cycle, Cycle.run_id == SchoolProgress.run_id)
+    )
 
 
 def schools(district: str | None) -> list[Any]:
@@ -52,7 +62,7 @@ def schools(district: str | None) -> list[Any]:
 
 
 def _cycle_columns() -> Any:
-    return (
+    return _newest_runs(
         select(
             School.id.label("school_id"),
             School.name.label("school_name"),
@@ -72,9 +82,6 @@ def _cycle_columns() -> Any:
             Cycle.completed_at,
             Cycle.last_activity_at,
         )
-        .join(Run, Run.id == Cycle.run_id)
-        .join(School, School.id == Run.school_id)
-        .where(_in_newest_run())
     )
 
 
@@ -113,7 +120,7 @@ def summary(district: str | None) -> dict[str, Any]:
     """Counts per module (locked, active by phase, completed; actions) and per district:
     four statements, two of them only when a school's progress changed."""
     titles = module_titles()
-    cycles = (
+    cycles = _newest_runs(
         select(
             School.district,
             Run.package_slug,
@@ -123,11 +130,7 @@ def summary(district: str | None) -> dict[str, Any]:
             func.count(Cycle.id).label("cycles"),
             func.coalesce(func.sum(Cycle.action_count), 0).label("actions"),
             func.coalesce(func.sum(Cycle.done_action_count), 0).label("done"),
-        )
-        .join(Run, Run.id == Cycle.run_id)
-        .join(School, School.id == Run.school_id)
-        .where(_in_newest_run())
-        .group_by(School.district, Run.package_slug, Cycle.module_slug, Cycle.state, Cycle.phase)
+        ).group_by(School.district, Run.package_slug, Cycle.module_slug, Cycle.state, Cycle.phase)
     )
     school_counts = (
         select(

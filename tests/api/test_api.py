@@ -17,16 +17,20 @@ from schemathesis.generation import GenerationMode
 from sqlalchemy import func, select
 
 from learningpack.api.openapi import openapi_document
+from learningpack.domain import transitions
 from learningpack.domain.api_keys import create_api_key
 from learningpack.extensions import db
 from learningpack.models import Action, Cycle, CycleState, Run, School
 from learningpack.ops.demo import seed_demo
 from learningpack.reads.pagination import danish_key
-from tests.factories import SchoolFactory, make_puf
+from tests.factories import SchoolFactory, make_leader, make_puf
 from tests.helpers import BUDGET, count_queries, forget_totals
 from tests.world import (
+    YEAR,
+    complete_through,
     grow,
     history_world,
+    make_world,
 )
 
 # The API's queries and ordering: on both databases.
@@ -178,6 +182,32 @@ def test_progress_reads_the_cycle_columns_and_filters(api: Any, demo: None, pack
     assert {i["district"] for i in vest["items"]} == {"Vest"}
     none = check(api("/api/v1/progress?district=Atlantis"), "/progress")
     assert none["items"] == [] and none["total"] == 0
+
+
+def test_progress_pages_follow_danish_order_and_show_each_schools_newest_run(
+    api: Any, package: Any
+) -> None:
+    world = make_world(package)  # Kildeskolen started; Fjordskolen did not
+    complete_through(world, len(package.modules))
+    transitions.start_run(world.school.id, package, "2027/28", world.leader)
+    for name in ["Åby Skole", "Ørum Skole", "Zebra Skole", "Aarslev Skole"]:
+        school = SchoolFactory(name=name)
+        transitions.start_run(school.id, package, YEAR, make_leader(school))
+    db.session.commit()
+    whole = check(api("/api/v1/progress?per_page=500"), "/progress")
+    started = ["Kildeskolen", "Zebra Skole", "Ørum Skole", "Åby Skole", "Aarslev Skole"]
+    positions = range(1, len(package.modules) + 1)
+    assert [(i["school_name"], i["position"]) for i in whole["items"]] == [
+        (name, position) for name in started for position in positions
+    ]
+    newest = {i["year_label"] for i in whole["items"] if i["school_name"] == "Kildeskolen"}
+    assert newest == {"2027/28"} and whole["total"] == len(whole["items"])
+    paged: list[Any] = []
+    for number in range(1, 5):  # 25 rows, 7 a page: a page may end inside a school
+        page = check(api(f"/api/v1/progress?per_page=7&page={number}"), "/progress")
+        assert page["total"] == 25 and page["pages"] == 4
+        paged += page["items"]
+    assert paged == whole["items"]
 
 
 def test_summary_counts_agree_with_the_data(api: Any, demo: None, package: Any) -> None:
