@@ -12,11 +12,15 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause, Join
 
 from learningpack.extensions import db
 from learningpack.models.types import danish_key
 
-__all__ = ["Page", "danish_key", "page_number", "paginate", "paginate_query"]
+__all__ = ["Page", "danish_key", "driving_join", "page_number", "paginate", "paginate_query"]
 
 T = TypeVar("T")
 
@@ -70,3 +74,31 @@ def paginate_query(statement: Select[Any], page: int, per_page: int) -> Page[Any
     page = page_number(page, total, per_page)
     items = list(db.session.scalars(statement.offset((page - 1) * per_page).limit(per_page)))
     return Page(items, total, page, per_page)
+
+
+class _DrivingJoin(Join):
+    """An inner join whose left side the database reads first, in its index's order."""
+
+    inherit_cache = True
+
+
+@compiles(_DrivingJoin)
+def _plain_join(join: _DrivingJoin, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.visit_join(join, **kw)
+
+
+@compiles(_DrivingJoin, "sqlite")
+def _sqlite_cross_join(join: _DrivingJoin, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite's planner never reorders the two sides of a CROSS JOIN (its documented way to
+    # fix a join order); with an ON clause it is an inner join.
+    kw["asfrom"] = True
+    left = join.left._compiler_dispatch(compiler, **kw)
+    right = join.right._compiler_dispatch(compiler, **kw)
+    return f"{left} CROSS JOIN {right} ON {join.onclause._compiler_dispatch(compiler, **kw)}"
+
+
+def driving_join(left: FromClause, right: FromClause, on: ColumnElement[bool]) -> Join:
+    """``left JOIN right ON on``, read from ``left`` first. For a page in ``left``'s index order
+    (e.g. schools by their Danish key) the database then walks the index and stops after the
+    page, where SQLite's planner would otherwise start from ``right`` and sort every row."""
+    return _DrivingJoin(left, right, on)

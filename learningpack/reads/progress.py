@@ -16,7 +16,7 @@ from learningpack.extensions import db
 from learningpack.models import Cycle, CyclePhase, CycleState, Run, School, SchoolProgress
 from learningpack.models.types import utcnow
 from learningpack.reads.overview_query import district_list as all_districts
-from learningpack.reads.pagination import Page, danish_key
+from learningpack.reads.pagination import Page, danish_key, driving_join
 from learningpack.reads.totals_cache import cached, progress_version
 
 PHASES = tuple(p.value for p in CyclePhase)
@@ -43,10 +43,12 @@ def _newest_runs(query: Any) -> Any:
     summary row and cycles by key), not every school × module row sorted."""
     slug = default_package().slug
     return (
-        query.select_from(School)
-        .join(
-            SchoolProgress,
-            and_(SchoolProgress.school_id == School.id, SchoolProgress.package_slug == slug),
+        query.select_from(
+            driving_join(
+                School.__table__,
+                SchoolProgress.__table__,
+                and_(SchoolProgress.school_id == School.id, SchoolProgress.package_slug == slug),
+            )
         )
         .join(Run, Run.id == SchoolProgress.run_id)
         .join(Cycle, Cycle.run_id == SchoolProgress.run_id)
