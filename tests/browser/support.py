@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from werkzeug.serving import make_server
+from werkzeug.wsgi import FileWrapper
 
 from learningpack.config import PROJECT_ROOT
 
@@ -22,10 +23,28 @@ DEMO_PASSWORD = "demo-forældre-2026"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+class WholeFiles:
+    """Serves a file response read whole. Werkzeug's development server leaves the file open
+    when the browser drops the connection mid-response (its cleanup raises before it closes
+    the body), and pytest turns the ResourceWarning into an error of whatever test runs next."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        body = self.app(environ, start_response)
+        if not isinstance(body, FileWrapper):
+            return body
+        try:
+            return [b"".join(body)]
+        finally:
+            body.close()
+
+
 class LiveServer:
     def __init__(self, app: Any, tmp: Path) -> None:
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, WholeFiles(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
