@@ -69,80 +69,115 @@ class OwnEntry:
     excerpt: str
 
 
-def my_actions(user: User) -> list[ActionCard]:
-    """Actions that the user owns, whose team they are in, or that they observe: those in the
-    school's open modules, then those of completed modules of its newest run that the team
-    decided to keep.
+KEPT_SHOWN = 5
+"""Kept actions "my actions" shows (newest module first); the rest are on their own pages: the
+list grows every module all year, and the page is opened on a phone between lessons."""
+KEPT_PER_PAGE = 20
 
-    Three queries whatever the number of actions: the actions with their team and module, the
-    newest log entries of each with their count (teacher_page.histories), and the start of the
-    text of the user's own entries.
+
+@dataclass(frozen=True)
+class MyActions:
+    """The cards of "my actions": every action in the open modules, and a page of the kept."""
+
+    cards: list[ActionCard]
+    kept: list[ActionCard]
+    kept_total: int
+    """How many kept actions there are in all (``kept`` is one page of them)."""
+
+
+def my_actions(
+    user: User, *, kept_offset: int = 0, kept_limit: int | None = None, open_modules: bool = True
+) -> MyActions:
+    """Actions that the user owns, whose team they are in, or that they observe: those in the
+    school's open modules (unless ``open_modules`` is false), and ``kept_limit`` (default
+    ``KEPT_SHOWN``) of those of completed modules of its newest run that the team decided to
+    keep (from ``kept_offset``, the newest module first).
+
+    Four queries whatever the number of actions: the open actions and the page of kept ones
+    (each with its team and module; the kept count in the same row), the newest log entries of
+    each with their count (teacher_page.histories), and the start of the text of the user's own
+    entries.
     """
     if user.school_id is None:
-        return []
+        return MyActions([], [], 0)
     team_ids = select(team_member.c.team_id).where(team_member.c.user_id == user.id)
-    kept = and_(
-        Cycle.state == CycleState.COMPLETED,
-        Run.id == newest_run_id(user.school_id, default_package().slug),
-        kept_expression(),
-    )
     edits_text = or_(
         literal(user.role == Role.LEADER),
         Action.owners.any(User.id == user.id),
         and_(~Action.owners.any(), Action.team_id.in_(team_ids)),
     )
-    rows = list(
-        db.session.execute(
-            select(Action, edits_text.label("edits_text"))
-            .join(Cycle, Cycle.id == Action.cycle_id)
-            .join(Run, Run.id == Cycle.run_id)
-            .where(
-                school_filter(user, Run.school_id),
-                or_(Cycle.state == CycleState.ACTIVE, kept),
-                or_(
-                    Action.team_id.in_(team_ids),
-                    Action.owners.any(User.id == user.id),
-                    Action.observer_id == user.id,
-                ),
+    mine = (
+        select(Action)
+        .join(Cycle, Cycle.id == Action.cycle_id)
+        .join(Run, Run.id == Cycle.run_id)
+        .where(
+            school_filter(user, Run.school_id),
+            or_(
+                Action.team_id.in_(team_ids),
+                Action.owners.any(User.id == user.id),
+                Action.observer_id == user.id,
+            ),
+        )
+        .options(joinedload(Action.team), contains_eager(Action.cycle))
+    )
+    open_rows: list[Any] = []
+    if open_modules:
+        open_rows = list(
+            db.session.execute(
+                mine.add_columns(edits_text.label("edits_text"))
+                .where(Cycle.state == CycleState.ACTIVE)
+                .order_by(Cycle.position, Action.id)
             )
-            .order_by(Cycle.position, Action.id)
-            .options(joinedload(Action.team), contains_eager(Action.cycle))
+        )
+    kept = mine.where(
+        Cycle.state == CycleState.COMPLETED,
+        Run.id == newest_run_id(user.school_id, default_package().slug),
+        kept_expression(),
+    )
+    kept_rows = list(
+        db.session.execute(
+            kept.add_columns(func.count().over().label("kept_total"))
+            .order_by(Cycle.position.desc(), Action.id)
+            .offset(kept_offset)
+            .limit(KEPT_SHOWN if kept_limit is None else kept_limit)
         )
     )
-    if not rows:
-        return []
-    actions = [row.Action for row in rows]
+    if kept_rows:
+        kept_total = kept_rows[0].kept_total
+    elif kept_offset:  # past the last page: how many there are, for the pages
+        kept_total = db.session.scalar(select(func.count()).select_from(kept.subquery())) or 0
+    else:
+        kept_total = 0
+    actions = [row.Action for row in open_rows] + [row.Action for row in kept_rows]
+    if not actions:
+        return MyActions([], [], kept_total)
     ids = [a.id for a in actions]
     logs = histories(ids)
     own: dict[int, list[OwnEntry]] = defaultdict(list)
-    for entry in db.session.execute(
-        select(
-            LogEntry.action_id,
-            LogEntry.id,
-            LogEntry.happened_on,
-            func.substr(LogEntry.text, 1, EXCERPT).label("excerpt"),
-        )
-        .where(LogEntry.action_id.in_(ids), LogEntry.author_id == user.id)
-        .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())
-    ):
-        own[entry.action_id].append(OwnEntry(entry.id, entry.happened_on, entry.excerpt))
-    cards = []
-    for row in rows:
-        a = row.Action
-        h = logs.get(a.id, NO_HISTORY)
-        is_kept = a.cycle.state == CycleState.COMPLETED
-        cards.append(
-            ActionCard(
-                a,
-                h.total,
-                h.last_on,
-                h.entries,
-                is_kept,
-                bool(row.edits_text) and not is_kept,
-                () if is_kept else tuple(own.get(a.id, ())),
+    open_ids = [row.Action.id for row in open_rows]
+    if open_ids:  # a kept action's entries are not corrected here: its module is closed
+        for entry in db.session.execute(
+            select(
+                LogEntry.action_id,
+                LogEntry.id,
+                LogEntry.happened_on,
+                func.substr(LogEntry.text, 1, EXCERPT).label("excerpt"),
             )
-        )
-    return [c for c in cards if not c.kept] + [c for c in cards if c.kept]
+            .where(LogEntry.action_id.in_(open_ids), LogEntry.author_id == user.id)
+            .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())
+        ):
+            own[entry.action_id].append(OwnEntry(entry.id, entry.happened_on, entry.excerpt))
+
+    def card(action: Action, kept: bool, edits: bool) -> ActionCard:
+        h = logs.get(action.id, NO_HISTORY)
+        entries = () if kept else tuple(own.get(action.id, ()))
+        return ActionCard(action, h.total, h.last_on, h.entries, kept, edits, entries)
+
+    return MyActions(
+        [card(row.Action, False, bool(row.edits_text)) for row in open_rows],
+        [card(row.Action, True, False) for row in kept_rows],
+        int(kept_total),
+    )
 
 
 def school_cycle(school_id: int, module_slug: str, package_slug: str | None = None) -> Cycle | None:

@@ -39,6 +39,16 @@ def test_role_lands_on_start_page(
     expect(page).to_have_url(re.compile(re.escape("/login")))
 
 
+def test_the_kept_actions_page_is_accessible_on_a_phone(page: Any, live_server: LiveServer) -> None:
+    log_in(page, live_server, "laerer1@ellevangskolen.demo.dk")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/mine-aktioner/fastholdt")
+    expect(page.locator("h1")).to_have_text("Det fortsætter vi med")
+    expect(page.locator(".action-kept")).to_have_count(1)  # the demo team keeps one action
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
 def test_wrong_password_shows_danish_error(page: Any, live_server: LiveServer) -> None:
     log_in(page, live_server, "puf@demo.dk", password="forkert-kodeord")
     expect(page.locator("body")).to_contain_text("Forkert e-mail eller adgangskode")

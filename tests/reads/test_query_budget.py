@@ -48,6 +48,7 @@ PAGES = [
     ("leder@ellevangskolen.demo.dk", "/skole/modul/faellesskab"),
     ("leder@ellevangskolen.demo.dk", "/skole/modul/foraeldremoeder"),
     ("laerer1@ellevangskolen.demo.dk", "/mine-aktioner/"),
+    ("laerer1@ellevangskolen.demo.dk", "/mine-aktioner/fastholdt"),
     ("laerer1@ellevangskolen.demo.dk", "/skole/modul/foraeldremoeder"),
     ("laerer1@ellevangskolen.demo.dk", "/konto"),
     ("laerer1@ellevangskolen.demo.dk", "/konto/totrin"),

@@ -12,6 +12,7 @@ from learningpack.content import Package
 from learningpack.domain import records
 from learningpack.extensions import db
 from learningpack.models import Action, ActionStatus, AuditEvent, LogEntry, LogKind, Outcome
+from learningpack.reads.cycles import my_actions
 from tests.factories import login, make_teacher
 from tests.helpers import count, count_queries, page_of
 from tests.world import (
@@ -118,6 +119,40 @@ def test_my_actions_keeps_what_the_team_decided_to_keep(
     page = page_of(teacher_client.get("/mine-aktioner/"))
     assert page.index("Forældremøde med dialog") < page.index("Det fortsætter vi med")
     assert f'href="{module_url(world, 2)}"' in page
+
+
+def test_kept_actions_are_a_few_on_my_actions_and_the_rest_a_page_away(
+    teacher_client: FlaskClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept list grows every module all year: "my actions" shows the newest few and links
+    to the whole list, which comes a page at a time (a page past the end shows the last)."""
+    close_module_one(world)
+    kept = my_actions(world.teacher, kept_limit=100).kept
+    titles = [card.action.title for card in kept]
+    assert len(titles) >= 2
+    monkeypatch.setattr("learningpack.reads.cycles.KEPT_SHOWN", 1)
+    monkeypatch.setattr("learningpack.teacher.routes.KEPT_PER_PAGE", 1)
+    page = page_of(teacher_client.get("/mine-aktioner/"))
+    section = page.split('id="kept-heading"', 1)[1]
+    assert section.count('class="card action-card action-kept"') == 1 and titles[0] in section
+    assert f"Se alle {len(titles)} aktioner, I fastholder" in section
+    assert 'href="/mine-aktioner/fastholdt"' in section
+    seen = []
+    for number in range(1, len(titles) + 1):
+        listed = page_of(teacher_client.get(f"/mine-aktioner/fastholdt?side={number}"))
+        assert f"Side {number} af {len(titles)}" in listed
+        assert listed.count('class="card action-card action-kept"') == 1
+        seen += [t for t in titles if f'<h2 class="action-title">{t}</h2>' in listed]
+    assert seen == titles
+    last = page_of(teacher_client.get("/mine-aktioner/fastholdt?side=99"))
+    assert f"Side {len(titles)} af {len(titles)}" in last and titles[-1] in last
+    assert teacher_client.get("/mine-aktioner/fastholdt?side=nul").status_code == 200
+
+
+def test_kept_page_says_so_when_nothing_is_kept(teacher_client: FlaskClient, world: World) -> None:
+    page = page_of(teacher_client.get("/mine-aktioner/fastholdt"))
+    assert "Teamet har ikke fastholdt aktioner fra afsluttede moduler endnu." in page
+    assert "Det fortsætter vi med" not in page_of(teacher_client.get("/mine-aktioner/"))
 
 
 def test_an_action_adjusted_in_the_reflection_leaves_with_its_module(

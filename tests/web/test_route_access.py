@@ -79,6 +79,7 @@ AREAS: dict[str, tuple[object, frozenset[str]]] = {
     "school.complete": (LEADER, frozenset()),
     "school.reopen": (LEADER, frozenset()),
     "teacher.my_actions_page": (STAFF, frozenset()),
+    "teacher.kept_page": (STAFF, frozenset()),
     "teacher.log_entry": (STAFF, frozenset({"action_id"})),
     "school.question": (LEADER, frozenset({"team_id"})),
     "school.reflection": (LEADER, frozenset({"team_id"})),
@@ -259,6 +260,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("school.complete", "POST"): row(LOGIN, 409, 403, 403, 403),
     ("school.reopen", "POST"): row(LOGIN, 302, 403, 403, 403),  # refused with a flash
     ("teacher.my_actions_page", "GET"): row(LOGIN, 200, 200, 200, 403),
+    ("teacher.kept_page", "GET"): row(LOGIN, 200, 200, 200, 403),
     ("teacher.log_entry", "GET"): row(LOGIN, 200, 200, NOT_ON, 403),
     ("teacher.log_entry", "POST"): row(LOGIN, 400, 400, NOT_ON, 403),
     # The action-learning records: a team's question and reflection, a second round, the
