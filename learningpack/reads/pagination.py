@@ -84,7 +84,7 @@ class _DrivingJoin(Join):
 
 @compiles(_DrivingJoin)
 def _plain_join(join: _DrivingJoin, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.visit_join(join, **kw)
+    return str(compiler.visit_join(join, **kw))  # type: ignore[no-untyped-call]
 
 
 @compiles(_DrivingJoin, "sqlite")
@@ -92,6 +92,7 @@ def _sqlite_cross_join(join: _DrivingJoin, compiler: SQLCompiler, **kw: Any) -> 
     # SQLite's planner never reorders the two sides of a CROSS JOIN (its documented way to
     # fix a join order); with an ON clause it is an inner join.
     kw["asfrom"] = True
+    assert join.onclause is not None  # driving_join always has one
     left = join.left._compiler_dispatch(compiler, **kw)
     right = join.right._compiler_dispatch(compiler, **kw)
     return f"{left} CROSS JOIN {right} ON {join.onclause._compiler_dispatch(compiler, **kw)}"
