@@ -30,7 +30,7 @@ from learningpack.models import (
     action_owner,
     team_member,
 )
-from learningpack.reads.pagination import danish_key
+from learningpack.reads.pagination import Page, danish_key, page_number
 from learningpack.reads.runs import newest_run, newest_run_id
 from learningpack.reads.teacher_page import NO_HISTORY, histories
 
@@ -80,26 +80,29 @@ class MyActions:
     """The cards of "my actions": every action in the open modules, and a page of the kept."""
 
     cards: list[ActionCard]
-    kept: list[ActionCard]
-    kept_total: int
-    """How many kept actions there are in all (``kept`` is one page of them)."""
+    kept: Page[ActionCard]
 
 
 def my_actions(
-    user: User, *, kept_offset: int = 0, kept_limit: int | None = None, open_modules: bool = True
+    user: User,
+    *,
+    kept_page: int = 1,
+    kept_per_page: int | None = None,
+    open_modules: bool = True,
 ) -> MyActions:
     """Actions that the user owns, whose team they are in, or that they observe: those in the
-    school's open modules (unless ``open_modules`` is false), and ``kept_limit`` (default
-    ``KEPT_SHOWN``) of those of completed modules of its newest run that the team decided to
-    keep (from ``kept_offset``, the newest module first).
+    school's open modules (unless ``open_modules`` is false), and one page (``kept_per_page``,
+    default ``KEPT_SHOWN``) of those of completed modules of its newest run that the team
+    decided to keep, the newest module first; a page past the end is the last one.
 
     Four queries whatever the number of actions: the open actions and the page of kept ones
     (each with its team and module; the kept count in the same row), the newest log entries of
     each with their count (teacher_page.histories), and the start of the text of the user's own
-    entries.
+    entries. A page past the end costs two more (the count, then the last page).
     """
+    per_page = KEPT_SHOWN if kept_per_page is None else kept_per_page
     if user.school_id is None:
-        return MyActions([], [], 0)
+        return MyActions([], Page([], 0, 1, per_page))
     team_ids = select(team_member.c.team_id).where(team_member.c.user_id == user.id)
     edits_text = or_(
         literal(user.role == Role.LEADER),
@@ -134,23 +137,27 @@ def my_actions(
         Run.id == newest_run_id(user.school_id, default_package().slug),
         kept_expression(),
     )
-    kept_rows = list(
-        db.session.execute(
-            kept.add_columns(func.count().over().label("kept_total"))
-            .order_by(Cycle.position.desc(), Action.id)
-            .offset(kept_offset)
-            .limit(KEPT_SHOWN if kept_limit is None else kept_limit)
+
+    def kept_rows_of(page: int) -> list[Any]:
+        return list(
+            db.session.execute(
+                kept.add_columns(func.count().over().label("kept_total"))
+                .order_by(Cycle.position.desc(), Action.id)
+                .offset((page - 1) * per_page)
+                .limit(per_page)
+            )
         )
-    )
-    if kept_rows:
-        kept_total = kept_rows[0].kept_total
-    elif kept_offset:  # past the last page: how many there are, for the pages
+
+    page = max(1, kept_page)
+    kept_rows = kept_rows_of(page)
+    kept_total = kept_rows[0].kept_total if kept_rows else 0
+    if not kept_rows and page > 1:  # past the last page: the last one
         kept_total = db.session.scalar(select(func.count()).select_from(kept.subquery())) or 0
-    else:
-        kept_total = 0
+        page = page_number(page, kept_total, per_page)
+        kept_rows = kept_rows_of(page) if kept_total else []
     actions = [row.Action for row in open_rows] + [row.Action for row in kept_rows]
     if not actions:
-        return MyActions([], [], kept_total)
+        return MyActions([], Page([], int(kept_total), page, per_page))
     ids = [a.id for a in actions]
     logs = histories(ids)
     own: dict[int, list[OwnEntry]] = defaultdict(list)
@@ -175,8 +182,7 @@ def my_actions(
 
     return MyActions(
         [card(row.Action, False, bool(row.edits_text)) for row in open_rows],
-        [card(row.Action, True, False) for row in kept_rows],
-        int(kept_total),
+        Page([card(row.Action, True, False) for row in kept_rows], int(kept_total), page, per_page),
     )
 
 

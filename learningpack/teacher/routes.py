@@ -23,7 +23,6 @@ from learningpack.extensions import db
 from learningpack.models import Action, Role
 from learningpack.output.labels import ACTION_STATUS
 from learningpack.reads.cycles import KEPT_PER_PAGE, ActionCard, OwnEntry, my_actions
-from learningpack.reads.pagination import page_number
 from learningpack.reads.teacher_page import working_on
 from learningpack.teacher import bp
 from learningpack.teacher.forms import LogEntryForm, ObservationForm
@@ -140,12 +139,12 @@ def my_actions_page() -> str:
     """The actions I own or my team owns, in the school's open modules, and the newest few my
     team keeps from completed modules (the rest on their own pages)."""
     mine = my_actions(current_user)
-    views = _card_views(mine.cards + mine.kept, current_user.id)
+    views = _card_views(mine.cards + mine.kept.items, current_user.id)
     return render_template(
         "teacher/my_actions.html",
         cards=views[: len(mine.cards)],
         kept=views[len(mine.cards) :],
-        kept_total=mine.kept_total,
+        kept_total=mine.kept.total,
         working_on=working_on(current_user),
         status_labels={status.value: str(name) for status, name in ACTION_STATUS.items()},
     )
@@ -155,27 +154,18 @@ def my_actions_page() -> str:
 @role_required(Role.TEACHER, Role.LEADER)
 def kept_page() -> str:
     """Every action my team keeps from completed modules, a page at a time, newest module first."""
-    requested = max(1, request.args.get("side", 1, type=int) or 1)
-    mine = my_actions(
+    kept = my_actions(
         current_user,
-        kept_offset=(requested - 1) * KEPT_PER_PAGE,
-        kept_limit=KEPT_PER_PAGE,
+        kept_page=request.args.get("side", 1, type=int) or 1,
+        kept_per_page=KEPT_PER_PAGE,
         open_modules=False,
-    )
-    page = page_number(requested, mine.kept_total, KEPT_PER_PAGE)
-    if page != requested:  # past the last page: the last one
-        mine = my_actions(
-            current_user,
-            kept_offset=(page - 1) * KEPT_PER_PAGE,
-            kept_limit=KEPT_PER_PAGE,
-            open_modules=False,
-        )
+    ).kept
     return render_template(
         "teacher/kept.html",
-        kept=_card_views(mine.kept, current_user.id),
-        kept_total=mine.kept_total,
-        page=page,
-        pages=max(1, -(-mine.kept_total // KEPT_PER_PAGE)),
+        kept=_card_views(kept.items, current_user.id),
+        kept_total=kept.total,
+        page=kept.page,
+        pages=kept.pages,
     )
 
 

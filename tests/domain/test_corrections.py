@@ -35,7 +35,7 @@ from learningpack.models import (
     utcnow,
 )
 from learningpack.models.soft_delete import INCLUDE_DELETED
-from learningpack.reads.cycles import MyActions, my_actions, school_cycle
+from learningpack.reads.cycles import my_actions, school_cycle
 from tests.domain.cycle_world import NOT_OPEN, events, fulfil, refusal
 from tests.world import START, World, add_action, add_session, reflect
 
@@ -167,7 +167,8 @@ def test_deleted_records_vanish_from_reads_and_progress_is_recomputed(world: Wor
     # Gone from every read: the module page, the teacher's page, counts and relationships.
     page = school_cycle(world.school.id, cycle.module_slug)
     assert page is not None and page.actions == [] and page.meetings == []
-    assert my_actions(world.teacher) == MyActions([], [], 0)
+    mine = my_actions(world.teacher)
+    assert mine.cards == [] and mine.kept.items == [] and mine.kept.total == 0
     assert (_count(Action), _count(LogEntry), _count(FollowUp), _count(Meeting)) == (0, 0, 0, 0)
     # …but kept until the purge, the action's entries deleted with it.
     assert (_count(Action, deleted=True), _count(LogEntry, deleted=True)) == (1, 2)

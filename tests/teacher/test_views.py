@@ -127,7 +127,7 @@ def test_kept_actions_are_a_few_on_my_actions_and_the_rest_a_page_away(
     """The kept list grows every module all year: "my actions" shows the newest few and links
     to the whole list, which comes a page at a time (a page past the end shows the last)."""
     close_module_one(world)
-    kept = my_actions(world.teacher, kept_limit=100).kept
+    kept = my_actions(world.teacher, kept_per_page=100).kept.items
     titles = [card.action.title for card in kept]
     assert len(titles) >= 2
     monkeypatch.setattr("learningpack.reads.cycles.KEPT_SHOWN", 1)
