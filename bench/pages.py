@@ -90,6 +90,8 @@ def find_targets(url: str, secret: str) -> list[Target]:
         Target("leader_module", f"/skole/modul/{busiest.module_slug}", leader, min_percent=5.0,
                note=f"{busiest.n} actions, school {busiest.school_id}"),
         Target("leader_school", "/skole/", leader),
+        Target("teacher_account", "/konto", teacher.email, min_percent=8.0,
+               note="the lightest logged-in page: the floor under every page"),
         Target("overview", "/puf/", puf, "/puf/"),
         Target("overview_district", f"/puf/?omraade={urllib.parse.quote(district or '')}",
                puf, "/puf/"),

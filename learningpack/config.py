@@ -116,6 +116,9 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "LANGUAGES": ("da", "en"),
         "CONTENT_DIR": env.get("CONTENT_DIR", str(data_dir("content"))),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Rendered page parts kept per worker while nothing they show has changed
+        # (web/fragment_cache.py): at most this many characters; 0 keeps none.
+        "FRAGMENT_CACHE_BYTES": int(env.get("FRAGMENT_CACHE_BYTES", str(32 * 1024 * 1024))),
         # The accessibility statement's contact (an e-mail address the municipality answers).
         "ACCESSIBILITY_CONTACT": env.get("ACCESSIBILITY_CONTACT", ""),
         # The knowledge bank's uploaded files: outside the web root (never under static/).

@@ -1,5 +1,6 @@
 """The data model (DESIGN.md §4)."""
 
+from learningpack.models import page_versions  # noqa: F401  (its flush hook)
 from learningpack.models.accounts import AccountToken, RecoveryCode, TokenKind
 from learningpack.models.api import ApiToken
 from learningpack.models.audit import AuditEvent

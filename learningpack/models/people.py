@@ -93,6 +93,10 @@ class School(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Days without a log entry before a reminder; None: PUF's default (domain/calendar.py).
     reminder_days: Mapped[int | None] = mapped_column(Integer)
+    # Bumped in the same flush as any change to the school's staff or teams (names, roles,
+    # memberships; models/page_versions.py): with the summary row's ``refreshed_at`` it tells
+    # whether a page cached for one of its users may still be shown (web/fragment_cache.py).
+    people_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     users: Mapped[list[User]] = relationship(back_populates="school")
     teams: Mapped[list[Team]] = relationship(back_populates="school", order_by="Team.name")

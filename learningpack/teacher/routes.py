@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from learningpack.content import Package, default_package, module_of
@@ -27,6 +28,7 @@ from learningpack.reads.teacher_page import working_on
 from learningpack.teacher import bp
 from learningpack.teacher.forms import LogEntryForm, ObservationForm
 from learningpack.web.access import action_or_404, require, role_required
+from learningpack.web.fragment_cache import cached_part, school_version
 from learningpack.web.refusals import flash_refused
 from learningpack.web.templating import date_formatter
 
@@ -138,10 +140,25 @@ def _origin(template: str, package: Package, action: Action) -> str:
 def my_actions_page() -> str:
     """The actions I own or my team owns, in the school's open modules, and the newest few my
     team keeps from completed modules (the rest on their own pages)."""
+    if current_user.school_id is None:
+        return render_template("teacher/my_actions.html", body=Markup(_my_actions_body()))
+    # The versions are read before the body: a body is never older than the key it is kept
+    # under (web/fragment_cache.py).
+    key = (
+        "my_actions",
+        current_user.id,
+        str(get_locale()),
+        school_version(current_user.school_id),
+        id(default_package()),
+    )
+    return render_template("teacher/my_actions.html", body=cached_part(key, _my_actions_body))
+
+
+def _my_actions_body() -> str:
     mine = my_actions(current_user)
     views = _card_views(mine.cards + mine.kept.items, current_user.id)
     return render_template(
-        "teacher/my_actions.html",
+        "teacher/_my_actions_body.html",
         cards=views[: len(mine.cards)],
         kept=views[len(mine.cards) :],
         kept_total=mine.kept.total,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
+from typing import Any
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
@@ -22,14 +24,20 @@ PENDING_AT_KEY = "pending_at"
 PENDING_NEXT_KEY = "pending_next"
 
 
+@cache
+def _user_options() -> tuple[Any, ...]:
+    """The user's school, and the header's unread count in the same query (no extra query on
+    any page); built once, not on every request (they are immutable)."""
+    unread = with_expression(User.unread_notices, unread_count_query(User.id))
+    return (joinedload(User.school), unread)
+
+
 def load_user(session_id: str) -> User | None:
     """Flask-Login's loader: the id is "user_id:session_version"; a stale version is no user."""
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    # The header's unread count comes in the same query (no extra query on any page).
-    unread = with_expression(User.unread_notices, unread_count_query(User.id))
-    user = db.session.get(User, int(user_id), options=[joinedload(User.school), unread])
+    user = db.session.get(User, int(user_id), options=_user_options())
     if user is None or not user.may_log_in or user.session_version != int(version):
         return None
     remember_user(user.id, user.school_id)
