@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import exists, select
 
 from learningpack.domain.refusals import refuse
+from learningpack.domain.school_progress import refresh_run
 from learningpack.extensions import db
 from learningpack.models import Cycle, CycleState, HolidayPeriod, MunicipalSettings, School, User
 from learningpack.models.audit import record
@@ -152,4 +153,4 @@ def set_follow_up_date(cycle: Cycle, day: date | None) -> None:
         if day > last:
             raise refuse("follow_up_after_year", last=last)
     cycle.follow_up_on = day
-    db.session.flush()
+    refresh_run(cycle.run)  # "stalled" reads the date from the summary row

@@ -24,7 +24,7 @@ COLUMNS = (
     "school_id", "package_slug", "run_id", "started_at", "finished", "last_activity_at",
     "current_position", "current_phase", "current_opened_at", "completed_count", "cycle_count",
     "meeting_count", "action_count", "done_action_count", "log_entry_count", "follow_up_count",
-    "refreshed_at",
+    "overdue_from", "refreshed_at",
 )  # fmt: skip
 
 
@@ -69,6 +69,9 @@ def summary_select(package_slug: str, school_ids: Collection[int] | None = None)
             _total(Cycle.done_action_count),
             _total(Cycle.log_entry_count),
             _total(Cycle.follow_up_count),
+            func.min(
+                case((and_(Cycle.state == ACTIVE, Cycle.follow_up_count == 0), Cycle.follow_up_on))
+            ),
             literal(utcnow(), UTCDateTime),
         )
         .select_from(School)

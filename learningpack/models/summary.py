@@ -8,9 +8,9 @@ to its runs or cycles, and rebuilds all rows in bulk.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false, func
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learningpack.extensions import Model
@@ -48,6 +48,9 @@ class SchoolProgress(Model):
     done_action_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     log_entry_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     follow_up_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The earliest follow-up meeting date of an open module with no follow-up recorded yet:
+    # "stalled" is then two comparisons on this row, not a look at every school's cycles.
+    overdue_from: Mapped[date | None] = mapped_column(Date)
     # When the row was last written: the overview's totals are kept until a row changes.
     refreshed_at: Mapped[datetime] = mapped_column(
         UTCDateTime, index=True, default=utcnow, server_default=func.current_timestamp()

@@ -8,7 +8,7 @@ the same matching schools in chunks (``export_schools``) so memory stays flat in
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -36,7 +36,7 @@ from learningpack.reads.overview import (
     cell_state,
 )
 from learningpack.reads.pagination import danish_key, page_number
-from learningpack.reads.totals_cache import cached, progress_version
+from learningpack.reads.totals_cache import by_district as by_district_totals
 
 SP = SchoolProgress
 EXPORT_CHUNK = 500  # schools read per round trip while an export streams
@@ -57,21 +57,16 @@ def _joined(package: Package, *columns: Any) -> Select[Any]:
 
 def stalled(now: datetime, days: int) -> ColumnElement[bool]:
     """SQL for ``SchoolRow.is_stalled``: started, not finished, idle for ``days`` days or more
-    (whole days since the last activity ≥ days ⇔ the last activity ≤ now − days)."""
-    overdue = aliased(Cycle)
+    (whole days since the last activity ≥ days ⇔ the last activity ≤ now − days), or an open
+    module's follow-up meeting more than ``days`` days past with no follow-up recorded
+    (Cell.follow_up_overdue: the school logs on, but never closes the module). Columns of the
+    summary row only (``overdue_from`` is the earliest such meeting date)."""
     return and_(
         SP.run_id.is_not(None),
         SP.finished.is_(False),
         or_(
             SP.last_activity_at <= now - timedelta(days=days),
-            # An open module's follow-up meeting more than ``days`` days past with no follow-up
-            # recorded (Cell.follow_up_overdue): the school logs on, but never closes the module.
-            exists().where(
-                overdue.run_id == SP.run_id,
-                overdue.state == CycleState.ACTIVE,
-                overdue.follow_up_count == 0,
-                overdue.follow_up_on < now.date() - timedelta(days=days),
-            ),
+            SP.overdue_from < now.date() - timedelta(days=days),
         ),
     )
 
@@ -204,7 +199,7 @@ def _totals_key(package: Package, filters: Filters, now: datetime, districts: Di
     """What the totals read: the filters, the schools per district, the summary rows."""
     return (
         "overview", package.slug, filters.district, filters.module, filters.state,
-        filters.stalled, filters.days, districts.counts, progress_version(now),
+        filters.stalled, filters.days, districts.counts,
     )  # fmt: skip
 
 
@@ -223,7 +218,9 @@ def build_overview(
     where = conditions(filters, now, modules)
     districts = districts or district_list()
     key = _totals_key(package, filters, now, districts)
-    by_district, cycles = cached(key, lambda: _totals(package, filters, now, where))
+    by_district, cycles = by_district_totals(
+        key, now, lambda only: _totals(package, filters, now, where, only)
+    )
     totals = {d: DistrictTotals(d, n, n - started, int(done or 0), int(idle or 0))
               for d, n, started, done, idle in by_district}  # fmt: skip
     total = sum(d.schools for d in totals.values())
@@ -271,11 +268,18 @@ def build_overview(
 
 
 def _totals(
-    package: Package, filters: Filters, now: datetime, where: list[Any]
+    package: Package,
+    filters: Filters,
+    now: datetime,
+    where: list[Any],
+    only: Collection[str] | None = None,
 ) -> tuple[list[Any], list[Any]]:
     """Schools per district (started, finished, stalled) and cycles per district × module ×
-    state, of the schools that match: two grouped statements over every school, as rows."""
+    state, of the schools that match (in the districts ``only`` names, or all): two grouped
+    statements, as rows whose first column is the district."""
     modules = _modules(filters, package)
+    if only is not None:
+        where = [*where, School.district.in_(list(only))]
     is_stalled = case((stalled(now, filters.days), 1), else_=0)
     by_district = db.session.execute(
         _joined(

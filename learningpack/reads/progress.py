@@ -7,6 +7,7 @@ aggregating actions per request. Each school's newest run is its summary row's
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import and_, func, select
@@ -17,7 +18,7 @@ from learningpack.models import Cycle, CyclePhase, CycleState, Run, School, Scho
 from learningpack.models.types import utcnow
 from learningpack.reads.overview_query import district_list as all_districts
 from learningpack.reads.pagination import Page, danish_key, driving_join
-from learningpack.reads.totals_cache import cached, progress_version
+from learningpack.reads.totals_cache import by_district
 
 PHASES = tuple(p.value for p in CyclePhase)
 STATES = tuple(s.value for s in CycleState)
@@ -97,8 +98,9 @@ def progress_page(
     district: str | None, module: str | None, state: str | None, page: int, per_page: int
 ) -> Page[Any]:
     """One page of school × module rows of every school's newest run, filtered, in Danish
-    school order. Two queries: the count (kept while no school's progress changes, see
-    ``reads/totals_cache``), then the page (sorted and cut by the database)."""
+    school order. Two queries: the count (kept while no school's progress changes, and then
+    counted again in the districts written to, see ``reads/totals_cache.by_district``), then
+    the page (sorted and cut by the database)."""
     query = _cycle_columns()
     if district is not None:
         query = query.where(School.district == district)
@@ -106,10 +108,18 @@ def progress_page(
         query = query.where(Cycle.module_slug == module)
     if state is not None:
         query = query.where(Cycle.state == state)
-    key = ("api_progress", district, module, state, progress_version(utcnow()))
-    total = cached(
-        key, lambda: db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    )
+
+    def counts(only: Collection[str] | None) -> tuple[list[Any]]:
+        """The matching rows per district (of the districts ``only`` names, or all)."""
+        rows = query if only is None else query.where(School.district.in_(list(only)))
+        per = rows.subquery()
+        return (
+            list(db.session.execute(select(per.c.district, func.count()).group_by(per.c.district))),
+        )
+
+    # Kept, and after a write counted again only in the districts written to.
+    (per_district,) = by_district(("api_progress", district, module, state), utcnow(), counts)
+    total = sum(int(row[1]) for row in per_district)
     rows = db.session.execute(
         query.order_by(School.sort_key, School.id, Cycle.position)
         .offset((page - 1) * per_page)
@@ -147,6 +157,14 @@ def summary(district: str | None) -> dict[str, Any]:
         cycles = cycles.where(School.district == district)
         school_counts = school_counts.where(School.district == district)
 
+    def totals(only: Collection[str] | None) -> tuple[list[Any], list[Any]]:
+        """Both statements, for the districts ``only`` names (all when None)."""
+        where = [] if only is None else [School.district.in_(list(only))]
+        return (
+            list(db.session.execute(school_counts.where(*where))),
+            list(db.session.execute(cycles.where(*where))),
+        )
+
     def empty_module(package_slug: str, slug: str) -> dict[str, Any]:
         position, title = titles.get((package_slug, slug), (0, slug))
         return {
@@ -160,13 +178,10 @@ def summary(district: str | None) -> dict[str, Any]:
             "actions_done": 0,
         }
 
-    # Both statements read every school: kept while no school's progress changed (the schools
-    # per district and the summary rows say whether one has; see reads/totals_cache).
-    key = ("api_summary", district, all_districts().counts, progress_version(utcnow()))
-    school_rows, cycle_rows = cached(
-        key,
-        lambda: (db.session.execute(school_counts).all(), db.session.execute(cycles).all()),
-    )
+    # Both statements read every school: kept, and after a write read again only for the
+    # districts whose schools' progress changed (reads/totals_cache.by_district).
+    key = ("api_summary", district, all_districts().counts)
+    school_rows, cycle_rows = by_district(key, utcnow(), totals)
     modules: dict[str, dict[str, Any]] = {}
     districts: dict[str, dict[str, Any]] = {}
     for count in school_rows:

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from learningpack.content import Package
 from learningpack.domain import records, transitions
+from learningpack.domain.calendar import set_follow_up_date
 from learningpack.domain.learning import save_question
 from learningpack.domain.progress import rebuild
 from learningpack.domain.school_progress import COLUMNS, refresh
@@ -74,6 +75,10 @@ def from_scratch(school_id: int, slug: str) -> dict[str, Any] | None:
         "done_action_count": sum(c.done_action_count for c in cycles),
         "log_entry_count": sum(c.log_entry_count for c in cycles),
         "follow_up_count": sum(c.follow_up_count for c in cycles),
+        "overdue_from": min(
+            (c.follow_up_on for c in active if c.follow_up_on and not c.follow_up_count),
+            default=None,
+        ),
     }
 
 
@@ -90,6 +95,8 @@ def test_the_row_is_right_after_every_kind_of_write(package: Package) -> None:
     same(w.school.id, slug)
     cycle = w.cycle(1)
     add_session(cycle)
+    same(w.school.id, slug)
+    set_follow_up_date(cycle, (cycle.opened_at or w.run.started_at).date() + timedelta(days=3))
     same(w.school.id, slug)
     save_question(cycle, team=w.team, question="Hvorfor?", baseline="", actor=w.leader)
     same(w.school.id, slug)

@@ -9,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from learningpack.content import Package
+from learningpack.domain.calendar import set_follow_up_date
 from learningpack.extensions import db
 from learningpack.reads.overview import Cell, SchoolRow
 from tests.helpers import page_of
@@ -64,7 +65,8 @@ def test_the_overview_names_a_school_whose_follow_up_meeting_slipped(
 
     world: World = make_world(package)
     cycle = world.cycle(1)
-    cycle.follow_up_on = date.today() - timedelta(days=11)
+    cycle.opened_at = cycle.opened_at - timedelta(days=20)
+    set_follow_up_date(cycle, date.today() - timedelta(days=11))  # rewrites the summary row
     db.session.commit()
     login(client, world.puf)
     assert "Kildeskolen" in page_of(client.get("/puf/?staa=1&dage=10"))
