@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from sqlalchemy import create_engine, text
 
 from learningpack import create_app
 from learningpack.config import normalise_database_url
+from learningpack.content import EXTENSION_KEY as CONTENT_KEY
+from learningpack.content.loader import load_library
 from learningpack.extensions import db
 from tests.apps import IsolatedClient, PostgresDatabases, make_test_config
 
@@ -78,10 +81,28 @@ def postgres_url(request: pytest.FixtureRequest) -> str:
 
 
 def _truncate_all() -> None:
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    """Empty every table and restart the ids. DELETE, children first, in one round trip: a test
+    leaves a few rows, and TRUNCATE of 36 tables (new files for each) took 0.23 s per test."""
     db.session.remove()
     with db.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        sequences = conn.scalars(
+            text(
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename)"
+                " FROM pg_sequences"
+            )
+        ).all()
+        conn.exec_driver_sql(
+            "; ".join(
+                [f'DELETE FROM "{t.name}"' for t in reversed(db.metadata.sorted_tables)]
+                + [f"ALTER SEQUENCE {name} RESTART" for name in sequences]
+            )
+        )
+
+
+@cache
+def _library(content_dir: str) -> Any:
+    """The content library, parsed once per worker (0.12 s for each of ~1,800 apps)."""
+    return load_library(content_dir)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -143,6 +164,8 @@ def app(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterato
     overrides = {"BANK_UPLOAD_DIR": str(tmp_path / "bank-files"), **overrides}
     application = create_app(make_test_config(url, **overrides))
     application.test_client_class = IsolatedClient
+    if "CONTENT_DIR" not in overrides:  # the library is immutable; a test's own folder is read
+        application.extensions[CONTENT_KEY] = _library(application.config["CONTENT_DIR"])
     with application.app_context():
         yield application
         if backend == "postgres":

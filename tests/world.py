@@ -242,6 +242,33 @@ def complete_through(world: World, last: int) -> None:
         transitions.complete_cycle(cycle, world.leader)
 
 
+def close_module_one(world: World, outcomes: dict[str, Outcome] | None = None) -> None:
+    """Give our school's module-1 actions a log and a follow-up (each "keep" unless
+    ``outcomes`` says otherwise, by the key in ``world.actions``), then complete module 1."""
+    # Load the leader first: record_follow_up reads actor.id while its new FollowUp is not yet
+    # in the session, and an expired actor would autoflush (SAWarning) at that moment.
+    db.session.refresh(world.leader)
+    ours = {k: a for k, a in world.actions.items() if a.cycle.run_id == world.run.id}
+    decided = {a.id: (outcomes or {}).get(k, Outcome.KEEP) for k, a in ours.items()}
+    for action in ours.values():
+        records.add_log_entry(
+            action,
+            author=world.teacher,
+            happened_on=action.period_start,
+            text="Prøvet.",
+            observation="",
+        )
+        observe(action)
+    for team in (world.team, world.team2):
+        mine = {i: o for i, o in decided.items() if db.session.get(Action, i).team_id == team.id}
+        reflect(world.cycle(1), team, world.leader, mine)
+    for action in ours.values():
+        records.record_follow_up(
+            action, outcome=decided[action.id], learning="Godt.", fit="Ja.", actor=world.leader
+        )
+    complete_through(world, 1)
+
+
 def recording_controls(page: str) -> list[str]:
     return [m.group(0) for m in RECORDING_TARGETS.finditer(page)]
 

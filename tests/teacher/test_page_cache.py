@@ -21,8 +21,7 @@ from learningpack.models import LogEntry, School
 from learningpack.web.fragment_cache import fragment_cache
 from tests.factories import login
 from tests.helpers import count_queries, page_of
-from tests.teacher.test_views import close_module_one
-from tests.world import START, World, agree, make_world, observe
+from tests.world import START, World, agree, close_module_one, make_world, observe
 
 pytestmark = pytest.mark.both_backends  # the versions are read from each database
 

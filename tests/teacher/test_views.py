@@ -21,12 +21,11 @@ from tests.world import (
     START,
     World,
     agree,
-    complete_through,
+    close_module_one,
     make_world,
     module_url,
     observe,
     recording_controls,
-    reflect,
 )
 
 LOG = {"happened_on": "2026-09-04", "text": "Vi sendte beskeden.", "observation": "Tre svar."}
@@ -73,33 +72,6 @@ def test_my_actions_lists_mine_and_my_teams_only(teacher_client: FlaskClient, wo
     assert "Fjordskolens hemmelige aktion" not in page
     assert log_url(world.actions["team"]) in page
     assert log_url(world.actions["other_team"]) not in page
-
-
-def close_module_one(world: World, outcomes: dict[str, Outcome] | None = None) -> None:
-    """Give our school's module-1 actions a log and a follow-up (each "keep" unless
-    ``outcomes`` says otherwise, by the key in ``world.actions``), then complete module 1."""
-    # Load the leader first: record_follow_up reads actor.id while its new FollowUp is not yet
-    # in the session, and an expired actor would autoflush (SAWarning) at that moment.
-    db.session.refresh(world.leader)
-    ours = {k: a for k, a in world.actions.items() if a.cycle.run_id == world.run.id}
-    decided = {a.id: (outcomes or {}).get(k, Outcome.KEEP) for k, a in ours.items()}
-    for action in ours.values():
-        records.add_log_entry(
-            action,
-            author=world.teacher,
-            happened_on=action.period_start,
-            text="Prøvet.",
-            observation="",
-        )
-        observe(action)
-    for team in (world.team, world.team2):
-        mine = {i: o for i, o in decided.items() if db.session.get(Action, i).team_id == team.id}
-        reflect(world.cycle(1), team, world.leader, mine)
-    for action in ours.values():
-        records.record_follow_up(
-            action, outcome=decided[action.id], learning="Godt.", fit="Ja.", actor=world.leader
-        )
-    complete_through(world, 1)
 
 
 def test_my_actions_keeps_what_the_team_decided_to_keep(
