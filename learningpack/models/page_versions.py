@@ -5,7 +5,8 @@ log entries, cycles, questions) are covered by its summary row, which every such
 (``domain/school_progress.refresh_run``); who the people are is covered here: names, roles,
 memberships, deactivation, a move to another school, a new or deleted user or team. A flush
 hook, not a call in each place that edits people, so that a new edit path cannot forget it.
-Only the columns a page cannot show are ignored: logging in, a password, two-factor state.
+Only the columns a page cannot show are ignored: logging in, a password, two-factor state,
+the language a user chose.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from learningpack.models.people import School, Team, User
 
 # Changes to these say nothing any page shows about the person.
 UNSEEN = frozenset(
-    {"password_hash", "session_version", "last_login_at", "totp_secret", "totp_last_step"}
+    {
+        "password_hash",
+        "session_version",
+        "last_login_at",
+        "totp_secret",
+        "totp_last_step",
+        "locale",  # the user's own pages are kept per language; no page shows another's
+    }
 )
 
 

@@ -11,7 +11,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from learningpack.content import Package, default_package, module_of
@@ -140,10 +139,9 @@ def _origin(template: str, package: Package, action: Action) -> str:
 def my_actions_page() -> str:
     """The actions I own or my team owns, in the school's open modules, and the newest few my
     team keeps from completed modules (the rest on their own pages)."""
-    if current_user.school_id is None:
-        return render_template("teacher/my_actions.html", body=Markup(_my_actions_body()))
-    # The versions are read before the body: a body is never older than the key it is kept
-    # under (web/fragment_cache.py).
+    # Teachers and leaders always have a school (check constraint school_for_staff). The
+    # versions are read before the body: a body is never older than the key it is kept under
+    # (web/fragment_cache.py).
     key = (
         "my_actions",
         current_user.id,
