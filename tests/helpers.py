@@ -23,6 +23,23 @@ def page_of(response: Any) -> str:
     return str(response.get_data(as_text=True))
 
 
+def main_of(page: str) -> str:
+    """A page's <main> (the header's forms carry a token of their own on every request)."""
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def kept_page(client: Any, url: str) -> str:
+    """The page, opened twice: the second time its body must come from the fragment cache."""
+    from learningpack.web.fragment_cache import fragment_cache
+
+    first = page_of(client.get(url))
+    hits = fragment_cache().hits
+    again = page_of(client.get(url))
+    assert fragment_cache().hits == hits + 1
+    assert main_of(again) == main_of(first)
+    return first
+
+
 def count(model: Any, *where: Any) -> int:
     return int(db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 

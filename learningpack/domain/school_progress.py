@@ -12,7 +12,18 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, delete, func, insert, literal, select, type_coerce
+from sqlalchemy import (
+    Integer,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    type_coerce,
+    update,
+)
 
 from learningpack.extensions import db
 from learningpack.models import Cycle, CycleState, Run, School, SchoolProgress
@@ -91,6 +102,12 @@ def refresh(school_ids: Collection[int] | None = None, package_slug: str | None 
     db.session.flush()
     if school_ids is not None and not school_ids:
         return 0
+    # First, so every transaction that changes a school locks its row before its summary rows
+    # (the people hook, models/page_versions.py, locks it at flush): no two wait on each other.
+    bumped = update(School).values(progress_version=School.progress_version + 1)
+    if school_ids is not None:
+        bumped = bumped.where(School.id.in_(list(school_ids)))
+    db.session.execute(bumped.execution_options(synchronize_session=False))
     slugs = (
         [package_slug]
         if package_slug is not None

@@ -1,10 +1,11 @@
 """Bump ``School.people_version`` in the same flush as any change to a school's staff or teams.
 
 Cached pages (web/fragment_cache.py) are keyed on what they read. The school's records (actions,
-log entries, cycles, questions) are covered by its summary row, which every such write rewrites
-(``domain/school_progress.refresh_run``); who the people are is covered here: names, roles,
-memberships, deactivation, a move to another school, a new or deleted user or team. A flush
-hook, not a call in each place that edits people, so that a new edit path cannot forget it.
+log entries, cycles, questions) are covered by ``School.progress_version``, bumped by every
+rewrite of its summary row, which every such write does (``domain/school_progress.refresh``);
+who the people are is covered here: names, roles, memberships, deactivation, a move to another
+school, a new or deleted user or team, and the school's own name and settings. A flush hook,
+not a call in each place that edits people, so that a new edit path cannot forget it.
 Only the columns a page cannot show are ignored: logging in, a password, two-factor state,
 the language a user chose.
 """
@@ -49,8 +50,8 @@ def _school_ids(session: Session, obj: User | Team) -> set[int]:
     return found
 
 
-def _changed(obj: User | Team) -> bool:
-    state: InstanceState[User | Team] = inspect(obj)
+def _changed(obj: User | Team | School) -> bool:
+    state: InstanceState[User | Team | School] = inspect(obj)
     return any(attr.key not in UNSEEN and attr.history.has_changes() for attr in state.attrs)
 
 
@@ -63,6 +64,8 @@ def _bump_people_versions(session: Session, _context: UOWTransaction, _objects: 
     for obj in session.dirty:
         if isinstance(obj, (User, Team)) and _changed(obj):
             schools |= _school_ids(session, obj)
+        elif isinstance(obj, School) and obj.id is not None and _changed(obj):
+            schools.add(obj.id)
     if schools:
         session.execute(
             update(School)

@@ -94,9 +94,12 @@ class School(Model):
     # Days without a log entry before a reminder; None: PUF's default (domain/calendar.py).
     reminder_days: Mapped[int | None] = mapped_column(Integer)
     # Bumped in the same flush as any change to the school's staff or teams (names, roles,
-    # memberships; models/page_versions.py): with the summary row's ``refreshed_at`` it tells
-    # whether a page cached for one of its users may still be shown (web/fragment_cache.py).
+    # memberships; models/page_versions.py), and in the same transaction as any rewrite of its
+    # summary rows (domain/school_progress.refresh: every write to its runs and records).
+    # Together they tell whether a page kept for one of its users may still be shown
+    # (web/fragment_cache.py); both come with the logged-in user's school.
     people_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    progress_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     users: Mapped[list[User]] = relationship(back_populates="school")
     teams: Mapped[list[Team]] = relationship(back_populates="school", order_by="Team.name")

@@ -29,7 +29,7 @@ from learningpack.reads.overview import STATE_ORDER, Filters, Overview, state_la
 from learningpack.reads.overview_query import build_overview, district_list
 from learningpack.reads.pagination import danish_key
 from learningpack.web.access import cycle_or_404, role_required, school_or_404
-from learningpack.web.forms import ConfirmForm
+from learningpack.web.module_page import fresh_page
 from learningpack.web.notes import NoteForm
 from learningpack.web.refusals import flash_refused
 
@@ -216,10 +216,7 @@ def _module_page(cycle: Any, form: UnlockForm | None, status: int = 200) -> tupl
     """A school's module page as PUF sees it (read-only; unlock offered for a locked one)."""
     view = module_view(cycle, current_user, request.args.get("team", type=int))
     unlock_form = (form or UnlockForm()) if view.offers_unlock else None
-    page = render_template(
-        "school/module.html", view=view, refusal=(), confirm=ConfirmForm(), unlock_form=unlock_form
-    )
-    return page, status
+    return fresh_page(view, unlock_form=unlock_form), status
 
 
 @bp.get("/skoler/<int:school_id>/modul/<slug>")

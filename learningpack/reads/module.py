@@ -18,14 +18,12 @@ from learningpack.models import (
     Cycle,
     CyclePhase,
     CycleState,
-    Resource,
     Role,
     Run,
     School,
     Team,
     User,
 )
-from learningpack.reads.bank import module_resources
 from learningpack.reads.cycles import current_run
 from learningpack.reads.pagination import danish_key
 from learningpack.reads.sharing import links_local_approach
@@ -156,8 +154,6 @@ class ModuleView:
     is_puf: bool
     offers_unlock: bool
     """PUF may open the locked module out of order."""
-    bank_resources: tuple[Resource, ...]
-    """The knowledge bank's newest published resources for the module."""
     may_propose: bool
     """The viewer may propose the school's practice (follow-ups, summary) to the bank."""
     links_local_approach: bool = False
@@ -201,7 +197,6 @@ def module_view(cycle: Cycle, viewer: User, expand_team: int | None = None) -> M
         local_questions=tuple(q.strip() for q in cycle.local_questions.splitlines() if q.strip()),
         is_puf=is_puf,
         offers_unlock=is_puf and cycle.state == CycleState.LOCKED,
-        bank_resources=module_resources(cycle.module_slug),
         may_propose=facilitates and cycle.state != CycleState.LOCKED,
         links_local_approach=links_local_approach(package.module(cycle.module_slug)),
         puf_opening=puf_opening(cycle),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -20,13 +21,15 @@ from learningpack.domain.refusals import CycleRefused, Refusal, Refused
 from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
 from learningpack.models import Cycle, Role
-from learningpack.reads.module import fix_anchor, module_view, school_view
+from learningpack.reads.module import module_view, school_view
 from learningpack.reads.notes import thread
 from learningpack.reads.sharing import invitations
 from learningpack.school import bp
 from learningpack.school.forms import StartRunForm
 from learningpack.web.access import cycle_or_404, require, role_required
 from learningpack.web.forms import ConfirmForm
+from learningpack.web.fragment_cache import school_version
+from learningpack.web.module_page import fresh_page, kept_page, local_today
 from learningpack.web.notes import NoteForm
 from learningpack.web.refusals import flash_refused
 
@@ -78,17 +81,10 @@ def answer_note() -> Any:
 def module_page(
     cycle: Cycle, *, status: int = 200, refusal: tuple[Refusal, ...] = ()
 ) -> tuple[str, int]:
-    """One module's page; ``refusal`` says why completing it was refused; ``?team=<id>`` lists
-    all of that team's actions (the others show their first few)."""
+    """One module's page rendered now; ``refusal`` says why completing it was refused;
+    ``?team=<id>`` lists all of that team's actions (the others show their first few)."""
     view = module_view(cycle, current_user, request.args.get("team", type=int))
-    page = render_template(
-        "school/module.html",
-        view=view,
-        refusal=tuple((reason, fix_anchor(cycle, reason)) for reason in refusal),
-        confirm=ConfirmForm(),
-        unlock_form=None,
-    )
-    return page, status
+    return fresh_page(view, refusal), status
 
 
 def my_cycle(slug: str) -> Cycle:
@@ -145,8 +141,19 @@ def start() -> Any:
 @bp.get("/modul/<slug>")
 @role_required(*STAFF)
 def module(slug: str) -> Any:
-    """One module of the school's run."""
-    return module_page(my_cycle(slug))
+    """One module of the school's run: its body kept while nothing it shows changes (the
+    versions are read before the body is rendered: web/fragment_cache.py)."""
+    package = default_package()
+    try:
+        content = package.module(slug)
+    except KeyError:
+        abort(404)
+    team = request.args.get("team", type=int)
+    key = (
+        "module", current_user.id, str(get_locale()), school_version(current_user.school),
+        slug, team, id(package), local_today(),
+    )  # fmt: skip
+    return kept_page(key, content, lambda: module_view(my_cycle(slug), current_user, team))
 
 
 @bp.post("/modul/<slug>/afslut")

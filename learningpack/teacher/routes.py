@@ -146,7 +146,7 @@ def my_actions_page() -> str:
         "my_actions",
         current_user.id,
         str(get_locale()),
-        school_version(current_user.school_id),
+        school_version(current_user.school),
         id(default_package()),
     )
     return render_template("teacher/my_actions.html", body=cached_part(key, _my_actions_body))

@@ -5,10 +5,10 @@ A teacher opens "my actions" many times between two changes to their school: its
 everything it depends on, read from the database *before* the part is rendered, so that a part
 is never newer than a key it is stored under is old:
 
-- ``school_version``: the school's summary rows, which every write to its runs, cycles and
-  records rewrites in the same transaction (domain/school_progress.py), and the school's
-  ``people_version``, bumped in the same flush as any change to its staff or teams
-  (models/page_versions.py). One indexed query.
+- ``school_version``: the school's ``progress_version``, bumped in the same transaction as
+  every rewrite of its summary rows, that is by every write to its runs, cycles and records
+  (domain/school_progress.refresh), and its ``people_version``, bumped in the same flush as any
+  change to its staff or teams (models/page_versions.py). Both come with the user's school.
 - the caller adds who is asking and in which language.
 
 The parts are kept in memory, least recently used out first, within ``FRAGMENT_CACHE_BYTES``
@@ -22,15 +22,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import datetime
-from functools import cache
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import Select, bindparam, select
 
-from learningpack.extensions import db
-from learningpack.models import School, SchoolProgress
+from learningpack.models import School
 
 EXTENSION = "learningpack.fragment_cache"
 
@@ -78,23 +74,12 @@ def fragment_cache() -> FragmentCache:
     return cache
 
 
-@cache
-def _version_statement() -> Select[int, str, datetime]:
-    """Built once: building it was a third of a kept page's time in SQLAlchemy."""
-    return (
-        select(School.people_version, SchoolProgress.package_slug, SchoolProgress.refreshed_at)
-        .outerjoin(SchoolProgress, SchoolProgress.school_id == School.id)
-        .where(School.id == bindparam("school_id"))
-        .order_by(SchoolProgress.package_slug)
-    )
-
-
-def school_version(school_id: int) -> tuple[object, ...]:
-    """What changes when anything about the school changes: its people's version, and the
-    stamp of each of its summary rows (one per package it has run; each stamp, not the newest
-    only, since a transaction's stamp may be older than one that committed before it)."""
-    rows = db.session.execute(_version_statement(), {"school_id": school_id}).all()
-    return tuple((row.people_version, row.package_slug, str(row.refreshed_at)) for row in rows)
+def school_version(school: School) -> tuple[int, int]:
+    """What changes when anything about the school changes: its people's version and its
+    progress version. Read from the logged-in user's school, loaded with the user at the start
+    of the request (web/session_guard.py): no query of its own, and never newer than a body
+    rendered after it."""
+    return (school.people_version, school.progress_version)
 
 
 def cached_part(key: Hashable, render: Callable[[], str]) -> Markup:

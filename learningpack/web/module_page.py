@@ -1,0 +1,87 @@
+"""A module's page, as the school's staff and PUF see it: one body template, and for the staff
+the body kept between changes to their school (issue 13).
+
+A leader's module page reads every record of the cycle (the stepper's rules need them) and
+renders up to a hundred KB: 30–60 ms a request on the national data, where a kept body costs a
+few. The key is what the body shows, read *before* it is rendered (web/fragment_cache.py):
+the viewer, the language, the school's version (its summary rows, rewritten by every write to
+its runs and records, and its people's version), the module, the team unfolded, the content
+library and the local date (the stepper and the forms' dates).
+
+Two things on the page are not the school's, so they are filled in per request:
+- each form's CSRF token (the same for every form of a request, and different for each
+  session): kept as a marker, the request's own token put in its place;
+- the knowledge bank's newest resources for the module (PUF publishes them; one query).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Hashable
+from datetime import datetime
+
+from flask import render_template
+from flask_babel import get_timezone
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from learningpack.content import Module
+from learningpack.domain.refusals import Refusal
+from learningpack.reads.bank import module_resources
+from learningpack.reads.module import ModuleView, fix_anchor
+from learningpack.web.forms import ConfirmForm, Form
+from learningpack.web.fragment_cache import cached_part
+
+# Per process and unguessable: no text a user writes can stand in for them.
+_CSRF_SLOT = f"csrf-{secrets.token_hex(16)}"
+_BANK_SLOT = f"bank-{secrets.token_hex(16)}"
+
+
+def local_today() -> str:
+    """The date where the school is (for keys: a kept body is not carried over midnight)."""
+    return datetime.now(get_timezone()).date().isoformat()
+
+
+def _bank(module: Module) -> Markup:
+    return Markup(
+        render_template(
+            "school/_module_bank.html", resources=module_resources(module.slug), module=module
+        )
+    )
+
+
+def _body(
+    view: ModuleView, refusal: tuple[Refusal, ...], unlock_form: Form | None, bank: Markup
+) -> str:
+    return render_template(
+        "school/_module_body.html",
+        view=view,
+        refusal=tuple((reason, fix_anchor(view.cycle, reason)) for reason in refusal),
+        confirm=ConfirmForm(),
+        unlock_form=unlock_form,
+        bank=bank,
+    )
+
+
+def _page(module: Module, body: Markup) -> str:
+    return render_template("school/module.html", title=module.title, body=body)
+
+
+def fresh_page(
+    view: ModuleView, refusal: tuple[Refusal, ...] = (), unlock_form: Form | None = None
+) -> str:
+    """The page rendered now, nothing kept: for PUF, and for a refused completion."""
+    return _page(view.module, Markup(_body(view, refusal, unlock_form, _bank(view.module))))
+
+
+def kept_page(key: Hashable, module: Module, view_of: Callable[[], ModuleView]) -> str:
+    """The page with its body kept under ``key`` (read the key's versions first); ``view_of``
+    builds the view when the body is not kept (and may abort, e.g. 404: nothing is kept)."""
+    token = generate_csrf()
+
+    def render() -> str:
+        return _body(view_of(), (), None, Markup(_BANK_SLOT)).replace(token, _CSRF_SLOT)
+
+    body = str(cached_part(key, render))
+    body = body.replace(_CSRF_SLOT, token).replace(_BANK_SLOT, str(_bank(module)))
+    return _page(module, Markup(body))
