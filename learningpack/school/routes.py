@@ -29,7 +29,7 @@ from learningpack.school.forms import StartRunForm
 from learningpack.web.access import cycle_or_404, require, role_required
 from learningpack.web.forms import ConfirmForm
 from learningpack.web.fragment_cache import school_version
-from learningpack.web.module_page import fresh_page, kept_page, local_today
+from learningpack.web.module_page import fresh_page, kept_module_page, local_today
 from learningpack.web.notes import NoteForm
 from learningpack.web.refusals import flash_refused
 
@@ -153,7 +153,7 @@ def module(slug: str) -> Any:
         "module", current_user.id, str(get_locale()), school_version(current_user.school),
         slug, team, id(package), local_today(),
     )  # fmt: skip
-    return kept_page(key, content, lambda: module_view(my_cycle(slug), current_user, team))
+    return kept_module_page(key, content, lambda: module_view(my_cycle(slug), current_user, team))
 
 
 @bp.post("/modul/<slug>/afslut")

@@ -11,6 +11,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from learningpack.content import Package, default_package, module_of
@@ -27,7 +28,7 @@ from learningpack.reads.teacher_page import working_on
 from learningpack.teacher import bp
 from learningpack.teacher.forms import LogEntryForm, ObservationForm
 from learningpack.web.access import action_or_404, require, role_required
-from learningpack.web.fragment_cache import cached_part, school_version
+from learningpack.web.fragment_cache import kept_whole_page, school_version
 from learningpack.web.refusals import flash_refused
 from learningpack.web.templating import date_formatter
 
@@ -140,8 +141,8 @@ def my_actions_page() -> str:
     """The actions I own or my team owns, in the school's open modules, and the newest few my
     team keeps from completed modules (the rest on their own pages)."""
     # Teachers and leaders always have a school (check constraint school_for_staff). The
-    # versions are read before the body: a body is never older than the key it is kept under
-    # (web/fragment_cache.py).
+    # versions come with the user, before the page is rendered: a page is never older than the
+    # key it is kept under (web/fragment_cache.py).
     key = (
         "my_actions",
         current_user.id,
@@ -149,7 +150,9 @@ def my_actions_page() -> str:
         school_version(current_user.school),
         id(default_package()),
     )
-    return render_template("teacher/my_actions.html", body=cached_part(key, _my_actions_body))
+    return kept_whole_page(
+        key, lambda: render_template("teacher/my_actions.html", body=Markup(_my_actions_body()))
+    )
 
 
 def _my_actions_body() -> str:

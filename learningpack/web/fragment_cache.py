@@ -1,15 +1,16 @@
-"""Rendered page parts kept per process while nothing they show has changed (issue 13).
+"""Rendered pages kept per process while nothing they show has changed (issue 13).
 
-A teacher opens "my actions" many times between two changes to their school: its cards (up to
-130 KB of HTML from four queries) were rendered afresh every time. A part is kept under a key of
-everything it depends on, read from the database *before* the part is rendered, so that a part
-is never newer than a key it is stored under is old:
+A teacher opens "my actions", a leader a module's page, many times between two changes to
+their school: up to 130 KB of HTML from four to eight queries were rendered afresh every time.
+A page is kept under a key of everything it depends on, read from the database *before* the
+page is rendered, so that a page is never older than the key it is stored under:
 
 - ``school_version``: the school's ``progress_version``, bumped in the same transaction as
   every rewrite of its summary rows, that is by every write to its runs, cycles and records
   (domain/school_progress.refresh), and its ``people_version``, bumped in the same flush as any
   change to its staff or teams (models/page_versions.py). Both come with the user's school.
-- the caller adds who is asking and in which language.
+- the caller adds who is asking and in which language; ``kept_whole_page`` adds what the
+  header shows (the unread count, the path) and puts the request's CSRF token in the forms.
 
 The parts are kept in memory, least recently used out first, within ``FRAGMENT_CACHE_BYTES``
 per process (0: nothing is kept). Every gunicorn worker has its own; they agree because the
@@ -18,15 +19,18 @@ key comes from the database.
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import current_app, request, session
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from learningpack.models import School
+from learningpack.web.bell import unread_notices
 
 EXTENSION = "learningpack.fragment_cache"
 
@@ -93,3 +97,29 @@ def cached_part(key: Hashable, render: Callable[[], str]) -> Markup:
         found = Markup(render())
         cache.put(key, found)
     return found
+
+
+# Per process and unguessable: no text a user writes can stand in for it.
+_CSRF_SLOT = f"csrf-{secrets.token_hex(16)}"
+
+
+def kept_whole_page(
+    key: Hashable, render: Callable[[], str], live: Sequence[tuple[str, Callable[[], str]]] = ()
+) -> str:
+    """A whole page kept under ``key`` (read its versions first) and what the header shows
+    besides the user: the unread count and the path (the language form returns to it).
+
+    Per request: each form's CSRF token (one per request, and each session has its own) is
+    put in place of a marker, and each ``live`` part's marker is replaced by what its
+    function renders now. A request with flash messages is rendered afresh: they are shown
+    once, on the page that consumes them."""
+    if session.get("_flashes"):
+        page = render()
+    else:
+        token = generate_csrf()
+        shown = (key, request.full_path, unread_notices())
+        page = str(cached_part(shown, lambda: render().replace(token, _CSRF_SLOT)))
+        page = page.replace(_CSRF_SLOT, token)
+    for marker, fill in live:
+        page = page.replace(marker, fill())
+    return page

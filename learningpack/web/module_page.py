@@ -1,17 +1,16 @@
 """A module's page, as the school's staff and PUF see it: one body template, and for the staff
-the body kept between changes to their school (issue 13).
+the page kept between changes to their school (issue 13).
 
 A leader's module page reads every record of the cycle (the stepper's rules need them) and
-renders up to a hundred KB: 30–60 ms a request on the national data, where a kept body costs a
-few. The key is what the body shows, read *before* it is rendered (web/fragment_cache.py):
-the viewer, the language, the school's version (its summary rows, rewritten by every write to
-its runs and records, and its people's version), the module, the team unfolded, the content
-library and the local date (the stepper and the forms' dates).
+renders up to a hundred KB: 30–60 ms a request on the national data, where a kept page costs a
+few. The key is what the page shows, read *before* it is rendered (web/fragment_cache.py):
+the viewer, the language, the school's versions (loaded with the user), the module, the team
+unfolded, the content library and the local date (the stepper and the forms' dates).
 
-Two things on the page are not the school's, so they are filled in per request:
-- each form's CSRF token (the same for every form of a request, and different for each
-  session): kept as a marker, the request's own token put in its place;
-- the knowledge bank's newest resources for the module (PUF publishes them; one query).
+The whole page is kept (web/fragment_cache.kept_whole_page: with the header's unread count and the
+path in the key, each form's CSRF token put in per request, and rendered afresh when there are
+flash messages to show). The knowledge bank's newest resources for the module are not the
+school's (PUF publishes them), so that part is rendered per request (one query).
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from datetime import datetime
 
 from flask import render_template
 from flask_babel import get_timezone
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from learningpack.content import Module
@@ -30,10 +28,9 @@ from learningpack.domain.refusals import Refusal
 from learningpack.reads.bank import module_resources
 from learningpack.reads.module import ModuleView, fix_anchor
 from learningpack.web.forms import ConfirmForm, Form
-from learningpack.web.fragment_cache import cached_part
+from learningpack.web.fragment_cache import kept_whole_page
 
-# Per process and unguessable: no text a user writes can stand in for them.
-_CSRF_SLOT = f"csrf-{secrets.token_hex(16)}"
+# Per process and unguessable: no text a user writes can stand in for it.
 _BANK_SLOT = f"bank-{secrets.token_hex(16)}"
 
 
@@ -74,14 +71,11 @@ def fresh_page(
     return _page(view.module, Markup(_body(view, refusal, unlock_form, _bank(view.module))))
 
 
-def kept_page(key: Hashable, module: Module, view_of: Callable[[], ModuleView]) -> str:
-    """The page with its body kept under ``key`` (read the key's versions first); ``view_of``
-    builds the view when the body is not kept (and may abort, e.g. 404: nothing is kept)."""
-    token = generate_csrf()
+def kept_module_page(key: Hashable, module: Module, view_of: Callable[[], ModuleView]) -> str:
+    """The page kept under ``key`` (read the key's versions first); ``view_of`` builds the view
+    when it is not kept (and may abort, e.g. 404: nothing is kept). The bank's part is live."""
 
     def render() -> str:
-        return _body(view_of(), (), None, Markup(_BANK_SLOT)).replace(token, _CSRF_SLOT)
+        return _page(module, Markup(_body(view_of(), (), None, Markup(_BANK_SLOT))))
 
-    body = str(cached_part(key, render))
-    body = body.replace(_CSRF_SLOT, token).replace(_BANK_SLOT, str(_bank(module)))
-    return _page(module, Markup(body))
+    return kept_whole_page(key, render, live=((_BANK_SLOT, lambda: str(_bank(module))),))

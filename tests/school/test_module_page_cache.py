@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from flask.testing import FlaskClient
 
 from learningpack.content import Package
-from learningpack.domain import calendar, corrections, learning, records, teams
+from learningpack.domain import calendar, corrections, learning, notices, records, teams
 from learningpack.extensions import db
 from learningpack.models import Outcome
 from learningpack.web.fragment_cache import fragment_cache
@@ -252,3 +252,32 @@ def test_an_unknown_module_is_not_found_and_nothing_is_kept(
     size = fragment_cache().size
     assert leader.get("/skole/modul/findes-ikke").status_code == 404
     assert fragment_cache().size == size
+
+
+def test_a_saved_form_shows_its_message_once_on_the_kept_page(
+    leader: FlaskClient, world: World
+) -> None:
+    url = module_url(world, 1)
+    kept_page(leader, url)
+    saved = leader.post(f"{url}/tilpasning", data={"notes": NEW, "questions": ""})
+    assert saved.status_code in (302, 303)
+    after = page_of(leader.get(url))
+    assert "Skolens lokale tilpasning er gemt." in after and NEW in after
+    assert "Skolens lokale tilpasning er gemt." not in kept_page(leader, url)
+
+
+def test_a_new_notice_shows_in_the_header_of_the_kept_page(
+    leader: FlaskClient, world: World
+) -> None:
+    url = module_url(world, 1)
+    assert "Beskeder, 1 ulæst" not in kept_page(leader, url)
+    notices.post_notice(world.leader.id, "reminder", "Husk logningen", url, "test-1")
+    db.session.commit()
+    assert "Beskeder, 1 ulæst" in page_of(leader.get(url))
+
+
+def test_the_language_form_returns_to_the_page_asked_for(leader: FlaskClient, world: World) -> None:
+    url = module_url(world, 1)
+    kept_page(leader, url)
+    from_a_mail = page_of(leader.get(f"{url}?fra=mail"))
+    assert f'name="back" value="{url}?fra=mail"' in from_a_mail

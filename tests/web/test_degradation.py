@@ -51,7 +51,7 @@ def test_without_the_database_a_page_answers_503_as_for_a_visitor(
     def unreachable(*args: Any, **kwargs: Any) -> None:
         raise OperationalError("SELECT user", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(db.session, "get", unreachable, raising=False)
+    monkeypatch.setattr(db.session, "execute", unreachable, raising=False)
     response = client.get("/skole/")
     assert response.status_code == 503
     page = response.get_data(as_text=True)
