@@ -44,6 +44,7 @@ def register_observability(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from learningpack import content
     from learningpack.extensions import csrf, db, limiter, login_manager, migrate
+    from learningpack.ops import pool
     from learningpack.web import access, i18n, inputs, session_guard
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -51,6 +52,7 @@ def register_extensions(app: Flask) -> None:
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     inputs.init_app(app)
     db.init_app(app)
+    pool.init_app(app)
     migrate.init_app(app, db, directory=str(data_dir("migrations")))
     csrf.init_app(app)
     # Flask-Limiter takes a missing RATELIMIT_ENABLED from the previous app it served (its

@@ -49,11 +49,12 @@ def normalise_database_url(url: str) -> str:
 
 
 def engine_options(database_url: str, env: dict[str, str]) -> dict[str, Any]:
-    """The connection pool: a checked-out connection is tested first (pool_pre_ping), so the app
-    recovers by itself when the database comes back; SQL parameters (users' text) are kept out
-    of error messages and logs; on PostgreSQL a connection attempt gives up after
-    DB_CONNECT_TIMEOUT seconds, so a page answers 503 quickly while the database is away."""
-    options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+    """The connection pool: a connection that sat idle is tested before use (ops/pool.py, in
+    place of pool_pre_ping's test at every checkout), so the app recovers by itself when the
+    database comes back; SQL parameters (users' text) are kept out of error messages and logs;
+    on PostgreSQL a connection attempt gives up after DB_CONNECT_TIMEOUT seconds, so a page
+    answers 503 quickly while the database is away."""
+    options: dict[str, Any] = {"pool_pre_ping": False, "hide_parameters": True}
     if database_url.startswith("postgresql"):
         timeout = int(env.get("DB_CONNECT_TIMEOUT", "5") or 5)
         options["connect_args"] = {"connect_timeout": timeout}
@@ -94,6 +95,8 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, env),
+        # A pooled connection idle for longer than this is tested before use (ops/pool.py).
+        "DB_PING_AFTER_IDLE": float(env.get("DB_PING_AFTER_IDLE", "10") or 10),
         # Shared storage (Redis) makes the limits hold across gunicorn workers; memory:// is
         # per process and only for development. If Redis is unreachable, a limited request
         # (a login, a reset, a password change) is refused with a 503 (web/errors.py): failing
