@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from learningpack.content import default_package, package_of
 from learningpack.domain import notes, transitions
 from learningpack.domain.access import can_facilitate
+from learningpack.domain.dates import local_today
 from learningpack.domain.refusals import CycleRefused, Refusal, Refused
 from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
@@ -29,7 +30,7 @@ from learningpack.school.forms import StartRunForm
 from learningpack.web.access import cycle_or_404, require, role_required
 from learningpack.web.forms import ConfirmForm
 from learningpack.web.fragment_cache import school_version
-from learningpack.web.module_page import fresh_page, kept_module_page, local_today
+from learningpack.web.module_page import fresh_page, kept_module_page
 from learningpack.web.notes import NoteForm
 from learningpack.web.refusals import flash_refused
 
@@ -141,8 +142,9 @@ def start() -> Any:
 @bp.get("/modul/<slug>")
 @role_required(*STAFF)
 def module(slug: str) -> Any:
-    """One module of the school's run: its body kept while nothing it shows changes (the
-    versions are read before the body is rendered: web/fragment_cache.py)."""
+    """One module of the school's run: the page kept while nothing it shows changes (the
+    versions come with the user, before the page is rendered: web/fragment_cache.py). The
+    local date is in the key: a kept page is not carried over midnight."""
     package = default_package()
     try:
         content = package.module(slug)
@@ -151,7 +153,7 @@ def module(slug: str) -> Any:
     team = request.args.get("team", type=int)
     key = (
         "module", current_user.id, str(get_locale()), school_version(current_user.school),
-        slug, team, id(package), local_today(),
+        slug, id(package), local_today(),
     )  # fmt: skip
     return kept_module_page(key, content, lambda: module_view(my_cycle(slug), current_user, team))
 

@@ -4,8 +4,9 @@ the page kept between changes to their school (issue 13).
 A leader's module page reads every record of the cycle (the stepper's rules need them) and
 renders up to a hundred KB: 30–60 ms a request on the national data, where a kept page costs a
 few. The key is what the page shows, read *before* it is rendered (web/fragment_cache.py):
-the viewer, the language, the school's versions (loaded with the user), the module, the team
-unfolded, the content library and the local date (the stepper and the forms' dates).
+the viewer, the language, the school's versions (loaded with the user), the module, the content
+library and the local date (the stepper and the forms' dates); the path with its query (the team
+unfolded, ``?team=``) is in every kept page's key.
 
 The whole page is kept (web/fragment_cache.kept_whole_page: with the header's unread count and the
 path in the key, each form's CSRF token put in per request, and rendered afresh when there are
@@ -17,10 +18,8 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Hashable
-from datetime import datetime
 
 from flask import render_template
-from flask_babel import get_timezone
 from markupsafe import Markup
 
 from learningpack.content import Module
@@ -32,11 +31,6 @@ from learningpack.web.fragment_cache import kept_whole_page
 
 # Per process and unguessable: no text a user writes can stand in for it.
 _BANK_SLOT = f"bank-{secrets.token_hex(16)}"
-
-
-def local_today() -> str:
-    """The date where the school is (for keys: a kept body is not carried over midnight)."""
-    return datetime.now(get_timezone()).date().isoformat()
 
 
 def _bank(module: Module) -> Markup:

@@ -19,6 +19,7 @@ from learningpack.content import Package
 from learningpack.domain import calendar, corrections, learning, notices, records, teams
 from learningpack.extensions import db
 from learningpack.models import Outcome
+from learningpack.reads.module import FOLD
 from learningpack.web.fragment_cache import fragment_cache
 from tests.factories import PASSWORD, login
 from tests.helpers import count_queries, kept_page, main_of, page_of
@@ -203,10 +204,18 @@ def test_a_deleted_meeting_leaves_the_kept_page(leader: FlaskClient, world: Worl
 def test_each_user_language_and_unfolded_team_has_its_own_page(
     client: FlaskClient, world: World
 ) -> None:
+    extra = [  # one more than the team shows folded
+        agree(world.cycle(1), world.leader, f"Ekstra aktion {n}", team=world.team)
+        for n in range(FOLD)
+    ]
+    db.session.commit()
+    card = f'id="aktion-{extra[-1].id}"'
     url = module_url(world, 1)
     login(client, world.leader)
-    assert "Redigér skolens noter" in page_of(client.get(url))
-    assert page_of(client.get(f"{url}?team={world.team.id}")) != page_of(client.get(url))
+    folded = kept_page(client, url)
+    assert "Redigér skolens noter" in folded and card not in folded
+    assert card in page_of(client.get(f"{url}?team={world.team.id}"))
+    assert card not in page_of(client.get(url))
     client.post("/konto/sprog", data={"locale": "en"})
     assert "Module 1 of" in page_of(client.get(url))
     client.post("/logout")
