@@ -87,9 +87,11 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from learningpack.web import attributes
     from learningpack.web.templating import init_app
 
     init_app(app)
+    attributes.install()
 
 
 def register_commands(app: Flask) -> None:
