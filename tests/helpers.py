@@ -40,6 +40,28 @@ def kept_page(client: Any, url: str) -> str:
     return first
 
 
+def kept_and_rendered_queries(client: Any, url: str) -> tuple[list[str], list[str], str]:
+    """The queries of a kept page, then of the same page with nothing kept, and that page."""
+    kept_page(client, url)
+    with count_queries() as kept:
+        client.get(url)
+    current_app.config["FRAGMENT_CACHE_BYTES"] = 0
+    current_app.extensions.pop("learningpack.fragment_cache", None)
+    with count_queries() as rendered:
+        page = page_of(client.get(url))
+    return kept, rendered, page
+
+
+def logged_in_with_csrf(app: Any, email: str, password: str) -> Any:
+    """A client of its own (a second device), logged in through the login form's CSRF token."""
+    client = app.test_client()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page_of(client.get("/login")))
+    assert token is not None
+    data = {"email": email, "password": password, "csrf_token": token.group(1)}
+    assert client.post("/login", data=data).status_code in (302, 303)
+    return client
+
+
 def count(model: Any, *where: Any) -> int:
     return int(db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 

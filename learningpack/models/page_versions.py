@@ -1,12 +1,20 @@
-"""Bump ``School.people_version`` in the same flush as any change to a school's staff or teams.
+"""Bump ``School.people_version`` in the same flush as any change to a school's staff or teams,
+its notes with PUF, or the events it is invited to.
 
 Cached pages (web/fragment_cache.py) are keyed on what they read. The school's records (actions,
 log entries, cycles, questions) are covered by ``School.progress_version``, bumped by every
 rewrite of its summary row, which every such write does (``domain/school_progress.refresh``);
-who the people are is covered here: names, roles, memberships, deactivation, a move to another
-school, a new or deleted user or team, and the school's own name and settings. A flush hook,
-not a call in each place that edits people, so that a new edit path cannot forget it.
-Only the columns a page cannot show are ignored: logging in, a password, two-factor state,
+everything else a school's page shows is covered here:
+
+- who the people are: names, roles, memberships, deactivation, a move to another school, a new
+  or deleted user or team, and the school's own name and settings;
+- the thread of notes with PUF: a new, changed or deleted note, and a renamed or deleted author
+  (PUF's people belong to no school: the schools they wrote to are looked up);
+- the knowledge-sharing events the school is invited to: an example of the school's marked or
+  unmarked, and a change to (or the deletion of) an event holding one of its examples.
+
+A flush hook, not a call in each place that edits these, so that a new edit path cannot forget
+it. Only the columns a page cannot show are ignored: logging in, a password, two-factor state,
 the language a user chose.
 """
 
@@ -19,6 +27,8 @@ from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import InstanceState, Session, UOWTransaction
 
 from learningpack.models.people import School, Team, User
+from learningpack.models.reporting import SchoolNote
+from learningpack.models.sharing import EventExample, SharingEvent
 
 # Changes to these say nothing any page shows about the person.
 UNSEEN = frozenset(
@@ -50,22 +60,66 @@ def _school_ids(session: Session, obj: User | Team) -> set[int]:
     return found
 
 
-def _changed(obj: User | Team | School) -> bool:
-    state: InstanceState[User | Team | School] = inspect(obj)
+def _changed(obj: Any) -> bool:
+    state: InstanceState[Any] = inspect(obj)
     return any(attr.key not in UNSEEN and attr.history.has_changes() for attr in state.attrs)
+
+
+def _noted_schools(session: Session, user: User) -> set[int]:
+    """The schools whose threads show the user as a note's author."""
+    if user.id is None:
+        return set()
+    found = session.execute(
+        select(SchoolNote.school_id).where(SchoolNote.author_id == user.id).distinct()
+    )
+    return set(found.scalars())
+
+
+def _invited_schools(session: Session, event: SharingEvent) -> set[int]:
+    """The schools with an example marked for the event (as the rows stand before the flush)."""
+    if event.id is None:
+        return set()
+    found = session.execute(
+        select(EventExample.school_id)
+        .where(EventExample.event_id == event.id, EventExample.school_id.is_not(None))
+        .distinct()
+    )
+    return {school_id for school_id in found.scalars() if school_id is not None}
+
+
+def _schools_shown(session: Session, obj: object) -> set[int]:
+    """The schools whose pages show ``obj`` (new, changed or deleted)."""
+    if isinstance(obj, (User, Team)):
+        found = _school_ids(session, obj)
+        if isinstance(obj, User) and (obj not in session.dirty or "name" in _changes(obj)):
+            found |= _noted_schools(session, obj)
+        return found
+    if isinstance(obj, (SchoolNote, EventExample)):
+        return {obj.school_id} if obj.school_id is not None else set()
+    if isinstance(obj, SharingEvent):
+        return _invited_schools(session, obj)
+    if isinstance(obj, School):
+        return {obj.id} if obj.id is not None else set()
+    return set()
+
+
+def _changes(obj: Any) -> set[str]:
+    state: InstanceState[Any] = inspect(obj)
+    return {attr.key for attr in state.attrs if attr.history.has_changes()}
+
+
+WATCHED = (User, Team, School, SchoolNote, EventExample, SharingEvent)
 
 
 @event.listens_for(Session, "before_flush")
 def _bump_people_versions(session: Session, _context: UOWTransaction, _objects: Any) -> None:
     schools: set[int] = set()
     for obj in chain(session.new, session.deleted):
-        if isinstance(obj, (User, Team)):
-            schools |= _school_ids(session, obj)
+        if not isinstance(obj, School):  # a new school has no pages yet; a deleted one none
+            schools |= _schools_shown(session, obj)
     for obj in session.dirty:
-        if isinstance(obj, (User, Team)) and _changed(obj):
-            schools |= _school_ids(session, obj)
-        elif isinstance(obj, School) and obj.id is not None and _changed(obj):
-            schools.add(obj.id)
+        if isinstance(obj, WATCHED) and _changed(obj):
+            schools |= _schools_shown(session, obj)
     if schools:
         session.execute(
             update(School)

@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from learningpack.content import Module, Package
+from learningpack.domain.dates import local_today
 from learningpack.extensions import db
 from learningpack.models import (
     Action,
@@ -25,7 +25,6 @@ from learningpack.models import (
     SharingEvent,
 )
 
-LOCAL = ZoneInfo("Europe/Copenhagen")
 # The module in which a school writes its own local approach (the package's module 5).
 LOCAL_APPROACH_MODULE = "lokale-tilgange"
 CANDIDATES = 50
@@ -185,8 +184,8 @@ class Invitation:
 
 def invitations(school_id: int, today: date | None = None) -> list[Invitation]:
     """Coming events with at least one of the school's examples marked (one query); ``today``
-    is Copenhagen's date unless given."""
-    today = today or datetime.now(LOCAL).date()
+    is the schools' date (Copenhagen) unless given."""
+    today = today or local_today()
     rows = db.session.execute(
         select(SharingEvent.id, SharingEvent.title, SharingEvent.held_on, SharingEvent.place)
         .join(EventExample, EventExample.event_id == SharingEvent.id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -17,7 +16,6 @@ from werkzeug.wrappers import Response
 from learningpack.content import default_package, package_of
 from learningpack.domain import notes, transitions
 from learningpack.domain.access import can_facilitate
-from learningpack.domain.dates import local_today
 from learningpack.domain.refusals import CycleRefused, Refusal, Refused
 from learningpack.domain.submissions import claim_submission
 from learningpack.extensions import db
@@ -29,7 +27,7 @@ from learningpack.school import bp
 from learningpack.school.forms import StartRunForm
 from learningpack.web.access import cycle_or_404, require, role_required
 from learningpack.web.forms import ConfirmForm
-from learningpack.web.fragment_cache import school_version
+from learningpack.web.fragment_cache import kept_whole_page, staff_page_key
 from learningpack.web.module_page import fresh_page, kept_module_page
 from learningpack.web.notes import NoteForm
 from learningpack.web.refusals import flash_refused
@@ -108,9 +106,11 @@ def to_module(cycle: Cycle, anchor: str = "") -> Response:
 
 @bp.get("/")
 @role_required(*STAFF)
-def home() -> tuple[str, int]:
-    """The school's run: every module with its state, and why a locked one is locked."""
-    return school_page()
+def home() -> str:
+    """The school's run: every module with its state, and why a locked one is locked. Kept
+    while nothing it shows changes: the notes with PUF and the school's invitations to events
+    are covered by the school's versions too (models/page_versions.py)."""
+    return kept_whole_page(staff_page_key("school"), lambda: school_page()[0])
 
 
 @bp.post("/start")
@@ -151,10 +151,7 @@ def module(slug: str) -> Any:
     except KeyError:
         abort(404)
     team = request.args.get("team", type=int)
-    key = (
-        "module", current_user.id, str(get_locale()), school_version(current_user.school),
-        slug, id(package), local_today(),
-    )  # fmt: skip
+    key = staff_page_key("module", slug)
     return kept_module_page(key, content, lambda: module_view(my_cycle(slug), current_user, team))
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, get_translations
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -28,7 +28,7 @@ from learningpack.reads.teacher_page import working_on
 from learningpack.teacher import bp
 from learningpack.teacher.forms import LogEntryForm, ObservationForm
 from learningpack.web.access import action_or_404, require, role_required
-from learningpack.web.fragment_cache import kept_whole_page, school_version
+from learningpack.web.fragment_cache import kept_whole_page, staff_page_key
 from learningpack.web.refusals import flash_refused
 from learningpack.web.templating import date_formatter
 
@@ -143,15 +143,9 @@ def my_actions_page() -> str:
     # Teachers and leaders always have a school (check constraint school_for_staff). The
     # versions come with the user, before the page is rendered: a page is never older than the
     # key it is kept under (web/fragment_cache.py).
-    key = (
-        "my_actions",
-        current_user.id,
-        str(get_locale()),
-        school_version(current_user.school),
-        id(default_package()),
-    )
     return kept_whole_page(
-        key, lambda: render_template("teacher/my_actions.html", body=Markup(_my_actions_body()))
+        staff_page_key("my_actions"),
+        lambda: render_template("teacher/my_actions.html", body=Markup(_my_actions_body())),
     )
 
 

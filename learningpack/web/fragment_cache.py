@@ -26,9 +26,13 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
 from flask import current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from learningpack.content import default_package
+from learningpack.domain.dates import local_today
 from learningpack.models import School
 from learningpack.web.bell import unread_notices
 
@@ -84,6 +88,16 @@ def school_version(school: School) -> tuple[int, int]:
     of the request (web/session_guard.py): no query of its own, and never newer than a body
     rendered after it."""
     return (school.people_version, school.progress_version)
+
+
+def staff_page_key(page: str, *parts: Hashable) -> tuple[Hashable, ...]:
+    """The key of a page of the logged-in staff member's school: the page, who asks, in which
+    language, the school's versions, the package read (a new one after the content is read
+    again) and the school's date (a kept page is not carried over midnight), then ``parts``."""
+    return (
+        page, current_user.id, str(get_locale()), school_version(current_user.school),
+        id(default_package()), local_today(), *parts,
+    )  # fmt: skip
 
 
 def cached_part(key: Hashable, render: Callable[[], str]) -> Markup:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from flask import Flask, current_app
+from flask import Flask
 from flask.testing import FlaskClient
 
 from learningpack.content import Package
@@ -22,7 +22,13 @@ from learningpack.models import Outcome
 from learningpack.reads.module import FOLD
 from learningpack.web.fragment_cache import fragment_cache
 from tests.factories import PASSWORD, login
-from tests.helpers import count_queries, kept_page, main_of, page_of
+from tests.helpers import (
+    kept_and_rendered_queries,
+    kept_page,
+    logged_in_with_csrf,
+    main_of,
+    page_of,
+)
 from tests.world import (
     END,
     START,
@@ -51,23 +57,10 @@ def world(package: Package) -> World:
     return world
 
 
-@pytest.fixture
-def leader(client: FlaskClient, world: World) -> FlaskClient:
-    login(client, world.leader)
-    return client
-
-
 def test_the_page_is_kept_and_costs_the_users_query_and_the_banks(
     leader: FlaskClient, world: World
 ) -> None:
-    url = module_url(world, 1)
-    kept_page(leader, url)
-    with count_queries() as kept:
-        leader.get(url)
-    current_app.config["FRAGMENT_CACHE_BYTES"] = 0
-    current_app.extensions.pop("learningpack.fragment_cache", None)
-    with count_queries() as rendered:
-        page = page_of(leader.get(url))
+    kept, rendered, page = kept_and_rendered_queries(leader, module_url(world, 1))
     # The session's user (with the school's versions) and the bank's newest resources.
     assert len(kept) == 2, kept
     assert len(rendered) > len(kept) + 4, rendered
@@ -235,13 +228,8 @@ def test_the_kept_forms_carry_the_token_of_the_session_asking(app: Flask, world:
     """Two sessions of one leader (a laptop and a phone): the body kept for the first carries
     the second's own token, and a form posted from it passes the CSRF check."""
     app.config["WTF_CSRF_ENABLED"] = True
-    laptop, phone = app.test_client(), app.test_client()
     db.session.commit()
-    for client in (laptop, phone):
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page_of(client.get("/login")))
-        assert token is not None
-        data = {"email": world.leader.email, "password": PASSWORD, "csrf_token": token.group(1)}
-        assert client.post("/login", data=data).status_code in (302, 303)
+    laptop, phone = (logged_in_with_csrf(app, world.leader.email, PASSWORD) for _ in range(2))
     url = module_url(world, 1)
     first = page_of(laptop.get(url))
     hits = fragment_cache().hits

@@ -20,7 +20,7 @@ from learningpack.extensions import db
 from learningpack.models import LogEntry, School
 from learningpack.web.fragment_cache import fragment_cache
 from tests.factories import login
-from tests.helpers import count_queries, kept_page, page_of
+from tests.helpers import kept_and_rendered_queries, kept_page, page_of
 from tests.world import START, World, agree, close_module_one, make_world, observe
 
 pytestmark = pytest.mark.both_backends  # the versions are read from each database
@@ -57,13 +57,7 @@ def teacher(client: FlaskClient, world: World) -> FlaskClient:
 def test_the_page_is_kept_and_costs_only_the_session_users_query(
     teacher: FlaskClient, world: World
 ) -> None:
-    kept_page(teacher, PAGE)
-    with count_queries() as kept:
-        teacher.get(PAGE)
-    current_app.config["FRAGMENT_CACHE_BYTES"] = 0
-    current_app.extensions.pop("learningpack.fragment_cache", None)
-    with count_queries() as rendered:
-        teacher.get(PAGE)
+    kept, rendered, _page = kept_and_rendered_queries(teacher, PAGE)
     # The session's user (with the school's versions) instead of the four reads of the cards.
     assert len(kept) == 1, kept
     assert len(rendered) > len(kept) + 3, rendered
