@@ -116,6 +116,11 @@ class DigestFilterForm(_GetForm):
             _Range(min=1, message=_l("Sidetallet skal være 1 eller mere.")),
         ],
     )
+    school = IntegerField(
+        _l("Skole"),
+        name="skole",
+        validators=[Optional(), _Range(min=1, message=_l("Skolen findes ikke."))],
+    )
 
     def __init__(self, package: Package, districts: list[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)

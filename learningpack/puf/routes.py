@@ -158,10 +158,12 @@ def digest_filters(package: Package) -> tuple[DigestFilterForm, str, str, int]:
 @bp.get("/laering")
 @role_required(Role.PUF)
 def digest() -> tuple[str, int]:
-    """What schools learned in one module: follow-ups and module summaries, school by school."""
+    """What schools learned in one module: follow-ups and module summaries, school by school
+    (each school's first few follow-ups; ``?skole=`` shows one school's all)."""
     package = default_package()
     form, slug, district, page = digest_filters(package)
-    result = digests.build_digest(package, slug, district, page)
+    school_id = form.known("school")
+    result = digests.build_digest(package, slug, district, page, school_id=school_id)
     args = {"modul": slug, "omraade": district}
     page_html = render_template(
         "puf/digest.html",
@@ -169,6 +171,7 @@ def digest() -> tuple[str, int]:
         module=package.module(slug),
         district=district,
         digest=result,
+        one_school=school_id is not None,
         args={k: v for k, v in args.items() if v},
     )
     return page_html, 400 if form.errors else 200

@@ -3,7 +3,9 @@ the teams' reflections, and module summaries).
 
 Paged by school: one query finds the schools with something to read for the module (from the
 cycle's progress columns, in Danish order in Python), then the page's summaries and follow-ups
-are read for those few cycles only (``action`` by its ``cycle_id`` index).
+are read for those few cycles only (``action`` by its ``cycle_id`` index). A page of schools
+shows each school's first ``FOLD`` follow-ups (a school can have a hundred in one module: twenty
+such schools were a 1.5 MB page); the rest are on the school's own digest page.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from learningpack.content import Package
 from learningpack.extensions import db
@@ -21,6 +23,8 @@ from learningpack.reads.pagination import danish_key, paginate
 from learningpack.reads.runs import newest_run_id
 
 PER_PAGE = 20
+FOLD = 5
+"""Follow-ups shown per school on a page of schools."""
 
 
 @dataclass
@@ -59,6 +63,8 @@ class SchoolLearnings:
     summary_keep: str = ""
     summary_next: str = ""
     learnings: list[Learning] = field(default_factory=list)
+    learning_total: int = 0
+    """How many follow-ups the school has in the module (``learnings`` may be the first few)."""
     reflections: list[ReflectionQuote] = field(default_factory=list)
 
 
@@ -71,8 +77,11 @@ class Digest:
     pages: int
 
 
-def _with_something(package: Package, module_slug: str, district: str) -> list[SchoolLearnings]:
-    """Every school whose newest run has follow-ups or a summary in this module, Danish order."""
+def _with_something(
+    package: Package, module_slug: str, district: str, school_id: int | None = None
+) -> list[SchoolLearnings]:
+    """Every school (or the one) whose newest run has follow-ups or a summary in this module,
+    in Danish order."""
     statement = (
         select(School.id, School.name, School.district, Cycle.id, Cycle.follow_up_count)
         .select_from(School)
@@ -91,14 +100,16 @@ def _with_something(package: Package, module_slug: str, district: str) -> list[S
     )
     if district:
         statement = statement.where(School.district == district)
+    if school_id is not None:
+        statement = statement.where(School.id == school_id)
     found = [SchoolLearnings(*row) for row in db.session.execute(statement)]
     found.sort(key=lambda s: (danish_key(s.school), s.school_id))
     return found
 
 
-def _fill(schools: Sequence[SchoolLearnings]) -> None:
-    """The summaries, follow-ups and reflections of these schools' cycles: three queries,
-    however many."""
+def _fill(schools: Sequence[SchoolLearnings], fold: int | None = None) -> None:
+    """The summaries, follow-ups (the first ``fold`` of each school, or all) and reflections of
+    these schools' cycles: three queries, however many."""
     by_cycle = {s.cycle_id: s for s in schools}
     if not by_cycle:
         return
@@ -115,7 +126,7 @@ def _fill(schools: Sequence[SchoolLearnings]) -> None:
         s = by_cycle[summary[0]]
         s.state, s.completed_at = str(summary[1]), summary[2]
         s.summary_learned, s.summary_keep, s.summary_next = summary[3], summary[4], summary[5]
-    for row in db.session.execute(
+    numbered = (
         select(
             Action.cycle_id,
             Action.title,
@@ -124,14 +135,30 @@ def _fill(schools: Sequence[SchoolLearnings]) -> None:
             FollowUp.recorded_at,
             Action.expectation,
             FollowUp.fit,
-            Action.parent_action_id.is_not(None),
+            Action.parent_action_id.is_not(None).label("second_round"),
+            func.row_number().over(partition_by=Action.cycle_id, order_by=Action.id).label("n"),
+            func.count().over(partition_by=Action.cycle_id).label("total"),
         )
         .join(FollowUp, FollowUp.action_id == Action.id)
         .where(Action.cycle_id.in_(list(by_cycle)))
-        .order_by(Action.cycle_id, Action.id)
-    ):
-        by_cycle[row[0]].learnings.append(
-            Learning(row[1], str(row[2]), row[3], row[4], row[5], row[6], bool(row[7]))
+        .subquery()
+    )
+    shown = select(numbered).order_by(numbered.c.cycle_id, numbered.c.n)
+    if fold is not None:
+        shown = shown.where(numbered.c.n <= fold)
+    for row in db.session.execute(shown):
+        school = by_cycle[row.cycle_id]
+        school.learning_total = row.total
+        school.learnings.append(
+            Learning(
+                row.title,
+                str(row.outcome),
+                row.learning,
+                row.recorded_at,
+                row.expectation,
+                row.fit,
+                bool(row.second_round),
+            )
         )
     for quote in db.session.execute(
         select(
@@ -145,13 +172,19 @@ def _fill(schools: Sequence[SchoolLearnings]) -> None:
 
 
 def build_digest(
-    package: Package, module_slug: str, district: str, page: int, per_page: int | None = None
+    package: Package,
+    module_slug: str,
+    district: str,
+    page: int,
+    per_page: int | None = None,
+    school_id: int | None = None,
 ) -> Digest:
-    """One page of schools with their learnings in the module, and the totals over all pages."""
+    """One page of schools with their first learnings in the module, and the totals over all
+    pages; or, given ``school_id``, that one school with all of its learnings."""
     per_page = per_page or PER_PAGE
-    found = _with_something(package, module_slug, district)
+    found = _with_something(package, module_slug, district, school_id)
     shown = paginate(found, page, per_page)
-    _fill(shown.items)
+    _fill(shown.items, fold=None if school_id is not None else FOLD)
     return Digest(
         schools=shown.items,
         school_count=len(found),

@@ -6,10 +6,13 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from learningpack.content import Package
+from learningpack.extensions import db
+from learningpack.models import School
 from tests.helpers import page_of
-from tests.world import World, digest_world
+from tests.world import World, digest_world, fill_cycle
 
 # The digest's queries and sorting: on both databases.
 pytestmark = pytest.mark.both_backends
@@ -145,3 +148,38 @@ def test_drill_down_lists_earlier_runs(
     earlier = page.split("Tidligere forløb", 1)[1]
     assert "Forløb 2024/25, startet 12. aug. 2024." in earlier
     assert "Hele forløbet er gennemført 20. jun. 2025." in earlier
+
+
+def test_a_page_of_schools_shows_each_schools_first_follow_ups_and_links_to_the_rest(
+    puf_client: FlaskClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from learningpack.reads import digest
+
+    monkeypatch.setattr(digest, "FOLD", 1)
+    fill_cycle(world.cycle(1, world.other_run), world.other_leader, world.other_teacher)
+    db.session.commit()
+    page = page_of(puf_client.get("/puf/laering?omraade=Syd"))
+    fjord = page[page.index(">Fjordskolen<") : page.index(">Åby Skole<")]
+    assert fjord.count("Aktion i modul 1") == 1
+    link = (
+        f'href="/puf/laering?skole={world.other_school.id}&amp;modul=faellesskab&amp;omraade=Syd"'
+    )
+    assert link in fjord and "Se alle 2 opsamlinger fra Fjordskolen" in fjord
+    aaby = page[page.index(">Åby Skole<") :]
+    assert "Se alle" not in aaby  # its one follow-up is shown
+
+    one = page_of(puf_client.get(f"/puf/laering?skole={world.other_school.id}&omraade=Syd"))
+    assert digest_schools(one) == ["Fjordskolen"]
+    assert one.count("Aktion i modul 1") == 2 and "Se alle" not in one
+    assert "← Læring fra alle skoler" in one
+    assert f'<input type="hidden" name="skole" value="{world.other_school.id}">' in one
+
+
+def test_one_school_that_has_nothing_to_tell_or_a_bad_school(puf_client: FlaskClient) -> None:
+    anker = db.session.scalar(select(School.id).where(School.name == "Anker Skole"))
+    nothing = page_of(puf_client.get(f"/puf/laering?skole={anker}"))
+    assert digest_schools(nothing) == []
+    assert "Ingen skoler har samlet op på dette modul endnu." in nothing
+    bad = puf_client.get("/puf/laering?skole=0")
+    assert bad.status_code == 400 and "Skolen findes ikke." in page_of(bad)
+    assert digest_schools(page_of(bad)) == ["Fjordskolen", "Kildeskolen", "Åby Skole"]
