@@ -202,6 +202,8 @@ class Action(SoftDeleted, Model):
         enum_check("status", ActionStatus, "status"),
         enum_check("reflection_decision", Outcome, "reflection_decision"),
         Index("ix_action_cycle_id_status", "cycle_id", "status"),
+        # A cycle's first actions in order (the digest's first follow-ups: migration 0023).
+        Index("ix_action_cycle_id_id", "cycle_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

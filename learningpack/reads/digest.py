@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import Select, exists, or_, select, union_all
 
 from learningpack.content import Package
 from learningpack.extensions import db
@@ -63,8 +64,7 @@ class SchoolLearnings:
     summary_keep: str = ""
     summary_next: str = ""
     learnings: list[Learning] = field(default_factory=list)
-    learning_total: int = 0
-    """How many follow-ups the school has in the module (``learnings`` may be the first few)."""
+    """All of the school's follow-ups in the module, or the first few (``follow_up_count``)."""
     reflections: list[ReflectionQuote] = field(default_factory=list)
 
 
@@ -107,6 +107,33 @@ def _with_something(
     return found
 
 
+def _follow_ups(cycle_ids: list[int], fold: int | None) -> Select[Any]:
+    """The cycles' follow-ups in action order: all, or each cycle's first ``fold``. One
+    limited select per cycle, joined by UNION ALL: each reads its cycle's actions by the
+    ``cycle_id`` index and their follow-ups by ``action_id`` (a window over all the cycles'
+    follow-ups made PostgreSQL scan the whole follow-up table)."""
+    columns: tuple[Any, ...] = (
+        Action.cycle_id,
+        Action.id,
+        Action.title,
+        FollowUp.outcome,
+        FollowUp.learning,
+        FollowUp.recorded_at,
+        Action.expectation,
+        FollowUp.fit,
+        Action.parent_action_id.is_not(None).label("second_round"),
+    )
+    every = select(*columns).join(FollowUp, FollowUp.action_id == Action.id)
+    if fold is None:
+        return every.where(Action.cycle_id.in_(cycle_ids)).order_by(Action.cycle_id, Action.id)
+    firsts = [
+        every.where(Action.cycle_id == cycle_id).order_by(Action.id).limit(fold).subquery()
+        for cycle_id in cycle_ids
+    ]
+    shown = union_all(*(select(first) for first in firsts)).subquery()
+    return select(shown).order_by(shown.c.cycle_id, shown.c.id)
+
+
 def _fill(schools: Sequence[SchoolLearnings], fold: int | None = None) -> None:
     """The summaries, follow-ups (the first ``fold`` of each school, or all) and reflections of
     these schools' cycles: three queries, however many."""
@@ -126,30 +153,8 @@ def _fill(schools: Sequence[SchoolLearnings], fold: int | None = None) -> None:
         s = by_cycle[summary[0]]
         s.state, s.completed_at = str(summary[1]), summary[2]
         s.summary_learned, s.summary_keep, s.summary_next = summary[3], summary[4], summary[5]
-    numbered = (
-        select(
-            Action.cycle_id,
-            Action.title,
-            FollowUp.outcome,
-            FollowUp.learning,
-            FollowUp.recorded_at,
-            Action.expectation,
-            FollowUp.fit,
-            Action.parent_action_id.is_not(None).label("second_round"),
-            func.row_number().over(partition_by=Action.cycle_id, order_by=Action.id).label("n"),
-            func.count().over(partition_by=Action.cycle_id).label("total"),
-        )
-        .join(FollowUp, FollowUp.action_id == Action.id)
-        .where(Action.cycle_id.in_(list(by_cycle)))
-        .subquery()
-    )
-    shown = select(numbered).order_by(numbered.c.cycle_id, numbered.c.n)
-    if fold is not None:
-        shown = shown.where(numbered.c.n <= fold)
-    for row in db.session.execute(shown):
-        school = by_cycle[row.cycle_id]
-        school.learning_total = row.total
-        school.learnings.append(
+    for row in db.session.execute(_follow_ups(list(by_cycle), fold)):
+        by_cycle[row.cycle_id].learnings.append(
             Learning(
                 row.title,
                 str(row.outcome),
