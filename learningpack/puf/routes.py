@@ -21,7 +21,7 @@ from learningpack.output.school_export import download_response
 from learningpack.puf import bp
 from learningpack.puf.forms import DigestFilterForm, OverviewFilterForm, UnlockForm
 from learningpack.reads import digest as digests
-from learningpack.reads.drilldown import load_school_runs
+from learningpack.reads.drilldown import action_groups, load_school_runs
 from learningpack.reads.history import timeline
 from learningpack.reads.module import drilldown_modules, earlier_runs, module_view
 from learningpack.reads.notes import thread
@@ -198,7 +198,7 @@ def school_page(school_id: int, note_form: NoteForm | None = None) -> str:
         "puf/school.html",
         school=school,
         run=run,
-        cycles=drilldown_modules(run, package) if run is not None else (),
+        cycles=drilldown_modules(run, package, action_groups(run.cycles)) if run else (),
         earlier_runs=earlier_runs(runs[1:]),
         package=package,
         state_label=state_label,

@@ -230,39 +230,49 @@ def load_cycle_records(
         if with_meetings
         else []
     )
-    actions = (
-        db.session.scalars(
-            select(Action)
-            .where(Action.cycle_id.in_(cycle_ids))
-            .options(joinedload(Action.team), joinedload(Action.follow_up))
-            .order_by(Action.id)
-        )
-        .unique()
-        .all()
-    )
-    in_run = Action.cycle_id.in_(cycle_ids)
-    entries = db.session.scalars(
-        select(LogEntry)
-        .join(Action, Action.id == LogEntry.action_id)
-        .where(in_run)
-        .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())
-    ).all()
-    # The few people behind the many authors, owners and observers, with the actions they own
-    # (joined to every log entry, the same user was matched against the session hundreds of
-    # times).
-    people, owners = _people(in_run)
-
     if with_learning:
-        _load_questions_reflections(cycles)
+        load_questions_reflections(cycles)
     by_cycle: dict[int, list[Any]] = defaultdict(list)
     for session in sessions:
         by_cycle[session.cycle_id].append(session)
     for cycle in cycles if with_meetings else ():
         set_committed_value(cycle, "meetings", by_cycle.pop(cycle.id, []))
-    for action in actions:
+    for action in _load_actions(Action.cycle_id.in_(cycle_ids)):
         by_cycle[action.cycle_id].append(action)
     for cycle in cycles:
         set_committed_value(cycle, "actions", by_cycle.pop(cycle.id, []))
+
+
+def _load_actions(which: Any) -> list[Action]:
+    """Every action of some cycles (``which`` selects them), in id order, with their team,
+    follow-up, observer, owners, log entries (newest first) and second rounds: three SELECTs
+    however many."""
+    actions = list(
+        db.session.scalars(
+            select(Action)
+            .where(which)
+            .options(joinedload(Action.team), joinedload(Action.follow_up))
+            .order_by(Action.id)
+        )
+    )
+    fill_actions(actions, which)
+    return actions
+
+
+def fill_actions(actions: list[Action], which: Any, *, whole_cycles: bool = True) -> None:
+    """Put the log entries, owners and observers of ``actions`` (the ones ``which`` selects) in
+    place: two SELECTs. With ``whole_cycles`` (every action of their cycles is among them) each
+    action's second rounds are filled in too; otherwise they are left to load when asked for."""
+    entries = db.session.scalars(
+        select(LogEntry)
+        .join(Action, Action.id == LogEntry.action_id)
+        .where(which)
+        .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())
+    ).all()
+    # The few people behind the many authors, owners and observers, with the actions they own
+    # (joined to every log entry, the same user was matched against the session hundreds of
+    # times).
+    people, owners = _people(which)
     by_action: dict[int, list[Any]] = defaultdict(list)
     for entry in entries:
         set_committed_value(entry, "author", people.get(entry.author_id))  # type: ignore[arg-type]
@@ -280,7 +290,8 @@ def load_cycle_records(
         set_committed_value(action, "observer", people.get(action.observer_id))  # type: ignore[arg-type]
         set_committed_value(action, "log_entries", by_action.pop(action.id, []))
         set_committed_value(action, "owners", owned.pop(action.id, []))
-        set_committed_value(action, "second_rounds", later.pop(action.id, []))
+        if whole_cycles:
+            set_committed_value(action, "second_rounds", later.pop(action.id, []))
 
 
 def _people(in_run: Any) -> tuple[dict[int, User], list[tuple[int, User]]]:
@@ -306,7 +317,7 @@ def _people(in_run: Any) -> tuple[dict[int, User], list[tuple[int, User]]]:
     return people, [(action_id, user) for user, action_id in rows if action_id is not None]
 
 
-def _load_questions_reflections(cycles: list[Cycle]) -> None:
+def load_questions_reflections(cycles: list[Cycle]) -> None:
     """Each team's question and reflection in these cycles, with the team, in one SELECT (a
     team reflects only in a module where it has stated its question)."""
     rows = db.session.execute(

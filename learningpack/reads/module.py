@@ -6,6 +6,7 @@ here. The school's staff and PUF see the same pages, built by the same functions
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -68,15 +69,22 @@ def fold_actions(
     by_team: dict[int | None, list[Action]] = {}
     for action in actions:
         by_team.setdefault(action.team_id, []).append(action)
-    groups = [
-        ActionGroup(
-            team_id=team_id,
-            name=items[0].team.name if items[0].team is not None else "",
-            shown=tuple(items if (team_id or 0) == expand else items[:per_team]),
-            total=len(items),
-        )
-        for team_id, items in by_team.items()
-    ]
+    return in_team_order(
+        [
+            team_group(team_id, items if (team_id or 0) == expand else items[:per_team], len(items))
+            for team_id, items in by_team.items()
+        ]
+    )
+
+
+def team_group(team_id: int | None, shown: Sequence[Action], total: int) -> ActionGroup:
+    """One team's group of its ``total`` actions, ``shown`` (at least one) of them."""
+    name = shown[0].team.name if shown[0].team is not None else ""
+    return ActionGroup(team_id=team_id, name=name, shown=tuple(shown), total=total)
+
+
+def in_team_order(groups: Iterable[ActionGroup]) -> tuple[ActionGroup, ...]:
+    """Teams in Danish order, the actions without a team last."""
     return tuple(sorted(groups, key=lambda g: (g.team_id is None, danish_key(g.name))))
 
 
@@ -284,8 +292,11 @@ class EarlierRun:
     total: int
 
 
-def drilldown_modules(run: Run, package: Package) -> tuple[DrilldownModule, ...]:
-    """Every module of the run with the state PUF's drill-down shows."""
+def drilldown_modules(
+    run: Run, package: Package, groups: Mapping[int, tuple[ActionGroup, ...]]
+) -> tuple[DrilldownModule, ...]:
+    """Every module of the run with the state PUF's drill-down shows, and its ``groups`` of
+    actions by cycle id (reads/drilldown.action_groups)."""
     modules = {m.slug: m for m in package.modules}
     return tuple(
         DrilldownModule(
@@ -296,7 +307,7 @@ def drilldown_modules(run: Run, package: Package) -> tuple[DrilldownModule, ...]
             is_active=c.state == CycleState.ACTIVE,
             lock_reason=rules.lock_reason(c, package),
             puf_opening=puf_opening(c),
-            action_groups=fold_actions(c.actions, DRILLDOWN_FOLD),
+            action_groups=groups.get(c.id, ()),
         )
         for c in run.cycles
     )

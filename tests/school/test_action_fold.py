@@ -7,14 +7,16 @@ from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from learningpack.content import Package
-from learningpack.domain import records
+from learningpack.domain import learning, records
 from learningpack.extensions import db
+from learningpack.models import Action, Outcome
 from learningpack.reads.module import DRILLDOWN_FOLD, FOLD
 from tests.factories import login
 from tests.helpers import page_of
-from tests.world import World, add_action, make_world, module_url
+from tests.world import START, World, add_action, agree, make_world, module_url, observe, reflect
 
 CARD = 'class="card record action"'
 
@@ -87,3 +89,47 @@ def test_drill_down_of_a_busy_school_stays_small(client: FlaskClient, world: Wor
     large = len(client.get(f"/puf/skoler/{world.school.id}").data)
     assert large < 60_000
     assert large - small < 3_000, (small, large)
+
+
+def test_the_drill_down_loads_only_the_actions_it_shows(client: FlaskClient, world: World) -> None:
+    """Each team's first few actions are read whole, not every action of the run with its logs
+    (the national seed's heaviest school: 700 actions for the 70 shown)."""
+    many_actions(world, 12, logs=2)
+    login(client, world.puf)
+    url = f"/puf/skoler/{world.school.id}"
+    db.session.expunge_all()
+    read: list[int] = []
+
+    def count(target: Action, *_args: object) -> None:
+        read.append(target.id)
+
+    event.listen(Action, "load", count)
+    event.listen(Action, "refresh", count)
+    try:
+        drill = page_of(client.get(url))
+    finally:
+        event.remove(Action, "load", count)
+        event.remove(Action, "refresh", count)
+    assert sorted(set(read)) == sorted(read)  # each once
+    assert len(read) == DRILLDOWN_FOLD + 1  # the other team's one action too
+    assert drill.count("Logget.") == 2 * DRILLDOWN_FOLD
+    assert "Vis alle 12 aktioner for Indskolingen" in drill
+
+
+def test_a_second_round_on_the_drill_down_names_its_first(
+    client: FlaskClient, world: World
+) -> None:
+    cycle = world.cycle(1)
+    first = agree(cycle, world.leader, "Fredagsbesked", team=world.team, owners=(world.teacher,))
+    records.add_log_entry(first, author=world.teacher, happened_on=START, text="X", observation="")
+    observe(first)
+    reflect(cycle, world.team, world.leader, {first.id: Outcome.ADJUST})
+    learning.start_second_round(
+        first, actor=world.leader, title="Fredagsbesked igen", what="Torsdag.",
+        expectation="Flere svar.", how_notice="Vi tæller.", observation_focus="Hvem?",
+        period_start=date(2026, 10, 20), period_end=date(2026, 11, 20),
+    )  # fmt: skip
+    db.session.commit()
+    login(client, world.puf)
+    drill = page_of(client.get(f"/puf/skoler/{world.school.id}"))
+    assert "Anden runde af »Fredagsbesked«" in drill
