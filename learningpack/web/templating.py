@@ -10,7 +10,7 @@ from typing import Any
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, request
-from flask_babel import get_locale, get_timezone, get_translations, to_user_timezone
+from flask_babel import format_number, get_locale, get_timezone, get_translations, to_user_timezone
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -129,8 +129,18 @@ def _bound_gettext(translations: Any) -> dict[str, Callable[..., str]]:
     return {"gettext": gettext, "ngettext": ngettext}
 
 
+def numberformat(number: Any) -> str:
+    """A number in the user's language: a whole number from 0 to 999 is written the same in
+    every language we have, and most of the overview's 140 cells are such counts; the rest
+    go to Babel (7 µs a number, a millisecond of the overview's 15)."""
+    if type(number) is int and 0 <= number < 1000:
+        return str(number)
+    return str(format_number(number))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["datefmt"] = datefmt
+    app.jinja_env.filters["numberformat"] = numberformat  # in place of Flask-Babel's
     app.jinja_env.filters["datetimefmt"] = datetimefmt
     app.jinja_env.filters["label"] = lambda value, kind: label(kind, value)
     app.jinja_env.filters["markdown"] = render_user_markdown
