@@ -1,11 +1,12 @@
 """The learnings digest: per module, what schools learned (follow-ups with expected vs observed,
 the teams' reflections, and module summaries).
 
-Paged by school: one query finds the schools with something to read for the module (from the
-cycle's progress columns, in Danish order in Python), then the page's summaries and follow-ups
-are read for those few cycles only (``action`` by its ``cycle_id`` index). A page of schools
-shows each school's first ``FOLD`` follow-ups (a school can have a hundred in one module: twenty
-such schools were a 1.5 MB page); the rest are on the school's own digest page.
+Paged by school: the database counts the schools with something to read for the module (from
+the cycle's progress columns) and reads one page of them in Danish order (``school.sort_key``),
+then the page's summaries and follow-ups are read for those few cycles only (``action`` by its
+``cycle_id`` index). A page of schools shows each school's first ``FOLD`` follow-ups (a school
+can have a hundred in one module: twenty such schools were a 1.5 MB page); the rest are on the
+school's own digest page.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select, union_all
 
 from learningpack.content import Package
 from learningpack.extensions import db
-from learningpack.models import Action, Cycle, FollowUp, Reflection, Run, School, Team
-from learningpack.reads.pagination import danish_key, paginate
-from learningpack.reads.runs import newest_run_id
+from learningpack.models import Action, Cycle, FollowUp, Reflection, School, Team
+from learningpack.models import SchoolProgress as SP
+from learningpack.reads.pagination import driving_join, page_number
 
 PER_PAGE = 20
 FOLD = 5
@@ -77,34 +78,71 @@ class Digest:
     pages: int
 
 
+def _conditions(
+    package: Package, module_slug: str, district: str, school_id: int | None
+) -> list[ColumnElement[bool]]:
+    """The module's cycle in the school's newest run (from its summary row, kept on every
+    write) has follow-ups, a reflection or a summary; in the district, or the one school."""
+    found = [
+        SP.package_slug == package.slug,
+        Cycle.module_slug == module_slug,
+        or_(
+            Cycle.follow_up_count > 0,
+            exists().where(Reflection.cycle_id == Cycle.id),
+            Cycle.summary_learned != "",
+            Cycle.summary_keep != "",
+            Cycle.summary_next != "",
+        ),
+    ]
+    if district:
+        found.append(School.district == district)
+    if school_id is not None:
+        found.append(SP.school_id == school_id)
+    return found
+
+
 def _with_something(
     package: Package, module_slug: str, district: str, school_id: int | None = None
-) -> list[SchoolLearnings]:
-    """Every school (or the one) whose newest run has follow-ups or a summary in this module,
-    in Danish order."""
-    statement = (
-        select(School.id, School.name, School.district, Cycle.id, Cycle.follow_up_count)
-        .select_from(School)
-        .join(Run, Run.id == newest_run_id(School.id, package.slug))
-        .join(Cycle, Cycle.run_id == Run.id)
-        .where(
-            Cycle.module_slug == module_slug,
-            or_(
-                Cycle.follow_up_count > 0,
-                exists().where(Reflection.cycle_id == Cycle.id),
-                Cycle.summary_learned != "",
-                Cycle.summary_keep != "",
-                Cycle.summary_next != "",
-            ),
-        )
+) -> Select[Any]:
+    """The schools (or the one) with something to read in this module, with the module's
+    cycle and its count of follow-ups; unordered. School first: in Danish order, a page
+    walks the school index and stops after the page."""
+    columns: tuple[Any, ...] = (
+        School.id,
+        School.name,
+        School.district,
+        Cycle.id.label("cycle_id"),
+        Cycle.follow_up_count.label("follow_up_count"),
+    )
+    return (
+        select(*columns)
+        .select_from(driving_join(School.__table__, SP.__table__, SP.school_id == School.id))
+        .join(Cycle, Cycle.run_id == SP.run_id)
+        .where(*_conditions(package, module_slug, district, school_id))
+    )
+
+
+def _counted(
+    package: Package, module_slug: str, district: str, school_id: int | None
+) -> tuple[int, int]:
+    """How many schools have something to read in this module, and their follow-ups. Read
+    from the module's cycles first (one pass over the cycle table, each cycle's newest-run
+    check by the summary row's ``run_id`` index): school first, the count took 40–49 ms at
+    10,000 schools on SQLite, cycle first 9 ms."""
+    statement = select(func.count(), func.coalesce(func.sum(Cycle.follow_up_count), 0))
+    statement = statement.select_from(
+        driving_join(Cycle.__table__, SP.__table__, SP.run_id == Cycle.run_id)
     )
     if district:
-        statement = statement.where(School.district == district)
-    if school_id is not None:
-        statement = statement.where(School.id == school_id)
-    found = [SchoolLearnings(*row) for row in db.session.execute(statement)]
-    found.sort(key=lambda s: (danish_key(s.school), s.school_id))
-    return found
+        statement = statement.join(School, School.id == SP.school_id)
+    row = db.session.execute(
+        statement.where(*_conditions(package, module_slug, district, school_id))
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def _in_danish_order(statement: Select[Any]) -> Select[Any]:
+    return statement.order_by(School.sort_key, School.id)
 
 
 def _follow_ups(cycle_ids: list[int], fold: int | None) -> Select[Any]:
@@ -187,21 +225,29 @@ def build_digest(
     """One page of schools with their first learnings in the module, and the totals over all
     pages; or, given ``school_id``, that one school with all of its learnings."""
     per_page = per_page or PER_PAGE
-    found = _with_something(package, module_slug, district, school_id)
-    shown = paginate(found, page, per_page)
-    _fill(shown.items, fold=None if school_id is not None else FOLD)
+    statement = _with_something(package, module_slug, district, school_id)
+    school_count, follow_up_count = _counted(package, module_slug, district, school_id)
+    page = page_number(page, school_count, per_page)
+    shown = [
+        SchoolLearnings(*row)
+        for row in db.session.execute(
+            _in_danish_order(statement).offset((page - 1) * per_page).limit(per_page)
+        )
+    ]
+    _fill(shown, fold=None if school_id is not None else FOLD)
     return Digest(
-        schools=shown.items,
-        school_count=len(found),
-        follow_up_count=sum(s.follow_up_count for s in found),
-        page=shown.page,
-        pages=shown.pages,
+        schools=shown,
+        school_count=school_count,
+        follow_up_count=follow_up_count,
+        page=page,
+        pages=max(1, -(-school_count // per_page)),
     )
 
 
 def all_learnings(package: Package, module_slug: str, district: str) -> Iterator[SchoolLearnings]:
     """Every school's learnings for the export, a batch of schools at a time."""
-    found = _with_something(package, module_slug, district)
+    statement = _in_danish_order(_with_something(package, module_slug, district))
+    found = [SchoolLearnings(*row) for row in db.session.execute(statement)]
     for start in range(0, len(found), 200):
         batch = found[start : start + 200]
         _fill(batch)

@@ -48,6 +48,8 @@ def test_digest_shows_learnings_and_summaries_in_danish_order(puf_client: FlaskC
 def test_digest_filters_by_district_and_module(puf_client: FlaskClient) -> None:
     page = page_of(puf_client.get("/puf/laering?omraade=Syd"))
     assert digest_schools(page) == ["Fjordskolen", "Åby Skole"]
+    assert "2 skoler har samlet op på modulet." in page
+    assert "2 opsamlinger på aktioner i alt." in page
     assert 'href="/puf/laering.xlsx?modul=faellesskab&amp;omraade=Syd"' in page
     other = page_of(puf_client.get("/puf/laering?modul=foraeldremoeder"))
     assert digest_schools(other) == []
