@@ -60,9 +60,10 @@ def _school_ids(session: Session, obj: User | Team) -> set[int]:
     return found
 
 
-def _changed(obj: Any) -> bool:
+def _changes(obj: Any) -> set[str]:
+    """The attributes changed in this flush, less the ones no page shows."""
     state: InstanceState[Any] = inspect(obj)
-    return any(attr.key not in UNSEEN and attr.history.has_changes() for attr in state.attrs)
+    return {attr.key for attr in state.attrs if attr.history.has_changes()} - UNSEEN
 
 
 def _noted_schools(session: Session, user: User) -> set[int]:
@@ -103,11 +104,6 @@ def _schools_shown(session: Session, obj: object) -> set[int]:
     return set()
 
 
-def _changes(obj: Any) -> set[str]:
-    state: InstanceState[Any] = inspect(obj)
-    return {attr.key for attr in state.attrs if attr.history.has_changes()}
-
-
 WATCHED = (User, Team, School, SchoolNote, EventExample, SharingEvent)
 
 
@@ -118,7 +114,7 @@ def _bump_people_versions(session: Session, _context: UOWTransaction, _objects: 
         if not isinstance(obj, School):  # a new school has no pages yet; a deleted one none
             schools |= _schools_shown(session, obj)
     for obj in session.dirty:
-        if isinstance(obj, WATCHED) and _changed(obj):
+        if isinstance(obj, WATCHED) and _changes(obj):
             schools |= _schools_shown(session, obj)
     if schools:
         session.execute(

@@ -19,6 +19,7 @@ key comes from the database.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -35,6 +36,7 @@ from learningpack.content import default_package
 from learningpack.domain.dates import local_today
 from learningpack.models import School
 from learningpack.web.bell import unread_notices
+from learningpack.web.forms import new_form_token
 
 EXTENSION = "learningpack.fragment_cache"
 
@@ -113,8 +115,26 @@ def cached_part(key: Hashable, render: Callable[[], str]) -> Markup:
     return found
 
 
-# Per process and unguessable: no text a user writes can stand in for it.
+# Per process and unguessable: no text a user writes can stand in for them.
 _CSRF_SLOT = f"csrf-{secrets.token_hex(16)}"
+_ONCE_SLOT = f"once-{secrets.token_hex(16)}"
+# A creating form's one-time token (web/forms.once_field): attributes are written sorted, so
+# the name comes before the value.
+_ONCE_VALUE = re.compile(r'(<input\b[^>]*\bname="once"[^>]*\bvalue=")[^"]*(")')
+
+
+def _kept_form(page: str, token: str) -> str:
+    """The page as kept: the request's CSRF token and each one-time token a slot."""
+    page = page.replace(token, _CSRF_SLOT)
+    return _ONCE_VALUE.sub(lambda m: f"{m.group(1)}{_ONCE_SLOT}{m.group(2)}", page)
+
+
+def _served_form(page: str, token: str) -> str:
+    """The kept page as served: this request's CSRF token, and a one-time token of its own
+    in each creating form (two devices served one kept page each save their own entry;
+    the same token twice would be taken for the same form sent again)."""
+    first, *rest = page.replace(_CSRF_SLOT, token).split(_ONCE_SLOT)
+    return first + "".join(new_form_token() + part for part in rest)
 
 
 def kept_whole_page(
@@ -123,17 +143,17 @@ def kept_whole_page(
     """A whole page kept under ``key`` (read its versions first) and what the header shows
     besides the user: the unread count and the path (the language form returns to it).
 
-    Per request: each form's CSRF token (one per request, and each session has its own) is
-    put in place of a marker, and each ``live`` part's marker is replaced by what its
-    function renders now. A request with flash messages is rendered afresh: they are shown
-    once, on the page that consumes them."""
+    Per request: each form's CSRF token (one per request, and each session has its own) and
+    each creating form's one-time token (one per page served) are put in place of markers,
+    and each ``live`` part's marker is replaced by what its function renders now. A request
+    with flash messages is rendered afresh: they are shown once, on the page that consumes
+    them."""
     if session.get("_flashes"):
         page = render()
     else:
         token = generate_csrf()
         shown = (key, request.full_path, unread_notices())
-        page = str(cached_part(shown, lambda: render().replace(token, _CSRF_SLOT)))
-        page = page.replace(_CSRF_SLOT, token)
+        page = _served_form(str(cached_part(shown, lambda: _kept_form(render(), token))), token)
     for marker, fill in live:
         page = page.replace(marker, fill())
     return page

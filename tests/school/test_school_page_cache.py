@@ -218,3 +218,35 @@ def test_a_note_sent_from_a_page_kept_for_another_session(app: Flask, world: Wor
     after = page_of(phone.get(URL))
     assert "Beskeden er sendt til PUF." in after and NEW in after
     assert "Beskeden er sendt til PUF." not in page_of(phone.get(URL))
+
+
+def _note_form_token(page: str) -> str:
+    form = main_of(page)[main_of(page).index('action="/skole/beskeder"') :]
+    found = re.search(r'name="once"[^>]*value="([^"]+)"', form)
+    assert found is not None, "the note form has its one-time token"
+    return found.group(1)
+
+
+def test_two_devices_served_the_kept_page_each_send_their_own_note(
+    app: Flask, world: World
+) -> None:
+    """The note form's one-time token (Back + send again sends once) is one per page served,
+    not one per kept page: a note from the phone is not taken for the laptop's sent again."""
+    db.session.commit()
+    laptop, phone = (logged_in_with_csrf(app, world.leader.email, PASSWORD) for _ in range(2))
+    first = page_of(laptop.get(URL))
+    hits = fragment_cache().hits
+    second = page_of(phone.get(URL))
+    assert fragment_cache().hits == hits + 1
+    assert _note_form_token(first) != _note_form_token(second)
+    for client, page, text in (
+        (laptop, first, "Fra computeren."),
+        (phone, second, "Fra telefonen."),
+    ):
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        assert csrf is not None
+        data = {"text": text, "once": _note_form_token(page), "csrf_token": csrf.group(1)}
+        assert client.post("/skole/beskeder", data=data).status_code in (302, 303)
+    after = page_of(phone.get(URL))
+    assert "Fra computeren." in after and "Fra telefonen." in after
+    assert "kun sendt én gang" not in after
