@@ -4,9 +4,10 @@
 temporary folder; PostgreSQL when BENCH_DATABASE_URL names a server where we may create
 databases) with ``flask national seed``, then measures in-process (Flask test client, PUF):
 - the overview's first page, one district, a late page, /api/v1/progress and /api/v1/summary:
-  SQL queries and median milliseconds, each three times: with the totals kept between writes,
-  ``_cold``, right after a write to one school, and ``_full``, every total read again, as
-  once a minute (reads/totals_cache); the ratio of the medians between the
+  SQL queries and median milliseconds, each three times: with the page and the totals kept
+  between writes, ``_cold``, right after a write to one school (the page rendered again, the
+  totals of one district read again), and ``_full``, the page and every total read again, as
+  once a minute (web/fragment_cache, reads/totals_cache); the ratio of the medians between the
   largest and the smallest size (DESIGN §8: each < 50 ms, ratio ≤ 1.5);
 - the query plans of the overview's statements: any sequential scan of a table that grows with
   the actions (PostgreSQL ``Seq Scan``, SQLite ``SCAN`` without an index);
@@ -123,10 +124,12 @@ def measure(
     client: Any, engine: Any, url: str, repeat: int, mode: str = ""
 ) -> tuple[int, float, list[Any]]:
     """Queries and median milliseconds of a page, in one of three modes:
-    ``""``: the totals the app keeps (reads/totals_cache) are kept, as between writes;
+    ``""``: the pages and totals the app keeps (web/fragment_cache, reads/totals_cache) are
+    kept, as between writes;
     ``"_cold"``: one school's summary row is rewritten before each request, as by a write in
     the domain (a different school each time, in every district in turn);
-    ``"_full"``: the kept totals are dropped before each request, as once a minute."""
+    ``"_full"``: the kept pages and totals are dropped before each request, as once a
+    minute."""
     for _ in range(2):
         response = client.get(url)
         if response.status_code != 200:
@@ -136,6 +139,7 @@ def measure(
     def before_request(i: int) -> None:
         if mode == "_full":
             client.application.extensions.pop("totals_cache", None)
+            client.application.extensions.pop("learningpack.fragment_cache", None)
         elif mode == "_cold":
             touch(engine, schools[i % len(schools)])
 
@@ -166,18 +170,25 @@ def write_targets(engine: Any) -> list[int]:
 
 
 def touch(engine: Any, school_id: int) -> None:
-    """What every write to a school's records does to its summary row: a new stamp."""
+    """What every write to a school's records does to its school row (a new version and stamp)
+    and its summary row (a new stamp): domain/school_progress.refresh."""
     from datetime import UTC, datetime
 
     from sqlalchemy import update
 
-    from learningpack.models import SchoolProgress
+    from learningpack.models import School, SchoolProgress
 
+    now = datetime.now(UTC)
     with engine.begin() as conn:
+        conn.execute(
+            update(School)
+            .where(School.id == school_id)
+            .values(progress_version=School.progress_version + 1, changed_at=now)
+        )
         conn.execute(
             update(SchoolProgress)
             .where(SchoolProgress.school_id == school_id)
-            .values(refreshed_at=datetime.now(UTC))
+            .values(refreshed_at=now)
         )
 
 

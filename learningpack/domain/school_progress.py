@@ -104,7 +104,9 @@ def refresh(school_ids: Collection[int] | None = None, package_slug: str | None 
         return 0
     # First, so every transaction that changes a school locks its row before its summary rows
     # (the people hook, models/page_versions.py, locks it at flush): no two wait on each other.
-    bumped = update(School).values(progress_version=School.progress_version + 1)
+    bumped = update(School).values(
+        progress_version=School.progress_version + 1, changed_at=utcnow()
+    )
     if school_ids is not None:
         bumped = bumped.where(School.id.in_(list(school_ids)))
     db.session.execute(bumped.execution_options(synchronize_session=False))

@@ -1,5 +1,5 @@
-"""Bump ``School.people_version`` in the same flush as any change to a school's staff or teams,
-its notes with PUF, or the events it is invited to.
+"""Bump ``School.people_version`` (and stamp ``School.changed_at``) in the same flush as any
+change to a school's staff or teams, its notes with PUF, or the events it is invited to.
 
 Cached pages (web/fragment_cache.py) are keyed on what they read. The school's records (actions,
 log entries, cycles, questions) are covered by ``School.progress_version``, bumped by every
@@ -29,6 +29,7 @@ from sqlalchemy.orm import InstanceState, Session, UOWTransaction
 from learningpack.models.people import School, Team, User
 from learningpack.models.reporting import SchoolNote
 from learningpack.models.sharing import EventExample, SharingEvent
+from learningpack.models.types import utcnow
 
 # Changes to these say nothing any page shows about the person.
 UNSEEN = frozenset(
@@ -120,6 +121,6 @@ def _bump_people_versions(session: Session, _context: UOWTransaction, _objects: 
         session.execute(
             update(School)
             .where(School.id.in_(sorted(schools)))
-            .values(people_version=School.people_version + 1)
+            .values(people_version=School.people_version + 1, changed_at=utcnow())
             .execution_options(synchronize_session=False)
         )

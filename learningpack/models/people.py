@@ -100,6 +100,10 @@ class School(Model):
     # (web/fragment_cache.py); both come with the logged-in user's school.
     people_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     progress_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Stamped with every bump of either version, and set when the school is created: the
+    # newest stamp of all schools (an index look-up) tells whether a page kept across all of
+    # them (PUF's overview and digest) may still be shown.
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     users: Mapped[list[User]] = relationship(back_populates="school")
     teams: Mapped[list[Team]] = relationship(back_populates="school", order_by="Team.name")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_translations, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from learningpack.content import Package, default_package
@@ -22,13 +24,19 @@ from learningpack.puf import bp
 from learningpack.puf.forms import DigestFilterForm, OverviewFilterForm, UnlockForm
 from learningpack.reads import digest as digests
 from learningpack.reads.drilldown import action_groups, load_school_runs
-from learningpack.reads.history import timeline
+from learningpack.reads.history import TimelineEntry, standing, timeline
 from learningpack.reads.module import drilldown_modules, earlier_runs, module_view
 from learningpack.reads.notes import thread
 from learningpack.reads.overview import STATE_ORDER, Filters, Overview, state_label
 from learningpack.reads.overview_query import build_overview, district_list
 from learningpack.reads.pagination import danish_key
 from learningpack.web.access import cycle_or_404, role_required, school_or_404
+from learningpack.web.fragment_cache import (
+    all_schools_key,
+    kept_unless_refused,
+    kept_whole_page,
+    page_key,
+)
 from learningpack.web.module_page import fresh_page
 from learningpack.web.notes import NoteForm
 from learningpack.web.refusals import flash_refused
@@ -115,7 +123,12 @@ def _cell_patterns() -> dict[str, dict[bool, str]]:
 @bp.get("/")
 @role_required(Role.PUF)
 def overview() -> tuple[str, int]:
-    """Every school × every module with its state, totals, chart and filters."""
+    """Every school × every module with its state, totals, chart and filters: kept while no
+    school changed (web/fragment_cache.all_schools_key; the filters are in the path)."""
+    return kept_unless_refused(all_schools_key("puf_overview"), _overview_page)
+
+
+def _overview_page() -> tuple[str, int]:
     package = default_package()
     districts = district_list()
     form, filters = overview_filters(package, districts[0])
@@ -159,7 +172,12 @@ def digest_filters(package: Package) -> tuple[DigestFilterForm, str, str, int]:
 @role_required(Role.PUF)
 def digest() -> tuple[str, int]:
     """What schools learned in one module: follow-ups and module summaries, school by school
-    (each school's first few follow-ups; ``?skole=`` shows one school's all)."""
+    (each school's first few follow-ups; ``?skole=`` shows one school's all). Kept while no
+    school changed (web/fragment_cache.all_schools_key; the filters are in the path)."""
+    return kept_unless_refused(all_schools_key("puf_digest"), _digest_page)
+
+
+def _digest_page() -> tuple[str, int]:
     package = default_package()
     form, slug, district, page = digest_filters(package)
     school_id = form.known("school")
@@ -181,15 +199,39 @@ def digest() -> tuple[str, int]:
 # One school
 
 
+# The timeline's place in a kept drill-down: the snapshots it shows are written by the daily
+# snapshot command, not by the school, so it is put in per request (read with the key).
+_TIMELINE_SLOT = f"timeline-{secrets.token_hex(16)}"
+
+
 @bp.get("/skoler/<int:school_id>")
 @role_required(Role.PUF)
 def school(school_id: int) -> str:
-    """One school, read-only: its run and every module's sessions, actions, logs and summary."""
-    return school_page(school_id)
+    """One school, read-only: its run and every module's sessions, actions, logs and summary.
+
+    Kept while the school's versions are the same (web/fragment_cache); the timeline is read
+    with them and put in per request."""
+    found = standing(school_id)
+    if found is None:
+        abort(404)
+    return kept_whole_page(
+        page_key("puf_school", school_id, found.versions),
+        lambda: school_page(school_id, timeline_html=Markup(_TIMELINE_SLOT)),
+        live=((_TIMELINE_SLOT, lambda: _timeline(found.timeline)),),
+    )
 
 
-def school_page(school_id: int, note_form: NoteForm | None = None) -> str:
-    """The drill-down, with its timeline and the thread of notes (``note_form`` re-rendered)."""
+def _timeline(entries: list[TimelineEntry]) -> str:
+    return render_template(
+        "puf/_timeline.html", timeline=entries, package=default_package(), state_label=state_label
+    )
+
+
+def school_page(
+    school_id: int, note_form: NoteForm | None = None, timeline_html: Markup | None = None
+) -> str:
+    """The drill-down, with its timeline (or the marker ``timeline_html``) and the thread of
+    notes (``note_form`` re-rendered)."""
     package = default_package()
     runs = load_school_runs(school_id, package)
     run = runs[0] if runs else None
@@ -204,7 +246,7 @@ def school_page(school_id: int, note_form: NoteForm | None = None) -> str:
         state_label=state_label,
         status_labels={status.value: str(name) for status, name in ACTION_STATUS.items()},
         outcome_labels={outcome.value: str(name) for outcome, name in OUTCOME.items()},
-        timeline=timeline(school.id),
+        timeline=timeline_html or Markup(_timeline(timeline(school.id))),
         notes=thread(school.id, package.slug),
         note_form=note_form or NoteForm(),
     )

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
+from sqlalchemy import and_, select
+
+from learningpack.extensions import db
+from learningpack.models import ProgressSnapshot as Snap
+from learningpack.models import School
 from learningpack.reads.snapshots import COMPLETED, LOCKED, history, local_today, week_ends
 
 
@@ -57,13 +63,45 @@ class TimelineEntry:
     state: str
 
 
-def timeline(school_id: int, until: date | None = None) -> list[TimelineEntry]:
-    """The days on which one of the school's modules changed state, newest first."""
+def _state_changes(rows: dict[tuple[int, int], list[tuple[date, str]]]) -> list[TimelineEntry]:
     entries = []
-    for (_school, position), rows in history(until or local_today(), school_id=school_id).items():
+    for (_school, position), days in rows.items():
         previous: str | None = None
-        for day, state in rows:
+        for day, state in days:
             if state != previous:
                 entries.append(TimelineEntry(day, position, state))
             previous = state
     return sorted(entries, key=lambda e: (e.day, e.position), reverse=True)
+
+
+def timeline(school_id: int, until: date | None = None) -> list[TimelineEntry]:
+    """The days on which one of the school's modules changed state, newest first."""
+    return _state_changes(history(until or local_today(), school_id=school_id))
+
+
+class Standing(NamedTuple):
+    """A school's versions (web/fragment_cache.school_version) and its timeline."""
+
+    versions: tuple[int, int]
+    timeline: list[TimelineEntry]
+
+
+def standing(school_id: int, until: date | None = None) -> Standing | None:
+    """The school's versions and timeline (``timeline``), or None: no such school. One
+    statement: the school joined to its snapshot rows (a row of nulls when it has none)."""
+    on = and_(Snap.school_id == School.id, Snap.taken_on <= (until or local_today()))
+    rows = db.session.execute(
+        select(School.people_version, School.progress_version, Snap.position, Snap.taken_on)
+        .add_columns(Snap.state)
+        .select_from(School)
+        .outerjoin(Snap, on)
+        .where(School.id == school_id)
+        .order_by(Snap.taken_on, Snap.id)
+    ).all()
+    if not rows:
+        return None
+    found: dict[tuple[int, int], list[tuple[date, str]]] = {}
+    for _people, _progress, position, day, state in rows:
+        if position is not None:
+            found.setdefault((school_id, position), []).append((day, state))
+    return Standing((rows[0][0], rows[0][1]), _state_changes(found))

@@ -8,7 +8,10 @@ page is rendered, so that a page is never older than the key it is stored under:
 - ``school_version``: the school's ``progress_version``, bumped in the same transaction as
   every rewrite of its summary rows, that is by every write to its runs, cycles and records
   (domain/school_progress.refresh), and its ``people_version``, bumped in the same flush as any
-  change to its staff or teams (models/page_versions.py). Both come with the user's school.
+  change to its staff or teams (models/page_versions.py). Both come with the user's school;
+  PUF's drill-down of a school reads them (reads/history.standing).
+- ``all_schools_key``: for PUF's pages across all schools, the newest ``School.changed_at``,
+  stamped with every bump of any school's versions, and the minute.
 - the caller adds who is asking and in which language; ``kept_whole_page`` adds what the
   header shows (the unread count, the path) and puts the request's CSRF token in the forms.
 
@@ -31,10 +34,13 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlalchemy import func, select
 
 from learningpack.content import default_package
 from learningpack.domain.dates import local_today
+from learningpack.extensions import db
 from learningpack.models import School
+from learningpack.models.types import utcnow
 from learningpack.web.bell import unread_notices
 from learningpack.web.forms import new_form_token
 
@@ -92,14 +98,31 @@ def school_version(school: School) -> tuple[int, int]:
     return (school.people_version, school.progress_version)
 
 
-def staff_page_key(page: str, *parts: Hashable) -> tuple[Hashable, ...]:
-    """The key of a page of the logged-in staff member's school: the page, who asks, in which
-    language, the school's versions, the package read (a new one after the content is read
-    again) and the school's date (a kept page is not carried over midnight), then ``parts``."""
+def page_key(page: str, *parts: Hashable) -> tuple[Hashable, ...]:
+    """The key of a page of the logged-in user: the page, who asks (and the name the header
+    shows), in which language, the package read (a new one after the content is read again)
+    and the schools' date (a kept page is not carried over midnight), then ``parts`` (the
+    versions of what it shows)."""
     return (
-        page, current_user.id, str(get_locale()), school_version(current_user.school),
-        id(default_package()), local_today(), *parts,
+        page, current_user.id, current_user.name, str(get_locale()), id(default_package()),
+        local_today(), *parts,
     )  # fmt: skip
+
+
+def all_schools_key(page: str, *parts: Hashable) -> tuple[Hashable, ...]:
+    """The key of a page across all schools (PUF's overview and digest): ``page_key`` with the
+    newest ``School.changed_at`` (stamped with every bump of any school's versions, and on a
+    new school: one index look-up) and the minute ("stalled" and "days since" move with time;
+    a write that commits after a later one, whose stamp is newer, is seen within a minute, as
+    in reads/totals_cache), then ``parts``."""
+    newest = db.session.scalar(select(func.max(School.changed_at)))
+    return page_key(page, newest, utcnow().replace(second=0, microsecond=0), *parts)
+
+
+def staff_page_key(page: str, *parts: Hashable) -> tuple[Hashable, ...]:
+    """The key of a page of the logged-in staff member's school (``page_key`` with the
+    school's versions), then ``parts``."""
+    return page_key(page, school_version(current_user.school), *parts)
 
 
 def cached_part(key: Hashable, render: Callable[[], str]) -> Markup:
@@ -135,6 +158,30 @@ def _served_form(page: str, token: str) -> str:
     the same token twice would be taken for the same form sent again)."""
     first, *rest = page.replace(_CSRF_SLOT, token).split(_ONCE_SLOT)
     return first + "".join(new_form_token() + part for part in rest)
+
+
+class _Refused(Exception):
+    """A page not to be kept: the request's input was refused (``kept_unless_refused``)."""
+
+    def __init__(self, page: str, status: int) -> None:
+        self.page, self.status = page, status
+
+
+def kept_unless_refused(key: Hashable, render: Callable[[], tuple[str, int]]) -> tuple[str, int]:
+    """``kept_whole_page`` for a page that may refuse its query string (400 with the form's
+    errors): only a 200 is kept, so a kept page is always a 200; a refusal is served as
+    rendered."""
+
+    def accepted() -> str:
+        page, status = render()
+        if status != 200:
+            raise _Refused(page, status)
+        return page
+
+    try:
+        return kept_whole_page(key, accepted), 200
+    except _Refused as refused:
+        return refused.page, refused.status
 
 
 def kept_whole_page(
