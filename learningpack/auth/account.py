@@ -48,7 +48,7 @@ from learningpack.auth.provider import (
     providers,
 )
 from learningpack.auth.routes import complete_login
-from learningpack.domain import accounts, secretbox, sign_on, twofactor
+from learningpack.domain import accounts, mail_choices, secretbox, sign_on, twofactor
 from learningpack.extensions import db, limiter
 from learningpack.models import Role, TokenKind, User
 from learningpack.models.audit import record
@@ -57,6 +57,7 @@ from learningpack.ops.startup import reset_links_allowed
 from learningpack.output.labels import words
 from learningpack.web.access import public, role_required
 from learningpack.web.delivery import deliver_reset
+from learningpack.web.fragment_cache import kept_whole_page, page_key
 from learningpack.web.session_guard import PENDING_AT_KEY, PENDING_NEXT_KEY, PENDING_USER_KEY
 
 SETUP_SECRET_KEY = "totp_setup_secret"
@@ -97,7 +98,12 @@ def force_puf_totp_setup() -> Response | None:
 # --- the own account page -------------------------------------------------------------------
 
 
-def _account_page(status: int = 200, **forms: Any) -> tuple[str, int]:
+def _account_page(
+    status: int = 200,
+    linked: list[str] | None = None,
+    choices: dict[str, bool] | None = None,
+    **forms: Any,
+) -> tuple[str, int]:
     user = current_user
     password_form = forms.get("password_form") or ChangePasswordForm(formdata=None)
     preferences_form = forms.get("preferences_form") or PreferencesForm(
@@ -109,18 +115,28 @@ def _account_page(status: int = 200, **forms: Any) -> tuple[str, int]:
         preferences_form=preferences_form,
         disable_form=forms.get("disable_form") or TotpDisableForm(formdata=None),
         totp_locked=totp_required(user),
-        linked=sign_on.linked_providers(user),
+        linked=sign_on.linked_providers(user) if linked is None else linked,
         has_password=bool(user.password_hash),
         providers=providers(),
-        mail=mail_section(user),
+        mail=mail_section(user, choices),
     ), status
 
 
 @bp.get("/konto")
 @role_required(Role.LEADER, Role.TEACHER, Role.PUF)
 def account() -> tuple[str, int]:
-    """The user's own account: password, language, two-factor."""
-    return _account_page()
+    """The user's own account: password, language, two-factor, e-mails, sign-on.
+
+    Kept (web/fragment_cache) under everything it shows: the user's row (loaded with the
+    session) and the two reads the page makes anyway, its sign-on links and e-mail choices."""
+    user = current_user
+    linked = sign_on.linked_providers(user)
+    choices = mail_choices.current_choices(user)
+    key = page_key(
+        "account", user.email, user.role, bool(user.password_hash), user.has_totp,
+        totp_required(user), tuple(linked), tuple(choices.items()),
+    )  # fmt: skip
+    return kept_whole_page(key, lambda: _account_page(linked=linked, choices=choices)[0]), 200
 
 
 def _own_account_key() -> str:

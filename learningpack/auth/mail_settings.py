@@ -48,10 +48,12 @@ class MailSection:
     fields: tuple[str, ...]
 
 
-def mail_section(user: User) -> MailSection:
-    """The /konto section: the user's current choices as checkboxes."""
+def mail_section(user: User, choices: dict[str, bool] | None = None) -> MailSection:
+    """The /konto section: the user's current choices (read when not given) as checkboxes."""
+    if choices is None:
+        choices = mail_choices.current_choices(user)
     return MailSection(
-        MailChoicesForm(formdata=None, data=mail_choices.current_choices(user), prefix="mail"),
+        MailChoicesForm(formdata=None, data=choices, prefix="mail"),
         mail_choices.choices_for(user.role),
     )
 

@@ -16,6 +16,7 @@ from learningpack.extensions import db
 from learningpack.models import Area, ReportDraft, School, User
 from learningpack.models.audit import record
 from learningpack.models.people import area_key
+from learningpack.models.types import utcnow
 
 AREA_MAX = 120
 
@@ -85,8 +86,12 @@ def rename_area(area: Area, name: str, actor: User) -> None:
     if name == old:
         return
     area.name = name
+    # Bulk: the flush hook (models/page_versions.py) does not see it, so the schools' pages
+    # are told here.
     db.session.execute(
-        update(School).where(School.district == old).values(district=name),
+        update(School)
+        .where(School.district == old)
+        .values(district=name, people_version=School.people_version + 1, changed_at=utcnow()),
         execution_options={"synchronize_session": "fetch"},
     )
     db.session.execute(

@@ -14,10 +14,12 @@ from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from learningpack.content import Package
-from learningpack.domain import transitions
+from learningpack.domain import areas, transitions
 from learningpack.extensions import db
+from learningpack.models import Area
 from learningpack.models.types import utcnow
 from learningpack.web.fragment_cache import fragment_cache
 from tests.factories import SchoolFactory, make_leader, make_teacher
@@ -29,6 +31,14 @@ pytestmark = pytest.mark.both_backends  # the stamps are read from each database
 OVERVIEW = "/puf/"
 DIGEST = "/puf/laering"
 NEW = "Vi inviterer forældrene med til at planlægge mødet."
+
+
+@pytest.fixture(autouse=True)
+def one_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key's minute held still: a test's two requests on either side of a minute's turn
+    would be two pages (``test_a_new_minute_renders_the_page_again`` moves it on)."""
+    now = utcnow()
+    monkeypatch.setattr("learningpack.web.fragment_cache.utcnow", lambda: now)
 
 
 @pytest.fixture
@@ -72,6 +82,12 @@ def _another_school_follows_up(world: World) -> None:
     fill_cycle(run.cycles[0], leader, make_teacher(school, name="Bent Lærer"))
 
 
+def _area_renamed(world: World) -> None:
+    found = db.session.scalar(select(Area).where(Area.name == "Syd"))
+    area = found or areas.create_area("Syd", world.puf)
+    areas.rename_area(area, "Sydvest", world.puf)  # its schools follow, in one UPDATE
+
+
 def _team_renamed(world: World) -> None:
     world.team.name = "Team Fredag"
 
@@ -82,6 +98,7 @@ CHANGES: dict[str, tuple[Callable[[World], None], str, str]] = {
     "overview: a school renamed": (_school_renamed, OVERVIEW, "Kildeskolen i Hasle"),
     "overview: a new school": (_new_school, OVERVIEW, "Bakkeskolen"),
     "overview: a school moved": (_moved, OVERVIEW, "Vest"),
+    "overview: an area renamed": (_area_renamed, OVERVIEW, "Sydvest"),
     "digest: another school follows up": (_another_school_follows_up, DIGEST, "Bakkeskolen"),
     "digest: a team renamed": (_team_renamed, DIGEST, "Team Fredag"),
     "digest: a school renamed": (_school_renamed, DIGEST, "Kildeskolen i Hasle"),
