@@ -155,6 +155,9 @@ class User(UserMixin, Model):
     deactivated_by_role: Mapped[str | None] = mapped_column(String(10))
     # The header's unread notices, loaded with the user on each request (web/session_guard.py).
     unread_notices: Mapped[int | None] = query_expression()
+    # The newest School.changed_at of all schools, loaded with the session's user
+    # (web/session_guard.py) for the key of PUF's pages across all schools.
+    schools_changed_at: Mapped[datetime | None] = query_expression()
 
     school: Mapped[School | None] = relationship(back_populates="users")
     teams: Mapped[list[Team]] = relationship(

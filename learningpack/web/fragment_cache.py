@@ -112,10 +112,12 @@ def page_key(page: str, *parts: Hashable) -> tuple[Hashable, ...]:
 def all_schools_key(page: str, *parts: Hashable) -> tuple[Hashable, ...]:
     """The key of a page across all schools (PUF's overview and digest): ``page_key`` with the
     newest ``School.changed_at`` (stamped with every bump of any school's versions, and on a
-    new school: one index look-up) and the minute ("stalled" and "days since" move with time;
-    a write that commits after a later one, whose stamp is newer, is seen within a minute, as
-    in reads/totals_cache), then ``parts``."""
-    newest = db.session.scalar(select(func.max(School.changed_at)))
+    new school: an index look-up in the user's query) and the minute ("stalled" and "days
+    since" move with time; a write that commits after a later one, whose stamp is newer, is
+    seen within a minute, as in reads/totals_cache), then ``parts``."""
+    newest = current_user.schools_changed_at  # loaded with the user (web/session_guard.py)
+    if newest is None:  # not loaded, or no school has a stamp
+        newest = db.session.scalar(select(func.max(School.changed_at)))
     return page_key(page, newest, utcnow().replace(second=0, microsecond=0), *parts)
 
 

@@ -8,13 +8,13 @@ from functools import cache
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, logout_user, user_logged_in
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload, with_expression
 from werkzeug.wrappers import Response
 
 from learningpack.domain.notices import unread_count_query
 from learningpack.extensions import db
-from learningpack.models import User
+from learningpack.models import School, User
 from learningpack.ops.logs import remember_user
 
 LOGIN_AT_KEY = "login_at"
@@ -26,12 +26,20 @@ PENDING_NEXT_KEY = "pending_next"
 
 @cache
 def _user_statement() -> Select[User]:
-    """The user by id with their school, and the header's unread count in the same query (no
-    extra query on any page). Built once: SQLAlchemy keeps a statement's cache key with the
-    statement, and building it (as ``Session.get`` does each time) was a tenth of a kept page."""
+    """The user by id with their school, the header's unread count and the newest change to any
+    school in the same query (no extra query on any page). Built once: SQLAlchemy keeps a
+    statement's cache key with the statement, and building it (as ``Session.get`` does each
+    time) was a tenth of a kept page."""
     unread = with_expression(User.unread_notices, unread_count_query(User.id))
+    # For the key of PUF's pages across all schools (web/fragment_cache.all_schools_key): one
+    # index look-up, read at the start of the request, before any page is rendered.
+    newest = with_expression(
+        User.schools_changed_at, select(func.max(School.changed_at)).scalar_subquery()
+    )
     return (
-        select(User).where(User.id == bindparam("user_id")).options(joinedload(User.school), unread)
+        select(User)
+        .where(User.id == bindparam("user_id"))
+        .options(joinedload(User.school), unread, newest)
     )
 
 
