@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from learningpack.auth import account, mail_settings, oidc, routes, sign_in_settings  # noqa: E402, F401  (views attach to bp)
+from learningpack.auth import (  # noqa: E402, F401  (views attach to bp)
+    account,
+    links,
+    mail_settings,
+    oidc,
+    routes,
+    sign_in_settings,
+)

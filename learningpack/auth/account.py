@@ -1,4 +1,4 @@
-"""The own account page, invitations, password resets and the two-factor login step."""
+"""The own account page and the two-factor login step (links by e-mail: auth/links.py)."""
 
 from __future__ import annotations
 
@@ -22,12 +22,9 @@ from werkzeug.wrappers import Response
 
 from learningpack.auth import bp
 from learningpack.auth.account_forms import (
-    AcceptInvitationForm,
     ChangePasswordForm,
     CodeForm,
-    ForgotPasswordForm,
     PreferencesForm,
-    ResetPasswordForm,
     TotpDisableForm,
     TotpSetupForm,
 )
@@ -36,7 +33,6 @@ from learningpack.auth.limits import (
     account_key,
     attempt_failed,
     counted_failures,
-    input_key,
     login_rate,
 )
 from learningpack.auth.mail_settings import mail_section
@@ -50,13 +46,10 @@ from learningpack.auth.provider import (
 from learningpack.auth.routes import complete_login
 from learningpack.domain import accounts, mail_choices, secretbox, sign_on, twofactor
 from learningpack.extensions import db, limiter
-from learningpack.models import Role, TokenKind, User
+from learningpack.models import Role, User
 from learningpack.models.audit import record
 from learningpack.ops import metrics
-from learningpack.ops.startup import reset_links_allowed
-from learningpack.output.labels import words
 from learningpack.web.access import public, role_required
-from learningpack.web.delivery import deliver_reset
 from learningpack.web.fragment_cache import kept_whole_page, page_key
 from learningpack.web.session_guard import PENDING_AT_KEY, PENDING_NEXT_KEY, PENDING_USER_KEY
 
@@ -314,103 +307,3 @@ def login_code() -> Response | tuple[str, int]:
         db.session.commit()
         form.code.errors = [_("Koden er forkert eller allerede brugt. Prøv igen.")]
     return render_template("auth/login_code.html", form=form), (400 if form.errors else 200)
-
-
-# --- forgotten password and reset links ------------------------------------------------------
-
-
-def _forgot_key() -> str:
-    return input_key("reset-account", request.form.get("email", ""))
-
-
-@bp.route("/glemt-adgangskode", methods=["GET", "POST"])
-@limiter.limit(login_rate, methods=["POST"])
-@limiter.limit("3 per hour", key_func=_forgot_key, methods=["POST"])
-@public
-def forgot_password() -> Response | tuple[str, int]:
-    """Ask for a reset link; the answer is the same whether the address exists or not."""
-    form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        if reset_links_allowed():
-            found = accounts.request_reset(
-                form.email.data or "", current_app.config["RESET_VALID_FOR"]
-            )
-            db.session.commit()
-            if found is not None:
-                deliver_reset(*found)
-        flash(
-            _(
-                "Hvis adressen findes i Læringspakken, er der sendt et link til at nulstille "
-                "adgangskoden. Linket udløber om en time."
-            ),
-            "info",
-        )
-        return redirect(url_for("auth.login"))
-    return render_template("auth/forgot.html", form=form), (400 if form.errors else 200)
-
-
-def _token_or_message(raw: str, kind: TokenKind) -> Any:
-    try:
-        return accounts.find_token(raw, kind)
-    except accounts.AccountRefused as refused:
-        return render_template(
-            "auth/link_refused.html", message=" ".join(words(refused.refusals))
-        ), 410
-
-
-@bp.route("/nulstil/<token>", methods=["GET", "POST"])
-@limiter.limit(login_rate, methods=["POST"])
-@public
-def reset_password(token: str) -> Any:
-    """Choose a new password from a reset link; every session of the user ends."""
-    found = _token_or_message(token, TokenKind.RESET)
-    if isinstance(found, tuple):
-        return found
-    form = ResetPasswordForm()
-    form.user_email = found.user.email  # type: ignore[attr-defined]
-    form.user_name = found.user.name  # type: ignore[attr-defined]
-    if form.validate_on_submit():
-        try:
-            accounts.reset_password(found, form.password.data or "")
-        except accounts.AccountRefused as refused:  # the link was used a moment ago
-            db.session.rollback()
-            message = " ".join(words(refused.refusals))
-            return render_template("auth/link_refused.html", message=message), 410
-        db.session.commit()
-        flash(_("Din adgangskode er skiftet. Log ind med den nye."), "success")
-        return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form), (400 if form.errors else 200)
-
-
-@bp.route("/invitation/<token>", methods=["GET", "POST"])
-@limiter.limit(login_rate, methods=["POST"])
-@public
-def accept_invitation(token: str) -> Any:
-    """Accept an invitation: choose name and password; the account becomes active."""
-    found = _token_or_message(token, TokenKind.INVITE)
-    if isinstance(found, tuple):
-        return found
-    form = AcceptInvitationForm(
-        data=None if request.method == "POST" else {"name": found.user.name}
-    )
-    form.user_email = found.user.email  # type: ignore[attr-defined]
-    if form.validate_on_submit():
-        try:
-            accounts.accept_invitation(
-                found, name=form.name.data or "", password=form.password.data or ""
-            )
-        except accounts.AccountRefused as refused:
-            db.session.rollback()
-            if "link_used" in refused.codes:  # accepted by a concurrent request a moment ago
-                message = " ".join(words(refused.refusals))
-                return render_template("auth/link_refused.html", message=message), 410
-            form.name.errors = [*form.name.errors, *words(refused.refusals)]
-            return render_template("auth/accept.html", form=form, invitee=found.user), 400
-        db.session.commit()
-        if not found.user.may_log_in:  # the school was deactivated meanwhile
-            flash(_("Din konto er klar. Log ind med din e-mail og den nye adgangskode."), "success")
-            return redirect(url_for("auth.login"))
-        return complete_login(found.user, None, notice=_("Din konto er klar, og du er logget ind."))
-    return render_template("auth/accept.html", form=form, invitee=found.user), (
-        400 if form.errors else 200
-    )
