@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from sqlalchemy import Boolean, cast, null, select, union_all
 from werkzeug.wrappers import Response
 
 from learningpack.auth import bp
@@ -46,7 +47,7 @@ from learningpack.auth.provider import (
 from learningpack.auth.routes import complete_login
 from learningpack.domain import accounts, mail_choices, secretbox, sign_on, twofactor
 from learningpack.extensions import db, limiter
-from learningpack.models import Role, User
+from learningpack.models import MailChoice, OidcIdentity, Role, User
 from learningpack.models.audit import record
 from learningpack.ops import metrics
 from learningpack.web.access import public, role_required
@@ -115,6 +116,23 @@ def _account_page(
     ), status
 
 
+def _links_and_choices(user: User) -> tuple[list[str], dict[str, bool]]:
+    """The user's sign-on links (``sign_on.linked_providers``) and e-mail choices
+    (``mail_choices.current_choices``) in one statement: a link's row has no ``wanted``."""
+    rows = db.session.execute(
+        union_all(
+            select(OidcIdentity.provider, cast(null(), Boolean)).where(
+                OidcIdentity.user_id == user.id
+            ),
+            select(MailChoice.kind, MailChoice.wanted).where(MailChoice.user_id == user.id),
+        )
+    ).all()
+    linked = sorted(name for name, wanted in rows if wanted is None)
+    explicit = {name: bool(wanted) for name, wanted in rows if wanted is not None}
+    choices = {c: mail_choices.is_wanted(explicit, c) for c in mail_choices.choices_for(user.role)}
+    return linked, choices
+
+
 @bp.get("/konto")
 @role_required(Role.LEADER, Role.TEACHER, Role.PUF)
 def account() -> tuple[str, int]:
@@ -123,8 +141,7 @@ def account() -> tuple[str, int]:
     Kept (web/fragment_cache) under everything it shows: the user's row (loaded with the
     session) and the two reads the page makes anyway, its sign-on links and e-mail choices."""
     user = current_user
-    linked = sign_on.linked_providers(user)
-    choices = mail_choices.current_choices(user)
+    linked, choices = _links_and_choices(user)
     key = page_key(
         "account", user.email, user.role, bool(user.password_hash), user.has_totp,
         totp_required(user), tuple(linked), tuple(choices.items()),

@@ -17,8 +17,10 @@ from learningpack.extensions import db
 from learningpack.models import OidcIdentity
 from learningpack.web.fragment_cache import fragment_cache
 from tests.factories import login
-from tests.helpers import kept_page, main_of, page_of
+from tests.helpers import kept_and_rendered_queries, kept_page, main_of, page_of
 from tests.world import World, make_world
+
+pytestmark = pytest.mark.both_backends  # the links and choices are one statement on each
 
 URL = "/konto"
 SAVED = "Dine e-mailvalg er gemt."
@@ -35,6 +37,17 @@ def world(package: Package) -> World:
 def teacher(client: FlaskClient, world: World) -> FlaskClient:
     login(client, world.teacher)
     return client
+
+
+def test_the_page_is_kept_and_costs_two_queries(teacher: FlaskClient, world: World) -> None:
+    _linked(world)
+    mail_choices.set_choice(world.teacher, mail_choices.ACTIONS, False)
+    db.session.commit()
+    kept, rendered, page = kept_and_rendered_queries(teacher, URL)
+    assert len(kept) == 2, kept  # the session's user; its links and choices in one statement
+    assert len(rendered) == len(kept), rendered  # a kept page saves the render, not a read
+    assert "Din konto er koblet til kommunens login" in page
+    assert '<input id="mail-actions"' in page  # turned off: not checked
 
 
 def _renamed(world: World) -> None:
