@@ -18,7 +18,6 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from sqlalchemy import Boolean, cast, null, select, union_all
 from werkzeug.wrappers import Response
 
 from learningpack.auth import bp
@@ -45,11 +44,12 @@ from learningpack.auth.provider import (
     providers,
 )
 from learningpack.auth.routes import complete_login
-from learningpack.domain import accounts, mail_choices, secretbox, sign_on, twofactor
+from learningpack.domain import accounts, secretbox, twofactor
 from learningpack.extensions import db, limiter
-from learningpack.models import MailChoice, OidcIdentity, Role, User
+from learningpack.models import Role, User
 from learningpack.models.audit import record
 from learningpack.ops import metrics
+from learningpack.reads.account import AccountReads, account_reads
 from learningpack.web.access import public, role_required
 from learningpack.web.fragment_cache import kept_whole_page, page_key
 from learningpack.web.session_guard import PENDING_AT_KEY, PENDING_NEXT_KEY, PENDING_USER_KEY
@@ -93,12 +93,10 @@ def force_puf_totp_setup() -> Response | None:
 
 
 def _account_page(
-    status: int = 200,
-    linked: list[str] | None = None,
-    choices: dict[str, bool] | None = None,
-    **forms: Any,
+    status: int = 200, seen: AccountReads | None = None, **forms: Any
 ) -> tuple[str, int]:
     user = current_user
+    linked, choices = seen or account_reads(user)
     password_form = forms.get("password_form") or ChangePasswordForm(formdata=None)
     preferences_form = forms.get("preferences_form") or PreferencesForm(
         formdata=None, locale=user.locale
@@ -109,28 +107,11 @@ def _account_page(
         preferences_form=preferences_form,
         disable_form=forms.get("disable_form") or TotpDisableForm(formdata=None),
         totp_locked=totp_required(user),
-        linked=sign_on.linked_providers(user) if linked is None else linked,
+        linked=linked,
         has_password=bool(user.password_hash),
         providers=providers(),
         mail=mail_section(user, choices),
     ), status
-
-
-def _links_and_choices(user: User) -> tuple[list[str], dict[str, bool]]:
-    """The user's sign-on links (``sign_on.linked_providers``) and e-mail choices
-    (``mail_choices.current_choices``) in one statement: a link's row has no ``wanted``."""
-    rows = db.session.execute(
-        union_all(
-            select(OidcIdentity.provider, cast(null(), Boolean)).where(
-                OidcIdentity.user_id == user.id
-            ),
-            select(MailChoice.kind, MailChoice.wanted).where(MailChoice.user_id == user.id),
-        )
-    ).all()
-    linked = sorted(name for name, wanted in rows if wanted is None)
-    explicit = {name: bool(wanted) for name, wanted in rows if wanted is not None}
-    choices = {c: mail_choices.is_wanted(explicit, c) for c in mail_choices.choices_for(user.role)}
-    return linked, choices
 
 
 @bp.get("/konto")
@@ -139,14 +120,14 @@ def account() -> tuple[str, int]:
     """The user's own account: password, language, two-factor, e-mails, sign-on.
 
     Kept (web/fragment_cache) under everything it shows: the user's row (loaded with the
-    session) and the two reads the page makes anyway, its sign-on links and e-mail choices."""
+    session) and what the page reads anyway, its sign-on links and e-mail choices."""
     user = current_user
-    linked, choices = _links_and_choices(user)
+    seen = account_reads(user)
     key = page_key(
         "account", user.email, user.role, bool(user.password_hash), user.has_totp,
-        totp_required(user), tuple(linked), tuple(choices.items()),
+        totp_required(user), tuple(seen.linked), tuple(seen.choices.items()),
     )  # fmt: skip
-    return kept_whole_page(key, lambda: _account_page(linked=linked, choices=choices)[0]), 200
+    return kept_whole_page(key, lambda: _account_page(seen=seen)[0]), 200
 
 
 def _own_account_key() -> str:

@@ -48,10 +48,8 @@ class MailSection:
     fields: tuple[str, ...]
 
 
-def mail_section(user: User, choices: dict[str, bool] | None = None) -> MailSection:
-    """The /konto section: the user's current choices (read when not given) as checkboxes."""
-    if choices is None:
-        choices = mail_choices.current_choices(user)
+def mail_section(user: User, choices: dict[str, bool]) -> MailSection:
+    """The /konto section: the user's current choices (reads/account.py) as checkboxes."""
     return MailSection(
         MailChoicesForm(formdata=None, data=choices, prefix="mail"),
         mail_choices.choices_for(user.role),

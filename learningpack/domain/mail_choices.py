@@ -71,10 +71,14 @@ def is_wanted(explicit: dict[str, bool], choice: str) -> bool:
     return explicit.get(choice, DEFAULTS.get(choice, False))
 
 
+def choices_of(role: Role, explicit: dict[str, bool]) -> dict[str, bool]:
+    """The choice for each kind the role has: the ``explicit`` ones, defaults for the rest."""
+    return {choice: is_wanted(explicit, choice) for choice in choices_for(role)}
+
+
 def current_choices(user: User) -> dict[str, bool]:
     """The user's choice for each kind their role has (defaults filled in)."""
-    explicit = wanted_choices([user.id]).get(user.id, {})
-    return {choice: is_wanted(explicit, choice) for choice in choices_for(user.role)}
+    return choices_of(user.role, wanted_choices([user.id]).get(user.id, {}))
 
 
 def set_choice(user: User, choice: str, wanted: bool) -> None:

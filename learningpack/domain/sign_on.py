@@ -190,17 +190,6 @@ def password_login_allowed(user: User, off_for_linked: bool) -> bool:
     return not has_link(user)
 
 
-def linked_providers(user: User) -> list[str]:
-    """The names of the providers this user has signed in with."""
-    return list(
-        db.session.scalars(
-            select(OidcIdentity.provider)
-            .where(OidcIdentity.user_id == user.id)
-            .order_by(OidcIdentity.provider)
-        )
-    )
-
-
 def set_password_off_for_linked(school: School, off: bool, actor: User) -> None:
     """The leader's choice: staff with a sign-on link use only the provider, or also a password."""
     if school.password_off_for_linked == off:

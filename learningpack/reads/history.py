@@ -74,11 +74,6 @@ def _state_changes(rows: dict[tuple[int, int], list[tuple[date, str]]]) -> list[
     return sorted(entries, key=lambda e: (e.day, e.position), reverse=True)
 
 
-def timeline(school_id: int, until: date | None = None) -> list[TimelineEntry]:
-    """The days on which one of the school's modules changed state, newest first."""
-    return _state_changes(history(until or local_today(), school_id=school_id))
-
-
 class Standing(NamedTuple):
     """A school's versions (web/fragment_cache.school_version) and its timeline."""
 
@@ -105,3 +100,9 @@ def standing(school_id: int, until: date | None = None) -> Standing | None:
         if position is not None:
             found.setdefault((school_id, position), []).append((day, state))
     return Standing((rows[0][0], rows[0][1]), _state_changes(found))
+
+
+def timeline(school_id: int, until: date | None = None) -> list[TimelineEntry]:
+    """The days on which one of the school's modules changed state, newest first."""
+    found = standing(school_id, until)
+    return found.timeline if found is not None else []

@@ -157,25 +157,21 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-def _in_area(statement: Any, district: str, school_id: int | None) -> Any:
+def _in_area(statement: Any, district: str) -> Any:
     if district:
         statement = statement.join(School, School.id == Snap.school_id).where(
             School.district == district
         )
-    if school_id is not None:
-        statement = statement.where(Snap.school_id == school_id)
     return statement
 
 
-def history(
-    until: date, district: str = "", school_id: int | None = None
-) -> dict[tuple[int, int], list[tuple[date, str]]]:
+def history(until: date, district: str = "") -> dict[tuple[int, int], list[tuple[date, str]]]:
     """Each (school, module position)'s (day, state) rows up to ``until``, oldest first: only
-    the four narrow columns the chart and the timeline need."""
+    the four narrow columns the chart needs (one school's timeline: reads/history.standing)."""
     statement = select(Snap.school_id, Snap.position, Snap.taken_on, Snap.state).where(
         Snap.taken_on <= until
     )
-    statement = _in_area(statement, district, school_id)
+    statement = _in_area(statement, district)
     found: dict[tuple[int, int], list[tuple[date, str]]] = {}
     for school, position, day, state in db.session.execute(
         statement.order_by(Snap.taken_on, Snap.id)
@@ -220,7 +216,7 @@ def states_on(days: Sequence[date], district: str = "") -> list[dict[tuple[int, 
     )
     found: list[dict[tuple[int, int], Standing]] = [{} for _ in days]
     width = 3 + len(COUNTS) + 2
-    for row in db.session.execute(_in_area(statement, district, None)):
+    for row in db.session.execute(_in_area(statement, district)):
         values = list(row[:width])
         values[-2] = _utc(values[-2])
         one = Standing(*values)
