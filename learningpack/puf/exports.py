@@ -28,7 +28,8 @@ from learningpack.puf.routes import (
 )
 from learningpack.reads import digest as digests
 from learningpack.reads.overview import STATE_ORDER, SchoolRow, state_label
-from learningpack.reads.overview_query import count_schools, district_list, export_schools
+from learningpack.reads.overview_export import count_schools, export_schools
+from learningpack.reads.overview_query import district_list
 from learningpack.web.access import role_required
 from learningpack.web.templating import local_days
 

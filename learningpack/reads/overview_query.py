@@ -1,19 +1,19 @@
 """The overview's statements over the schools' summary rows (``school_progress``).
 
 The database filters (district, state in the modules shown, stalled, not started), sorts by
-the stored Danish key and cuts the page; totals come from two grouped statements (schools per
-district, cycles per district × module × state). Python handles one page. The exports walk
-the same matching schools in chunks (``export_schools``) so memory stays flat in the data size.
+the stored Danish key and cuts the page; totals come from two statements (the schools, with
+when each stalls; cycles per district × module × state), kept per app and read again for the
+written schools' bucket only (``reads/totals_cache``). Python handles one page. The exports walk
+the same matching schools (``overview_export.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Collection, Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, String, and_, case, exists, func, or_, select, type_coerce
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -21,6 +21,7 @@ from learningpack.content import Package
 from learningpack.extensions import db
 from learningpack.models import Cycle, CycleState, School, SchoolProgress
 from learningpack.models.types import utcnow
+from learningpack.reads import totals_cache
 from learningpack.reads.overview import (
     ACTIVE_ANY,
     ACTIVE_PHASES,
@@ -33,13 +34,13 @@ from learningpack.reads.overview import (
     ModuleTotals,
     Overview,
     SchoolRow,
+    _utc,
     cell_state,
 )
 from learningpack.reads.pagination import danish_key, page_number
-from learningpack.reads.totals_cache import by_district as by_district_totals
+from learningpack.reads.totals_cache import DUE, SUM, bucket_of, in_buckets
 
 SP = SchoolProgress
-EXPORT_CHUNK = 500  # schools read per round trip while an export streams
 
 
 def _raw(column: Any) -> Any:
@@ -47,11 +48,18 @@ def _raw(column: Any) -> Any:
     return type_coerce(column, String).label(f"{column.table.name}_{column.key}")
 
 
-def _joined(package: Package, *columns: Any) -> Select[Any]:
+def joined_progress(
+    package: Package, *columns: Any, buckets: Collection[int] | None = None
+) -> Select[Any]:
+    """Each school (of the buckets named, or all) with its summary row of the package, if any.
+    The buckets' id ranges go on both sides, so PostgreSQL reads the summary rows of those
+    schools by key, not all of them into a hash."""
+    on = [SP.school_id == School.id, SP.package_slug == package.slug]
     return (
         select(*columns)
         .select_from(School)
-        .outerjoin(SP, and_(SP.school_id == School.id, SP.package_slug == package.slug))
+        .outerjoin(SP, and_(*on, *in_buckets(SP.school_id, buckets)))
+        .where(*in_buckets(School.id, buckets))
     )
 
 
@@ -102,11 +110,11 @@ def conditions(filters: Filters, now: datetime, modules: Sequence[int]) -> list[
     return where
 
 
-def _modules(filters: Filters, package: Package) -> list[int]:
+def modules_shown(filters: Filters, package: Package) -> list[int]:
     return [filters.module] if filters.module else list(range(1, len(package.modules) + 1))
 
 
-def _row(r: Any) -> SchoolRow:
+def school_row(r: Any) -> SchoolRow:
     return SchoolRow(
         id=r.id,
         name=r.name,
@@ -118,7 +126,7 @@ def _row(r: Any) -> SchoolRow:
     )
 
 
-def _school_columns(now: datetime, days: int) -> tuple[Any, ...]:
+def school_columns(now: datetime, days: int) -> tuple[Any, ...]:
     return (
         School.id.label("id"),
         School.name.label("name"),
@@ -131,7 +139,7 @@ def _school_columns(now: datetime, days: int) -> tuple[Any, ...]:
     )
 
 
-def _cell(r: Any, full: bool) -> Cell:
+def cell_of(r: Any, full: bool) -> Cell:
     cell = Cell(
         position=r.position,
         state=cell_state(r.cycle_state, r.cycle_phase),
@@ -149,7 +157,7 @@ def _cell(r: Any, full: bool) -> Cell:
     return cell
 
 
-def _cell_columns() -> tuple[Any, ...]:
+def cell_columns() -> tuple[Any, ...]:
     return (
         Cycle.run_id.label("run_id"),
         Cycle.position.label("position"),
@@ -172,10 +180,10 @@ def _add_cells(rows: dict[int, SchoolRow], modules: Sequence[int], full: bool) -
     if not rows:
         return
     result = db.session.connection().execute(
-        select(*_cell_columns()).where(Cycle.run_id.in_(list(rows)), Cycle.position.in_(modules))
+        select(*cell_columns()).where(Cycle.run_id.in_(list(rows)), Cycle.position.in_(modules))
     )
     for r in result:
-        rows[r.run_id].cells[r.position] = _cell(r, full)
+        rows[r.run_id].cells[r.position] = cell_of(r, full)
 
 
 class Districts(NamedTuple):
@@ -185,8 +193,21 @@ class Districts(NamedTuple):
 
 
 def district_list() -> Districts:
-    """Every district in Danish order, and how many schools there are (in each)."""
-    counts = db.session.execute(select(School.district, func.count()).group_by(School.district))
+    """Every district in Danish order, and how many schools there are (in each): kept, and
+    after a write counted again in the written schools' buckets only (reads/totals_cache)."""
+
+    def compute(buckets: Collection[int] | None) -> list[list[Any]]:
+        return [
+            list(
+                db.session.execute(
+                    select(bucket_of(School.id), School.district, func.count())
+                    .where(*in_buckets(School.id, buckets))
+                    .group_by(bucket_of(School.id), School.district)
+                )
+            )
+        ]
+
+    (counts,) = totals_cache.kept(("districts",), compute, [(SUM, 1)], utcnow())
     found: dict[str, int] = {row[0]: row[1] for row in counts}
     return Districts(
         sorted((d for d in found if d), key=danish_key),
@@ -195,11 +216,13 @@ def district_list() -> Districts:
     )
 
 
-def _totals_key(package: Package, filters: Filters, now: datetime, districts: Districts) -> Any:
-    """What the totals read: the filters, the schools per district, the summary rows."""
+def _totals_key(package: Package, filters: Filters, now: datetime) -> Any:
+    """What the totals read besides the schools: the filters (and the minute, when only
+    the schools stalled by now are counted)."""
+    minute = now.replace(second=0, microsecond=0) if filters.stalled else None
     return (
         "overview", package.slug, filters.district, filters.module, filters.state,
-        filters.stalled, filters.days, districts.counts,
+        filters.stalled, filters.days, minute,
     )  # fmt: skip
 
 
@@ -210,19 +233,25 @@ def build_overview(
     per_page: int = PER_PAGE,
     districts: Districts | None = None,
 ) -> Overview:
-    """Filter, total and page the schools: five statements whatever the number of schools
-    (six without ``districts``, the result of ``district_list`` when the caller has it); the
-    two that total every school run only when what they read changed (``reads/totals_cache``)."""
+    """Filter, total and page the schools: the totals (and ``districts``, the result of
+    ``district_list`` when the caller has it) are kept per app and read again only for the
+    buckets of schools written to (``reads/totals_cache``: one look for changes, then two
+    statements per change); the page is two statements (its schools, their cells)."""
     now = now or utcnow()
-    modules = _modules(filters, package)
+    modules = modules_shown(filters, package)
     where = conditions(filters, now, modules)
     districts = districts or district_list()
-    key = _totals_key(package, filters, now, districts)
-    by_district, cycles = by_district_totals(
-        key, now, lambda only: _totals(package, filters, now, where, only)
+    by_district, due, cycles = totals_cache.kept(
+        _totals_key(package, filters, now),
+        lambda buckets: _totals(package, filters, now, where, buckets),
+        [(SUM, 3), (DUE, 0), (SUM, 4)],
+        now,
     )
-    totals = {d: DistrictTotals(d, n, n - started, int(done or 0), int(idle or 0))
-              for d, n, started, done, idle in by_district}  # fmt: skip
+    totals = {d: DistrictTotals(d, n, n - started, int(done or 0))
+              for d, n, started, done in by_district}  # fmt: skip
+    for district, stalled_count in due:
+        if district in totals:
+            totals[district].stalled = stalled_count
     total = sum(d.schools for d in totals.values())
     module_totals = {p: ModuleTotals(p, dict.fromkeys(STATE_ORDER, 0)) for p in modules}
     for district, position, state, phase, count, actions, done, meetings in cycles:
@@ -237,15 +266,11 @@ def build_overview(
         m.by_state[NOT_STARTED] = total - sum(m.by_state.values())
     page = page_number(filters.page, total, per_page)
     result = db.session.connection().execute(
-        _joined(package, *_school_columns(now, filters.days))
-        .where(*where)
-        .order_by(School.sort_key, School.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
+        _page_statement(package, filters, now, where, page, per_page)
     )
     rows, stalled_ids = [], set()
     for r in result:
-        rows.append(_row(r))
+        rows.append(school_row(r))
         if r.stalled:
             stalled_ids.add(r.id)
     _add_cells({row.run_id: row for row in rows if row.run_id is not None}, modules, False)
@@ -267,35 +292,87 @@ def build_overview(
     )
 
 
+def _page_statement(
+    package: Package, filters: Filters, now: datetime, where: list[Any], page: int, per_page: int
+) -> Select[Any]:
+    """One page of the matching schools, in Danish order. With no filter on progress the page
+    is cut from the school index alone (``ix_school_sort_key`` or ``ix_school_district_sort_key``,
+    read up to the page without a join: a late page is not a join per school before it)."""
+    statement = joined_progress(package, *school_columns(now, filters.days)).order_by(
+        School.sort_key, School.id
+    )
+    offset = (page - 1) * per_page
+    if filters.state or filters.stalled:
+        return statement.where(*where).offset(offset).limit(per_page)
+    ids = (
+        select(School.id)
+        .where(*where)
+        .order_by(School.sort_key, School.id)
+        .offset(offset)
+        .limit(per_page)
+        .scalar_subquery()
+    )
+    return statement.where(School.id.in_(ids))
+
+
+def _stalls_at(last_activity: Any, overdue_from: Any, days: int) -> datetime | None:
+    """When a started, unfinished school becomes stalled (``stalled``: ``days`` days after
+    its last activity, or at the start of the day ``days`` + 1 days after an open module's
+    follow-up meeting with nothing recorded), if nothing is written to it before. The values
+    as the driver gives them (text on SQLite)."""
+    moments: list[datetime] = []
+    last = _utc(last_activity)
+    if last is not None:
+        moments.append(last + timedelta(days=days))
+    if overdue_from is not None:
+        held = date.fromisoformat(overdue_from) if isinstance(overdue_from, str) else overdue_from
+        day = held + timedelta(days=days + 1)
+        moments.append(datetime(day.year, day.month, day.day, tzinfo=UTC))
+    return min(moments, default=None)
+
+
 def _totals(
     package: Package,
     filters: Filters,
     now: datetime,
     where: list[Any],
-    only: Collection[str] | None = None,
-) -> tuple[list[Any], list[Any]]:
-    """Schools per district (started, finished, stalled) and cycles per district × module ×
-    state, of the schools that match (in the districts ``only`` names, or all): two grouped
-    statements, as rows whose first column is the district."""
-    modules = _modules(filters, package)
-    if only is not None:
-        where = [*where, School.district.in_(list(only))]
-    is_stalled = case((stalled(now, filters.days), 1), else_=0)
-    by_district = db.session.execute(
-        _joined(
+    buckets: Collection[int] | None = None,
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """The matching schools of the buckets named (all when None), for reads/totals_cache:
+    three statements, rows whose first columns are the bucket and the district: the schools
+    (started, finished) per district; when each started, unfinished school stalls; cycles
+    per district × module × state."""
+    modules = modules_shown(filters, package)
+    connection = db.session.connection()  # plain rows: no ORM result processing
+    bucket = bucket_of(School.id)
+    by_district = connection.execute(
+        joined_progress(
             package,
+            bucket,
             School.district,
             func.count(School.id),
             func.count(SP.run_id),
             func.sum(case((SP.finished.is_(True), 1), else_=0)),
-            func.sum(is_stalled),
+            buckets=buckets,
         )
         .where(*where)
-        .group_by(School.district)
+        .group_by(bucket, School.district)
     ).all()
-    cycles = db.session.execute(
-        _joined(
+    open_schools = connection.execute(
+        joined_progress(
             package,
+            bucket,
+            School.district,
+            _raw(SP.last_activity_at),
+            _raw(SP.overdue_from),
+            buckets=buckets,
+        ).where(*where, SP.run_id.is_not(None), SP.finished.is_(False))
+    )
+    due = [(b, d, _stalls_at(last, overdue, filters.days)) for b, d, last, overdue in open_schools]
+    cycles = connection.execute(
+        joined_progress(
+            package,
+            bucket,
             School.district,
             Cycle.position,
             _raw(Cycle.state),
@@ -304,46 +381,10 @@ def _totals(
             func.sum(Cycle.action_count),
             func.sum(Cycle.done_action_count),
             func.sum(Cycle.meeting_count),
+            buckets=buckets,
         )
         .join(Cycle, Cycle.run_id == SP.run_id)
         .where(*where, Cycle.position.in_(modules))
-        .group_by(School.district, Cycle.position, Cycle.state, Cycle.phase)
+        .group_by(bucket, School.district, Cycle.position, Cycle.state, Cycle.phase)
     ).all()
-    return [tuple(r) for r in by_district], [tuple(r) for r in cycles]
-
-
-def export_schools(
-    package: Package, filters: Filters, now: datetime, connection: Connection
-) -> Iterator[tuple[SchoolRow, bool]]:
-    """Every matching school with its cells (and whether it is stalled), in Danish order.
-
-    One statement, read in chunks (``yield_per``: a server-side cursor on PostgreSQL), so
-    memory stays flat however many schools there are. ``connection`` may be one of its own, so
-    a streamed response can read after the request has ended.
-    """
-    modules = _modules(filters, package)
-    cycle_on = and_(Cycle.run_id == SP.run_id, Cycle.position.in_(modules))
-    statement = (
-        _joined(package, *_school_columns(now, filters.days), *_cell_columns()[1:])
-        .outerjoin(Cycle, cycle_on)
-        .where(*conditions(filters, now, modules))
-        .order_by(School.sort_key, School.id, Cycle.position)
-        .execution_options(yield_per=EXPORT_CHUNK)
-    )
-    current: SchoolRow | None = None
-    current_stalled = False
-    for r in connection.execute(statement):
-        if current is None or current.id != r.id:
-            if current is not None:
-                yield current, current_stalled
-            current, current_stalled = _row(r), bool(r.stalled)
-        if r.position is not None:
-            current.cells[r.position] = _cell(r, True)
-    if current is not None:
-        yield current, current_stalled
-
-
-def count_schools(package: Package, filters: Filters, now: datetime) -> int:
-    """How many schools match the filters."""
-    where = conditions(filters, now, _modules(filters, package))
-    return int(db.session.scalar(_joined(package, func.count(School.id)).where(*where)) or 0)
+    return [tuple(r) for r in by_district], due, [tuple(r) for r in cycles]

@@ -8,7 +8,7 @@ aggregating actions per request. Each school's newest run is its summary row's
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, func, select
 
@@ -16,9 +16,23 @@ from learningpack.content import default_package, get_library
 from learningpack.extensions import db
 from learningpack.models import Cycle, CyclePhase, CycleState, Run, School, SchoolProgress
 from learningpack.models.types import utcnow
-from learningpack.reads.overview_query import district_list as all_districts
+from learningpack.reads import totals_cache
 from learningpack.reads.pagination import Page, danish_key, driving_join
-from learningpack.reads.totals_cache import by_district
+from learningpack.reads.totals_cache import SUM, bucket_of, in_buckets
+
+
+class SummaryRow(NamedTuple):
+    """Cycles of one district × module × state, as the summary's totals give them."""
+
+    district: str
+    package_slug: str
+    module_slug: str
+    state: str
+    phase: str
+    cycles: int
+    actions: int
+    done: int
+
 
 PHASES = tuple(p.value for p in CyclePhase)
 STATES = tuple(s.value for s in CycleState)
@@ -54,6 +68,12 @@ def _newest_runs(query: Any) -> Any:
         .join(Run, Run.id == SchoolProgress.run_id)
         .join(Cycle, Cycle.run_id == SchoolProgress.run_id)
     )
+
+
+def _of_buckets(buckets: Collection[int] | None) -> list[Any]:
+    """WHERE conditions of ``_newest_runs``: the schools (and their summary rows, so that
+    PostgreSQL reads those by key, not all of them into a hash) of the buckets named."""
+    return [*in_buckets(School.id, buckets), *in_buckets(SchoolProgress.school_id, buckets)]
 
 
 def schools(district: str | None) -> list[Any]:
@@ -109,17 +129,16 @@ def progress_page(
     if state is not None:
         query = query.where(Cycle.state == state)
 
-    def counts(only: Collection[str] | None) -> tuple[list[Any]]:
-        """The matching rows per district (of the districts ``only`` names, or all)."""
-        rows = query if only is None else query.where(School.district.in_(list(only)))
-        per = rows.subquery()
-        return (
-            list(db.session.execute(select(per.c.district, func.count()).group_by(per.c.district))),
-        )
+    def counts(buckets: Collection[int] | None) -> tuple[list[Any]]:
+        """The matching rows per bucket of schools (of the buckets named, or all)."""
+        per = query.where(*_of_buckets(buckets)).subquery()
+        bucket = bucket_of(per.c.school_id)
+        return (list(db.session.execute(select(bucket, func.count()).group_by(bucket))),)
 
-    # Kept, and after a write counted again only in the districts written to.
-    (per_district,) = by_district(("api_progress", district, module, state), utcnow(), counts)
-    total = sum(int(row[1]) for row in per_district)
+    # Kept, and after a write counted again only in the buckets of schools written to.
+    key = ("api_progress", district, module, state)
+    (per_bucket,) = totals_cache.kept(key, counts, [(SUM, 1)], utcnow())
+    total = sum(int(row[0]) for row in per_bucket)
     rows = db.session.execute(
         query.order_by(School.sort_key, School.id, Cycle.position)
         .offset((page - 1) * per_page)
@@ -134,6 +153,7 @@ def summary(district: str | None) -> dict[str, Any]:
     titles = module_titles()
     cycles = _newest_runs(
         select(
+            bucket_of(School.id),
             School.district,
             Run.package_slug,
             Cycle.module_slug,
@@ -142,27 +162,38 @@ def summary(district: str | None) -> dict[str, Any]:
             func.count(Cycle.id).label("cycles"),
             func.coalesce(func.sum(Cycle.action_count), 0).label("actions"),
             func.coalesce(func.sum(Cycle.done_action_count), 0).label("done"),
-        ).group_by(School.district, Run.package_slug, Cycle.module_slug, Cycle.state, Cycle.phase)
-    )
-    school_counts = (
-        select(
+        ).group_by(
+            bucket_of(School.id),
             School.district,
-            func.count(func.distinct(School.id)).label("schools"),
-            func.count(func.distinct(Run.school_id)).label("started"),
+            Run.package_slug,
+            Cycle.module_slug,
+            Cycle.state,
+            Cycle.phase,
         )
-        .outerjoin(Run, Run.school_id == School.id)
-        .group_by(School.district)
     )
     if district is not None:
         cycles = cycles.where(School.district == district)
-        school_counts = school_counts.where(School.district == district)
 
-    def totals(only: Collection[str] | None) -> tuple[list[Any], list[Any]]:
-        """Both statements, for the districts ``only`` names (all when None)."""
-        where = [] if only is None else [School.district.in_(list(only))]
+    def totals(buckets: Collection[int] | None) -> tuple[list[Any], list[Any]]:
+        """Both statements, for the buckets of schools named (all when None): the schools
+        (and how many started a run) per district, and the cycles per district × module ×
+        state. The buckets' id ranges go on every table, so each is read by key."""
+        school_counts = (
+            select(
+                bucket_of(School.id),
+                School.district,
+                func.count(func.distinct(School.id)).label("schools"),
+                func.count(func.distinct(Run.school_id)).label("started"),
+            )
+            .outerjoin(Run, and_(Run.school_id == School.id, *in_buckets(Run.school_id, buckets)))
+            .where(*in_buckets(School.id, buckets))
+            .group_by(bucket_of(School.id), School.district)
+        )
+        if district is not None:
+            school_counts = school_counts.where(School.district == district)
         return (
-            list(db.session.execute(school_counts.where(*where))),
-            list(db.session.execute(cycles.where(*where))),
+            list(db.session.execute(school_counts)),
+            list(db.session.execute(cycles.where(*_of_buckets(buckets)))),
         )
 
     def empty_module(package_slug: str, slug: str) -> dict[str, Any]:
@@ -179,21 +210,22 @@ def summary(district: str | None) -> dict[str, Any]:
         }
 
     # Both statements read every school: kept, and after a write read again only for the
-    # districts whose schools' progress changed (reads/totals_cache.by_district).
-    key = ("api_summary", district, all_districts().counts)
-    school_rows, cycle_rows = by_district(key, utcnow(), totals)
+    # buckets of schools written to (reads/totals_cache).
+    school_rows, cycle_rows = totals_cache.kept(
+        ("api_summary", district), totals, [(SUM, 2), (SUM, 3)], utcnow()
+    )
     modules: dict[str, dict[str, Any]] = {}
     districts: dict[str, dict[str, Any]] = {}
-    for count in school_rows:
-        districts[count.district] = {
-            "district": count.district,
-            "schools": count.schools,
-            "schools_started": count.started,
+    for name, schools_in, started in school_rows:
+        districts[name] = {
+            "district": name,
+            "schools": schools_in,
+            "schools_started": started,
             "actions_agreed": 0,
             "actions_done": 0,
             "modules": {},
         }
-    for row in cycle_rows:
+    for row in (SummaryRow(*r) for r in cycle_rows):
         per_district = districts.get(row.district)
         if per_district is None:  # pragma: no cover - the school counts see every district
             continue

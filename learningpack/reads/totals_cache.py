@@ -1,91 +1,238 @@
-"""Totals over every school, kept per app while nothing they read has changed (issue 13).
+"""Totals over every school, kept per app and changed by the buckets of schools written to
+(issue 13: their cost must not grow with the number of schools).
 
-Every write to a run or its cycles rewrites the school's summary row (``school_progress``) in
-the same transaction, stamping ``refreshed_at``. So the number of summary rows and the newest
-stamp (one index look-up) tell whether any school's progress changed, and the rows stamped
-after the newest stamp seen tell which schools (an index range): their districts' totals are
-read again, the others kept. Callers add what else their totals read (the schools per
-district, the filters) to the key. The minute is part of every entry: "stalled" moves with
-time, and a write that commits after a later one (whose stamp is newer) is seen within a
-minute, when everything is read again.
+The schools are cut into buckets of ``BUCKET`` consecutive ids. A kept entry holds each
+bucket's grouped rows and their sums. A write to a school stamps ``School.changed_at`` in its
+transaction (its summary row, its people, its name or district; a new school is stamped on
+insert), so one index range per request, the schools stamped since shortly before the newest
+stamp seen, tells which buckets changed: only those are read again (``BUCKET`` schools each,
+however many there are), and their old rows are taken from the sums and their new rows added.
+Reads see every commit made before them: PostgreSQL reads committed, and SQLite's driver
+opens no transaction for a read, so a change logged before a read is in what it reads.
+
+- **Late commits.** A write that commits after a later one has the older stamp. The range
+  starts ``OVERLAP`` before the newest stamp seen, and a (school, stamp) pair not seen before
+  in it is a change, so such a write is seen on the next read. A transaction that stamps and
+  commits more than ``OVERLAP`` apart (a bulk rebuild) is seen by the ``BACKSTOP``: every entry
+  is read whole again at least that often.
+- **Time.** Sums do not move with time; "stalled" does. Rows of the kind ``DUE`` give a moment
+  (when the school becomes stalled, None for never); the entry keeps them sorted per group and
+  counts those at or before the ``now`` asked about. Callers whose rows depend on ``now`` in
+  another way (a filter on "stalled") put the minute in the key.
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
-from collections import OrderedDict
+import time
+from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Hashable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Integer, event, false, literal_column, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from learningpack.extensions import db
-from learningpack.models import School, SchoolProgress
+from learningpack.models import School
 
-SIZE = 64  # keys each app keeps (filter combinations and pages of the API)
+BUCKET = 256  # consecutive school ids read again together
+OVERLAP = timedelta(seconds=60)  # how late a commit may be and still be seen on the next read
+BACKSTOP = 600.0  # seconds: every entry is read whole again at least this often
+SIZE = 16  # entries each app keeps (filter combinations; an overview's holds a row per school)
+FIRST = 256  # stamps read on an app's first look (the newest)
+LOG = 512  # changes remembered: an entry older than these is read whole again
+SUM, DUE = "sum", "due"
 _LOCK = threading.Lock()
+_CHECKED = "totals_cache.checked"  # in the session's info: this transaction has looked
+
+Row = tuple[Any, ...]
+Compute = Callable[[Collection[int] | None], Sequence[Sequence[Sequence[Any]]]]
 
 
-@dataclass(frozen=True)
-class _Kept:
-    """Totals grouped by district, and the state of the summary rows they were read at."""
-
-    rows: int
-    minute: datetime
-    newest: datetime | None
-    groups: tuple[tuple[Any, ...], ...]  # row lists (rows are tuples, the district first)
+def bucket_of(column: Any) -> Any:
+    """SQL: the bucket of a school id (integer division on both databases)."""
+    # A literal, not a parameter: PostgreSQL matches the GROUP BY to the SELECT by its text.
+    return (column // literal_column(str(BUCKET), Integer)).label("bucket")
 
 
-def by_district(
-    key: Hashable,
-    now: datetime,
-    compute: Callable[[Collection[str] | None], Sequence[Sequence[Sequence[Any]]]],
-) -> tuple[list[Any], ...]:
-    """Totals of every school, grouped by district: ``compute(districts)`` returns row lists
-    whose first column is the district, read for those districts only (all when None).
+def in_buckets(column: Any, buckets: Collection[int] | None) -> list[ColumnElement[bool]]:
+    """WHERE conditions: the school id in one of the buckets (index ranges); none for all."""
+    if buckets is None:
+        return []
+    ranges = [column.between(b * BUCKET, b * BUCKET + BUCKET - 1) for b in sorted(buckets)]
+    return [or_(*ranges) if ranges else false()]
 
-    Kept per app under ``key`` (which names what else the totals read: filters, the schools
-    per district). While the summary rows are as many as before and the minute is the same,
-    a write to some schools reads again only their districts' totals: the summary rows
-    stamped after the newest stamp seen say which (an index range). At 10,000 schools in a
-    dozen districts that is a twelfth of the work after each write. A new minute, a summary
-    row more or fewer, or a newest stamp older than the one seen (a row removed) reads
-    everything again (see the module's note on late commits)."""
-    rows, newest = db.session.execute(
-        select(func.count(), func.max(SchoolProgress.refreshed_at))
-    ).one()
-    minute = now.replace(second=0, microsecond=0)
-    store: OrderedDict[Hashable, object] = current_app.extensions.setdefault(
-        "totals_cache", OrderedDict()
-    )
+
+@dataclass
+class _Changes:
+    """What this app has seen of the schools' stamps: a version per change seen."""
+
+    version: int = 0
+    newest: datetime | None = None
+    recent: frozenset[tuple[int, datetime]] = frozenset()  # (school, stamp) in the range
+    log: deque[tuple[int, frozenset[int]]] = field(default_factory=lambda: deque(maxlen=LOG))
+
+    def since(self, version: int) -> set[int] | None:
+        """The buckets changed after ``version`` (None: too old to tell)."""
+        if version == self.version:
+            return set()
+        if not self.log or self.log[0][0] > version + 1:
+            return None
+        return {b for v, buckets in self.log if v > version for b in buckets}
+
+
+@dataclass
+class _Entry:
+    version: int
+    read_at: float  # time.monotonic() of the last whole read
+    kinds: tuple[tuple[str, int], ...]
+    buckets: dict[int, tuple[tuple[Row, ...], ...]]  # per bucket, per list: rows without it
+    totals: tuple[dict[Row, list[Any]], ...]  # per list: group → sums, or sorted moments
+
+    def copy(self) -> _Entry:
+        totals = tuple({g: list(v) for g, v in t.items()} for t in self.totals)
+        return _Entry(self.version, self.read_at, self.kinds, dict(self.buckets), totals)
+
+    def apply(self, bucket: int, sign: int, whole: bool = False) -> None:
+        """Add (sign 1) or take away (-1) the bucket's rows from the totals. ``whole``: every
+        bucket is being added to empty totals, so moments are appended (sorted after)."""
+        lists = zip(self.kinds, self.totals, self.buckets[bucket], strict=True)
+        for (kind, width), totals, rows in lists:
+            if kind == DUE:
+                for row in rows:
+                    moment = row[-1]
+                    moments = totals.setdefault(row[:-1], [])
+                    if moment is None:
+                        continue
+                    if whole:
+                        moments.append(moment)
+                    elif sign > 0:
+                        bisect.insort(moments, moment)
+                    else:
+                        del moments[bisect.bisect_left(moments, moment)]
+                continue
+            for row in rows:
+                group, values = row[:-width], row[-width:]
+                sums = totals.get(group)
+                if sums is None:
+                    totals[group] = [sign * (v or 0) for v in values]
+                else:
+                    totals[group] = [a + sign * (v or 0) for a, v in zip(sums, values, strict=True)]
+
+    def fill(self, lists: Sequence[Sequence[Sequence[Any]]], only: Collection[int] | None) -> None:
+        """Replace the rows of the buckets ``only`` names (all when None: the totals are
+        empty) with ``lists``."""
+        for bucket in [] if only is None else only:
+            if bucket in self.buckets:
+                self.apply(bucket, -1)
+                del self.buckets[bucket]
+        found: dict[int, list[list[Row]]] = {}
+        for index, rows in enumerate(lists):
+            for row in rows:
+                per = found.get(row[0])
+                if per is None:
+                    per = found[row[0]] = [[] for _ in lists]
+                per[index].append(tuple(row[1:]))
+        for bucket, per in found.items():
+            self.buckets[int(bucket)] = tuple(tuple(rows) for rows in per)
+            self.apply(int(bucket), 1, whole=only is None)
+        if only is None:
+            for (kind, _width), totals in zip(self.kinds, self.totals, strict=True):
+                for moments in totals.values() if kind == DUE else ():
+                    moments.sort()
+
+    def result(self, now: datetime) -> tuple[list[Row], ...]:
+        result: list[list[Row]] = []
+        for (kind, _width), totals in zip(self.kinds, self.totals, strict=True):
+            if kind == DUE:
+                result.append([(*g, bisect.bisect_right(m, now)) for g, m in totals.items()])
+            else:
+                result.append([(*g, *v) for g, v in totals.items() if v[0] != 0])
+        return tuple(result)
+
+
+def _changes() -> _Changes:
+    """Read the schools stamped since shortly before the newest stamp seen (one index range)
+    and log the buckets of any pair not seen before; the app's changes as they now stand.
+    Read once per transaction (a page that keeps several totals asks once)."""
+    store = current_app.extensions.setdefault("totals_cache", OrderedDict())
     with _LOCK:
-        found = store.get(("by_district", key))
-    kept = found if isinstance(found, _Kept) else _Kept(-1, minute, None, ())
-    same = (kept.rows, kept.minute) == (rows, minute)
-    if same and kept.newest == newest:
-        return tuple(list(group) for group in kept.groups)
-    if same and kept.newest is not None and newest is not None and newest > kept.newest:
-        changed = set(
-            db.session.scalars(
-                select(School.district)
-                .join(SchoolProgress, SchoolProgress.school_id == School.id)
-                .where(SchoolProgress.refreshed_at > kept.newest)
-                .distinct()
-            )
-        )
-        fresh = compute(sorted(changed))
-        groups = tuple(
-            tuple(r for r in old if r[0] not in changed) + tuple(new)
-            for old, new in zip(kept.groups, fresh, strict=True)
-        )
+        found = store.get("changes")
+        state = found if isinstance(found, _Changes) else _Changes()
+        store["changes"] = state
+        newest = state.newest
+    checked: bool = db.session.info.get(_CHECKED) is state
+    if checked:
+        return state
+    stamps = select(School.id, School.changed_at)
+    if newest is None:  # the first read: the newest stamps (what is before them is read whole)
+        stamps = stamps.where(School.changed_at.is_not(None))
+        stamps = stamps.order_by(School.changed_at.desc()).limit(FIRST)
     else:
-        groups = tuple(tuple(group) for group in compute(None))
+        stamps = stamps.where(School.changed_at > newest - OVERLAP)
+    pairs: frozenset[tuple[int, datetime]] = frozenset(
+        (int(i), stamp) for i, stamp in db.session.execute(stamps) if stamp is not None
+    )
+    if pairs:
+        newest = max(stamp for _, stamp in pairs) if newest is None else newest
+        newest = max(newest, *(stamp for _, stamp in pairs))
+        pairs = frozenset(p for p in pairs if p[1] > newest - OVERLAP)
     with _LOCK:
-        store[("by_district", key)] = _Kept(int(rows), minute, newest, groups)
-        store.move_to_end(("by_district", key))
-        while len(store) > SIZE:
-            store.popitem(last=False)
-    return tuple(list(group) for group in groups)
+        fresh = pairs - state.recent
+        if fresh or (state.newest is None and newest is not None):
+            state.version += 1
+            state.log.append((state.version, frozenset(i // BUCKET for i, _ in fresh)))
+            state.newest = newest
+            state.recent = pairs
+    db.session.info[_CHECKED] = state
+    return state
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _transaction_ended(session: Session) -> None:
+    """The next read in a new transaction may see new commits: it looks again."""
+    session.info.pop(_CHECKED, None)
+
+
+def kept(
+    key: Hashable, compute: Compute, kinds: Sequence[tuple[str, int]], now: datetime
+) -> tuple[list[Row], ...]:
+    """Totals of every school: ``compute(buckets)`` returns row lists read for those buckets
+    only (all when None), each row the bucket first, then its group's columns, then its values.
+    ``kinds`` says per list how rows combine: ``(SUM, n)``, the last n columns summed per
+    group (a group whose first sum is 0 is left out), or ``(DUE, 0)``, the last column a
+    moment, counted per group when at or before ``now``. Returns per list the rows of
+    ``(*group, *values)``, in no particular order. Kept per app under ``key``, which names
+    what else the rows read (the filters)."""
+    changes = _changes()
+    store: OrderedDict[Hashable, Any] = current_app.extensions["totals_cache"]
+    with _LOCK:
+        entry = store.get(("kept", key))
+        version = changes.version
+        changed = None if entry is None else changes.since(entry.version)
+    if (
+        entry is None
+        or changed is None
+        or time.monotonic() - entry.read_at > BACKSTOP
+        or len(changed) > max(8, len(entry.buckets) // 2)
+    ):
+        entry = _Entry(version, time.monotonic(), tuple(kinds), {}, tuple({} for _ in kinds))
+        entry.fill(compute(None), None)
+    elif changed:
+        # Another thread may apply the same change to the same entry: each works on a copy.
+        entry = entry.copy()
+        entry.fill(compute(sorted(changed)), changed)
+        entry.version = version
+    result = entry.result(now)
+    with _LOCK:
+        store[("kept", key)] = entry
+        store.move_to_end(("kept", key))
+        while len(store) > SIZE + 1:  # the entries and the changes
+            del store[next(k for k in store if k != "changes")]
+    return result

@@ -114,7 +114,8 @@ def all_schools_key(page: str, *parts: Hashable) -> tuple[Hashable, ...]:
     newest ``School.changed_at`` (stamped with every bump of any school's versions, and on a
     new school: an index look-up in the user's query) and the minute ("stalled" and "days
     since" move with time; a write that commits after a later one, whose stamp is newer, is
-    seen within a minute, as in reads/totals_cache), then ``parts``."""
+    seen within a minute: the page is rendered again, and the totals it reads see the late
+    stamp, reads/totals_cache), then ``parts``."""
     newest = current_user.schools_changed_at  # loaded with the user (web/session_guard.py)
     if newest is None:  # not loaded, or no school has a stamp
         newest = db.session.scalar(select(func.max(School.changed_at)))

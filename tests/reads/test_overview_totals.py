@@ -1,34 +1,46 @@
-"""The overview's totals (issue 13): computed once while no summary row changes, and computed
-again at once when one does, in the same minute."""
+"""The totals across all schools (issue 13, reads/totals_cache): kept while no school changes;
+after a write, read again for the written schools' bucket only; "stalled" moves with time
+without reading anything; a late commit is seen on the next read."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from flask import Flask
+from sqlalchemy import select, update
 
 from learningpack.domain import transitions
 from learningpack.domain.calendar import set_follow_up_date
 from learningpack.domain.school_progress import refresh_run
 from learningpack.extensions import db
-from learningpack.models import CycleState
+from learningpack.models import Cycle, CycleState, Run, School
+from learningpack.models.types import utcnow
+from learningpack.reads import totals_cache
 from learningpack.reads.overview import Filters, Overview
-from learningpack.reads.overview_query import build_overview
+from learningpack.reads.overview_query import build_overview, district_list
 from learningpack.reads.progress import progress_page, summary
 from tests.factories import SchoolFactory
 from tests.helpers import count_queries, forget_totals
 from tests.world import make_world
 
+pytestmark = pytest.mark.both_backends
+
 NOW = datetime(2026, 12, 2, 9, 0, 30, tzinfo=UTC)
-GROUPED = "GROUP BY school.district, cycle.position"  # the totals of the modules
+MODULES = "cycle.position"  # in the statement that totals the modules, and in no other
 
 
 def states(overview: Overview) -> dict[str, int]:
     return overview.module_totals[0].by_state
 
 
-def test_totals_are_kept_until_a_summary_row_or_a_school_changes(app: Flask, package: Any) -> None:
+def totalled(statements: list[str]) -> list[str]:
+    return [s for s in statements if "GROUP BY" in s and MODULES in s]
+
+
+def test_totals_are_kept_until_a_school_changes(app: Flask, package: Any) -> None:
     world = make_world(package)
     db.session.commit()
     first = build_overview(package, Filters(), now=NOW)
@@ -36,7 +48,7 @@ def test_totals_are_kept_until_a_summary_row_or_a_school_changes(app: Flask, pac
 
     with count_queries() as seen:
         again = build_overview(package, Filters(), now=NOW.replace(second=50))
-    assert not [s for s in seen if GROUPED in s]  # the totals were kept
+    assert not totalled(seen)
     assert (again.total, states(again)) == (first.total, states(first))
 
     # A module completed (the domain rewrites the school's summary row with it): new totals.
@@ -45,16 +57,46 @@ def test_totals_are_kept_until_a_summary_row_or_a_school_changes(app: Flask, pac
     db.session.commit()
     with count_queries() as seen:
         changed = build_overview(package, Filters(), now=NOW.replace(second=55))
-    assert [s for s in seen if GROUPED in s]
+    assert totalled(seen)
     assert states(changed)["completed"] == states(first)["completed"] + 1
 
-    # A new school: counted at once.
-    SchoolFactory(name="Nyskolen", district=world.school.district)
+    # A new school: counted at once, in the totals and the district list.
+    SchoolFactory(name="Nyskolen", district="Vest")
     db.session.commit()
     assert build_overview(package, Filters(), now=NOW.replace(second=58)).total == 3
+    assert "Vest" in district_list().names and district_list().schools == 3
 
 
-def test_filters_and_the_minute_have_totals_of_their_own(app: Flask, package: Any) -> None:
+def test_a_page_looks_for_changes_once(app: Flask, package: Any) -> None:
+    make_world(package)
+    db.session.commit()
+    build_overview(package, Filters(), now=NOW)
+    db.session.commit()  # a new transaction, as a new request has
+    with count_queries() as seen:
+        build_overview(package, Filters(), now=NOW)
+        summary(None)
+        progress_page(None, None, None, 1, 10)
+    assert len([s for s in seen if "school.changed_at >" in s]) == 1
+
+
+def test_stalled_moves_with_time_and_reads_nothing(app: Flask, package: Any) -> None:
+    world = make_world(package)
+    db.session.commit()
+    started = world.run.started_at
+    before = build_overview(package, Filters(days=30), now=started + timedelta(days=29))
+    assert before.stalled_count == 0
+    with count_queries() as seen:
+        after = build_overview(package, Filters(days=30), now=started + timedelta(days=31))
+    assert not totalled(seen)
+    assert after.stalled_count == 1
+    forget_totals()
+    fresh = build_overview(package, Filters(days=30), now=started + timedelta(days=31))
+    assert fresh.stalled_count == 1
+
+
+def test_filters_have_totals_of_their_own_and_stalled_ones_the_minute(
+    app: Flask, package: Any
+) -> None:
     world = make_world(package)
     world.other_school.district = "Syd"
     db.session.commit()
@@ -63,31 +105,34 @@ def test_filters_and_the_minute_have_totals_of_their_own(app: Flask, package: An
     assert everyone.total == 2 and district.total == 1
     with count_queries() as seen:
         build_overview(package, Filters(), now=NOW.replace(minute=1))
-    assert [s for s in seen if GROUPED in s]  # "stalled" moves with time
+    assert not totalled(seen)  # the same totals a minute later
+    build_overview(package, Filters(stalled=True), now=NOW)
+    with count_queries() as seen:
+        build_overview(package, Filters(stalled=True), now=NOW.replace(minute=1))
+    assert totalled(seen)  # which schools are counted moves with time
 
 
-def test_the_api_count_is_kept_until_a_summary_row_changes(app: Flask, package: Any) -> None:
+def test_the_api_count_is_kept_until_a_school_changes(app: Flask, package: Any) -> None:
     world = make_world(package)
     db.session.commit()
     assert progress_page(None, None, "completed", 1, 100).total == 0
+    db.session.commit()
     with count_queries() as seen:
         assert progress_page(None, None, "completed", 1, 100).total == 0
-    assert len(seen) == 2  # the version and the page; the count was kept
+    assert len(seen) == 2  # the stamps and the page; the count was kept
     world.cycle(1).state = CycleState.COMPLETED
     refresh_run(world.run)
     db.session.commit()
     assert progress_page(None, None, "completed", 1, 100).total == 1
 
 
-def test_the_api_summary_is_kept_until_a_summary_row_or_a_school_changes(
-    app: Flask, package: Any
-) -> None:
+def test_the_api_summary_is_kept_until_a_school_changes(app: Flask, package: Any) -> None:
     world = make_world(package)
     db.session.commit()
     first = summary(None)
     with count_queries() as seen:
         assert summary(None) == first
-    assert not [s for s in seen if "GROUP BY school.district, run.package_slug" in s]
+    assert not [s for s in seen if "GROUP BY" in s]
     world.cycle(1).state = CycleState.COMPLETED
     refresh_run(world.run)
     db.session.commit()
@@ -97,36 +142,121 @@ def test_the_api_summary_is_kept_until_a_summary_row_or_a_school_changes(
     assert summary(None)["schools"] == first["schools"] + 1
 
 
-def _three_districts(package: Any) -> Any:
-    """Our school in Nord, the other in Syd (both started), and a third started in Vest."""
-    world = make_world(package, other_started=True)
-    world.school.district, world.other_school.district = "Nord", "Syd"
-    third = SchoolFactory(name="Vestskolen", district="Vest")
-    db.session.flush()
-    transitions.start_run(third.id, package, "2026/27", world.puf)
+def _schools(package: Any, count: int) -> list[tuple[School, Run]]:
+    world = make_world(package)
+    found = [(world.school, world.run)]
+    for n in range(count - 1):
+        school = SchoolFactory(name=f"Skole {n:03d}", district=("Nord", "Syd", "Vest")[n % 3])
+        db.session.flush()
+        found.append((school, transitions.start_run(school.id, package, "2026/27", world.puf)))
     db.session.commit()
-    return world
+    return found
 
 
-def test_after_a_write_only_its_district_is_read_again(app: Flask, package: Any) -> None:
-    world = _three_districts(package)
-    build_overview(package, Filters(), now=NOW)
-    summary(None)
-    world.cycle(1).state = CycleState.COMPLETED
-    refresh_run(world.run)
+def everything(package: Any, now: datetime) -> tuple[Any, ...]:
+    overview = build_overview(package, Filters(), now=now)
+    district = build_overview(package, Filters(district="Syd", days=10), now=now)
+    return (
+        overview.module_totals, overview.district_totals, overview.total,
+        district.module_totals, district.district_totals, district.stalled_count,
+        summary(None), progress_page(None, None, "completed", 1, 5).total,
+        district_list(),
+    )  # fmt: skip
+
+
+def test_after_a_write_only_its_bucket_is_read_again(
+    app: Flask, package: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(totals_cache, "BUCKET", 2)
+    schools = _schools(package, 24)
+    everything(package, NOW)
+    _school, run = schools[7]
+    run.cycles[0].state = CycleState.COMPLETED
+    refresh_run(run)
     db.session.commit()
     with count_queries() as seen:
-        kept = build_overview(package, Filters(), now=NOW.replace(second=50))
-        kept_summary = summary(None)
-    grouped = [s for s in seen if "GROUP BY school.district" in s and "JOIN" in s]
-    assert len(grouped) == 4  # two statements each, of the one district written to
-    assert all("school.district IN" in s for s in grouped), grouped
+        kept = everything(package, NOW)
+    grouped = [s for s in seen if "GROUP BY" in s]
+    # Each reads one bucket (one id range), not every school.
+    assert grouped and all("BETWEEN" in s and " OR " not in s for s in grouped), grouped
     forget_totals()
-    fresh = build_overview(package, Filters(), now=NOW.replace(second=50))
-    assert kept.module_totals == fresh.module_totals
-    assert kept.district_totals == fresh.district_totals
-    assert states(kept)["completed"] == 1
-    assert kept_summary == summary(None)
+    assert kept == everything(package, NOW)
+
+
+def test_many_writes_in_any_order_give_the_totals_of_a_fresh_read(
+    app: Flask, package: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Random writes (modules completed and reopened, schools moved, named, added, a run
+    started), each followed by a read of everything kept: always what a fresh read gives."""
+    monkeypatch.setattr(totals_cache, "BUCKET", 3)
+    schools = _schools(package, 30)
+    rng = random.Random(13)
+    everything(package, NOW)
+    for step in range(25):
+        school, run = rng.choice(schools)
+        choice = rng.randrange(4)
+        if choice == 0:
+            cycle = rng.choice(run.cycles)
+            cycle.state = rng.choice([CycleState.COMPLETED, CycleState.ACTIVE])
+            cycle.action_count = rng.randrange(10)
+            refresh_run(run)
+        elif choice == 1:
+            school.district = rng.choice(["Nord", "Syd", "Vest", "Øst"])
+        elif choice == 2:
+            run.started_at = utcnow() - timedelta(days=rng.randrange(40))
+            for cycle in run.cycles:
+                cycle.last_activity_at = None
+            refresh_run(run)
+        else:
+            new = SchoolFactory(name=f"Ny skole {step}", district="Øst")
+            db.session.flush()
+            leader = schools[0][1].school.users[0]
+            schools.append((new, transitions.start_run(new.id, package, "2026/27", leader)))
+        db.session.commit()
+        now = NOW + timedelta(days=step)
+        kept = everything(package, now)
+        forget_totals()
+        assert kept == everything(package, now), f"step {step}, choice {choice}"
+
+
+def test_a_commit_later_than_a_newer_stamp_is_seen(app: Flask, package: Any) -> None:
+    world = make_world(package)
+    db.session.commit()
+    first = build_overview(package, Filters(), now=NOW)
+    newest = db.session.scalar(select(School.changed_at).order_by(School.changed_at.desc()))
+    assert newest is not None
+    # A write stamped before the newest stamp seen, committed after it was read.
+    world.cycle(1).state = CycleState.COMPLETED
+    refresh_run(world.run)
+    db.session.execute(
+        update(School)
+        .where(School.id == world.school.id)
+        .values(changed_at=newest - timedelta(seconds=20))
+    )
+    db.session.commit()
+    late = build_overview(package, Filters(), now=NOW)
+    assert states(late)["completed"] == states(first)["completed"] + 1
+
+
+def test_a_commit_later_than_the_overlap_is_seen_by_the_backstop(
+    app: Flask, package: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = make_world(package)
+    db.session.commit()
+    first = build_overview(package, Filters(), now=NOW)
+    newest = db.session.scalar(select(School.changed_at).order_by(School.changed_at.desc()))
+    assert newest is not None
+    db.session.execute(update(Cycle).where(Cycle.id == world.cycle(1).id).values(state="completed"))
+    refresh_run(world.run)
+    db.session.execute(
+        update(School)
+        .where(School.id == world.school.id)
+        .values(changed_at=newest - totals_cache.OVERLAP - timedelta(seconds=1))
+    )
+    db.session.commit()
+    assert states(build_overview(package, Filters(), now=NOW)) == states(first)  # not seen
+    monkeypatch.setattr(totals_cache, "BACKSTOP", 0.0)
+    assert states(build_overview(package, Filters(), now=NOW))["completed"] == 1
 
 
 def test_a_follow_up_date_long_past_stalls_the_school_at_once(app: Flask, package: Any) -> None:
@@ -141,3 +271,4 @@ def test_a_follow_up_date_long_past_stalls_the_school_at_once(app: Flask, packag
     stalled = build_overview(package, Filters(stalled=True, days=30), now=now)
     assert [row.name for row in stalled.rows] == [world.school.name]
     assert stalled.stalled_count == 1
+    assert build_overview(package, Filters(days=30), now=now).stalled_count == 1
