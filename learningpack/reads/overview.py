@@ -8,7 +8,7 @@ handles one page of rows and the few grouped totals. The action table is never r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -155,6 +155,23 @@ class SchoolRow:
 
     def cell(self, position: int) -> Cell:
         return self.cells.get(position) or Cell(position=position, state=NOT_STARTED)
+
+
+def stalls_at(last_activity: Any, overdue_from: Any, days: int) -> datetime | None:
+    """When a started, unfinished school becomes stalled (``SchoolRow.is_stalled``, and
+    ``overview_query.stalled`` in SQL) if nothing is written to it before: ``days`` days
+    after its last activity, or at the start of the day ``days`` + 1 days after an open
+    module's follow-up meeting with nothing recorded (``overdue_from``, the summary row's
+    earliest such date). Values as the driver gives them (text on SQLite)."""
+    moments: list[datetime] = []
+    last = _utc(last_activity)
+    if last is not None:
+        moments.append(last + timedelta(days=days))
+    if overdue_from is not None:
+        held = date.fromisoformat(overdue_from) if isinstance(overdue_from, str) else overdue_from
+        day = held + timedelta(days=days + 1)
+        moments.append(datetime(day.year, day.month, day.day, tzinfo=UTC))
+    return min(moments, default=None)
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,16 @@
 """The overview's statements over the schools' summary rows (``school_progress``).
 
 The database filters (district, state in the modules shown, stalled, not started), sorts by
-the stored Danish key and cuts the page; totals come from two statements (the schools, with
-when each stalls; cycles per district × module × state), kept per app and read again for the
-written schools' bucket only (``reads/totals_cache``). Python handles one page. The exports walk
-the same matching schools (``overview_export.py``).
+the stored Danish key and cuts the page; totals come from three statements (the schools per
+district; when each open school stalls; cycles per district × module × state), kept per app
+and read again for the written schools' bucket only (``reads/totals_cache``). Python handles
+one page. The exports walk the same matching schools (``overview_export.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, String, and_, case, exists, func, or_, select, type_coerce
@@ -34,8 +34,8 @@ from learningpack.reads.overview import (
     ModuleTotals,
     Overview,
     SchoolRow,
-    _utc,
     cell_state,
+    stalls_at,
 )
 from learningpack.reads.pagination import danish_key, page_number
 from learningpack.reads.totals_cache import DUE, SUM, bucket_of, in_buckets
@@ -235,7 +235,7 @@ def build_overview(
 ) -> Overview:
     """Filter, total and page the schools: the totals (and ``districts``, the result of
     ``district_list`` when the caller has it) are kept per app and read again only for the
-    buckets of schools written to (``reads/totals_cache``: one look for changes, then two
+    buckets of schools written to (``reads/totals_cache``: one look for changes, then three
     statements per change); the page is two statements (its schools, their cells)."""
     now = now or utcnow()
     modules = modules_shown(filters, package)
@@ -315,22 +315,6 @@ def _page_statement(
     return statement.where(School.id.in_(ids))
 
 
-def _stalls_at(last_activity: Any, overdue_from: Any, days: int) -> datetime | None:
-    """When a started, unfinished school becomes stalled (``stalled``: ``days`` days after
-    its last activity, or at the start of the day ``days`` + 1 days after an open module's
-    follow-up meeting with nothing recorded), if nothing is written to it before. The values
-    as the driver gives them (text on SQLite)."""
-    moments: list[datetime] = []
-    last = _utc(last_activity)
-    if last is not None:
-        moments.append(last + timedelta(days=days))
-    if overdue_from is not None:
-        held = date.fromisoformat(overdue_from) if isinstance(overdue_from, str) else overdue_from
-        day = held + timedelta(days=days + 1)
-        moments.append(datetime(day.year, day.month, day.day, tzinfo=UTC))
-    return min(moments, default=None)
-
-
 def _totals(
     package: Package,
     filters: Filters,
@@ -368,7 +352,7 @@ def _totals(
             buckets=buckets,
         ).where(*where, SP.run_id.is_not(None), SP.finished.is_(False))
     )
-    due = [(b, d, _stalls_at(last, overdue, filters.days)) for b, d, last, overdue in open_schools]
+    due = [(b, d, stalls_at(last, overdue, filters.days)) for b, d, last, overdue in open_schools]
     cycles = connection.execute(
         joined_progress(
             package,

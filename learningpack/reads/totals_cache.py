@@ -179,8 +179,8 @@ def _changes() -> _Changes:
         (int(i), stamp) for i, stamp in db.session.execute(stamps) if stamp is not None
     )
     if pairs:
-        newest = max(stamp for _, stamp in pairs) if newest is None else newest
-        newest = max(newest, *(stamp for _, stamp in pairs))
+        seen = max(stamp for _, stamp in pairs)
+        newest = seen if newest is None else max(newest, seen)
         pairs = frozenset(p for p in pairs if p[1] > newest - OVERLAP)
     with _LOCK:
         fresh = pairs - state.recent

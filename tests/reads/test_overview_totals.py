@@ -16,10 +16,10 @@ from learningpack.domain import transitions
 from learningpack.domain.calendar import set_follow_up_date
 from learningpack.domain.school_progress import refresh_run
 from learningpack.extensions import db
-from learningpack.models import Cycle, CycleState, Run, School
+from learningpack.models import Cycle, CyclePhase, CycleState, Run, School
 from learningpack.models.types import utcnow
 from learningpack.reads import totals_cache
-from learningpack.reads.overview import Filters, Overview
+from learningpack.reads.overview import Cell, Filters, Overview, SchoolRow, stalls_at
 from learningpack.reads.overview_query import build_overview, district_list
 from learningpack.reads.progress import progress_page, summary
 from tests.factories import SchoolFactory
@@ -272,3 +272,24 @@ def test_a_follow_up_date_long_past_stalls_the_school_at_once(app: Flask, packag
     assert [row.name for row in stalled.rows] == [world.school.name]
     assert stalled.stalled_count == 1
     assert build_overview(package, Filters(days=30), now=now).stalled_count == 1
+
+
+@pytest.mark.parametrize("days", [1, 5, 30])
+@pytest.mark.parametrize("follow_up", [False, True])
+def test_the_moment_of_stalling_agrees_with_the_rule_on_both_sides(
+    days: int, follow_up: bool
+) -> None:
+    """``stalls_at`` (the kept totals) and ``SchoolRow.is_stalled`` (a page's rows): a second
+    before the moment the school is not stalled, at the moment it is."""
+    last = datetime(2026, 10, 1, 13, 45, 10, tzinfo=UTC)
+    held_on = (last - timedelta(days=3)).date() if follow_up else None
+    row = SchoolRow(id=1, name="A", district="Nord", started_raw=last, last_activity_raw=last)
+    if held_on is not None:
+        row.cells[1] = Cell(position=1, state=CyclePhase.TRYING.value, follow_up_on_raw=held_on)
+    moment = stalls_at(last, held_on, days)
+    assert moment is not None
+    assert not row.is_stalled(moment - timedelta(seconds=1), days)
+    assert row.is_stalled(moment, days)
+    # The summary row's raw values on SQLite are text: the same moment.
+    text = last.strftime("%Y-%m-%d %H:%M:%S.%f")
+    assert stalls_at(text, held_on.isoformat() if held_on else None, days) == moment
