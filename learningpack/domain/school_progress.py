@@ -127,6 +127,12 @@ def refresh(school_ids: Collection[int] | None = None, package_slug: str | None 
             insert(SchoolProgress).from_select(list(COLUMNS), summary_select(slug, school_ids))
         )
         written += max(result.rowcount or 0, 0)
+    if school_ids is None:
+        # Rewriting every school takes a while: stamp them again, so the commit that follows
+        # is within reads/totals_cache.OVERLAP of the stamps and the kept totals see it.
+        db.session.execute(
+            update(School).values(changed_at=utcnow()).execution_options(synchronize_session=False)
+        )
     return written
 
 

@@ -119,8 +119,8 @@ def progress_page(
 ) -> Page[Any]:
     """One page of school × module rows of every school's newest run, filtered, in Danish
     school order. Two queries: the count (kept while no school's progress changes, and then
-    counted again in the districts written to, see ``reads/totals_cache.by_district``), then
-    the page (sorted and cut by the database)."""
+    counted again in the buckets of schools written to, see ``reads/totals_cache.kept``),
+    then the page (sorted and cut by the database)."""
     query = _cycle_columns()
     if district is not None:
         query = query.where(School.district == district)

@@ -4,17 +4,20 @@
 The schools are cut into buckets of ``BUCKET`` consecutive ids. A kept entry holds each
 bucket's grouped rows and their sums. A write to a school stamps ``School.changed_at`` in its
 transaction (its summary row, its people, its name or district; a new school is stamped on
-insert), so one index range per request, the schools stamped since shortly before the newest
-stamp seen, tells which buckets changed: only those are read again (``BUCKET`` schools each,
-however many there are), and their old rows are taken from the sums and their new rows added.
-Reads see every commit made before them: PostgreSQL reads committed, and SQLite's driver
-opens no transaction for a read, so a change logged before a read is in what it reads.
+insert), so one index range per transaction, the schools stamped since shortly before this
+app's previous look, tells which buckets changed: only those are read again (``BUCKET``
+schools each, however many there are), and their old rows are taken from the sums and their
+new rows added. Reads see every commit made before them: PostgreSQL reads committed, and
+SQLite's driver opens no transaction for a read, so a change logged before a read is in what
+it reads.
 
-- **Late commits.** A write that commits after a later one has the older stamp. The range
-  starts ``OVERLAP`` before the newest stamp seen, and a (school, stamp) pair not seen before
-  in it is a change, so such a write is seen on the next read. A transaction that stamps and
-  commits more than ``OVERLAP`` apart (a bulk rebuild) is seen by the ``BACKSTOP``: every entry
-  is read whole again at least that often.
+- **Late commits.** A write commits after it stamps, and may commit after a later one. The
+  range starts ``OVERLAP`` before the previous look began (this app's clock), and a (school,
+  stamp) pair not seen before in it is a change, so a write committed within ``OVERLAP`` of
+  its stamp is seen on the next read. One that commits later than that, or stamped by a clock
+  more than ``OVERLAP`` behind this app's, is seen by the ``BACKSTOP``: every entry is read
+  whole again at least that often. (``school_progress.refresh`` of every school stamps them
+  again just before it returns, so ``progress rebuild`` commits within the overlap.)
 - **Time.** Sums do not move with time; "stalled" does. Rows of the kind ``DUE`` give a moment
   (when the school becomes stalled, None for never); the entry keeps them sorted per group and
   counts those at or before the ``now`` asked about. Callers whose rows depend on ``now`` in
@@ -39,12 +42,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from learningpack.extensions import db
 from learningpack.models import School
+from learningpack.models.types import utcnow
 
 BUCKET = 256  # consecutive school ids read again together
 OVERLAP = timedelta(seconds=60)  # how late a commit may be and still be seen on the next read
 BACKSTOP = 600.0  # seconds: every entry is read whole again at least this often
 SIZE = 16  # entries each app keeps (filter combinations; an overview's holds a row per school)
-FIRST = 256  # stamps read on an app's first look (the newest)
 LOG = 512  # changes remembered: an entry older than these is read whole again
 SUM, DUE = "sum", "due"
 _LOCK = threading.Lock()
@@ -73,8 +76,8 @@ class _Changes:
     """What this app has seen of the schools' stamps: a version per change seen."""
 
     version: int = 0
-    newest: datetime | None = None
-    recent: frozenset[tuple[int, datetime]] = frozenset()  # (school, stamp) in the range
+    bound: datetime | None = None  # the next look reads the stamps after this
+    recent: frozenset[tuple[int, datetime]] = frozenset()  # (school, stamp) after ``bound``
     log: deque[tuple[int, frozenset[int]]] = field(default_factory=lambda: deque(maxlen=LOG))
 
     def since(self, version: int) -> set[int] | None:
@@ -157,38 +160,38 @@ class _Entry:
 
 
 def _changes() -> _Changes:
-    """Read the schools stamped since shortly before the newest stamp seen (one index range)
-    and log the buckets of any pair not seen before; the app's changes as they now stand.
-    Read once per transaction (a page that keeps several totals asks once)."""
+    """Read the schools stamped since ``OVERLAP`` before the previous look began (one index
+    range) and log the buckets of any pair not seen before; the app's changes as they now
+    stand. Read once per transaction (a page that keeps several totals asks once).
+
+    The range starts at the previous look's clock, not at the newest stamp: when nothing has
+    been written for a while (a night, or after a rebuild stamped every school at once), it
+    is empty, and a look reads no school."""
     store = current_app.extensions.setdefault("totals_cache", OrderedDict())
     with _LOCK:
         found = store.get("changes")
-        state = found if isinstance(found, _Changes) else _Changes()
+        state: _Changes = found if isinstance(found, _Changes) else _Changes()
         store["changes"] = state
-        newest = state.newest
-    checked: bool = db.session.info.get(_CHECKED) is state
+        bound = state.bound
+    checked: bool = db.session.info.get(_CHECKED) is state  # (`is` in the if: mypy says Any)
     if checked:
         return state
-    stamps = select(School.id, School.changed_at)
-    if newest is None:  # the first read: the newest stamps (what is before them is read whole)
-        stamps = stamps.where(School.changed_at.is_not(None))
-        stamps = stamps.order_by(School.changed_at.desc()).limit(FIRST)
-    else:
-        stamps = stamps.where(School.changed_at > newest - OVERLAP)
+    began = utcnow()  # before the read: a commit after this is in the next look's range
+    if bound is None:  # the first look: the entries made after it are read whole
+        bound = began - OVERLAP
+    stamps = select(School.id, School.changed_at).where(School.changed_at > bound)
     pairs: frozenset[tuple[int, datetime]] = frozenset(
         (int(i), stamp) for i, stamp in db.session.execute(stamps) if stamp is not None
     )
-    if pairs:
-        seen = max(stamp for _, stamp in pairs)
-        newest = seen if newest is None else max(newest, seen)
-        pairs = frozenset(p for p in pairs if p[1] > newest - OVERLAP)
     with _LOCK:
         fresh = pairs - state.recent
-        if fresh or (state.newest is None and newest is not None):
+        if fresh:
             state.version += 1
             state.log.append((state.version, frozenset(i // BUCKET for i, _ in fresh)))
-            state.newest = newest
-            state.recent = pairs
+        # Pairs only ever become known: another thread's look, older or newer, loses none.
+        newer = max(began - OVERLAP, state.bound or began - OVERLAP)
+        state.bound = newer
+        state.recent = frozenset(p for p in state.recent | pairs if p[1] > newer)
     db.session.info[_CHECKED] = state
     return state
 

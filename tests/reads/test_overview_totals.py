@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from learningpack.domain import transitions
 from learningpack.domain.calendar import set_follow_up_date
-from learningpack.domain.school_progress import refresh_run
+from learningpack.domain.school_progress import refresh, refresh_run
 from learningpack.extensions import db
 from learningpack.models import Cycle, CyclePhase, CycleState, Run, School
 from learningpack.models.types import utcnow
@@ -257,6 +257,41 @@ def test_a_commit_later_than_the_overlap_is_seen_by_the_backstop(
     assert states(build_overview(package, Filters(), now=NOW)) == states(first)  # not seen
     monkeypatch.setattr(totals_cache, "BACKSTOP", 0.0)
     assert states(build_overview(package, Filters(), now=NOW))["completed"] == 1
+
+
+def test_a_quiet_app_reads_no_stamps_and_still_sees_the_next_write(
+    app: Flask, package: Any
+) -> None:
+    """The look for changes starts shortly before the previous look, not at the newest stamp:
+    after a quiet spell (here every school last stamped two overlaps ago, as after a night or
+    a rebuild) it reads no school, and a new write is seen all the same."""
+    world = make_world(package)
+    db.session.execute(update(School).values(changed_at=utcnow() - 2 * totals_cache.OVERLAP))
+    db.session.commit()
+    forget_totals()
+    first = build_overview(package, Filters(), now=NOW)
+    assert totals_cache._changes().recent == frozenset()
+    db.session.commit()
+    assert states(build_overview(package, Filters(), now=NOW)) == states(first)
+    assert totals_cache._changes().recent == frozenset()
+    db.session.commit()
+
+    world.cycle(1).state = CycleState.COMPLETED
+    refresh_run(world.run)
+    db.session.commit()
+    assert states(build_overview(package, Filters(), now=NOW))["completed"] == 1
+    assert {school for school, _ in totals_cache._changes().recent} == {world.school.id}
+
+
+def test_a_whole_refresh_stamps_the_schools_last(app: Flask, package: Any) -> None:
+    """``progress rebuild`` may take longer than the overlap: its last statement stamps every
+    school again, so its commit is seen on the next look."""
+    make_world(package)
+    db.session.commit()
+    with count_queries() as seen:
+        refresh()
+    assert seen[-1].startswith("UPDATE school SET changed_at")
+    assert "WHERE" not in seen[-1]
 
 
 def test_a_follow_up_date_long_past_stalls_the_school_at_once(app: Flask, package: Any) -> None:
