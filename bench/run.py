@@ -197,7 +197,8 @@ def pages(url: str, repeat: int) -> dict[str, Any]:
     response = client.post("/login", data={"email": "puf@demo.dk", "password": PASSWORD})
     if response.status_code != 302:
         sys.exit("could not log in as puf@demo.dk")
-    # Each request in its own app context (as under gunicorn): nothing cached between them.
+    # Each request in its own app context, as under gunicorn; the app keeps pages, bodies and
+    # totals between them, as a worker does (bench/scale.py measures them made again after a write).
     found["overview"] = measure(client, engine, "/puf/", repeat)
     if "puf.digest" in app.view_functions:
         found["digest"] = measure(client, engine, "/puf/laering", repeat)

@@ -7,11 +7,12 @@ user's API key; session cookies are neither read for access nor set. Errors are 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -28,6 +29,7 @@ from learningpack.reads.report import build_report
 from learningpack.reads.runs import days_in_module
 from learningpack.reads.snapshots import local_today
 from learningpack.web.access import api_token, public
+from learningpack.web.fragment_cache import all_schools_stamp, cached_part
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -248,6 +250,15 @@ def school(school_id: int) -> Response:
     )
 
 
+def _kept_json(key: tuple[Hashable, ...], body: Callable[[], dict[str, Any]]) -> Response:
+    """A body read across all schools, kept per process while no school changes and within
+    the minute (web/fragment_cache.all_schools_stamp, read before the body is made): a
+    reporting tool that asks again and again costs two index look-ups, not a page of rows."""
+    kept = (request.endpoint, str(get_locale()), id(default_package()), *all_schools_stamp())
+    text = cached_part((*kept, *key), lambda: current_app.json.dumps(body()))
+    return current_app.response_class(f"{text}\n", mimetype="application/json")
+
+
 @bp.get("/progress")
 @api_token
 def progress() -> Response:
@@ -256,27 +267,32 @@ def progress() -> Response:
     module = _choice_arg("module", q.module_slugs())
     state = _choice_arg("state", q.STATES)
     page_number, per_page = _page_args()
-    page = q.progress_page(district, module, state, page_number, per_page)
-    titles = q.module_titles()
-    now = utcnow()
-    items = [
-        {
-            "school_id": row.school_id,
-            "school_name": row.school_name,
-            "district": row.district,
-            "year_label": row.year_label,
-            **_progress(row, titles, now),
-        }
-        for row in page.items
-    ]
-    return jsonify(_page_body(page, items))
+
+    def body() -> dict[str, Any]:
+        page = q.progress_page(district, module, state, page_number, per_page)
+        titles = q.module_titles()
+        now = utcnow()
+        items = [
+            {
+                "school_id": row.school_id,
+                "school_name": row.school_name,
+                "district": row.district,
+                "year_label": row.year_label,
+                **_progress(row, titles, now),
+            }
+            for row in page.items
+        ]
+        return _page_body(page, items)
+
+    return _kept_json((district, module, state, page_number, per_page), body)
 
 
 @bp.get("/summary")
 @api_token
 def summary() -> Response:
     """Counts per module (locked, active by phase, completed, actions) and per district."""
-    return jsonify(q.summary(_district_arg()))
+    district = _district_arg()
+    return _kept_json((district,), lambda: q.summary(district))
 
 
 @bp.get("/report")

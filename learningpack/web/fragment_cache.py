@@ -28,6 +28,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import current_app, request, session
 from flask_babel import get_locale
@@ -110,16 +111,22 @@ def page_key(page: str, *parts: Hashable) -> tuple[Hashable, ...]:
 
 
 def all_schools_key(page: str, *parts: Hashable) -> tuple[Hashable, ...]:
-    """The key of a page across all schools (PUF's overview and digest): ``page_key`` with the
-    newest ``School.changed_at`` (stamped with every bump of any school's versions, and on a
-    new school: an index look-up in the user's query) and the minute ("stalled" and "days
-    since" move with time; a write that commits after a later one, whose stamp is newer, is
-    seen within a minute: the page is rendered again, and the totals it reads see the late
-    stamp, reads/totals_cache), then ``parts``."""
-    newest = current_user.schools_changed_at  # loaded with the user (web/session_guard.py)
-    if newest is None:  # not loaded, or no school has a stamp
+    """The key of a page across all schools (PUF's overview and digest): ``page_key`` with
+    ``all_schools_stamp()``, then ``parts``."""
+    return page_key(page, *all_schools_stamp(), *parts)
+
+
+def all_schools_stamp() -> tuple[datetime | None, datetime]:
+    """What a read across all schools depends on: the newest ``School.changed_at`` (stamped
+    with every bump of any school's versions, and on a new school: an index look-up, or
+    loaded with a PUF user, web/session_guard.py) and the minute ("stalled" and "days since"
+    move with time; a write that commits after a later one, whose stamp is newer, is seen
+    within a minute: the part is made again, and the totals it reads see the late stamp,
+    reads/totals_cache)."""
+    newest = getattr(current_user, "schools_changed_at", None)
+    if newest is None:  # not loaded (the API has no session user), or no school has a stamp
         newest = db.session.scalar(select(func.max(School.changed_at)))
-    return page_key(page, newest, utcnow().replace(second=0, microsecond=0), *parts)
+    return newest, utcnow().replace(second=0, microsecond=0)
 
 
 def staff_page_key(page: str, *parts: Hashable) -> tuple[Hashable, ...]:

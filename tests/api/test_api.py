@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator, FormatChecker
@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from learningpack.api.openapi import openapi_document
 from learningpack.domain import transitions
 from learningpack.domain.api_keys import create_api_key
+from learningpack.domain.school_progress import refresh_run
 from learningpack.extensions import db
 from learningpack.models import Action, Cycle, CycleState, Run, School
 from learningpack.ops.demo import seed_demo
@@ -235,6 +236,29 @@ def test_summary_counts_agree_with_the_data(api: Any, demo: None, package: Any) 
     assert nord["district"] == "Nord" and [d["district"] for d in nord["districts"]] == ["Nord"]
 
 
+def test_progress_and_summary_are_kept_until_a_school_changes(api: Any, package: Any) -> None:
+    """A reporting tool asking again gets the kept body (the token and the newest school
+    stamp are read, no progress); a module completed is in the next answer, in the same
+    minute; other filters are other bodies."""
+    world = make_world(package)
+    db.session.commit()
+    urls = ["/api/v1/progress?per_page=5", "/api/v1/summary"]
+    first = [check(api(url), url.split("?")[0][7:]) for url in urls]
+    for url, body in zip(urls, first, strict=True):
+        with count_queries() as seen:
+            assert api(url).json == body
+        assert not [s for s in seen if "cycle" in s or "school_progress" in s], url
+        assert len(seen) <= 2
+
+    world.cycle(1).state = CycleState.COMPLETED
+    refresh_run(world.run)
+    db.session.commit()
+    progress = api(urls[0]).json
+    assert progress["items"][0]["state"] == "completed" != first[0]["items"][0]["state"]
+    assert api(urls[1]).json["modules"][0]["completed"] == 1 + first[1]["modules"][0]["completed"]
+    assert api("/api/v1/progress?per_page=5&state=completed").json["total"] == 1
+
+
 def test_report_gives_the_half_yearly_numbers(api: Any, package: Any) -> None:
     history_world(package)
     body = check(api("/api/v1/report?from=2026-09-30&to=2026-09-12"), "/report")  # either order
@@ -272,7 +296,8 @@ def test_query_counts_are_small_and_do_not_grow(api: Any, package: Any) -> None:
     def counts() -> dict[str, int]:
         found = {}
         for url in URLS:
-            forget_totals()  # the worst case: totals over every school computed again
+            forget_totals()  # the worst case: totals over every school computed again,
+            current_app.extensions.pop("learningpack.fragment_cache", None)  # no body kept
             with count_queries() as statements:
                 assert api(url).status_code == 200, url
             found[url] = len(statements)
