@@ -7,8 +7,8 @@ databases) with ``flask national seed``, then measures in-process (Flask test cl
   SQL queries and median milliseconds, each three times: with the page and the totals kept
   between writes, ``_cold``, right after a write to one school (the page rendered again, the
   totals of the school's bucket of ids read again), and ``_full``, the page and every total
-  read again, as when the app starts and at least every ten minutes (web/fragment_cache,
-  reads/totals_cache); the ratio of the medians between the
+  read again, as when a worker starts, or an entry was not asked for in ten minutes
+  (web/fragment_cache, reads/totals_cache); the ratio of the medians between the
   largest and the smallest size (DESIGN §8: each < 50 ms, ratio ≤ 1.5);
 - the query plans of the overview's statements: any sequential scan of a table that grows with
   the actions (PostgreSQL ``Seq Scan``, SQLite ``SCAN`` without an index);
@@ -130,7 +130,8 @@ def measure(
     ``"_cold"``: one school's summary row is rewritten before each request, as by a write in
     the domain (a different school each time, in every district in turn);
     ``"_full"``: the kept pages and totals are dropped before each request, as when the app
-    starts, and at least every ten minutes (reads/totals_cache.BACKSTOP)."""
+    starts, or when an entry was not asked for in ten minutes (reads/totals_cache.BACKSTOP:
+    one that is asked for reads one bucket again at a time, in turn)."""
     for _ in range(2):
         response = client.get(url)
         if response.status_code != 200:

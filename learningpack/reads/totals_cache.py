@@ -15,9 +15,11 @@ it reads.
   range starts ``OVERLAP`` before the previous look began (this app's clock), and a (school,
   stamp) pair not seen before in it is a change, so a write committed within ``OVERLAP`` of
   its stamp is seen on the next read. One that commits later than that, or stamped by a clock
-  more than ``OVERLAP`` behind this app's, is seen by the ``BACKSTOP``: every entry is read
-  whole again at least that often. (``school_progress.refresh`` of every school stamps them
-  again just before it returns, so ``progress rebuild`` commits within the overlap.)
+  more than ``OVERLAP`` behind this app's, is seen by the ``BACKSTOP``: each entry reads its
+  buckets again one at a time, in turn, so that every bucket is read again at least that
+  often (a bucket of 256 schools at a time, not a spike of every school; an entry not asked
+  for in a whole round is read whole). (``school_progress.refresh`` of every school stamps
+  them again just before it returns, so ``progress rebuild`` commits within the overlap.)
 - **Time.** Sums do not move with time; "stalled" does. Rows of the kind ``DUE`` give a moment
   (when the school becomes stalled, None for never); the entry keeps them sorted per group and
   counts those at or before the ``now`` asked about. Callers whose rows depend on ``now`` in
@@ -46,7 +48,7 @@ from learningpack.models.types import utcnow
 
 BUCKET = 256  # consecutive school ids read again together
 OVERLAP = timedelta(seconds=60)  # how late a commit may be and still be seen on the next read
-BACKSTOP = 600.0  # seconds: every entry is read whole again at least this often
+BACKSTOP = 600.0  # seconds: every bucket of an entry is read again at least this often
 SIZE = 16  # entries each app keeps (filter combinations; an overview's holds a row per school)
 LOG = 512  # changes remembered: an entry older than these is read whole again
 SUM, DUE = "sum", "due"
@@ -89,17 +91,36 @@ class _Changes:
         return {b for v, buckets in self.log if v > version for b in buckets}
 
 
+_clock = time.monotonic
+
+
 @dataclass
 class _Entry:
     version: int
-    read_at: float  # time.monotonic() of the last whole read
     kinds: tuple[tuple[str, int], ...]
     buckets: dict[int, tuple[tuple[Row, ...], ...]]  # per bucket, per list: rows without it
     totals: tuple[dict[Row, list[Any]], ...]  # per list: group → sums, or sorted moments
+    rolled_at: float = field(default_factory=lambda: _clock())  # the backstop's last turn
+    turn: int = 0  # the backstop's next bucket (modulo the buckets it goes round)
 
     def copy(self) -> _Entry:
         totals = tuple({g: list(v) for g, v in t.items()} for t in self.totals)
-        return _Entry(self.version, self.read_at, self.kinds, dict(self.buckets), totals)
+        return _Entry(
+            self.version, self.kinds, dict(self.buckets), totals, self.rolled_at, self.turn
+        )
+
+    def due(self, now: float) -> tuple[set[int] | None, float, int]:
+        """The buckets whose turn to be read again has come (the backstop), with the turn's
+        moment and next bucket after them; None: a whole round is due (the entry was not asked
+        for in that time). The round goes over every bucket up to one past the highest with
+        rows, so a bucket with no rows of this entry's filters, or a new one, has its turn."""
+        width = max(self.buckets, default=-1) + 2
+        step = BACKSTOP / width
+        steps = int((now - self.rolled_at) // step) if step > 0 else width
+        if steps >= width:
+            return None, now, 0
+        found = {(self.turn + i) % width for i in range(steps)}
+        return found, self.rolled_at + steps * step, (self.turn + steps) % width
 
     def apply(self, bucket: int, sign: int, whole: bool = False) -> None:
         """Add (sign 1) or take away (-1) the bucket's rows from the totals. ``whole``: every
@@ -219,17 +240,17 @@ def kept(
         entry = store.get(("kept", key))
         version = changes.version
         changed = None if entry is None else changes.since(entry.version)
-    if (
-        entry is None
-        or changed is None
-        or time.monotonic() - entry.read_at > BACKSTOP
-        or len(changed) > max(8, len(entry.buckets) // 2)
-    ):
-        entry = _Entry(version, time.monotonic(), tuple(kinds), {}, tuple({} for _ in kinds))
+    if entry is not None and changed is not None:
+        due, rolled_at, turn = entry.due(_clock())
+        changed = None if due is None else changed | due
+        if changed:
+            # Another thread may apply the same change to the same entry: each works on a copy.
+            entry = entry.copy()
+            entry.rolled_at, entry.turn = rolled_at, turn
+    if entry is None or changed is None or len(changed) > max(8, len(entry.buckets) // 2):
+        entry = _Entry(version, tuple(kinds), {}, tuple({} for _ in kinds))
         entry.fill(compute(None), None)
     elif changed:
-        # Another thread may apply the same change to the same entry: each works on a copy.
-        entry = entry.copy()
         entry.fill(compute(sorted(changed)), changed)
         entry.version = version
     result = entry.result(now)

@@ -259,6 +259,43 @@ def test_a_commit_later_than_the_overlap_is_seen_by_the_backstop(
     assert states(build_overview(package, Filters(), now=NOW))["completed"] == 1
 
 
+def test_the_backstop_reads_one_bucket_at_a_time_in_turn(
+    app: Flask, package: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change the look missed (committed long after its stamp) is read in its bucket's turn:
+    each turn reads one bucket (an id range), never every school, and within one round."""
+    monkeypatch.setattr(totals_cache, "BUCKET", 1)
+    clock = [1000.0]
+    monkeypatch.setattr(totals_cache, "_clock", lambda: clock[0])
+    world = make_world(package)
+    for n in range(3):
+        SchoolFactory(name=f"Skole {n}")
+    db.session.commit()
+    first = build_overview(package, Filters(), now=NOW)
+    db.session.execute(update(Cycle).where(Cycle.id == world.cycle(1).id).values(state="completed"))
+    refresh_run(world.run)
+    stamp = utcnow() - totals_cache.OVERLAP - timedelta(seconds=1)
+    db.session.execute(update(School).where(School.id == world.school.id).values(changed_at=stamp))
+    db.session.commit()
+    assert states(build_overview(package, Filters(), now=NOW)) == states(first)  # missed
+    db.session.commit()
+
+    highest = db.session.scalar(select(School.id).order_by(School.id.desc()))
+    assert highest is not None
+    width = highest + 2  # buckets 0 … one past the highest
+    reads, seen_at = [], None
+    for turn in range(1, width + 1):
+        clock[0] += totals_cache.BACKSTOP / width
+        with count_queries() as seen:
+            overview = build_overview(package, Filters(), now=NOW)
+        db.session.commit()
+        reads += totalled(seen)
+        if seen_at is None and states(overview)["completed"] == 1:
+            seen_at = turn
+    assert seen_at is not None
+    assert len(reads) == width and all("BETWEEN" in s for s in reads)
+
+
 def test_a_quiet_app_reads_no_stamps_and_still_sees_the_next_write(
     app: Flask, package: Any
 ) -> None:
