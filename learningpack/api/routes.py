@@ -255,8 +255,9 @@ def _kept_json(key: tuple[Hashable, ...], body: Callable[[], dict[str, Any]]) ->
     the minute (web/fragment_cache.all_schools_stamp, read before the body is made): a
     reporting tool that asks again and again costs two index look-ups, not a page of rows."""
     kept = (request.endpoint, str(get_locale()), id(default_package()), *all_schools_stamp())
-    text = cached_part((*kept, *key), lambda: current_app.json.dumps(body()))
-    return current_app.response_class(f"{text}\n", mimetype="application/json")
+    # Made as jsonify makes it (compact, or indented when debugging), kept as text.
+    text = cached_part((*kept, *key), lambda: jsonify(body()).get_data(as_text=True))
+    return current_app.response_class(str(text), mimetype="application/json")
 
 
 @bp.get("/progress")
