@@ -85,6 +85,15 @@ def on_starting(server: Any) -> None:
     os.makedirs(folder, mode=0o700, exist_ok=True)
 
 
+def post_worker_init(worker: Any) -> None:
+    """Read the totals across all schools before the worker takes its first request
+    (learningpack/reads/warm.py): the first PUF page after a start does not pay for them."""
+    from learningpack.reads.warm import warm_worker
+    from learningpack.wsgi import app
+
+    warm_worker(app)
+
+
 def child_exit(server: Any, worker: Any) -> None:
     from learningpack.ops.metrics import worker_exited
 

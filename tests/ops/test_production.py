@@ -600,6 +600,8 @@ def test_every_log_line_is_json_with_the_request_and_no_secrets(deployment: Depl
     # The login's own line names who logged in (written once the response has gone out).
     d.wait_for_log("a", lambda line: line.get("endpoint") == "auth.login" and "user_id" in line)
     lines = d.log_lines("a")  # every line parses as JSON
+    # Each worker read the totals across all schools before its first request (reads/warm.py).
+    assert [line for line in lines if "read at start" in line.get("message", "")]
     assert not [line for line in lines if line["logger"] == "gunicorn.access"]  # paths, tokens
     requests = [line for line in lines if line.get("logger") == "learningpack.access"]
     assert {"timestamp", "level", "request_id", "endpoint", "status", "duration_ms"} <= set(
