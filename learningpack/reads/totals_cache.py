@@ -38,7 +38,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Integer, event, false, literal_column, or_, select
+from sqlalchemy import Integer, event, false, func, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -79,6 +79,7 @@ class _Changes:
 
     version: int = 0
     bound: datetime | None = None  # the next look reads the stamps after this
+    highest: int = -1  # the bucket of the highest school id at the last look
     recent: frozenset[tuple[int, datetime]] = frozenset()  # (school, stamp) after ``bound``
     log: deque[tuple[int, frozenset[int]]] = field(default_factory=lambda: deque(maxlen=LOG))
 
@@ -109,12 +110,13 @@ class _Entry:
             self.version, self.kinds, dict(self.buckets), totals, self.rolled_at, self.turn
         )
 
-    def due(self, now: float) -> tuple[set[int] | None, float, int]:
+    def due(self, now: float, highest: int) -> tuple[set[int] | None, float, int]:
         """The buckets whose turn to be read again has come (the backstop), with the turn's
         moment and next bucket after them; None: a whole round is due (the entry was not asked
-        for in that time). The round goes over every bucket up to one past the highest with
-        rows, so a bucket with no rows of this entry's filters, or a new one, has its turn."""
-        width = max(self.buckets, default=-1) + 2
+        for in that time). The round goes over every bucket of a school (up to ``highest``,
+        the highest school id's, and one more), so a bucket with no rows of this entry's
+        filters, or a new one, has its turn too."""
+        width = max(max(self.buckets, default=-1), highest) + 2
         step = BACKSTOP / width
         steps = int((now - self.rolled_at) // step) if step > 0 else width
         if steps >= width:
@@ -200,10 +202,17 @@ def _changes() -> _Changes:
     began = utcnow()  # before the read: a commit after this is in the next look's range
     if bound is None:  # the first look: the entries made after it are read whole
         bound = began - OVERLAP
-    stamps = select(School.id, School.changed_at).where(School.changed_at > bound)
-    pairs: frozenset[tuple[int, datetime]] = frozenset(
-        (int(i), stamp) for i, stamp in db.session.execute(stamps) if stamp is not None
+    # With the highest school id (the one row without a stamp), for the backstop's round.
+    stamps: Any = union_all(
+        select(School.id, School.changed_at).where(School.changed_at > bound),
+        select(func.max(School.id), null()),
     )
+    rows = db.session.execute(stamps).all()
+    pairs: frozenset[tuple[int, datetime]] = frozenset(
+        (int(i), stamp) for i, stamp in rows if stamp is not None
+    )
+    highest = max((int(i) // BUCKET for i, stamp in rows if stamp is None and i is not None),
+                  default=-1)  # fmt: skip
     with _LOCK:
         fresh = pairs - state.recent
         if fresh:
@@ -212,6 +221,7 @@ def _changes() -> _Changes:
         # Pairs only ever become known: another thread's look, older or newer, loses none.
         newer = max(began - OVERLAP, state.bound or began - OVERLAP)
         state.bound = newer
+        state.highest = highest
         state.recent = frozenset(p for p in state.recent | pairs if p[1] > newer)
     db.session.info[_CHECKED] = state
     return state
@@ -241,7 +251,7 @@ def kept(
         version = changes.version
         changed = None if entry is None else changes.since(entry.version)
     if entry is not None and changed is not None:
-        due, rolled_at, turn = entry.due(_clock())
+        due, rolled_at, turn = entry.due(_clock(), changes.highest)
         changed = None if due is None else changed | due
         if changed:
             # Another thread may apply the same change to the same entry: each works on a copy.

@@ -296,6 +296,38 @@ def test_the_backstop_reads_one_bucket_at_a_time_in_turn(
     assert len(reads) == width and all("BETWEEN" in s for s in reads)
 
 
+def test_the_backstop_goes_round_every_school_not_only_the_entrys_rows(
+    app: Flask, package: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A district's totals have rows in its schools' buckets only; a school of the highest id,
+    moved into the district by a change the look missed, is still read in its turn."""
+    monkeypatch.setattr(totals_cache, "BUCKET", 1)
+    clock = [1000.0]
+    monkeypatch.setattr(totals_cache, "_clock", lambda: clock[0])
+    world = make_world(package)
+    others = [SchoolFactory(name=f"Skole {n}", district="Andet") for n in range(3)]
+    db.session.commit()
+    district = Filters(district=world.school.district)
+    first = build_overview(package, district, now=NOW).total
+    stamp = utcnow() - totals_cache.OVERLAP - timedelta(seconds=1)
+    moved = others[-1]
+    db.session.execute(
+        update(School)
+        .where(School.id == moved.id)
+        .values(district=world.school.district, changed_at=stamp)
+    )
+    db.session.commit()
+    assert build_overview(package, district, now=NOW).total == first  # missed
+    db.session.commit()
+    width = moved.id + 2
+    totals = []
+    for _turn in range(width):
+        clock[0] += totals_cache.BACKSTOP / width
+        totals.append(build_overview(package, district, now=NOW).total)
+        db.session.commit()
+    assert totals[-1] == first + 1
+
+
 def test_a_quiet_app_reads_no_stamps_and_still_sees_the_next_write(
     app: Flask, package: Any
 ) -> None:
