@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import with_loader_criteria
 from sqlalchemy.sql.elements import ColumnElement
 
 from learningpack.extensions import db
@@ -30,6 +31,11 @@ from learningpack.models import (
     TeamQuestion,
     action_owner,
 )
+from learningpack.models.soft_delete import SoftDeleted, not_deleted
+
+# Deleted records count for nothing here either: the read hook (soft_delete.py) hides them from
+# SELECTs only, so the UPDATEs' subqueries say it themselves.
+_LIVE = with_loader_criteria(SoftDeleted, not_deleted, include_aliases=True)
 
 
 def _count(*where: ColumnElement[bool], of: Any) -> Any:
@@ -130,7 +136,7 @@ def rebuild(cycle_ids: Collection[int] | None = None) -> int:
     statuses = update(Action).values(status=status_expression())
     if cycle_ids is not None:
         statuses = statuses.where(Action.cycle_id.in_(list(cycle_ids)))
-    db.session.execute(statuses.execution_options(synchronize_session=False))
+    db.session.execute(statuses.options(_LIVE).execution_options(synchronize_session=False))
     statement = (
         update(Cycle)
         .values(
@@ -147,6 +153,7 @@ def rebuild(cycle_ids: Collection[int] | None = None) -> int:
             .where(in_cycle)
             .scalar_subquery(),
         )
+        .options(_LIVE)
         .execution_options(synchronize_session=False)
     )
     if cycle_ids is not None:

@@ -30,7 +30,7 @@ class SoftDeleted:
     )
 
 
-def _not_deleted(cls: Any) -> Any:
+def not_deleted(cls: Any) -> Any:
     return cls.deleted_at.is_(None)
 
 
@@ -42,5 +42,5 @@ def _hide_deleted(state: ORMExecuteState) -> None:
         and not state.execution_options.get(INCLUDE_DELETED, False)
     ):
         state.statement = state.statement.options(
-            with_loader_criteria(SoftDeleted, _not_deleted, include_aliases=True)
+            with_loader_criteria(SoftDeleted, not_deleted, include_aliases=True)
         )
