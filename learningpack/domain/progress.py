@@ -152,6 +152,10 @@ def rebuild(cycle_ids: Collection[int] | None = None) -> int:
             .join(Action, FollowUp.action_id == Action.id)
             .where(in_cycle)
             .scalar_subquery(),
+            newest_learning_at=select(func.max(FollowUp.recorded_at))
+            .join(Action, FollowUp.action_id == Action.id)
+            .where(in_cycle, FollowUp.learning != "")
+            .scalar_subquery(),
         )
         .options(_LIVE)
         .execution_options(synchronize_session=False)

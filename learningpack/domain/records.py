@@ -78,6 +78,10 @@ def _touch(cycle: Cycle) -> None:
     cycle.done_action_count = sum(1 for a in actions if a.status == ActionStatus.DONE)
     cycle.log_entry_count = sum(len(a.log_entries) for a in actions)
     cycle.follow_up_count = sum(1 for a in actions if a.follow_up is not None)
+    cycle.newest_learning_at = max(
+        (a.follow_up.recorded_at for a in actions if a.follow_up and a.follow_up.learning),
+        default=None,
+    )
     cycle.last_activity_at = utcnow()
     refresh_run(cycle.run)
 

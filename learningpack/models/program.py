@@ -101,6 +101,8 @@ class Cycle(Model):
         db.UniqueConstraint("run_id", "module_slug", name="uq_cycle_run_module"),
         enum_check("state", CycleState, "state"),
         enum_check("phase", CyclePhase, "phase"),
+        # A module's cycles by their newest learning: the report's newest learnings (examples.py).
+        Index("ix_cycle_module_newest_learning", "module_slug", "newest_learning_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -139,6 +141,8 @@ class Cycle(Model):
     done_action_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     log_entry_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     follow_up_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the newest follow-up with a learning was recorded (None while there is none).
+    newest_learning_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     run: Mapped[Run] = relationship(back_populates="cycles")
     opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])

@@ -24,6 +24,7 @@ from learningpack.models import (
     School,
     SharingEvent,
 )
+from learningpack.reads.examples import newest_learning_cycles
 
 # The module in which a school writes its own local approach (the package's module 5).
 LOCAL_APPROACH_MODULE = "lokale-tilgange"
@@ -133,7 +134,8 @@ class EventPage:
     slots: tuple[SchoolSlot, ...]
     """The programme: schools in the order their first example was marked."""
     candidates: tuple[Example, ...]
-    """Follow-ups of the chosen module not yet marked, newest first (at most CANDIDATES)."""
+    """Follow-ups with a learning in the chosen module not yet marked, newest first (at most
+    CANDIDATES)."""
     module: Module | None
 
     @property
@@ -156,9 +158,12 @@ def event_page(event: SharingEvent, package: Package, module_slug: str = "") -> 
     module = next((m for m in package.modules if m.slug == module_slug), None)
     candidates: list[Example] = []
     if module is not None:
+        # The cycles with the newest learnings, enough of them for the marked ones left out.
+        top = newest_learning_cycles(module.slug, CANDIDATES + len(ids))
         query = (
             _examples_query()
-            .where(Cycle.module_slug == module.slug, FollowUp.id.not_in(list(ids)))
+            .join(top, top.c.id == Cycle.id)
+            .where(FollowUp.learning != "", FollowUp.id.not_in(list(ids)))
             .order_by(FollowUp.recorded_at.desc(), FollowUp.id.desc())
             .limit(CANDIDATES)
         )

@@ -22,7 +22,7 @@ from learningpack.domain.cycle import phase_of
 from learningpack.domain.learning import save_question
 from learningpack.domain.progress import rebuild
 from learningpack.domain.record_audit import cycle_of
-from learningpack.domain.records import update_action
+from learningpack.domain.records import _touch, update_action
 from learningpack.domain.refusals import CycleRefused
 from learningpack.extensions import db
 from learningpack.models import (
@@ -60,6 +60,7 @@ COLUMNS = (
     "done_action_count",
     "log_entry_count",
     "follow_up_count",
+    "newest_learning_at",
 )
 
 
@@ -120,7 +121,7 @@ def test_each_recording_moves_the_phase_and_the_counts(package: Package) -> None
     )
     add_summary(cycle)
     assert cycle.phase == CyclePhase.READY
-    assert snapshot()[cycle.id] == (CyclePhase.READY, 1, 1, 1, 2, 1)
+    assert snapshot()[cycle.id][:6] == (CyclePhase.READY, 1, 1, 1, 2, 1)
 
 
 def random_history(package: Package, seed: int, schools: int = 8) -> None:
@@ -217,6 +218,7 @@ def test_bulk_rebuild_leaves_out_deleted_records(package: Package, seed: int) ->
     kept = snapshot()
     assert deleted >= 4
     db.session.execute(text("UPDATE cycle SET session_count = 99, follow_up_count = 99"))
+    db.session.execute(text("UPDATE cycle SET newest_learning_at = NULL"))
     rebuild()
     assert snapshot() == kept
 
@@ -239,6 +241,22 @@ def test_the_migration_fills_existing_rows_as_the_app_would(package: Package, se
     migration = load_migration("0006_action_learning")
     db.session.execute(text(migration.STATUS))
     db.session.execute(text(migration.FILL))
+    assert snapshot() == kept
+
+
+@pytest.mark.parametrize("seed", SEEDS[:2])
+def test_migration_0025_fills_the_newest_learning_as_the_app_would(
+    package: Package, seed: int
+) -> None:
+    random_history(package, seed)
+    for follow_up in db.session.scalars(select(FollowUp).order_by(FollowUp.id).limit(2)):
+        follow_up.learning = ""  # learnings the app once let be empty: no newest learning
+        _touch(follow_up.action.cycle)
+    db.session.commit()
+    kept = snapshot()
+    assert any(row[6] for key, row in kept.items() if key)
+    db.session.execute(text("UPDATE cycle SET newest_learning_at = NULL"))
+    db.session.execute(text(load_migration("0025_cycle_newest_learning").FILL))
     assert snapshot() == kept
 
 

@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from collections.abc import Collection
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from learningpack.content import Package
 from learningpack.domain import notes, reports
+from learningpack.domain.corrections import delete_record
+from learningpack.domain.progress import rebuild
+from learningpack.domain.records import record_follow_up
 from learningpack.domain.refusals import ReportRefused
+from learningpack.domain.sharing import create_event, mark_example
 from learningpack.domain.snapshots import take_snapshot
 from learningpack.extensions import db
-from learningpack.models import FollowUp, ProgressSnapshot, ReportDraft
+from learningpack.models import FollowUp, ProgressSnapshot, ReportDraft, User
 from learningpack.output.labels import words
+from learningpack.reads import sharing as sharing_reads
 from learningpack.reads.examples import candidates
 from learningpack.reads.report import build_report
-from tests.world import World, complete_through, history_world, make_world
+from tests.factories import make_puf
+from tests.world import (
+    World,
+    add_action,
+    add_follow_up,
+    complete_through,
+    history_world,
+    make_world,
+)
 
 
 @pytest.fixture
@@ -116,3 +131,76 @@ def test_a_finished_school_is_not_stalled_and_unknown_modules_are_left_out(
     figures = build_report(package, date(2027, 1, 1), date(2027, 3, 1), with_weeks=False)
     assert figures.stalled == 0
     assert [m.completed for m in figures.modules] == [1, 1, 1, 1, 1]
+
+
+def spread_learnings(package: Package, schools: int = 4, each: int = 3) -> dict[int, User]:
+    """Follow-ups in module 1 at each of several schools (area Nord), recorded at mixed times,
+    the cycles' columns rebuilt in bulk; the schools' leaders by school id."""
+    rng = random.Random(5)
+    leaders = {}
+    for _ in range(schools):
+        w = make_world(package)
+        w.school.district = "Nord"
+        leaders[w.school.id] = w.leader
+        for index in range(each):
+            add_follow_up(add_action(w.cycle(1), w, title=f"Aktion {index}"), w)
+    times = rng.sample(range(10_000), db.session.scalar(select(func.count(FollowUp.id))) or 0)
+    for follow_up, minutes in zip(
+        db.session.scalars(select(FollowUp).order_by(FollowUp.id)), times, strict=True
+    ):
+        follow_up.recorded_at = datetime(2026, 9, 1, tzinfo=UTC) + timedelta(minutes=minutes)
+    db.session.commit()
+    rebuild()
+    return leaders
+
+
+def newest(limit: int, leave_out: Collection[int] = ()) -> list[int]:
+    """The newest follow-ups with a learning, by sorting every one of them."""
+    ordered = sorted(
+        (f for f in db.session.scalars(select(FollowUp)) if f.learning and f.id not in leave_out),
+        key=lambda f: (f.recorded_at, f.id),
+        reverse=True,
+    )
+    return [f.id for f in ordered[:limit]]
+
+
+@pytest.mark.both_backends
+def test_candidates_are_the_newest_learnings_of_every_school_s_newest_run(
+    package: Package,
+) -> None:
+    """The picks are exactly the newest learnings, after a bulk rebuild and after a deletion
+    kept per write."""
+    leaders = spread_learnings(package)
+    slug = package.modules[0].slug
+    for limit in (1, 4, 7, 30):
+        assert [c.follow_up_id for c in candidates(package, slug, "Nord", limit)] == newest(limit)
+    assert candidates(package, package.modules[1].slug, "", 4) == []
+    first = db.session.get(FollowUp, newest(1)[0])
+    assert first is not None
+    delete_record(first, actor=leaders[first.action.cycle.run.school_id])
+    db.session.commit()
+    assert [c.follow_up_id for c in candidates(package, slug, "", 4)] == newest(4)
+
+
+@pytest.mark.both_backends
+def test_an_event_offers_the_newest_learnings_not_yet_marked(
+    package: Package, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Marked examples and follow-ups without a learning are left out; the rest are the newest,
+    however many of the newest cycles' learnings are marked."""
+    leaders = spread_learnings(package, schools=7, each=1)  # marking one takes a whole cycle
+    monkeypatch.setattr(sharing_reads, "CANDIDATES", 3)
+    puf = make_puf()
+    event = create_event(title="Videndeling", held_on=date(2026, 11, 1), place="", actor=puf)
+    silent = db.session.get(FollowUp, newest(2)[1])
+    assert silent is not None
+    leader = leaders[silent.action.cycle.run.school_id]
+    record_follow_up(silent.action, outcome=silent.outcome, learning="", fit="Ja.", actor=leader)
+    db.session.commit()
+    marked: list[int] = []
+    for _ in range(4):
+        page = sharing_reads.event_page(event, package, package.modules[0].slug)
+        assert [e.follow_up_id for e in page.candidates] == newest(3, marked)
+        mark_example(event, page.candidates[0].follow_up_id, puf)
+        marked.append(page.candidates[0].follow_up_id)
+        db.session.commit()
