@@ -6,9 +6,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField
+from wtforms import SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from learningpack.puf.forms import AreaPageForm
 from learningpack.web.forms import Form, baseline_field, once_field
 
 
@@ -61,4 +62,15 @@ class ImportForm(Form):
             "kolonnerne. En overskriftslinje springes over."
         ),
         render_kw={"accept": ".csv,text/csv"},
+    )
+
+
+class SchoolListForm(AreaPageForm):
+    """The school list's search: a GET form, its names Danish (they show in the address)."""
+
+    search = SearchField(
+        _l("Søg efter skole"),
+        name="soeg",
+        validators=[Optional(), Length(max=200)],
+        description=_l("Skolens navn, eller en del af det."),
     )

@@ -8,16 +8,18 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from learningpack.admin import bp
-from learningpack.admin.forms import ImportForm, SchoolForm
+from learningpack.admin.forms import ImportForm, SchoolForm, SchoolListForm
 from learningpack.domain import accounts, areas, schools
 from learningpack.extensions import db
 from learningpack.models import Role, School, User
 from learningpack.output.labels import words
+from learningpack.reads.overview_query import district_list
 from learningpack.reads.pagination import danish_key
+from learningpack.reads.school_list import school_listing
 from learningpack.web.access import role_required, school_or_404, user_or_404
 from learningpack.web.delivery import deliver_invitation
 from learningpack.web.forms import ConfirmForm
@@ -51,17 +53,18 @@ def _back_for(user: User) -> str:
 
 @bp.get("/skoler")
 @role_required(Role.PUF)
-def schools_page() -> str:
-    """Every school, in Danish order, with its number of active accounts."""
-    all_schools = sorted(db.session.scalars(select(School)), key=lambda s: danish_key(s.name))
-    counts = dict(
-        db.session.execute(
-            select(User.school_id, func.count(User.id))
-            .where(User.active.is_(True))
-            .group_by(User.school_id)
-        ).all()
-    )
-    return render_template("admin/schools.html", schools=all_schools, counts=counts)
+def schools_page() -> tuple[str, int]:
+    """The schools, a page at a time in Danish order, searched by name and filtered by area,
+    with each one's number of active accounts. A filter that cannot be used is named and left
+    out (400); the list still shows."""
+    form = SchoolListForm(formdata=request.args)
+    form.set_districts(district_list().names)
+    valid = form.validate()
+    search, district = form.known("search") or "", form.known("district") or ""
+    listing = school_listing(search, district, form.known("page") or 1)
+    args = {k: v for k, v in {"soeg": search, "omraade": district}.items() if v}
+    page = render_template("admin/schools.html", form=form, listing=listing, args=args)
+    return page, 200 if valid else 400
 
 
 @bp.route("/skoler/ny", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from learningpack.web.forms import Form, free_text
 MAX_DAYS = 3650
 
 
-class _GetForm(Form):
+class GetForm(Form):
     """A filter form read from the query string: no CSRF (it changes nothing)."""
 
     class Meta:
@@ -27,7 +27,7 @@ class _GetForm(Form):
         return f.default if f.errors else f.data
 
 
-class _Range(NumberRange):
+class Range(NumberRange):
     """NumberRange that leaves a value that is not a number to the field's own message."""
 
     def __call__(self, form: Any, field: Any) -> None:
@@ -35,14 +35,14 @@ class _Range(NumberRange):
             super().__call__(form, field)
 
 
-def _check_choice(field: Any, what: Any) -> None:
+def check_choice(field: Any, what: Any) -> None:
     if field.data and field.data not in {value for value, _label in field.choices}:
         raise ValidationError(
             str(_l("%(what)s »%(value)s« findes ikke.", what=what, value=field.data))
         )
 
 
-class OverviewFilterForm(_GetForm):
+class OverviewFilterForm(GetForm):
     """The overview's filters; the query-string names are Danish (they show in the address)."""
 
     district = SelectField(
@@ -61,7 +61,7 @@ class OverviewFilterForm(_GetForm):
         default=DEFAULT_STALLED_DAYS,
         validators=[
             Optional(),
-            _Range(
+            Range(
                 min=1,
                 max=MAX_DAYS,
                 message=_l("Skriv et antal dage mellem 1 og %(max)d.", max=MAX_DAYS),
@@ -74,7 +74,7 @@ class OverviewFilterForm(_GetForm):
         default=1,
         validators=[
             Optional(),
-            _Range(min=1, message=_l("Sidetallet skal være 1 eller mere.")),
+            Range(min=1, message=_l("Sidetallet skal være 1 eller mere.")),
         ],
     )
 
@@ -91,19 +91,18 @@ class OverviewFilterForm(_GetForm):
         ]
 
     def validate_district(self, field: Any) -> None:
-        _check_choice(field, _l("Området"))
+        check_choice(field, _l("Området"))
 
     def validate_module(self, field: Any) -> None:
-        _check_choice(field, _l("Modulet"))
+        check_choice(field, _l("Modulet"))
 
     def validate_state(self, field: Any) -> None:
-        _check_choice(field, _l("Status"))
+        check_choice(field, _l("Status"))
 
 
-class DigestFilterForm(_GetForm):
-    """The digest's filters; the query-string names are Danish (they show in the address)."""
+class AreaPageForm(GetForm):
+    """A list's area filter and page number (``?omraade=&side=``); ``set_districts`` first."""
 
-    module = SelectField(_l("Modul"), choices=[], validate_choice=False, default="", name="modul")
     district = SelectField(
         _l("Område"), choices=[], validate_choice=False, default="", name="omraade"
     )
@@ -111,27 +110,33 @@ class DigestFilterForm(_GetForm):
         _l("Side"),
         name="side",
         default=1,
-        validators=[
-            Optional(),
-            _Range(min=1, message=_l("Sidetallet skal være 1 eller mere.")),
-        ],
+        validators=[Optional(), Range(min=1, message=_l("Sidetallet skal være 1 eller mere."))],
     )
+
+    def set_districts(self, districts: list[str]) -> None:
+        self.district.choices = [("", str(_l("Alle områder"))), *((d, d) for d in districts)]
+
+    def validate_district(self, field: Any) -> None:
+        check_choice(field, _l("Området"))
+
+
+class DigestFilterForm(AreaPageForm):
+    """The digest's filters; the query-string names are Danish (they show in the address)."""
+
+    module = SelectField(_l("Modul"), choices=[], validate_choice=False, default="", name="modul")
     school = IntegerField(
         _l("Skole"),
         name="skole",
-        validators=[Optional(), _Range(min=1, message=_l("Skolen findes ikke."))],
+        validators=[Optional(), Range(min=1, message=_l("Skolen findes ikke."))],
     )
 
     def __init__(self, package: Package, districts: list[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.module.choices = [(m.slug, f"{m.position}. {m.title}") for m in package.modules]
-        self.district.choices = [("", str(_l("Alle områder"))), *((d, d) for d in districts)]
-
-    def validate_district(self, field: Any) -> None:
-        _check_choice(field, _l("Området"))
+        self.set_districts(districts)
 
     def validate_module(self, field: Any) -> None:
-        _check_choice(field, _l("Modulet"))
+        check_choice(field, _l("Modulet"))
 
 
 class UnlockForm(Form):

@@ -10,7 +10,7 @@ from wtforms import BooleanField, DateField, SelectField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from learningpack.domain.reports import MAX_QUOTE
-from learningpack.puf.forms import _GetForm
+from learningpack.puf.forms import GetForm
 from learningpack.web.forms import (
     Form,
     PlausibleDate,
@@ -31,7 +31,7 @@ def _known_district(field: Any) -> None:
         raise ValidationError(str(_l("Området »%(value)s« findes ikke.", value=field.data)))
 
 
-class PeriodForm(_GetForm):
+class PeriodForm(GetForm):
     """The progress chart's period and area (GET: a chart is a link that can be bookmarked)."""
 
     date_from = DateField(_l("Fra dato"), name="fra", validators=[Optional(), PlausibleDate()])

@@ -1,4 +1,5 @@
-"""Searching the audit log: by person, school, verb and date range; one page at a time."""
+"""Searching the audit log: by person, school (by name), verb and date range; one page at a
+time."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from sqlalchemy.orm import joinedload
 
 from learningpack.domain.audit_privacy import audit_hash
 from learningpack.extensions import db
-from learningpack.models import AuditEvent, User
+from learningpack.models import AuditEvent, School, User
 from learningpack.output.audit_labels import VERB_LABELS, verb_label
 from learningpack.reads.pagination import Page, paginate_query
+from learningpack.reads.school_list import name_like
 
 PAGE_SIZE = 50
 LOCAL = ZoneInfo("Europe/Copenhagen")
@@ -22,7 +24,7 @@ LOCAL = ZoneInfo("Europe/Copenhagen")
 @dataclass(frozen=True)
 class AuditQuery:
     person: str = ""
-    school_id: int | None = None
+    school: str = ""
     verb: str = ""
     date_from: date | None = None
     date_to: date | None = None
@@ -59,8 +61,11 @@ def _conditions(query: AuditQuery) -> list[ColumnElement[bool]]:
                 func.lower(cast(AuditEvent.detail, String)).like(f"%{audit_hash(person)}%"),
             )
         )
-    if query.school_id is not None:
-        conditions.append(AuditEvent.school_id == query.school_id)
+    if query.school.strip():
+        matching_schools = select(School.id).where(
+            School.sort_key.like(name_like(query.school), escape="\\")
+        )
+        conditions.append(AuditEvent.school_id.in_(matching_schools))
     if query.verb:
         conditions.append(AuditEvent.verb == query.verb)
     if query.date_from is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -38,6 +39,37 @@ def test_schools_are_listed_in_danish_order(puf_client: FlaskClient) -> None:
     page = puf_client.get("/administration/skoler").get_data(as_text=True)
     order = [page.index(n) for n in ("Bakke", "Ærø", "Ødis", "Aarslev")]
     assert order == sorted(order)
+
+
+@pytest.mark.both_backends
+def test_schools_come_a_page_at_a_time_searched_and_filtered(puf_client: FlaskClient) -> None:
+    """A page of 50 in Danish order, however many schools; the search finds part of a name in
+    any case (Danish letters too), the area narrows it, and the pages keep both."""
+    for n in range(120):
+        SchoolFactory(name=f"Skole {n:03d}", district="Nord" if n % 2 else "Syd")
+    SchoolFactory(name="Ørbæk Friskole", district="Syd")
+    make_teacher(db.session.scalar(select(School).where(School.name == "Skole 001")))
+    db.session.commit()
+
+    def listed(**query: str) -> tuple[int, list[str], str]:
+        response = puf_client.get("/administration/skoler", query_string=query)
+        page = response.get_data(as_text=True)
+        return response.status_code, re.findall(r'<th scope="row"><a [^>]*>([^<]+)</a>', page), page
+
+    status, names, page = listed()
+    assert status == 200 and len(names) == 50 and names[0] == "Skole 000"
+    assert "Viser 1–50 af 121 skoler." in page and "side=2" in page
+    assert listed(side="3")[1] == [*(f"Skole {n}" for n in range(100, 120)), "Ørbæk Friskole"]
+    assert listed(side="99")[1] == listed(side="3")[1]  # past the end: the last page
+    status, names, page = listed(soeg="ØRBÆK")
+    assert names == ["Ørbæk Friskole"] and "1 skole." in page
+    status, names, page = listed(soeg="skole 00", omraade="Nord")
+    assert names == ["Skole 001", "Skole 003", "Skole 005", "Skole 007", "Skole 009"]
+    assert '<td class="num">1</td>' in page  # Skole 001's teacher
+    assert "Ingen skoler passer til søgningen." in listed(soeg="100%")[2]  # wildcards literal
+    status, names, page = listed(omraade="Månen", soeg="x" * 300)
+    assert status == 400 and len(names) == 50
+    assert "Området »Månen« findes ikke." in page and "Et filter kunne ikke bruges" in page
 
 
 def test_create_rename_and_set_district(puf_client: FlaskClient) -> None:
