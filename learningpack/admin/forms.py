@@ -9,7 +9,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from learningpack.puf.forms import AreaPageForm
+from learningpack.web.filters import AreaPageForm
 from learningpack.web.forms import Form, baseline_field, once_field
 
 

@@ -10,7 +10,7 @@ from wtforms import BooleanField, DateField, SelectField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from learningpack.domain.reports import MAX_QUOTE
-from learningpack.puf.forms import GetForm
+from learningpack.web.filters import GetForm
 from learningpack.web.forms import (
     Form,
     PlausibleDate,
