@@ -56,5 +56,9 @@ def ping(dbapi_connection: Any) -> None:
             cursor.fetchall()
         finally:
             cursor.close()
+        # Idle again, as the pool hands it out: the user's read at the start of a request
+        # switches its connection to autocommit (web/session_guard.py), which psycopg allows
+        # only outside a transaction.
+        dbapi_connection.rollback()
     except Exception as error:  # the driver's own errors differ (psycopg, sqlite3)
         raise DisconnectionError(f"the pooled connection failed its test: {error}") from error

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cache
+from typing import cast
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, logout_user, user_logged_in
-from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy import Engine, Select, bindparam, case, func, select
 from sqlalchemy.orm import joinedload, with_expression
 from werkzeug.wrappers import Response
 
@@ -49,12 +50,38 @@ def _user_statement() -> Select[User]:
     )
 
 
+_AUTOCOMMIT = "learningpack.autocommit_engine"
+
+
+def _autocommit_bind() -> Engine | None:
+    """On PostgreSQL, the app's engine without a transaction (AUTOCOMMIT), for the user's one
+    read at the start of every request: without it, a kept page (no other query) cost three
+    round trips to the database, BEGIN, the SELECT and ROLLBACK; with it, one. None on SQLite,
+    where BEGIN and ROLLBACK do not leave the process."""
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return None
+    kept = current_app.extensions.get(_AUTOCOMMIT)
+    if kept is None or kept[0] is not engine:
+        kept = (engine, engine.execution_options(isolation_level="AUTOCOMMIT"))
+        current_app.extensions[_AUTOCOMMIT] = kept
+    return cast("Engine", kept[1])
+
+
 def load_user(session_id: str) -> User | None:
-    """Flask-Login's loader: the id is "user_id:session_version"; a stale version is no user."""
+    """Flask-Login's loader: the id is "user_id:session_version"; a stale version is no user.
+
+    The read is a statement of its own (``_autocommit_bind``); the request's other statements,
+    and any change to the user, run in the session's transaction as before."""
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.execute(_user_statement(), {"user_id": int(user_id)}).scalar_one_or_none()
+    bind = _autocommit_bind()
+    user = db.session.execute(
+        _user_statement(),
+        {"user_id": int(user_id)},
+        bind_arguments={"bind": bind} if bind is not None else None,
+    ).scalar_one_or_none()
     if user is None or not user.may_log_in or user.session_version != int(version):
         return None
     remember_user(user.id, user.school_id)

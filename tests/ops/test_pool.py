@@ -73,3 +73,15 @@ def test_a_connection_that_died_just_after_use_fails_once_then_the_pool_recovers
         _select_one()
     assert failed.value.connection_invalidated
     assert _select_one() is not dead
+
+
+def test_a_tested_connection_is_handed_out_idle_so_it_may_switch_to_autocommit(
+    pings: list[Any],
+) -> None:
+    """The user's read at the start of a request takes its connection in autocommit (on
+    PostgreSQL, web/session_guard.py); psycopg refuses that inside a transaction, which the
+    test's SELECT 1 had left open: the first request on a new connection was a 500."""
+    autocommit = db.engine.execution_options(isolation_level="AUTOCOMMIT")
+    with autocommit.connect() as connection:
+        assert connection.execute(text("SELECT 1")).scalar() == 1
+    assert len(pings) == 1
