@@ -97,6 +97,10 @@ def test_the_page_lists_the_newest_first_and_pages(app: Flask, world: World) -> 
     assert first.total == PER_PAGE + 2 and first.pages == 2
     assert first.items[0].title == f"N{PER_PAGE + 1}"
     assert [n.title for n in notices_page(world.leader.id, 2).items] == ["N1", "N0"]
+    past = notices_page(world.leader.id, 9)  # past the end: the last page, as other lists
+    assert (past.page, past.total, [n.title for n in past.items]) == (2, PER_PAGE + 2, ["N1", "N0"])
+    empty = notices_page(world.teacher2.id, 3)
+    assert (empty.page, empty.total, empty.items) == (1, 0, [])
 
 
 @pytest.mark.postgres
