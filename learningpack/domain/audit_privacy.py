@@ -22,6 +22,7 @@ from sqlalchemy import String, and_, cast, func, or_, select
 from learningpack.extensions import db
 from learningpack.models import AuditEvent, User, utcnow
 from learningpack.models.audit import record
+from learningpack.models.types import contains_pattern
 
 SCRUBBED = "(anonymiseret)"
 THROTTLE_WINDOW = timedelta(minutes=15)
@@ -53,7 +54,7 @@ def scrub_person(user: User, email: str, name: str) -> int:
     e-mail or its keyed hash in the detail (e.g. failed or throttled logins with their address).
     """
     email = email.strip().lower()
-    pattern = "%" + email.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = contains_pattern(email)
     rows = db.session.scalars(
         select(AuditEvent).where(
             or_(

@@ -30,6 +30,13 @@ def danish_key(value: str) -> str:
     return value.casefold().replace("aa", "å").translate(_DANISH)
 
 
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern that finds the text anywhere, its ``%`` and ``_`` taken literally (use it
+    with ``escape="\\\\"``)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 # A stored sort key: compared as bytes on PostgreSQL too (its default collation would not).
 SortKey = String(400).with_variant(String(400, collation="C"), "postgresql")
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from learningpack.domain.audit_privacy import audit_hash
 from learningpack.extensions import db
 from learningpack.models import AuditEvent, School, User
+from learningpack.models.types import contains_pattern
 from learningpack.output.audit_labels import VERB_LABELS, verb_label
 from learningpack.reads.pagination import Page, paginate_query
 from learningpack.reads.school_list import name_like
@@ -31,11 +32,6 @@ class AuditQuery:
     page: int = 1
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def local_day_start(day: date) -> datetime:
     """Midnight in Denmark on that day, in UTC (the log stores UTC)."""
     return datetime.combine(day, time.min, tzinfo=LOCAL).astimezone(UTC)
@@ -45,7 +41,7 @@ def _conditions(query: AuditQuery) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     person = query.person.strip().lower()
     if person:
-        pattern = _like(person)
+        pattern = contains_pattern(person)
         matching_users = select(User.id).where(
             or_(
                 func.lower(User.name).like(pattern, escape="\\"),

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from learningpack.extensions import db
 from learningpack.models import School, User
-from learningpack.models.types import danish_key
+from learningpack.models.types import contains_pattern, danish_key
 from learningpack.reads.pagination import Page, paginate_query
 
 PAGE_SIZE = 50
@@ -17,9 +17,7 @@ PAGE_SIZE = 50
 def name_like(text: str) -> str:
     """A LIKE pattern over ``School.sort_key`` that finds the text anywhere in the name: the
     stored Danish key (casefolded, "aa" as "å"), so Ø finds ø on SQLite too; wildcards literal."""
-    key = danish_key(text.strip())
-    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return contains_pattern(danish_key(text.strip()))
 
 
 @dataclass(frozen=True)
