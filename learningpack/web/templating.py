@@ -119,9 +119,12 @@ def _bound_gettext(translations: Any) -> dict[str, Callable[..., str]]:
         return text % variables  # type: ignore[no-any-return]
 
     @pass_context
-    def ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
-        variables.setdefault("num", num)
-        text = translations.ungettext(singular, plural, num)
+    def ngettext(
+        context: Context, singular: str, plural: str, count: int, /, **variables: Any
+    ) -> str:
+        # ``num`` may be given written out ("10.005", with %(num)s), the count picks the form.
+        variables.setdefault("num", count)
+        text = translations.ungettext(singular, plural, count)
         if context.eval_ctx.autoescape:
             text = Markup(text)
         return text % variables  # type: ignore[no-any-return]

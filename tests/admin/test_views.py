@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from learningpack.domain.areas import ensure_areas
 from learningpack.extensions import db
-from learningpack.models import AuditEvent, Role, School, Team, User
+from learningpack.models import Area, AuditEvent, Role, School, Team, User
 from tests.factories import (
     SchoolFactory,
     TeamFactory,
@@ -70,6 +70,25 @@ def test_schools_come_a_page_at_a_time_searched_and_filtered(puf_client: FlaskCl
     status, names, page = listed(omraade="Månen", soeg="x" * 300)
     assert status == 400 and len(names) == 50
     assert "Området »Månen« findes ikke." in page and "Et filter kunne ikke bruges" in page
+
+
+def test_counts_of_thousands_are_written_with_a_separator(puf_client: FlaskClient) -> None:
+    """1,203 schools read "1.203 skoler" in Danish and "1,203 schools" in English."""
+    db.session.execute(
+        School.__table__.insert(),
+        [{"name": f"Skole {n:04d}", "district": "Nord"} for n in range(1203)],
+    )
+    ensure_areas(["Nord"])
+    db.session.commit()
+    area = db.session.scalar(select(Area.id).where(Area.name == "Nord"))
+    page = puf_client.get("/administration/skoler").get_data(as_text=True)
+    assert "Viser 1–50 af 1.203 skoler." in page
+    assert "1.203 skoler ligger i området." in puf_client.get(
+        f"/administration/omraader/{area}"
+    ).get_data(as_text=True)
+    puf_client.post("/sprog/en", data={"back": "/puf/"})
+    page = puf_client.get("/administration/skoler", query_string={"side": "25"})
+    assert "Showing 1,201–1,203 of 1,203 schools." in page.get_data(as_text=True)
 
 
 def test_create_rename_and_set_district(puf_client: FlaskClient) -> None:
