@@ -30,6 +30,7 @@ from learningpack.reads.runs import days_in_module
 from learningpack.reads.snapshots import local_today
 from learningpack.web.access import api_token, public
 from learningpack.web.fragment_cache import all_schools_stamp, cached_part
+from learningpack.web.read_only import one_write
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -75,7 +76,8 @@ def require_api_key() -> Response | None:
         return unauthorized(_("Kræver en API-nøgle i headeren Authorization: Bearer <nøgle>."))
     if scheme.lower() != "bearer" or not secret.strip():
         return unauthorized(_("Headeren Authorization skal have formen Bearer <nøgle>."))
-    user = authenticate(secret.strip())
+    with one_write():  # at most one UPDATE: when the key was last used
+        user = authenticate(secret.strip())
     if user is None:
         db.session.rollback()
         return unauthorized(_("API-nøglen er ugyldig, udløbet eller tilbagekaldt."))

@@ -31,6 +31,7 @@ from learningpack.models import User
 from learningpack.models.audit import record
 from learningpack.output.labels import SIGN_ON_REFUSAL
 from learningpack.web.access import public, start_page_for
+from learningpack.web.read_only import writes_on_get
 
 # A refused sign-in's page answers with this status.
 _STATUS = {"unknown": 403, "inactive": 403, "anonymised": 403, "role": 403}
@@ -61,6 +62,7 @@ def _refused(
 
 
 @bp.get("/login/oidc/<provider>")
+@writes_on_get  # a provider that cannot be reached is audited
 @limiter.limit(login_rate)
 @public
 def oidc_start(provider: str) -> Response | tuple[str, int]:
@@ -117,6 +119,7 @@ def _account_for(settings: OidcProvider, identity: sign_on.Identity) -> User | t
 
 
 @bp.get("/login/oidc/<provider>/svar")
+@writes_on_get  # the sign-in: links the identity, audits, logs in
 @limiter.limit(login_rate)
 @public
 def oidc_callback(provider: str) -> Response | tuple[str, int]:

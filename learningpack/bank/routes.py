@@ -30,6 +30,7 @@ from learningpack.reads.bank import (
 from learningpack.web.access import role_required
 from learningpack.web.errors import render_error
 from learningpack.web.forms import ConfirmForm
+from learningpack.web.read_only import one_write
 
 EVERYONE = (Role.LEADER, Role.TEACHER, Role.PUF)
 STAFF = (Role.LEADER, Role.TEACHER)
@@ -89,8 +90,9 @@ def resource(resource_id: int) -> str:
     found = resource_or_404(resource_id)
     view = resource_view(found, current_user, default_package())
     if view.counts_use:
-        count_use(found.id)
-        db.session.commit()
+        with one_write():
+            count_use(found.id)
+            db.session.commit()
     return render_template("bank/resource.html", view=view, confirm=ConfirmForm())
 
 
@@ -104,8 +106,9 @@ def download(resource_id: int) -> Response:
     if path is None or kind is None:
         abort(404)
     if resource_view(found, current_user, default_package()).counts_use:
-        count_use(found.id)
-        db.session.commit()
+        with one_write():
+            count_use(found.id)
+            db.session.commit()
     # Read whole (at most 10 MB): no file handle is left open whoever reads the response.
     response = send_file(
         io.BytesIO(path.read_bytes()),

@@ -31,6 +31,7 @@ from learningpack.reads.overview import STATE_ORDER, SchoolRow, state_label
 from learningpack.reads.overview_export import count_schools, export_schools
 from learningpack.reads.overview_query import district_list
 from learningpack.web.access import role_required
+from learningpack.web.read_only import writes_on_get
 from learningpack.web.templating import local_days
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -164,6 +165,7 @@ def _overview_export(fmt: str) -> Any:
 
 
 @bp.get("/oversigt.csv")
+@writes_on_get  # the download is audited
 @role_required(Role.PUF)
 def overview_csv() -> Any:
     """The overview's schools (every page, current filters) as CSV for Excel."""
@@ -171,6 +173,7 @@ def overview_csv() -> Any:
 
 
 @bp.get("/oversigt.xlsx")
+@writes_on_get  # the download is audited
 @role_required(Role.PUF)
 def overview_xlsx() -> Any:
     """The overview's schools (every page, current filters) as an Excel workbook."""
@@ -264,6 +267,7 @@ def _digest_export(fmt: str) -> Any:
 
 
 @bp.get("/laering.csv")
+@writes_on_get  # the download is audited
 @role_required(Role.PUF)
 def digest_csv() -> Any:
     """The digest of one module (every school, current filters) as CSV for Excel."""
@@ -271,6 +275,7 @@ def digest_csv() -> Any:
 
 
 @bp.get("/laering.xlsx")
+@writes_on_get  # the download is audited
 @role_required(Role.PUF)
 def digest_xlsx() -> Any:
     """The digest of one module (every school, current filters) as an Excel workbook."""

@@ -36,6 +36,7 @@ from learningpack.reads.snapshots import local_today
 from learningpack.web.access import role_required, school_or_404
 from learningpack.web.forms import ConfirmForm
 from learningpack.web.notes import NoteForm
+from learningpack.web.read_only import writes_on_get
 from learningpack.web.refusals import flash_refused
 
 
@@ -273,6 +274,7 @@ def _download(draft: ReportDraft, body: bytes, mimetype: str, extension: str) ->
 
 
 @bp.get("/rapporter/<int:draft_id>/rapport.docx")
+@writes_on_get  # the download is audited
 @role_required(Role.PUF)
 def report_word(draft_id: int) -> Response:
     draft = _draft_or_404(draft_id)
@@ -280,6 +282,7 @@ def report_word(draft_id: int) -> Response:
 
 
 @bp.get("/rapporter/<int:draft_id>/rapport.pdf")
+@writes_on_get  # the download is audited
 @role_required(Role.PUF)
 def report_print(draft_id: int) -> Response:
     draft = _draft_or_404(draft_id)

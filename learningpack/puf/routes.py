@@ -37,6 +37,7 @@ from learningpack.web.fragment_cache import (
 )
 from learningpack.web.module_page import fresh_page
 from learningpack.web.notes import NoteForm
+from learningpack.web.read_only import writes_on_get
 from learningpack.web.refusals import flash_refused
 
 # Colours of the chart's segments, from "not started" (white) to "completed" (green). Text on
@@ -295,6 +296,7 @@ def unlock(school_id: int, slug: str) -> Any:
 
 
 @bp.get("/skoler/<int:school_id>/data-eksport")
+@writes_on_get  # the export is audited
 @role_required(Role.PUF)
 def school_data_export(school_id: int) -> Response:
     """PUF downloads one school's data."""

@@ -10,9 +10,11 @@ from learningpack.models import Role
 from learningpack.output.school_export import download_response
 from learningpack.school import bp
 from learningpack.web.access import role_required, school_or_404
+from learningpack.web.read_only import writes_on_get
 
 
 @bp.get("/data-eksport")
+@writes_on_get  # the export is audited
 @role_required(Role.LEADER)
 def data_export() -> Response:
     """The leader downloads their own school's data."""

@@ -44,6 +44,7 @@ from learningpack.models import Action, Cycle, Role, School, Team, User
 from learningpack.models.audit import record
 from learningpack.reads.corrections import R, scoped_record
 from learningpack.reads.cycles import school_cycle, scoped_action
+from learningpack.web.read_only import one_write
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -133,16 +134,7 @@ def deny() -> None:
     Anything the request changed before it was refused is rolled back first, so that the
     audit commit never saves half a change.
     """
-    db.session.rollback()
-    user = current_user if current_user.is_authenticated else None
-    record(
-        "access_denied",
-        actor=user,
-        school_id=user.school_id if user is not None else None,
-        path=request.path[:500],
-        method=request.method,
-    )
-    db.session.commit()
+    _audit_refusal("access_denied")
     abort(403)
 
 
@@ -150,17 +142,24 @@ def not_found(probe: bool = False) -> NoReturn:
     """404, as if the object did not exist. ``probe``: it exists at another school, so the
     attempt goes to the audit log (``access_probe``) first."""
     if probe:
-        db.session.rollback()
-        user = current_user if current_user.is_authenticated else None
+        _audit_refusal("access_probe")
+    abort(404)
+
+
+def _audit_refusal(verb: str) -> None:
+    """One audit line for a refused request, after undoing whatever it changed; a GET may
+    write this one row (web/read_only.py)."""
+    db.session.rollback()
+    user = current_user if current_user.is_authenticated else None
+    with one_write():
         record(
-            "access_probe",
+            verb,
             actor=user,
             school_id=user.school_id if user is not None else None,
             path=request.path[:500],
             method=request.method,
         )
         db.session.commit()
-    abort(404)
 
 
 def _exists(model: Any, object_id: int) -> bool:

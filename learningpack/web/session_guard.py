@@ -17,6 +17,7 @@ from learningpack.domain.notices import unread_count_query
 from learningpack.extensions import db
 from learningpack.models import Role, School, User
 from learningpack.ops.logs import remember_user
+from learningpack.web.read_only import in_autocommit
 
 LOGIN_AT_KEY = "login_at"
 # Between the password step and the code step of a two-factor login (not logged in yet).
@@ -55,9 +56,10 @@ _AUTOCOMMIT = "learningpack.autocommit_engine"
 
 def _autocommit_bind() -> Engine | None:
     """On PostgreSQL, the app's engine without a transaction (AUTOCOMMIT), for the user's one
-    read at the start of every request: without it, a kept page (no other query) cost three
-    round trips to the database, BEGIN, the SELECT and ROLLBACK; with it, one. None on SQLite,
-    where BEGIN and ROLLBACK do not leave the process."""
+    read at the start of a request that may write (a POST): the read is one round trip, not
+    BEGIN, SELECT and ROLLBACK, and the request's changes keep their own transaction. A GET
+    holds its whole session in AUTOCOMMIT instead (web/read_only.py). None on SQLite, where
+    BEGIN and ROLLBACK do not leave the process."""
     engine = db.engine
     if engine.dialect.name != "postgresql":
         return None
@@ -76,7 +78,8 @@ def load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    bind = _autocommit_bind()
+    # A GET's session already holds its connection in AUTOCOMMIT (web/read_only.py).
+    bind = None if in_autocommit() else _autocommit_bind()
     user = db.session.execute(
         _user_statement(),
         {"user_id": int(user_id)},
