@@ -30,7 +30,7 @@ from learningpack.reads.runs import days_in_module
 from learningpack.reads.snapshots import local_today
 from learningpack.web.access import api_token, public
 from learningpack.web.fragment_cache import all_schools_stamp, cached_part
-from learningpack.web.read_only import one_write
+from learningpack.web.read_only import commit_write, one_write
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -81,7 +81,7 @@ def require_api_key() -> Response | None:
     if user is None:
         db.session.rollback()
         return unauthorized(_("API-nøglen er ugyldig, udløbet eller tilbagekaldt."))
-    db.session.commit()
+    commit_write()
     g.api_user = user
     return None
 

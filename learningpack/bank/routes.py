@@ -17,7 +17,6 @@ from learningpack.bank.forms import SearchForm
 from learningpack.content import default_package
 from learningpack.domain.bank import count_use
 from learningpack.domain.bank_files import KINDS, MAX_FILE_MB, stored_path
-from learningpack.extensions import db
 from learningpack.models import Resource, Role
 from learningpack.reads.bank import (
     bank_offers,
@@ -30,7 +29,7 @@ from learningpack.reads.bank import (
 from learningpack.web.access import role_required
 from learningpack.web.errors import render_error
 from learningpack.web.forms import ConfirmForm
-from learningpack.web.read_only import one_write
+from learningpack.web.read_only import commit_write, one_write
 
 EVERYONE = (Role.LEADER, Role.TEACHER, Role.PUF)
 STAFF = (Role.LEADER, Role.TEACHER)
@@ -92,7 +91,7 @@ def resource(resource_id: int) -> str:
     if view.counts_use:
         with one_write():
             count_use(found.id)
-            db.session.commit()
+        commit_write()
     return render_template("bank/resource.html", view=view, confirm=ConfirmForm())
 
 
@@ -108,7 +107,7 @@ def download(resource_id: int) -> Response:
     if resource_view(found, current_user, default_package()).counts_use:
         with one_write():
             count_use(found.id)
-            db.session.commit()
+        commit_write()
     # Read whole (at most 10 MB): no file handle is left open whoever reads the response.
     response = send_file(
         io.BytesIO(path.read_bytes()),

@@ -2,10 +2,10 @@
 
 psycopg opens a transaction with BEGIN as a round trip of its own, and the request's end sends
 ROLLBACK: two of a light page's four round trips to the database (the user, the page's query,
-BEGIN and ROLLBACK). A GET or HEAD request of a logged-in user takes its connection in
-AUTOCOMMIT at the start instead, so that each SELECT is its own statement. Nothing about what a
-page sees changes: under READ COMMITTED, PostgreSQL's default, every statement of a transaction
-takes its own snapshot anyway.
+BEGIN and ROLLBACK). A GET or HEAD request of a logged-in user, or with an API key, takes
+its connection in AUTOCOMMIT at the start instead, so that each SELECT is its own statement.
+Nothing about what a page sees changes: under READ COMMITTED, PostgreSQL's default, every
+statement of a transaction takes its own snapshot anyway.
 
 What makes that safe is the other half: a GET that writes would commit statement by statement,
 and a failure half-way would leave half a change. So every GET and HEAD request, on every
@@ -58,6 +58,14 @@ def one_write() -> Iterator[None]:
             g.setdefault(_READ_ONLY, kept)
 
 
+def commit_write() -> None:
+    """Commit what a ``one_write`` block wrote. In AUTOCOMMIT it is committed already, and
+    ending the session's transaction would hand the rest of the request a connection with a
+    transaction again (BEGIN and ROLLBACK back), so there is nothing to do."""
+    if not in_autocommit():
+        db.session.commit()
+
+
 def is_read_only() -> bool:
     """True inside a GET or HEAD request whose view does not write."""
     return has_request_context() and bool(g.get(_READ_ONLY))
@@ -75,14 +83,19 @@ def _start() -> None:
     if view is None or getattr(view, _WRITES_ON_GET, False):
         return
     g.setdefault(_READ_ONLY, True)
-    # Only a logged-in user's request is sure to query (the user's own read, the first of
-    # all); on SQLite BEGIN and ROLLBACK never leave the process, so there is nothing to save.
-    if "_user_id" not in session or db.session().in_transaction():
+    # Only a logged-in user's request (the user's own read, the first of all) and an API
+    # request (its key) are sure to query; on SQLite BEGIN and ROLLBACK never leave the
+    # process, so there is nothing to save.
+    if not _will_query() or db.session().in_transaction():
         return
     if db.engine.dialect.name != "postgresql":
         return
     db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     g.setdefault(_AUTOCOMMIT, True)
+
+
+def _will_query() -> bool:
+    return "_user_id" in session or request.headers.get("Authorization", "")[:7] == "Bearer "
 
 
 def _refuse_writes(

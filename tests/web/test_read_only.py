@@ -12,10 +12,11 @@ from flask.testing import FlaskClient
 from flask_login import current_user
 from sqlalchemy import event, select, update
 
+from learningpack.domain.api_keys import create_api_key
 from learningpack.extensions import db
-from learningpack.models import User
+from learningpack.models import ApiToken, User
 from learningpack.web.read_only import WriteInReadOnlyRequest, one_write, writes_on_get
-from tests.factories import SchoolFactory, login, make_teacher
+from tests.factories import SchoolFactory, login, make_puf, make_teacher
 
 
 def _set_locale(locale: str) -> None:
@@ -121,3 +122,18 @@ def test_a_logged_in_get_runs_without_a_transaction_and_a_post_keeps_its_own(
     first, *rest = on_post
     assert first[1] is True and 'FROM "user"' in first[0]
     assert rest and all(autocommit is False for _statement, autocommit in rest), rest
+
+
+@pytest.mark.postgres
+def test_an_api_get_runs_without_a_transaction_and_notes_the_keys_use(
+    app: Flask, client: FlaskClient
+) -> None:
+    made = create_api_key(make_puf(), "Test", 30)
+    db.session.commit()
+    key_id = made.key.id
+    headers = {"Authorization": f"Bearer {made.secret}"}
+    seen = _statements(client, "GET", "/api/v1/progress", headers=headers)
+    assert any(statement.startswith("UPDATE api_token") for statement, _ac in seen), seen
+    assert all(autocommit for _statement, autocommit in seen), seen
+    db.session.remove()
+    assert db.session.get(ApiToken, key_id).last_used_at is not None  # committed
