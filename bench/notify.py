@@ -59,7 +59,7 @@ def main() -> None:
         env.pop("LEARNINGPACK_ENV", None)
         _flask_cli(env, "db", "upgrade")
         started = time.perf_counter()
-        _flask_cli(env, "demo", "seed", "--schools", str(args.schools),
+        _flask_cli(env, "national", "seed", "--schools", str(args.schools),
                    "--actions-per-school", str(args.actions_per_school))  # fmt: skip
         print(f"seed_seconds: {time.perf_counter() - started:.1f}", flush=True)
         for name, value in notify_commands(_flask_cli, env).items():

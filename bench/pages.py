@@ -206,6 +206,12 @@ def report(r: Result) -> None:
     name = r.target.name
     hello_rps = statistics.median(run.rps for run in r.hello)
     page_rps = statistics.median(run.rps for run in r.page)
+    if page_rps == 0:
+        # wrk prints no latency when nothing finished: 0.0 ms would read as instant.
+        print(f"{name}: no response finished within a run (16 at once, each slower than the "
+              f"run); one request's time is in the export lines above, {r.kb:.0f} KB",
+              flush=True)  # fmt: skip
+        return
     print(
         f"{name}: {page_rps:.1f} req/s = {r.median_percent:.1f} % of hello "
         f"(min–max {min(r.percents):.1f}–{max(r.percents):.1f} %, {len(r.percents)} rounds; "

@@ -310,7 +310,7 @@ def main() -> None:
         if not seeded:
             flask_cli(env, "db", "upgrade")
             started = time.perf_counter()
-            flask_cli(env, "demo", "seed", "--schools", str(args.schools),
+            flask_cli(env, "national", "seed", "--schools", str(args.schools),
                       "--actions-per-school", str(args.actions_per_school))  # fmt: skip
             say("seed_seconds", f"{time.perf_counter() - started:.1f}")
             for name, value in snapshot_commands(flask_cli, env).items():
