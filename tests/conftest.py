@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from learningpack import create_app
@@ -26,6 +27,11 @@ from learningpack.content import EXTENSION_KEY as CONTENT_KEY
 from learningpack.content.loader import load_library
 from learningpack.extensions import db
 from tests.apps import IsolatedClient, PostgresDatabases, make_test_config
+
+# Property tests check behaviour; speed is `make bench`'s. Hypothesis's default deadline of
+# 200 ms per example failed CI on a loaded machine (one render_markdown example took 607 ms).
+settings.register_profile("learningpack", deadline=None)
+settings.load_profile("learningpack")
 
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 PG_ADMIN_URL = normalise_database_url(os.environ.get("TEST_DATABASE_URL", ""))
