@@ -29,7 +29,7 @@ from learningpack.extensions import db
 F = TypeVar("F", bound=Callable[..., Any])
 
 _READ_ONLY = "read_only_request"
-_AUTOCOMMIT = "read_only_autocommit"
+_ONE_WRITE = "read_only_one_write"
 _WRITES_ON_GET = "writes_on_get"
 # What a read sends: SQLAlchemy's SELECTs and CTEs, SQLite's PRAGMAs.
 _READS = ("SELECT", "WITH", "PRAGMA", "select", "with", "pragma")
@@ -48,14 +48,13 @@ def writes_on_get(view: F) -> F:
 @contextmanager
 def one_write() -> Iterator[None]:
     """Let one statement that is whole on its own write inside a GET (a key's "last used"
-    time, once a minute): in AUTOCOMMIT it commits at once, and nothing can leave half of it."""
-    kept = g.get(_READ_ONLY)
-    g.pop(_READ_ONLY, None)
+    time, once a minute): in AUTOCOMMIT it commits at once, and nothing can leave half of it.
+    A second write in the block is refused like any other."""
+    g.setdefault(_ONE_WRITE, True)
     try:
         yield
     finally:
-        if kept is not None:
-            g.setdefault(_READ_ONLY, kept)
+        g.pop(_ONE_WRITE, None)
 
 
 def commit_write() -> None:
@@ -72,8 +71,13 @@ def is_read_only() -> bool:
 
 
 def in_autocommit() -> bool:
-    """True when this request's session holds its connection in AUTOCOMMIT (see above)."""
-    return has_request_context() and bool(g.get(_AUTOCOMMIT))
+    """True when the session's current connection runs without a transaction: asked of the
+    connection itself (no round trip), so a rollback that gave it back is seen."""
+    session = db.session()
+    if not session.in_transaction():
+        return False
+    options = session.connection().get_execution_options()
+    return bool(options.get("isolation_level") == "AUTOCOMMIT")
 
 
 def _start() -> None:
@@ -91,7 +95,6 @@ def _start() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    g.setdefault(_AUTOCOMMIT, True)
 
 
 def _will_query() -> bool:
@@ -102,6 +105,9 @@ def _refuse_writes(
     _conn: Any, _cursor: Any, statement: str, _parameters: Any, _context: Any, _many: bool
 ) -> None:
     if statement.startswith(_READS) or not is_read_only():
+        return
+    if g.get(_ONE_WRITE):
+        g.pop(_ONE_WRITE)
         return
     raise WriteInReadOnlyRequest(
         f"{request.method} {request.endpoint} sent a write ({statement[:60]!r}); a view "

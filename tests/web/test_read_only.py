@@ -86,11 +86,20 @@ def test_one_write_lets_one_statement_through_and_no_more(app: Flask, client: Fl
         _set_locale("da")
         return "not reached"
 
+    def two_in_one() -> str:
+        with one_write():
+            _set_locale("en")
+            _set_locale("da")
+        return "not reached"
+
     app.add_url_rule("/proeve/skriver", "one_write", one_then_another)
+    app.add_url_rule("/proeve/to", "two_in_one", two_in_one)
     user_id = _logged_in(client)
     with pytest.raises(WriteInReadOnlyRequest):
         client.get("/proeve/skriver")
     assert _locale(user_id) == "en"
+    with pytest.raises(WriteInReadOnlyRequest, match="two_in_one"):
+        client.get("/proeve/to")
 
 
 def _statements(client: FlaskClient, method: str, path: str, **kwargs: Any) -> list[Any]:
