@@ -251,6 +251,17 @@ def snapshot_backfill(since: Any) -> None:
     click.echo(f"Snapshot-historik: {written} rækker skrevet.")
 
 
+@snapshot_cli.command("tally")
+def snapshot_tally() -> None:
+    """Count every snapshot day again into the tallies the chart and the report read (each
+    school in the area it lies in now; the daily command keeps them up to date)."""
+    from learningpack.domain.tallies import tally_all
+
+    days = tally_all()
+    db.session.commit()
+    click.echo(f"Optællinger: {days} dage talt op.")
+
+
 def _backfill(since: Any = None) -> int:
     from learningpack.content import default_package
     from learningpack.domain.snapshots import backfill

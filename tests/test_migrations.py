@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,48 @@ def test_0014_keeps_the_reason_puf_gave_for_opening_a_module_out_of_order(
     assert [tuple(r) for r in reasons] == [(1, ""), (2, ""), (3, "Skolen bad om det.")]
     downgrade(directory=str(MIGRATIONS), revision="0011")
     assert "unlock_reason" not in {c["name"] for c in inspect(db.engine).get_columns("cycle")}
+
+
+PRE_0026 = [
+    "INSERT INTO school (id, name, district, created_at) VALUES "
+    "(1, 'Nordskolen', 'Nord', '2026-01-01 00:00:00+00'), "
+    "(2, 'Sydskolen', 'Syd', '2026-01-01 00:00:00+00')",
+    "INSERT INTO run (id, school_id, package_slug, year_label, started_at) VALUES "
+    "(1, 1, 'skole-hjem', '2026/27', '2026-08-10 00:00:00+00'), "
+    "(2, 2, 'skole-hjem', '2026/27', '2026-08-20 00:00:00+00')",
+    "INSERT INTO progress_snapshot (taken_on, school_id, run_id, module_slug, position, state, "
+    "action_count, done_action_count, follow_up_count, keep_count, adjust_count, stop_count, "
+    "reflection_count) VALUES "
+    "('2026-08-16', 1, 1, 'a', 1, 'input', 0, 0, 0, 0, 0, 0, 0), "
+    "('2026-08-16', 1, 1, 'b', 2, 'locked', 0, 0, 0, 0, 0, 0, 0), "
+    "('2026-08-23', 2, 2, 'a', 1, 'input', 0, 0, 0, 0, 0, 0, 0), "
+    "('2026-08-23', 2, 2, 'b', 2, 'locked', 0, 0, 0, 0, 0, 0, 0), "
+    "('2026-09-01', 1, 1, 'a', 1, 'completed', 4, 3, 3, 2, 1, 0, 1), "
+    "('2026-09-01', 1, 1, 'b', 2, 'question', 1, 0, 0, 0, 0, 0, 0)",
+]
+
+
+def test_0026_tallies_the_days_the_snapshots_hold_as_the_command_does(empty_app: Flask) -> None:
+    """The migration's tallies equal what the snapshot command writes for the same days."""
+    from learningpack.domain.tallies import tally
+    from learningpack.models import ProgressTally
+
+    def cells() -> set[tuple[object, ...]]:
+        db.session.expire_all()
+        return {
+            (t.taken_on, t.district, t.position, t.state, t.schools, t.action_count, t.keep_count)
+            for t in db.session.query(ProgressTally)
+        }
+
+    upgrade_with_rows("0025", PRE_0026)
+    migrated = cells()
+    assert {c[0] for c in migrated} == {date(2026, 8, 16), date(2026, 8, 23), date(2026, 9, 1)}
+    assert (date(2026, 9, 1), "Nord", 1, "completed", 1, 4, 2) in migrated
+    assert (date(2026, 9, 1), "Syd", 1, "input", 1, 0, 0) in migrated
+    for day in (date(2026, 8, 16), date(2026, 8, 23), date(2026, 9, 1)):
+        tally(day)
+    db.session.commit()
+    assert cells() == migrated
+    db.session.remove()  # its read holds the table the downgrade drops
+    downgrade(directory=str(MIGRATIONS), revision="0025")
+    assert "progress_tally" not in inspect(db.engine).get_table_names()

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from learningpack.domain.privacy import has_control_characters, personal_data_in
 from learningpack.domain.refusals import Refused
+from learningpack.domain.tallies import rename_district
 from learningpack.extensions import db
 from learningpack.models import Area, ReportDraft, School, User
 from learningpack.models.audit import record
@@ -98,6 +99,7 @@ def rename_area(area: Area, name: str, actor: User) -> None:
         update(ReportDraft).where(ReportDraft.district == old).values(district=name),
         execution_options={"synchronize_session": "fetch"},
     )
+    rename_district(old, name)  # the area's past in the progress tallies
     record("area_renamed", actor=actor, obj=area, old_name=old, new_name=name)
     db.session.flush()
 

@@ -3,6 +3,9 @@
 A school × module gets a row for the day only when its state or counts differ from its newest
 row; a second run on the same day brings that day's row up to date. The unique (school, module,
 day) and ON CONFLICT make two commands running at once write each row once.
+
+Each day written is also tallied (``domain/tallies.py``): its rows grouped per area, module and
+state, what PUF's chart and the report read.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from sqlalchemy import Date, and_, exists, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
+from learningpack.domain.tallies import tally_from
 from learningpack.extensions import db
 from learningpack.models import ProgressSnapshot as Snap
 from learningpack.reads.snapshots import (
@@ -66,17 +70,26 @@ def take_snapshot(package_slug: str, day: date) -> int:
         set_={name: statement.excluded[name] for name in COLUMNS if name not in KEY},
     )
     # RETURNING: psycopg reports no row count for INSERT … SELECT … ON CONFLICT.
-    return len(db.session.execute(statement.returning(Snap.id)).all())
+    written = len(db.session.execute(statement.returning(Snap.id)).all())
+    tally_from([day])
+    return written
 
 
 def backfill(package_slug: str, start: date, end: date) -> int:
     """Rows for each week's end from ``start`` to before ``end`` where something changed, from
-    the cycles' opened and completed times (for the days before the first snapshot; a day
-    already taken is kept)."""
+    the cycles' opened and completed times: the history before the snapshots began. It stops
+    before the first day the snapshots hold (what they recorded is kept, and a week's end
+    between two of their days would count only completed modules' actions)."""
+    first = db.session.scalar(select(func.min(Snap.taken_on)))
+    if first is not None:
+        end = min(end, first)
     written = 0
-    for day in week_ends(start, end)[:-1]:
+    days = week_ends(start, end)[:-1] if start < end else []
+    for day in days:
         current = current_counts(package_slug, as_of=end_of_day_utc(day)).subquery("past")
         statement = _insert(_changed(current, day))
         statement = statement.on_conflict_do_nothing(index_elements=list(KEY))
         written += len(db.session.execute(statement.returning(Snap.id)).all())
+    if days:
+        tally_from(days)
     return written

@@ -31,7 +31,13 @@ from learningpack.models.program import (
     TeamQuestion,
     action_owner,
 )
-from learningpack.models.reporting import ProgressSnapshot, ReportDraft, ReportQuote, SchoolNote
+from learningpack.models.reporting import (
+    ProgressSnapshot,
+    ProgressTally,
+    ReportDraft,
+    ReportQuote,
+    SchoolNote,
+)
 from learningpack.models.sharing import EventExample, LocalApproachVersion, SharingEvent
 from learningpack.models.sign_on import OidcIdentity
 from learningpack.models.submission import FormSubmission
@@ -65,6 +71,7 @@ __all__ = [
     "OutboxMail",
     "Outcome",
     "ProgressSnapshot",
+    "ProgressTally",
     "RecoveryCode",
     "Reflection",
     "ReportDraft",

@@ -12,7 +12,19 @@ from learningpack.models.people import School, User
 from learningpack.models.types import UTCDateTime, utcnow
 
 
-class ProgressSnapshot(Model):
+class ProgressCounts:
+    """What a snapshot counts of a school in a module, and a tally sums over schools."""
+
+    action_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    done_action_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    follow_up_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    keep_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    adjust_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    stop_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reflection_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class ProgressSnapshot(ProgressCounts, Model):
     """One school in one module on one day, written only when something changed since the last.
 
     ``state`` is the overview's cell state (locked, the phase of an open module, or completed).
@@ -34,14 +46,31 @@ class ProgressSnapshot(Model):
     module_slug: Mapped[str] = mapped_column(String(80))
     position: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(20))
-    action_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    done_action_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    follow_up_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    keep_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    adjust_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    stop_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    reflection_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ProgressTally(ProgressCounts, Model):
+    """How many schools of an area stood in each module × state on a snapshot day, and their
+    counts summed: the snapshots' newest rows on or before that day, grouped.
+
+    Written with the day's snapshot (``domain/snapshots.py``), so PUF's chart and the report
+    read a few hundred rows per day instead of every school's. A school counts in the area it
+    lay in when the day was tallied; an area's rename renames its tallies too.
+    """
+
+    __tablename__ = "progress_tally"
+    __table_args__ = (
+        db.UniqueConstraint(
+            "taken_on", "district", "position", "state", name="uq_progress_tally_day_cell"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taken_on: Mapped[date] = mapped_column(Date)
+    district: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    position: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20))
+    schools: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ReportDraft(Model):

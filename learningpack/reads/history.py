@@ -1,5 +1,5 @@
-"""PUF's progress over time, read from the daily snapshots: schools per module per week, and one
-school's timeline (the days its modules changed state)."""
+"""PUF's progress over time: schools per module per week (from the snapshots' daily tallies),
+and one school's timeline (the days its modules changed state)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from sqlalchemy import and_, select
 from learningpack.extensions import db
 from learningpack.models import ProgressSnapshot as Snap
 from learningpack.models import School
-from learningpack.reads.snapshots import COMPLETED, LOCKED, history, local_today, week_ends
+from learningpack.reads.snapshots import COMPLETED, local_today, week_ends
+from learningpack.reads.tallies import Cell, tallied
 
 
 @dataclass(frozen=True)
@@ -36,24 +37,29 @@ def weekly(
 ) -> list[WeekCounts]:
     """Each week's end from ``start`` to ``end``: per module, schools in progress and completed.
 
-    One pass per school × module over its rows (oldest first) and the weeks together.
+    Read from the tallies (``reads/tallies.py``): their size grows with the weeks and the
+    areas, not with the schools.
     """
     days = week_ends(start, end)
-    in_progress = [dict.fromkeys(positions, 0) for _ in days]
-    completed = [dict.fromkeys(positions, 0) for _ in days]
-    for (_school, position), rows in history(end, district).items():
-        if position not in in_progress[0]:
-            continue
-        index, current = 0, None
-        for i, day in enumerate(days):
-            while index < len(rows) and rows[index][0] <= day:
-                current = rows[index][1]
-                index += 1
-            if current == COMPLETED:
-                completed[i][position] += 1
-            elif current is not None and current != LOCKED:
-                in_progress[i][position] += 1
-    return [WeekCounts(day, in_progress[i], completed[i]) for i, day in enumerate(days)]
+    return week_counts(days, tallied(days, district), positions)
+
+
+def week_counts(
+    days: list[date], cells: list[dict[tuple[int, str], Cell]], positions: list[int]
+) -> list[WeekCounts]:
+    """Schools in progress and completed per module on each of ``days``, from their tallies."""
+    weeks = []
+    for day, found in zip(days, cells, strict=True):
+        in_progress, completed = dict.fromkeys(positions, 0), dict.fromkeys(positions, 0)
+        for (position, state), cell in found.items():
+            if position not in in_progress:
+                continue
+            if state == COMPLETED:
+                completed[position] += cell.schools
+            elif Cell.in_progress(state):
+                in_progress[position] += cell.schools
+        weeks.append(WeekCounts(day, in_progress, completed))
+    return weeks
 
 
 @dataclass(frozen=True)

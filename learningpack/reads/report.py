@@ -1,4 +1,5 @@
-"""The half-yearly report's numbers, all read from the daily snapshots (``reads/snapshots.py``).
+"""The half-yearly report's numbers, all read from the daily snapshots: per module from their
+tallies (``reads/tallies.py``), the stalled schools from the schools' newest rows.
 
 The period is [from, to]; "before" is the end of the previous period of the same length, the day
 before ``from``: the change since the last report is the difference between the two days.
@@ -6,19 +7,21 @@ before ``from``: the change since the last report is the difference between the 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from learningpack.content import Package
 from learningpack.extensions import db
+from learningpack.models import ProgressSnapshot as Snap
 from learningpack.models import School
-from learningpack.reads.history import WeekCounts, weekly
+from learningpack.reads.history import WeekCounts, week_counts
 from learningpack.reads.overview import DEFAULT_STALLED_DAYS
 from learningpack.reads.pagination import danish_key
-from learningpack.reads.snapshots import Standing, end_of_day_utc, states_on
+from learningpack.reads.snapshots import COMPLETED, end_of_day_utc, week_ends
+from learningpack.reads.tallies import Cell, newest_rows, on_newest, tallied
 
 
 @dataclass
@@ -68,19 +71,48 @@ class ReportFigures:
         return self.period_from - timedelta(days=1)
 
 
-def _stalled(by_school: dict[int, list[Standing]], modules: int, end: date, days: int) -> list[int]:
-    """Schools started and not finished with nothing recorded for ``days`` days at ``end``."""
+def _in_area(statement: Any, district: str) -> Any:
+    if district:
+        statement = statement.join(School, School.id == Snap.school_id).where(
+            School.district == district
+        )
+    return statement
+
+
+def _stalled(
+    positions: list[int], end: date, days: int, district: str
+) -> tuple[list[int], date | None]:
+    """Schools started and not finished with nothing recorded for ``days`` days at ``end`` (a
+    school not snapshotted yet is not started; with no activity recorded, its first day
+    counts), and the newest day of a change the snapshots hold up to ``end``. One grouped
+    statement over each school's newest rows."""
+    newest = newest_rows(end)
+    statement = (
+        select(
+            Snap.school_id,
+            func.count(),
+            func.sum(case((Snap.state == COMPLETED, 1), else_=0)),
+            func.max(Snap.last_activity_at),
+            func.min(Snap.taken_on),
+            func.max(Snap.taken_on),
+        )
+        .join(newest, on_newest(newest))
+        .where(Snap.position.in_(positions))
+        .group_by(Snap.school_id)
+    )
     cutoff = end_of_day_utc(end) - timedelta(days=days)
-    found = []
-    for school_id, standings in by_school.items():
-        if len(standings) == modules and all(s.completed for s in standings):
+    found, newest_day = [], None
+    for school_id, modules, completed, last, first, newest_change in db.session.execute(
+        _in_area(statement, district)
+    ):
+        newest_day = max(newest_day or newest_change, newest_change)
+        if modules == completed == len(positions):
             continue
-        times: list[datetime] = [s.last_activity_at for s in standings if s.last_activity_at]
-        first = min(s.taken_on for s in standings)
-        last = max(times) if times else end_of_day_utc(first)
-        if last <= cutoff:
+        if last is not None and last.tzinfo is None:
+            last = last.replace(tzinfo=UTC)
+        if (last or end_of_day_utc(first)) <= cutoff:
             found.append(school_id)
-    return found
+    return found, newest_day
 
 
 def _school_count(district: str) -> int:
@@ -110,34 +142,43 @@ def build_report(
     """The report's numbers for the period and area (all areas when ``district`` is empty)."""
     figures = ReportFigures(start, end, district, _school_count(district))
     modules = {m.position: ModuleFigures(m.position, m.slug, m.title) for m in package.modules}
-    now, before = states_on((end, figures.previous_to), district)
-    by_school: dict[int, list[Standing]] = defaultdict(list)
-    for (school_id, position), one in now.items():
+    days = week_ends(start, end) if with_weeks else [end]  # the last is ``end``
+    cells = tallied([*days, figures.previous_to], district)
+    now, before = cells[-2], cells[-1]
+    for (position, state), cell in now.items():
         m = modules.get(position)
         if m is None:  # a module no longer in the package
             continue
-        by_school[school_id].append(one)
-        m.in_progress += one.in_progress
-        m.completed += one.completed
-        m.actions += one.action_count
-        m.followed_up += one.follow_up_count
+        m.in_progress += cell.schools if Cell.in_progress(state) else 0
+        m.completed += cell.schools if state == COMPLETED else 0
+        m.actions += cell.action_count
+        m.followed_up += cell.follow_up_count
         m.keep, m.adjust, m.stop = (
-            m.keep + one.keep_count,
-            m.adjust + one.adjust_count,
-            m.stop + one.stop_count,
+            m.keep + cell.keep_count,
+            m.adjust + cell.adjust_count,
+            m.stop + cell.stop_count,
         )
-    for (_school_id, position), one in before.items():
+    for (position, state), cell in before.items():
         if position in modules:
-            modules[position].in_progress_before += one.in_progress
-            modules[position].completed_before += one.completed
+            modules[position].in_progress_before += cell.schools if Cell.in_progress(state) else 0
+            modules[position].completed_before += cell.schools if state == COMPLETED else 0
     figures.modules = [modules[p] for p in sorted(modules)]
-    figures.started = len(by_school)
-    figures.started_before = len({school for school, _ in before})
-    stalled = _stalled(by_school, len(modules), end, stalled_days)
+    figures.started = _started(now, modules)
+    figures.started_before = _started(before, modules)
+    stalled, figures.snapshot_day = _stalled(sorted(modules), end, stalled_days, district)
     figures.stalled = len(stalled)
     if name_stalled:
         figures.stalled_names = _names(stalled)
     if with_weeks:
-        figures.weeks = weekly(start, end, sorted(modules), district)
-    figures.snapshot_day = max((one.taken_on for one in now.values()), default=None)
+        figures.weeks = week_counts(days, cells[:-1], sorted(modules))
     return figures
+
+
+def _started(cells: dict[tuple[int, str], Cell], modules: dict[int, ModuleFigures]) -> int:
+    """Schools with a snapshot row by the day: every started school has a row in each module
+    of its run, so the schools of the module most reached (in any state) are all of them."""
+    per_module: dict[int, int] = dict.fromkeys(modules, 0)
+    for (position, _state), cell in cells.items():
+        if position in per_module:
+            per_module[position] += cell.schools
+    return max(per_module.values(), default=0)

@@ -2,14 +2,13 @@
 
 Every count the daily snapshot keeps is defined once here, in ``current_counts``: one SELECT over
 each school's newest run's cycles (their progress columns) and one grouped count of follow-up
-outcomes. ``domain/snapshots.py`` writes it with one INSERT … SELECT; the chart, the timeline and
-the half-yearly report read the rows back with ``states_on``.
+outcomes. ``domain/snapshots.py`` writes it with one INSERT … SELECT; one school's timeline reads
+the rows back (``reads/history.py``), PUF's chart and the report their daily tallies
+(``reads/tallies.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +16,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from learningpack.extensions import db
 from learningpack.models import (
     Action,
     Cycle,
@@ -29,7 +27,6 @@ from learningpack.models import (
     Run,
     School,
 )
-from learningpack.models import ProgressSnapshot as Snap
 from learningpack.reads.runs import newest_run_id
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
@@ -123,107 +120,6 @@ def current_counts(package_slug: str, as_of: datetime | None = None) -> Select[A
     if as_of is not None:
         statement = statement.where(Run.started_at <= as_of)
     return statement
-
-
-@dataclass(frozen=True)
-class Standing:
-    """One school in one module on a day: its newest snapshot row on or before that day."""
-
-    school_id: int
-    position: int
-    state: str
-    action_count: int
-    done_action_count: int
-    follow_up_count: int
-    keep_count: int
-    adjust_count: int
-    stop_count: int
-    reflection_count: int
-    last_activity_at: datetime | None
-    taken_on: date
-
-    @property
-    def in_progress(self) -> bool:
-        return self.state not in (LOCKED, COMPLETED)
-
-    @property
-    def completed(self) -> bool:
-        return self.state == COMPLETED
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
-
-
-def _in_area(statement: Any, district: str) -> Any:
-    if district:
-        statement = statement.join(School, School.id == Snap.school_id).where(
-            School.district == district
-        )
-    return statement
-
-
-def history(until: date, district: str = "") -> dict[tuple[int, int], list[tuple[date, str]]]:
-    """Each (school, module position)'s (day, state) rows up to ``until``, oldest first: only
-    the four narrow columns the chart needs (one school's timeline: reads/history.standing)."""
-    statement = select(Snap.school_id, Snap.position, Snap.taken_on, Snap.state).where(
-        Snap.taken_on <= until
-    )
-    statement = _in_area(statement, district)
-    found: dict[tuple[int, int], list[tuple[date, str]]] = {}
-    for school, position, day, state in db.session.execute(
-        statement.order_by(Snap.taken_on, Snap.id)
-    ):
-        found.setdefault((school, position), []).append((day, state))
-    return found
-
-
-def states_on(days: Sequence[date], district: str = "") -> list[dict[tuple[int, int], Standing]]:
-    """Where each school stood in each module on each of ``days``: its newest row on or before
-    the day (schools not yet snapshotted are absent). One query for all the days: a grouped
-    look-up of each day's newest row along the unique index, then those rows."""
-    newest = (
-        select(
-            Snap.school_id.label("school_id"),
-            Snap.module_slug.label("module_slug"),
-            *(
-                func.max(case((Snap.taken_on <= day, Snap.taken_on))).label(f"day{i}")
-                for i, day in enumerate(days)
-            ),
-        )
-        .where(Snap.taken_on <= max(days))
-        .group_by(Snap.school_id, Snap.module_slug)
-        .subquery("newest")
-    )
-    columns = [newest.c[f"day{i}"] for i in range(len(days))]
-    statement = select(
-        Snap.school_id,
-        Snap.position,
-        Snap.state,
-        *(getattr(Snap, name) for name in COUNTS),
-        Snap.last_activity_at,
-        Snap.taken_on,
-        *columns,
-    ).join(
-        newest,
-        and_(
-            newest.c.school_id == Snap.school_id,
-            newest.c.module_slug == Snap.module_slug,
-            Snap.taken_on.in_(columns),
-        ),
-    )
-    found: list[dict[tuple[int, int], Standing]] = [{} for _ in days]
-    width = 3 + len(COUNTS) + 2
-    for row in db.session.execute(_in_area(statement, district)):
-        values = list(row[:width])
-        values[-2] = _utc(values[-2])
-        one = Standing(*values)
-        for i, day in enumerate(row[width:]):
-            if day == one.taken_on:
-                found[i][(one.school_id, one.position)] = one
-    return found
 
 
 def week_ends(start: date, end: date) -> list[date]:

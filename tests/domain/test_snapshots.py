@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from learningpack.content import Package
 from learningpack.domain.snapshots import backfill, take_snapshot
 from learningpack.extensions import db
-from learningpack.models import Outcome, ProgressSnapshot
+from learningpack.models import Outcome, ProgressSnapshot, ProgressTally
 from tests.world import World, add_action, add_follow_up, complete_through, make_world, reflect
 
 DAY = date(2026, 10, 1)
@@ -117,6 +117,14 @@ def test_two_commands_at_once_write_each_row_once(
     assert written["A"] + written["B"] >= 10  # the one that waited updated the same rows
     count = db.session.scalar(select(func.count()).select_from(ProgressSnapshot))
     assert count == 10
+    # The day's tally: each cell once, counting the ten rows once.
+    cells = db.session.execute(
+        select(ProgressTally.district, ProgressTally.position, ProgressTally.state)
+        .add_columns(ProgressTally.schools)
+        .where(ProgressTally.taken_on == DAY)
+    ).all()
+    assert sum(row.schools for row in cells) == 10
+    assert len(cells) == len({tuple(row[:3]) for row in cells})
 
 
 @pytest.fixture

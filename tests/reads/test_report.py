@@ -57,13 +57,6 @@ def test_weekly_counts_equal_the_snapshots(backend: str, world: World) -> None:
     assert [w.in_progress[2] for w in weeks] == [0, 0, 0, 1, 1, 1]
 
 
-def test_weekly_filters_by_area(backend: str, world: World) -> None:
-    world.school.district, world.other_school.district = "Nord", "Syd"
-    db.session.commit()
-    weeks = weekly(date(2026, 9, 1), date(2026, 9, 30), [1], district="Nord")
-    assert weeks[-1].started(1) == 1
-
-
 def test_report_numbers_and_change_since_the_previous_period(backend: str, world: World) -> None:
     figures = build_report(world.package, date(2026, 9, 12), date(2026, 9, 30))
     assert figures.schools == 2
