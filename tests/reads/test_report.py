@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -79,11 +79,15 @@ def test_started_in_period_counts_the_schools_that_began(backend: str, world: Wo
 
 
 def test_stalled_schools_are_counted_and_named_only_when_asked(backend: str, world: World) -> None:
-    later = date(2027, 3, 1)  # long after anything was recorded
-    counted = build_report(world.package, date(2027, 1, 1), later, with_weeks=False)
+    # The modules' activity was recorded now (the snapshot days are fixed): a day 30 days on is
+    # past the 14 quiet days, today is not.
+    later = local_today() + timedelta(days=30)
+    counted = build_report(world.package, later - timedelta(days=59), later, with_weeks=False)
     assert counted.stalled == 2 and counted.stalled_names == []
-    named = build_report(world.package, date(2027, 1, 1), later, name_stalled=True)
+    named = build_report(world.package, later - timedelta(days=59), later, name_stalled=True)
     assert named.stalled_names == ["Fjordskolen", "Kildeskolen"]
+    today = local_today()
+    assert build_report(world.package, today, today, with_weeks=False).stalled == 0
 
 
 def test_an_area_without_schools_has_zeroes(backend: str, world: World) -> None:
