@@ -44,7 +44,7 @@ def register_observability(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from learningpack import content
     from learningpack.extensions import csrf, db, limiter, login_manager, migrate
-    from learningpack.ops import pool
+    from learningpack.ops import pool, sqlite_wal
     from learningpack.web import access, i18n, inputs, read_only, session_guard
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     inputs.init_app(app)
     db.init_app(app)
     pool.init_app(app)
+    sqlite_wal.init_app(app)
     read_only.init_app(app)
     migrate.init_app(app, db, directory=str(data_dir("migrations")))
     csrf.init_app(app)
