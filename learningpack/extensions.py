@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -12,6 +12,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -35,6 +36,15 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
+
+
+def conflict_insert(entity: Any) -> Any:
+    """``INSERT`` for ``entity`` (a model or table) in the dialect that knows ``ON CONFLICT``:
+    PostgreSQL's on PostgreSQL, SQLite's otherwise."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(entity)
+
+
 migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -11,10 +11,9 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute
 
-from learningpack.extensions import db
+from learningpack.extensions import conflict_insert, db
 from learningpack.models import Notice, utcnow
 
 TITLE_MAX = 200
@@ -61,7 +60,6 @@ def post_notices(notices: list[NewNotice]) -> int:
     """
     rows = [_checked(n).__dict__ for n in notices]
     users = sorted({n.user_id for n in notices})
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     now = utcnow()
     for start in range(0, len(users), 1000):
         db.session.execute(
@@ -71,7 +69,7 @@ def post_notices(notices: list[NewNotice]) -> int:
             )
         )
     statement = (
-        dialect.insert(Notice.__table__)
+        conflict_insert(Notice.__table__)
         .on_conflict_do_nothing(index_elements=["user_id", "key"])
         .returning(Notice.__table__.c.id)
     )

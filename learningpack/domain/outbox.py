@@ -16,9 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from learningpack.extensions import db
+from learningpack.extensions import conflict_insert, db
 from learningpack.models import MailStatus, OutboxMail
 
 # Give up after this many failed attempts; wait BACKOFF × 2^(attempt-1) between them.
@@ -46,8 +45,7 @@ class Letter:
 
 
 def _insert() -> Any:
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(OutboxMail.__table__)
+    return conflict_insert(OutboxMail.__table__)
 
 
 def recorded_keys(user_keys: set[tuple[int, str]]) -> set[tuple[int, str]]:

@@ -14,11 +14,10 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, and_, exists, func, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from learningpack.domain.tallies import tally_from
-from learningpack.extensions import db
+from learningpack.extensions import conflict_insert, db
 from learningpack.models import ProgressSnapshot as Snap
 from learningpack.reads.snapshots import (
     COLUMNS,
@@ -33,8 +32,7 @@ KEY = ("school_id", "module_slug", "taken_on")
 
 def _insert(source: Any) -> Any:
     """INSERT INTO progress_snapshot … SELECT, in the dialect that knows ON CONFLICT."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(Snap).from_select(["taken_on", *COLUMNS], source)
+    return conflict_insert(Snap).from_select(["taken_on", *COLUMNS], source)
 
 
 def _changed(current: Any, day: date) -> Any:

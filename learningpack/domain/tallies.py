@@ -8,12 +8,10 @@ last. Cells of the day that no longer occur are removed.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy import String, delete, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from learningpack.extensions import db
+from learningpack.extensions import conflict_insert, db
 from learningpack.models import ProgressSnapshot as Snap
 from learningpack.models import ProgressTally as Tally
 from learningpack.reads.snapshots import COUNTS
@@ -23,14 +21,9 @@ CELL = ("taken_on", "district", "position", "state")
 SUMS = ("schools", *COUNTS)
 
 
-def _insert() -> Any:
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(Tally)
-
-
 def tally(day: date) -> None:
     """(Re)write the day's tally from the snapshot rows on or before it."""
-    statement = _insert().from_select(list(TALLY_COLUMNS), tally_source(day))
+    statement = conflict_insert(Tally).from_select(list(TALLY_COLUMNS), tally_source(day))
     statement = statement.on_conflict_do_update(
         index_elements=list(CELL), set_={name: statement.excluded[name] for name in SUMS}
     )
@@ -67,7 +60,7 @@ def rename_district(old: str, new: str) -> None:
         Tally.state,
         *(getattr(Tally, name) for name in SUMS),
     ).where(Tally.district == old)
-    statement = _insert().from_select([*CELL, *SUMS], moved)
+    statement = conflict_insert(Tally).from_select([*CELL, *SUMS], moved)
     statement = statement.on_conflict_do_update(
         index_elements=list(CELL),
         set_={name: getattr(Tally, name) + statement.excluded[name] for name in SUMS},

@@ -53,7 +53,7 @@ class ProgressTally(ProgressCounts, Model):
     """How many schools of an area stood in each module × state on a snapshot day, and their
     counts summed: the snapshots' newest rows on or before that day, grouped.
 
-    Written with the day's snapshot (``domain/snapshots.py``), so PUF's chart and the report
+    Written with the day's snapshot (``domain/tallies.py``), so PUF's chart and the report
     read a few hundred rows per day instead of every school's. A school counts in the area it
     lay in when the day was tallied; an area's rename renames its tallies too.
     """

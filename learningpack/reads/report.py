@@ -101,11 +101,13 @@ def _stalled(
         .group_by(Snap.school_id)
     )
     cutoff = end_of_day_utc(end) - timedelta(days=days)
-    found, newest_day = [], None
+    found: list[int] = []
+    newest_day: date | None = None
     for school_id, modules, completed, last, first, newest_change in db.session.execute(
         _in_area(statement, district)
     ):
-        newest_day = max(newest_day or newest_change, newest_change)
+        if newest_day is None or newest_change > newest_day:
+            newest_day = newest_change
         if modules == completed == len(positions):
             continue
         if last is not None and last.tzinfo is None:

@@ -2,8 +2,8 @@
 
 ``tally_source`` defines a day's tally once: the snapshots' newest row on or before the day of
 each school × module, grouped by the school's area, the module and the state.
-``domain/snapshots.py`` writes it with the day's snapshot; PUF's chart and the report read it
-back with ``tallied``: a few hundred rows a day, however many schools there are.
+``domain/tallies.py`` writes it for each day the snapshots write; PUF's chart and the report
+read it back with ``tallied``: a few hundred rows a day, however many schools there are.
 """
 
 from __future__ import annotations
